@@ -1,0 +1,63 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.cluster;
+
+import io.devopsaudit.DevopsAuditPlugin;
+import org.opensearch.action.admin.cluster.node.info.NodesInfoResponse;
+import org.opensearch.action.ingest.PutPipelineRequest;
+import org.opensearch.cluster.node.DiscoveryNode;
+import org.opensearch.cluster.node.DiscoveryNodeRole;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.test.OpenSearchIntegTestCase;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+
+/**
+ * A cluster where ingest, data and cluster-manager duties live on different nodes: the processor must run on the
+ * ingest node even when the request arrives at a data node that cannot run pipelines itself.
+ */
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.TEST, numDataNodes = 0, numClientNodes = 0,
+    supportsDedicatedMasters = false, autoManageMasterNodes = true)
+public class IngestTopologyClusterTests extends OpenSearchIntegTestCase {
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(DevopsAuditPlugin.class);
+    }
+
+    public void testProcessorRunsOnTheIngestNodeNotTheDataNode() throws Exception {
+        internalCluster().startClusterManagerOnlyNode();
+        String dataNode = internalCluster().startDataOnlyNode();
+        String ingestNode = internalCluster().startNode(Settings.builder()
+            .putList("node.roles", DiscoveryNodeRole.INGEST_ROLE.roleName()).build());
+        assertEquals(3, internalCluster().size());
+
+        NodesInfoResponse info = client().admin().cluster().prepareNodesInfo().get();
+        long ingestNodes = info.getNodes().stream().filter(n -> n.getNode().isIngestNode()).count();
+        assertEquals("exactly one node may run pipelines", 1, ingestNodes);
+        DiscoveryNode data = info.getNodes().stream().filter(n -> n.getNode().getName().equals(dataNode)).findFirst().orElseThrow().getNode();
+        assertFalse(data.isIngestNode());
+
+        String pipeline = "{\"processors\":[{\"devops_audit\":{\"format\":\"circleci_json\"}}]}";
+        assertAcked(client().admin().cluster().putPipeline(new PutPipelineRequest("audit", new BytesArray(pipeline), XContentType.JSON)).get());
+        assertAcked(client().admin().indices().prepareCreate("events").setSettings(Settings.builder()
+            .put("index.number_of_shards", 1).put("index.number_of_replicas", 0)));
+        ensureGreen("events");
+
+        // Sent through the data node, which has no ingest role: it must forward to the ingest node.
+        client(dataNode).prepareIndex("events").setId("1").setSource(Map.of("id", "x")).setPipeline("audit").get();
+        Map<String, Object> source = client(ingestNode).prepareGet("events", "1").get().getSourceAsMap();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> event = (Map<String, Object>) source.get("event");
+        assertEquals("circleci", event.get("provider"));
+        assertNotNull(event.get("ingested"));
+    }
+}
