@@ -3,6 +3,19 @@
  */
 package io.devopsaudit.ingest;
 
+import io.devopsaudit.dedup.DedupKey;
+import io.devopsaudit.dedup.IndexName;
+import io.devopsaudit.indicators.Cidr;
+import io.devopsaudit.indicators.RuleSet;
+import io.devopsaudit.indicators.SitePolicy;
+import io.devopsaudit.normalize.Normalizer;
+import io.devopsaudit.normalize.RecordBuilder;
+import io.devopsaudit.normalize.Timestamps;
+import io.devopsaudit.parse.AuditParseException;
+import io.devopsaudit.parse.CsvText;
+import io.devopsaudit.parse.EventReader;
+import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.parse.ParsedEvent;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.schema.Fields;
 import org.opensearch.ingest.AbstractProcessor;
@@ -10,47 +23,118 @@ import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.Processor;
 
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Turns one raw GitLab or CircleCI audit event into the normalized devops-audit record. */
+/**
+ * Turns one raw GitLab or CircleCI audit event into the normalized devops-audit record: parse (any of six wire
+ * formats, detected or configured) → normalize → classify → tag indicators → dedup key and event-time index. The
+ * record replaces the document's fields; the raw event is kept in {@code event.original}. Bad input throws an
+ * {@link AuditParseException} while the raw fields are still in place (with {@code event.original} added), so the
+ * pipeline's on_failure can route the raw event to the dead-letter index.
+ */
 public final class DevopsAuditProcessor extends AbstractProcessor {
 
     public static final String TYPE = "devops_audit";
     public static final String AUTO = "auto";
+    /** How {@code event.original} and error messages name the input when it is the whole document. */
+    static final String WHOLE_DOCUMENT = "_source";
     static final boolean DEFAULT_KEEP_ORIGINAL = true;
+
+    private static final Set<String> METADATA = Arrays.stream(IngestDocument.Metadata.values())
+        .map(IngestDocument.Metadata::getFieldName)
+        .collect(Collectors.toUnmodifiableSet());
 
     private final String field;
     /** {@code null} means detect the format from the content. */
     private final SourceFormat format;
     private final boolean keepOriginal;
     private final boolean ignoreMissing;
+    private final List<String> csvHeader;
+    private final String indexPrefix;
+    private final IndexName indexGranularity;
+    private final SitePolicy policy;
+    private final EventReader reader;
+    private final Normalizer normalizer;
+    private final RuleSet rules;
 
-    DevopsAuditProcessor(String tag, String description, String field, SourceFormat format, boolean keepOriginal, boolean ignoreMissing) {
+    DevopsAuditProcessor(String tag, String description, String field, SourceFormat format, boolean keepOriginal, boolean ignoreMissing,
+                         List<String> csvHeader, String indexPrefix, IndexName indexGranularity, SitePolicy policy,
+                         EventReader reader, Normalizer normalizer, RuleSet rules) {
         super(tag, description);
         this.field = field;
         this.format = format;
         this.keepOriginal = keepOriginal;
         this.ignoreMissing = ignoreMissing;
+        this.csvHeader = csvHeader;
+        this.indexPrefix = indexPrefix;
+        this.indexGranularity = indexGranularity;
+        this.policy = policy;
+        this.reader = reader;
+        this.normalizer = normalizer;
+        this.rules = rules;
     }
 
     @Override
     public IngestDocument execute(IngestDocument document) {
-        if (format != null) {
-            document.setFieldValue(Fields.EVENT_PROVIDER, format.provider());
+        Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
+        Object input;
+        if (field != null) {
+            input = document.getFieldValue(field, Object.class, ignoreMissing);
+            if (input == null) {
+                if (ignoreMissing) {
+                    return document;
+                }
+                throw new IllegalArgumentException("field [" + field + "] is null, cannot parse an audit event from it");
+            }
+        } else {
+            Map<String, Object> source = new LinkedHashMap<>();
+            sourceAndMetadata.forEach((k, v) -> {
+                if (METADATA.contains(k) == false) source.put(k, v);
+            });
+            input = source;
+        }
+        // The raw event goes into event.original first, so a failure below leaves it (and the raw fields, which are
+        // only replaced at the end) for the pipeline's on_failure to route to the dead-letter index.
+        String original = keepOriginal ? (input instanceof String s ? s : JsonText.write(input)) : null;
+        if (original != null && document.hasField("event") == false) {
+            document.setFieldValue(Fields.EVENT_ORIGINAL, original);
+        }
+        ParsedEvent parsed = reader.read(input, format, field != null ? field : WHOLE_DOCUMENT, csvHeader);
+        RecordBuilder record = normalizer.normalize(parsed);
+        String provider = parsed.format.provider();
+        rules.tag(provider, record, policy);
+        String dedupKey = DedupKey.of(record, parsed.details.isEmpty() && parsed.get("payload") instanceof Map<?, ?> payload
+            ? castMap(payload) : parsed.details);
+        record.put(Fields.AUDIT_DEDUP_KEY, dedupKey);
+
+        sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
+        sourceAndMetadata.putAll(record.build());
+        sourceAndMetadata.put(IngestDocument.Metadata.ID.getFieldName(), dedupKey);
+        sourceAndMetadata.put(IngestDocument.Metadata.INDEX.getFieldName(),
+            indexGranularity.of(indexPrefix, provider, (String) record.get(Fields.TIMESTAMP)));
+        if (original != null) {
+            document.setFieldValue(Fields.EVENT_ORIGINAL, original);
         }
         document.setFieldValue(Fields.EVENT_INGESTED, ingestTime(document));
         return document;
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
     /** The pipeline's own start time ({@code _ingest.timestamp}), so every processor of one run agrees. */
     static String ingestTime(IngestDocument document) {
         Object ts = document.getIngestMetadata().get("timestamp");
-        ZonedDateTime time = ts instanceof ZonedDateTime z ? z : ZonedDateTime.now(ZoneOffset.UTC);
-        return DateTimeFormatter.ISO_INSTANT.format(time.withZoneSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
+        return Timestamps.format(ts instanceof ZonedDateTime z ? z.toInstant() : Instant.now());
     }
 
     @Override
@@ -74,7 +158,33 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         return ignoreMissing;
     }
 
+    List<String> getCsvHeader() {
+        return csvHeader;
+    }
+
+    String getIndexPrefix() {
+        return indexPrefix;
+    }
+
+    IndexName getIndexGranularity() {
+        return indexGranularity;
+    }
+
+    SitePolicy getPolicy() {
+        return policy;
+    }
+
     public static final class Factory implements Processor.Factory {
+        private final EventReader reader;
+        private final Normalizer normalizer;
+        private final RuleSet rules;
+
+        public Factory(EventReader reader, Normalizer normalizer, RuleSet rules) {
+            this.reader = reader;
+            this.normalizer = normalizer;
+            this.rules = rules;
+        }
+
         @Override
         public DevopsAuditProcessor create(Map<String, Processor.Factory> registry, String tag, String description, Map<String, Object> config) {
             String field = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "field");
@@ -89,7 +199,74 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             }
             boolean keepOriginal = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "keep_original", DEFAULT_KEEP_ORIGINAL);
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
-            return new DevopsAuditProcessor(tag, description, field, format, keepOriginal, ignoreMissing);
+            List<String> csvHeader = readCsvHeader(tag, config);
+            if (csvHeader != null && format != null && format.isCsv() == false) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header", "only applies to CSV formats, not [" + format.id() + "]");
+            }
+            String indexPrefix = ConfigurationUtils.readStringProperty(TYPE, tag, config, "index_prefix", IndexName.DEFAULT_PREFIX);
+            if (validIndexPrefix(indexPrefix) == false) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "index_prefix",
+                    "[" + indexPrefix + "] must be lower case letters, digits, '-' or '_', starting with a letter or digit");
+            }
+            String granularityName = ConfigurationUtils.readStringProperty(TYPE, tag, config, "index_granularity", "month");
+            IndexName granularity = IndexName.fromOption(granularityName);
+            if (granularity == null) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "index_granularity",
+                    "unknown value [" + granularityName + "], expected one of [month, day, none]");
+            }
+            List<Cidr> trusted = new java.util.ArrayList<>();
+            List<String> networks = ConfigurationUtils.readOptionalList(TYPE, tag, config, "trusted_networks");
+            for (String n : networks == null ? List.<String>of() : networks) {
+                try {
+                    trusted.add(Cidr.parse(String.valueOf(n)));
+                } catch (IllegalArgumentException | ClassCastException e) {
+                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "trusted_networks", e.getMessage());
+                }
+            }
+            List<String> roles = ConfigurationUtils.readOptionalList(TYPE, tag, config, "privileged_roles");
+            if (roles != null && roles.isEmpty()) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "privileged_roles", "must name at least one role");
+            }
+            int maxDays = ConfigurationUtils.readIntProperty(TYPE, tag, config, "token_max_lifetime_days", SitePolicy.DEFAULT_TOKEN_MAX_LIFETIME_DAYS);
+            if (maxDays < 1 || maxDays > 36500) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "token_max_lifetime_days", "must be from 1 to 36500, found [" + maxDays + "]");
+            }
+            SitePolicy policy = new SitePolicy(List.copyOf(trusted),
+                SitePolicy.lower(roles == null ? SitePolicy.DEFAULT_PRIVILEGED_ROLES : roles), maxDays);
+            return new DevopsAuditProcessor(tag, description, field, format, keepOriginal, ignoreMissing, csvHeader, indexPrefix, granularity,
+                policy, reader, normalizer, rules);
+        }
+
+        private static boolean validIndexPrefix(String prefix) {
+            if (prefix.isEmpty() || prefix.length() > 100 || Character.isLetterOrDigit(prefix.charAt(0)) == false) {
+                return false;
+            }
+            return prefix.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
+        }
+
+        /** {@code csv_header}: a list of column names, or one header line ("id,action,..."). */
+        private static List<String> readCsvHeader(String tag, Map<String, Object> config) {
+            Object value = config.remove("csv_header");
+            if (value == null) {
+                return null;
+            }
+            List<String> header;
+            if (value instanceof String s) {
+                try {
+                    header = CsvText.oneRecord("csv_header", "csv_header", s);
+                } catch (AuditParseException e) {
+                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header", "is not a CSV header line: " + e.getMessage());
+                }
+            } else if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String)) {
+                header = list.stream().map(Object::toString).toList();
+            } else {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header",
+                    "must be a list of column names or one header line, found [" + value + "]");
+            }
+            if (header.isEmpty() || header.stream().anyMatch(String::isBlank) || header.stream().distinct().count() != header.size()) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header", "must name each column once, found " + header);
+            }
+            return List.copyOf(header);
         }
     }
 }

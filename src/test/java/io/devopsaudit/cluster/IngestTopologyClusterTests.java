@@ -53,11 +53,16 @@ public class IngestTopologyClusterTests extends OpenSearchIntegTestCase {
         ensureGreen("events");
 
         // Sent through the data node, which has no ingest role: it must forward to the ingest node.
-        client(dataNode).prepareIndex("events").setId("1").setSource(Map.of("id", "x")).setPipeline("audit").get();
-        Map<String, Object> source = client(ingestNode).prepareGet("events", "1").get().getSourceAsMap();
+        Map<String, Object> event = Map.of("id", "e-1", "action", "context.delete", "occurred_at", "2024-03-08T14:22:05Z",
+            "actor", Map.of("id", "u1", "type", "user", "name", "jdoe"));
+        client(dataNode).prepareIndex("events").setSource(event).setPipeline("audit").get();
+        // the processor routed the event to its event-month index under its dedup key
+        Map<String, Object> source = client(ingestNode).prepareGet("devops-audit-circleci-2024.03", "circleci:e-1").get().getSourceAsMap();
+        assertNotNull("the event was not routed by the processor", source);
         @SuppressWarnings("unchecked")
-        Map<String, Object> event = (Map<String, Object>) source.get("event");
-        assertEquals("circleci", event.get("provider"));
-        assertNotNull(event.get("ingested"));
+        Map<String, Object> normalized = (Map<String, Object>) source.get("event");
+        assertEquals("circleci", normalized.get("provider"));
+        assertEquals("context.delete", normalized.get("action"));
+        assertNotNull(normalized.get("ingested"));
     }
 }

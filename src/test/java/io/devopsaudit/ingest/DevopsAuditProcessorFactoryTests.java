@@ -12,7 +12,7 @@ import java.util.Map;
 
 public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
 
-    private final DevopsAuditProcessor.Factory factory = new DevopsAuditProcessor.Factory();
+    private final DevopsAuditProcessor.Factory factory = ProcessorTestAccess.factory();
 
     public void testDefaults() {
         String tag = randomAlphaOfLength(6);
@@ -56,5 +56,50 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
         Map<String, Object> config2 = new HashMap<>(Map.of("field", 42));
         e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, "t", null, config2));
         assertEquals("[field] property isn't a string, but of type [java.lang.Integer]", e.getMessage());
+    }
+
+    public void testCsvHeaderAsListOrLine() {
+        DevopsAuditProcessor p = factory.create(null, "t", null, new HashMap<>(Map.of("format", "circleci_csv", "csv_header", "id,action,occurred_at")));
+        assertEquals(java.util.List.of("id", "action", "occurred_at"), p.getCsvHeader());
+        p = factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", java.util.List.of("a", "b"))));
+        assertEquals(java.util.List.of("a", "b"), p.getCsvHeader());
+    }
+
+    public void testBadCsvHeaderNamesTheOption() {
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
+            () -> factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", java.util.List.of("a", "a")))));
+        assertEquals("[csv_header] must name each column once, found [a, a]", e.getMessage());
+        e = expectThrows(OpenSearchParseException.class,
+            () -> factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", 5))));
+        assertEquals("[csv_header] must be a list of column names or one header line, found [5]", e.getMessage());
+        e = expectThrows(OpenSearchParseException.class,
+            () -> factory.create(null, "t", null, new HashMap<>(Map.of("format", "gitlab_api", "csv_header", "a,b"))));
+        assertEquals("[csv_header] only applies to CSV formats, not [gitlab_api]", e.getMessage());
+    }
+
+    public void testSitePolicyAndRoutingOptions() {
+        DevopsAuditProcessor p = factory.create(null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("192.0.2.0/24", "2001:db8::/32"),
+            "privileged_roles", java.util.List.of("Owner"), "token_max_lifetime_days", 30, "index_prefix", "audit", "index_granularity", "day")));
+        assertEquals(2, p.getPolicy().trustedNetworks().size());
+        assertEquals(java.util.Set.of("owner"), p.getPolicy().privilegedRoles());
+        assertEquals(30, p.getPolicy().tokenMaxLifetimeDays());
+        assertEquals("audit", p.getIndexPrefix());
+        assertEquals(io.devopsaudit.dedup.IndexName.DAY, p.getIndexGranularity());
+    }
+
+    public void testBadSitePolicyAndRoutingOptionsNameTheOption() {
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
+            () -> factory.create(null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("192.0.2.0/33")))));
+        assertEquals("[trusted_networks] [192.0.2.0/33] is not a CIDR network (like 192.0.2.0/24) or an IP address", e.getMessage());
+        e = expectThrows(OpenSearchParseException.class,
+            () -> factory.create(null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("office")))));
+        assertEquals("[trusted_networks] [office] is not a CIDR network (like 192.0.2.0/24) or an IP address", e.getMessage());
+        e = expectThrows(OpenSearchParseException.class,
+            () -> factory.create(null, "t", null, new HashMap<>(Map.of("index_granularity", "week"))));
+        assertEquals("[index_granularity] unknown value [week], expected one of [month, day, none]", e.getMessage());
+        e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, "t", null, new HashMap<>(Map.of("index_prefix", "Audit"))));
+        assertEquals("[index_prefix] [Audit] must be lower case letters, digits, '-' or '_', starting with a letter or digit", e.getMessage());
+        e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, "t", null, new HashMap<>(Map.of("token_max_lifetime_days", 0))));
+        assertEquals("[token_max_lifetime_days] must be from 1 to 36500, found [0]", e.getMessage());
     }
 }

@@ -40,9 +40,13 @@ public class PluginInstalledIT extends DevopsAuditRestTestCase {
     @SuppressWarnings("unchecked")
     public void testSimulateRunsTheProcessor() throws Exception {
         call("PUT", "/_ingest/pipeline/p", "{\"processors\":[{\"devops_audit\":{\"format\":\"gitlab_api\"}}]}");
-        Map<String, Object> result = call("POST", "/_ingest/pipeline/p/_simulate", "{\"docs\":[{\"_source\":{\"id\":1}}]}");
+        Map<String, Object> result = call("POST", "/_ingest/pipeline/p/_simulate", "{\"docs\":[{\"_source\":{\"id\":1,\"author_id\":2,"
+            + "\"entity_id\":3,\"entity_type\":\"Project\",\"details\":{\"with\":\"standard\"},\"created_at\":\"2024-01-02T03:04:05Z\"}}]}");
         Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) ((List<Object>) result.get("docs")).get(0)).get("doc");
         Map<String, Object> event = (Map<String, Object>) ((Map<String, Object>) doc.get("_source")).get("event");
         assertEquals("gitlab", event.get("provider"));
+        assertEquals("authenticated_with_password", event.get("action"));
+        assertEquals("devops-audit-gitlab-2024.01", doc.get("_index"));
+        assertEquals("gitlab:1", doc.get("_id"));
     }
 }

@@ -1,0 +1,101 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.dedup;
+
+import io.devopsaudit.normalize.RecordBuilder;
+import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.schema.Fields;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The document id that makes re-ingestion idempotent (see docs/dedup.md):
+ * <ul>
+ * <li>{@code <provider>:<event.id>} when the source gives a stable id — GitLab's database ids (the same in API pages,
+ * streaming bodies, newer log lines and CSV exports) and CircleCI's event UUIDs (which its duplicates share);</li>
+ * <li>otherwise {@code <provider>:fp:<sha-256>} over a canonical form of the event's content. GitLab stream-only
+ * events are the trap: their {@code id} is a UUID made per delivery by some GitLab versions, or
+ * {@code created_at.to_i} (epoch seconds, colliding) by older ones, so for GitLab an id that is not a plain
+ * database number — or that equals the event's epoch second — is not trusted and the fingerprint is used.</li>
+ * </ul>
+ */
+public final class DedupKey {
+    private DedupKey() {}
+
+    /** Versioned like ingest-common's FingerprintProcessor, so keys stay stable across releases. */
+    public static final String METHOD = "SHA-256@1";
+
+    /** The fields hashed for the fingerprint, in this order; each value is length-prefixed. */
+    public static final List<String> FINGERPRINT_FIELDS = List.of(Fields.EVENT_PROVIDER, Fields.EVENT_ACTION, Fields.TIMESTAMP, Fields.USER_ID,
+        Fields.USER_NAME, Fields.SOURCE_IP, Fields.AUDIT_SCOPE_TYPE, Fields.AUDIT_SCOPE_ID, Fields.AUDIT_SCOPE_PATH, Fields.AUDIT_TARGET_TYPE,
+        Fields.AUDIT_TARGET_ID, Fields.AUDIT_TARGET_NAME, Fields.AUDIT_CHANGE_OPERATION, Fields.AUDIT_CHANGE_FIELD, Fields.AUDIT_CHANGE_FROM,
+        Fields.AUDIT_CHANGE_TO, Fields.AUDIT_CHANGE_ROLE, Fields.AUDIT_MESSAGE);
+
+    public static String of(RecordBuilder record, Map<String, Object> vendorDetails) {
+        String provider = (String) record.get(Fields.EVENT_PROVIDER);
+        String id = (String) record.get(Fields.EVENT_ID);
+        if (id != null && trusted(provider, id, (String) record.get(Fields.TIMESTAMP))) {
+            return provider + ":" + id;
+        }
+        return provider + ":fp:" + fingerprint(record, vendorDetails);
+    }
+
+    static boolean trusted(String provider, String id, String timestamp) {
+        if (provider.equals("gitlab") == false) {
+            return true;
+        }
+        if (id.isEmpty() || id.length() > 19 || id.chars().allMatch(Character::isDigit) == false) {
+            return false;
+        }
+        if (timestamp != null) {
+            long epochSecond = Instant.parse(timestamp).getEpochSecond();
+            long value = Long.parseLong(id);
+            return Math.abs(value - epochSecond) > 1;
+        }
+        return true;
+    }
+
+    static String fingerprint(RecordBuilder record, Map<String, Object> details) {
+        StringBuilder canonical = new StringBuilder(256).append(METHOD).append('|');
+        for (String f : FINGERPRINT_FIELDS) {
+            append(canonical, record.get(f));
+        }
+        append(canonical, details == null || details.isEmpty() ? null : JsonText.write(sorted(details)));
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void append(StringBuilder sb, Object value) {
+        if (value == null) {
+            sb.append("-;");
+        } else {
+            String s = value.toString();
+            sb.append(s.length()).append(':').append(s).append(';');
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object sorted(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            TreeMap<String, Object> t = new TreeMap<>();
+            m.forEach((k, v) -> t.put(String.valueOf(k), sorted(v)));
+            return t;
+        }
+        if (value instanceof List<?> l) {
+            return l.stream().map(DedupKey::sorted).toList();
+        }
+        return value;
+    }
+}

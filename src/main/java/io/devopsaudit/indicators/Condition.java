@@ -1,0 +1,158 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.indicators;
+
+import io.devopsaudit.normalize.Timestamps;
+import io.devopsaudit.parse.AuditParseException;
+import io.devopsaudit.parse.JsonText;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One test of a rule's {@code match} against a normalized record. Conditions read fields by their dotted names
+ * (including the vendor originals under {@code gitlab.audit.*} / {@code circleci.audit.*}); a list field matches
+ * when any of its values does. Text comparisons ignore case.
+ */
+@FunctionalInterface
+interface Condition {
+
+    boolean test(Map<String, Object> record, SitePolicy policy);
+
+    /** The values of a dotted field: empty when absent, each element of a list, scalars as text. */
+    static List<String> values(Map<String, Object> record, String dotted) {
+        Object node = resolve(record, dotted);
+        if (node == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(1);
+        if (node instanceof Collection<?> c) {
+            for (Object o : c) {
+                if (o != null && o instanceof Map == false) out.add(o.toString());
+            }
+        } else if (node instanceof Map == false) {
+            out.add(node.toString());
+        }
+        return out;
+    }
+
+    private static Object resolve(Object root, String dotted) {
+        Object node = root;
+        int start = 0;
+        while (node instanceof Map<?, ?>) {
+            Map<?, ?> m = (Map<?, ?>) node;
+            // a vendor key may itself contain dots ("meta.remote_ip"): try the whole remainder first
+            Object whole = m.get(dotted.substring(start));
+            if (whole != null) {
+                return whole;
+            }
+            int dot = dotted.indexOf('.', start);
+            if (dot < 0) {
+                return null;
+            }
+            node = m.get(dotted.substring(start, dot));
+            start = dot + 1;
+        }
+        return null;
+    }
+
+    static Set<String> lower(Collection<?> values) {
+        return values.stream().map(v -> v.toString().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    static Condition in(String field, Collection<?> accepted, boolean negate) {
+        Set<String> set = lower(accepted);
+        return (r, p) -> {
+            boolean any = values(r, field).stream().anyMatch(v -> set.contains(v.toLowerCase(Locale.ROOT)));
+            return negate ? any == false : any;
+        };
+    }
+
+    static Condition exists(String field, boolean negate) {
+        return (r, p) -> values(r, field).isEmpty() == negate;
+    }
+
+    static Condition containsAny(String field, Collection<?> needles) {
+        Set<String> set = lower(needles);
+        return (r, p) -> values(r, field).stream().map(v -> v.toLowerCase(Locale.ROOT)).anyMatch(v -> set.stream().anyMatch(v::contains));
+    }
+
+    static Condition compare(String field, String op, double bound) {
+        return (r, p) -> values(r, field).stream().anyMatch(v -> {
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            return switch (op) {
+                case "gt" -> d > bound;
+                case "gte" -> d >= bound;
+                case "lt" -> d < bound;
+                default -> d <= bound;
+            };
+        });
+    }
+
+    static Condition cidr(String field, List<Cidr> networks, boolean negate) {
+        return (r, p) -> {
+            List<String> ips = values(r, field);
+            if (ips.isEmpty()) return false;
+            boolean inside = ips.stream().anyMatch(ip -> networks.stream().anyMatch(n -> n.contains(ip)));
+            return negate ? inside == false : inside;
+        };
+    }
+
+    /** A field holding a JSON list (as text or as a list) with more than {@code size} entries. */
+    static Condition listSizeGt(String field, int size) {
+        return (r, p) -> {
+            List<String> vals = values(r, field);
+            if (vals.size() > size) return true;
+            for (String v : vals) {
+                String t = v.trim();
+                if (t.startsWith("[")) {
+                    try {
+                        Object parsed = JsonText.parse("rule", field, t);
+                        if (parsed instanceof List<?> l && l.size() > size) return true;
+                    } catch (AuditParseException e) {
+                        return false;
+                    }
+                }
+            }
+            return false;
+        };
+    }
+
+    static Condition privilegedRole(String field) {
+        return (r, p) -> values(r, field).stream().anyMatch(p::isPrivileged);
+    }
+
+    static Condition outsideTrustedNetworks(String field) {
+        return (r, p) -> values(r, field).stream().anyMatch(p::isOutsideTrustedNetworks);
+    }
+
+    /** The time in {@code field} lies more than the policy's token lifetime after the event's own time. */
+    static Condition lifetimeOverMaxDays(String field) {
+        return (r, p) -> {
+            List<String> ts = values(r, "@timestamp");
+            List<String> exp = values(r, field);
+            if (ts.isEmpty() || exp.isEmpty()) return false;
+            try {
+                Instant at = Timestamps.parse("rule", "@timestamp", ts.get(0));
+                String e = exp.get(0).length() == 10 ? exp.get(0) + "T00:00:00Z" : exp.get(0);
+                Instant expires = Timestamps.parse("rule", field, e);
+                return Duration.between(at, expires).toDays() > p.tokenMaxLifetimeDays();
+            } catch (AuditParseException e) {
+                return false;
+            }
+        };
+    }
+}

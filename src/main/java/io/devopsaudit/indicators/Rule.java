@@ -1,0 +1,24 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.indicators;
+
+import java.util.List;
+import java.util.Map;
+
+/** One single-event indicator rule from {@code rules.yml}: metadata plus compiled conditions, all of which must hold. */
+public record Rule(String id, String name, String description, String indicatorClass, String severity, int riskScore,
+                   List<String> techniques, String platform, List<Condition> conditions, Map<String, Object> match) {
+
+    boolean matches(String provider, Map<String, Object> record, SitePolicy policy) {
+        if (platform.equals("any") == false && platform.equals(provider) == false) {
+            return false;
+        }
+        for (Condition c : conditions) {
+            if (c.test(record, policy) == false) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,250 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.indicators;
+
+import io.devopsaudit.classify.TsvResource;
+import io.devopsaudit.normalize.RecordBuilder;
+import io.devopsaudit.schema.Fields;
+import org.opensearch.common.xcontent.yaml.YamlXContent;
+import org.opensearch.core.xcontent.DeprecationHandler;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.XContentParser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The single-event indicator rules of {@code rules.yml}, validated strictly at node start (errors name the file and
+ * the rule), and the tagging they drive: {@code audit.indicators}, {@code rule.*}, {@code event.severity},
+ * {@code event.risk_score}, {@code threat.technique.*} and the {@code security_indicator} tag.
+ */
+public final class RuleSet {
+
+    public static final String FILE = "rules.yml";
+    public static final Map<String, Integer> SEVERITIES = Map.of("low", 1, "medium", 2, "high", 3, "critical", 4);
+    public static final String TAG = "security_indicator";
+    private static final Set<String> RULE_KEYS = Set.of("id", "name", "description", "class", "severity", "risk_score", "mitre", "platform", "match");
+
+    private final List<Rule> rules;
+    private final Map<String, String> techniqueNames;
+    private final Set<String> classes;
+
+    private RuleSet(List<Rule> rules, Map<String, String> techniqueNames, Set<String> classes) {
+        this.rules = rules;
+        this.techniqueNames = techniqueNames;
+        this.classes = classes;
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    public Set<String> classes() {
+        return classes;
+    }
+
+    public String techniqueName(String id) {
+        return techniqueNames.get(id);
+    }
+
+    public static RuleSet load() {
+        Map<String, String> techniques = new HashMap<>();
+        for (TsvResource.Row row : TsvResource.read("/io/devopsaudit/indicators/attack-techniques.tsv", List.of("id", "name"))) {
+            techniques.put(row.get(0), row.get(1));
+        }
+        Map<String, Object> file;
+        try (InputStream in = RuleSet.class.getResourceAsStream(FILE)) {
+            if (in == null) throw new IllegalStateException("data file [" + FILE + "] is missing from the plugin");
+            try (XContentParser p = YamlXContent.yamlXContent.createParser(NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, in)) {
+                file = p.mapOrdered();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read data file [" + FILE + "]", e);
+        }
+        return parse(file, techniques);
+    }
+
+    @SuppressWarnings("unchecked")
+    static RuleSet parse(Map<String, Object> file, Map<String, String> techniques) {
+        Object classList = file.get("classes");
+        Object ruleList = file.get("rules");
+        if (classList instanceof List == false || ruleList instanceof List == false) {
+            throw new IllegalStateException("data file [" + FILE + "] must have the lists [classes] and [rules]");
+        }
+        Set<String> classes = new LinkedHashSet<>();
+        for (Object c : (List<Object>) classList) classes.add(c.toString());
+        List<Rule> rules = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        int index = 0;
+        for (Object o : (List<Object>) ruleList) {
+            index++;
+            if (o instanceof Map == false) {
+                throw new IllegalStateException("data file [" + FILE + "] rule #" + index + " is not an object");
+            }
+            Rule rule = parseRule((Map<String, Object>) o, index, classes, techniques);
+            if (ids.add(rule.id()) == false) {
+                throw new IllegalStateException("data file [" + FILE + "] rule [" + rule.id() + "] is defined twice");
+            }
+            rules.add(rule);
+        }
+        return new RuleSet(List.copyOf(rules), Map.copyOf(techniques), Set.copyOf(classes));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Rule parseRule(Map<String, Object> m, int index, Set<String> classes, Map<String, String> techniques) {
+        String id = m.get("id") == null ? "#" + index : m.get("id").toString();
+        String where = "data file [" + FILE + "] rule [" + id + "]";
+        for (String key : m.keySet()) {
+            if (RULE_KEYS.contains(key) == false) throw new IllegalStateException(where + ": unknown key [" + key + "]");
+        }
+        for (String key : RULE_KEYS) {
+            if (m.get(key) == null) throw new IllegalStateException(where + ": [" + key + "] is required");
+        }
+        String cls = m.get("class").toString();
+        if (classes.contains(cls) == false) throw new IllegalStateException(where + ": class [" + cls + "] is not in [classes]");
+        String severity = m.get("severity").toString();
+        if (SEVERITIES.containsKey(severity) == false) throw new IllegalStateException(where + ": severity [" + severity + "] must be one of " + SEVERITIES.keySet());
+        int risk = m.get("risk_score") instanceof Number n ? n.intValue() : -1;
+        if (risk < 0 || risk > 100) throw new IllegalStateException(where + ": risk_score must be a number from 0 to 100");
+        String platform = m.get("platform").toString();
+        if (Set.of("gitlab", "circleci", "any").contains(platform) == false) throw new IllegalStateException(where + ": platform must be gitlab, circleci or any");
+        List<String> mitre = m.get("mitre") instanceof List<?> l ? l.stream().map(Object::toString).toList() : List.of(m.get("mitre").toString());
+        for (String t : mitre) {
+            if (techniques.containsKey(t) == false) throw new IllegalStateException(where + ": ATT&CK technique [" + t + "] is not in attack-techniques.tsv");
+        }
+        if (m.get("match") instanceof Map == false) throw new IllegalStateException(where + ": [match] must be an object");
+        Map<String, Object> match = (Map<String, Object>) m.get("match");
+        List<Condition> conditions = compile(match, where);
+        if (conditions.isEmpty()) throw new IllegalStateException(where + ": [match] has no condition");
+        return new Rule(id, m.get("name").toString(), m.get("description").toString(), cls, severity, risk, mitre, platform, conditions, match);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Condition> compile(Map<String, Object> match, String where) {
+        List<Condition> out = new ArrayList<>();
+        for (Map.Entry<String, Object> e : match.entrySet()) {
+            String op = e.getKey();
+            Object arg = e.getValue();
+            switch (op) {
+                case "action" -> out.add(Condition.in(Fields.EVENT_ACTION, list(arg, where, op), false));
+                case "any_of" -> {
+                    List<List<Condition>> groups = new ArrayList<>();
+                    for (Object g : list(arg, where, op)) {
+                        if (g instanceof Map == false) throw new IllegalStateException(where + ": [any_of] entries must be objects");
+                        groups.add(compile((Map<String, Object>) g, where));
+                    }
+                    out.add((r, p) -> groups.stream().anyMatch(g -> g.stream().allMatch(c -> c.test(r, p))));
+                }
+                case "exists", "missing" -> {
+                    for (Object f : list(arg, where, op)) out.add(Condition.exists(field(f.toString(), where), op.equals("missing")));
+                }
+                case "privileged_role", "outside_trusted_networks", "lifetime_over_max_days" -> {
+                    String f = field(arg.toString(), where);
+                    out.add(switch (op) {
+                        case "privileged_role" -> Condition.privilegedRole(f);
+                        case "outside_trusted_networks" -> Condition.outsideTrustedNetworks(f);
+                        default -> Condition.lifetimeOverMaxDays(f);
+                    });
+                }
+                case "in", "not_in", "equals", "contains_any", "gt", "gte", "lt", "lte", "cidr", "not_cidr", "list_size_gt" -> {
+                    if (arg instanceof Map == false) throw new IllegalStateException(where + ": [" + op + "] must map field names to values");
+                    for (Map.Entry<String, Object> fe : ((Map<String, Object>) arg).entrySet()) {
+                        String f = field(fe.getKey(), where);
+                        Object v = fe.getValue();
+                        out.add(switch (op) {
+                            case "in", "equals" -> Condition.in(f, list(v, where, op), false);
+                            case "not_in" -> Condition.in(f, list(v, where, op), true);
+                            case "contains_any" -> Condition.containsAny(f, list(v, where, op));
+                            case "cidr", "not_cidr" -> {
+                                List<Cidr> nets = new ArrayList<>();
+                                for (Object n : list(v, where, op)) {
+                                    try {
+                                        nets.add(Cidr.parse(n.toString()));
+                                    } catch (IllegalArgumentException ex) {
+                                        throw new IllegalStateException(where + ": " + ex.getMessage());
+                                    }
+                                }
+                                yield Condition.cidr(f, nets, op.equals("not_cidr"));
+                            }
+                            case "list_size_gt" -> Condition.listSizeGt(f, number(v, where, op).intValue());
+                            default -> Condition.compare(f, op, number(v, where, op).doubleValue());
+                        });
+                    }
+                }
+                default -> throw new IllegalStateException(where + ": unknown condition [" + op + "]");
+            }
+        }
+        return out;
+    }
+
+    private static List<?> list(Object v, String where, String op) {
+        if (v instanceof List<?> l) {
+            if (l.isEmpty()) throw new IllegalStateException(where + ": [" + op + "] needs at least one value");
+            return l;
+        }
+        if (v == null) throw new IllegalStateException(where + ": [" + op + "] needs a value");
+        return List.of(v);
+    }
+
+    private static Number number(Object v, String where, String op) {
+        if (v instanceof Number n) return n;
+        throw new IllegalStateException(where + ": [" + op + "] needs a number, found [" + v + "]");
+    }
+
+    /** Rules may name record fields of the schema, or anything below the vendor originals. */
+    private static String field(String name, String where) {
+        if (Fields.ALL.contains(name) || name.startsWith(Fields.GITLAB_AUDIT + ".") || name.startsWith(Fields.CIRCLECI_AUDIT + ".")) {
+            return name;
+        }
+        throw new IllegalStateException(where + ": [" + name + "] is not a field of the record (see docs/schema.md)");
+    }
+
+    /** The rules matching a record, in file order. */
+    public List<Rule> matching(String provider, Map<String, Object> record, SitePolicy policy) {
+        List<Rule> hits = new ArrayList<>(0);
+        for (Rule r : rules) {
+            if (r.matches(provider, record, policy)) hits.add(r);
+        }
+        return hits;
+    }
+
+    /** Evaluates the rules and writes the indicator fields into the record. */
+    public void tag(String provider, RecordBuilder out, SitePolicy policy) {
+        List<Rule> hits = matching(provider, out.build(), policy);
+        if (hits.isEmpty()) {
+            return;
+        }
+        int severity = 0;
+        int risk = 0;
+        String severityName = null;
+        for (Rule r : hits) {
+            out.add(Fields.AUDIT_INDICATORS, r.indicatorClass());
+            out.add(Fields.RULE_ID, r.id());
+            out.add(Fields.RULE_NAME, r.name());
+            for (String t : r.techniques()) {
+                out.add(Fields.THREAT_TECHNIQUE_ID, t);
+                out.add(Fields.THREAT_TECHNIQUE_NAME, techniqueNames.get(t));
+            }
+            int s = SEVERITIES.get(r.severity());
+            if (s > severity) {
+                severity = s;
+                severityName = r.severity();
+            }
+            risk = Math.max(risk, r.riskScore());
+        }
+        out.put(Fields.EVENT_SEVERITY, severity);
+        out.put(Fields.AUDIT_SEVERITY, severityName.toLowerCase(Locale.ROOT));
+        out.put(Fields.EVENT_RISK_SCORE, (float) risk);
+        out.add(Fields.TAGS, TAG);
+    }
+}

@@ -1,0 +1,86 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.normalize;
+
+import io.devopsaudit.schema.Fields;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the nested normalized record from dotted field names; nulls and blank strings are left out. */
+public final class RecordBuilder {
+    private final Map<String, Object> root = new LinkedHashMap<>();
+
+    /** Sets a field; a null or blank value is ignored. */
+    public RecordBuilder put(String dotted, Object value) {
+        if (value == null || (value instanceof String s && s.isBlank())) {
+            return this;
+        }
+        parent(dotted).put(leaf(dotted), value);
+        return this;
+    }
+
+    /** Sets a field even to an empty string: for change.from/to, where "" means "was empty". */
+    public RecordBuilder putKeepEmpty(String dotted, String value) {
+        if (value != null) {
+            parent(dotted).put(leaf(dotted), value);
+        }
+        return this;
+    }
+
+    /** Adds a value to a list field without duplicates (related.user, related.ip, ...). */
+    @SuppressWarnings("unchecked")
+    public RecordBuilder add(String dotted, String value) {
+        if (value == null || value.isBlank()) {
+            return this;
+        }
+        Map<String, Object> parent = parent(dotted);
+        List<Object> list = (List<Object>) parent.computeIfAbsent(leaf(dotted), k -> new ArrayList<>(2));
+        if (list.contains(value) == false) {
+            list.add(value);
+        }
+        return this;
+    }
+
+    public Object get(String dotted) {
+        Object node = root;
+        for (String part : dotted.split("\\.")) {
+            if (node instanceof Map<?, ?> m) {
+                node = m.get(part);
+            } else {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    public Map<String, Object> build() {
+        return root;
+    }
+
+    private static String leaf(String dotted) {
+        return dotted.substring(dotted.lastIndexOf('.') + 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> parent(String dotted) {
+        Map<String, Object> node = root;
+        int start = 0;
+        for (int dot = dotted.indexOf('.'); dot >= 0; dot = dotted.indexOf('.', start)) {
+            node = (Map<String, Object>) node.computeIfAbsent(dotted.substring(start, dot), k -> new LinkedHashMap<>());
+            start = dot + 1;
+        }
+        return node;
+    }
+
+    /** Common tail of every record: pivot fields filled from what the normalizer set. */
+    public void fillRelated() {
+        add(Fields.RELATED_USER, (String) get(Fields.USER_NAME));
+        add(Fields.RELATED_USER, (String) get(Fields.USER_EMAIL));
+        add(Fields.RELATED_USER, (String) get(Fields.USER_TARGET_NAME));
+        add(Fields.RELATED_IP, (String) get(Fields.SOURCE_IP));
+    }
+}

@@ -1,0 +1,94 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.parse;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * CircleCI audit events, as JSON objects ({@code circleci_json}) or as rows of the CSV export
+ * ({@code circleci_csv}) whose nested fields are JSON texts inside cells. A CSV row becomes the JSON shape: object
+ * cells are parsed, {@code version} becomes a number and {@code success} a boolean; a cell that is plain text where
+ * JSON was expected is kept (as the object's {@code name}) and flagged in {@code audit.warnings}.
+ */
+public final class CircleciParser implements EventParser {
+
+    /** The documented field order: the default header of a CSV record given without one. */
+    public static final List<String> HEADER = List.of("id", "action", "actor", "target", "payload", "occurred_at", "metadata",
+        "version", "scope", "success", "request");
+    static final List<String> OBJECT_FIELDS = List.of("actor", "target", "payload", "metadata", "scope", "request");
+
+    private final SourceFormat format;
+
+    public CircleciParser(SourceFormat format) {
+        this.format = format;
+    }
+
+    @Override
+    public SourceFormat format() {
+        return format;
+    }
+
+    @Override
+    public ParsedEvent parse(Map<String, Object> raw, String field) {
+        if (format == SourceFormat.CIRCLECI_JSON) {
+            for (String f : OBJECT_FIELDS) {
+                Object v = raw.get(f);
+                if (v != null && v instanceof Map == false) {
+                    throw AuditParseException.wrongType(format.id(), f, "an object", v);
+                }
+            }
+            return new ParsedEvent(format, raw, Map.of(), raw);
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        ParsedEvent parsed = new ParsedEvent(format, event, Map.of(), event);
+        for (Map.Entry<String, Object> cell : raw.entrySet()) {
+            String name = cell.getKey().trim().toLowerCase(Locale.ROOT);
+            Object value = cell.getValue();
+            if (value instanceof String s) {
+                value = s.isEmpty() ? null : cellValue(name, s, parsed);
+            }
+            if (value != null) {
+                event.put(name, value);
+            }
+        }
+        return parsed;
+    }
+
+    private Object cellValue(String column, String text, ParsedEvent parsed) {
+        if (OBJECT_FIELDS.contains(column)) {
+            String t = text.trim();
+            if (t.startsWith("{")) {
+                Object v = JsonText.parse(format.id(), column, t);
+                if (v instanceof Map) {
+                    return v;
+                }
+            }
+            parsed.warnings.add("column [" + column + "] is not a JSON object; kept as text");
+            Map<String, Object> plain = new HashMap<>();
+            plain.put("name", text);
+            return plain;
+        }
+        if (column.equals("version")) {
+            try {
+                return Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                parsed.warnings.add("column [version] is not a number; kept as text");
+                return text;
+            }
+        }
+        if (column.equals("success")) {
+            String t = text.trim();
+            if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(t.toLowerCase(Locale.ROOT));
+            }
+            parsed.warnings.add("column [success] is not true or false; kept as text");
+            return text;
+        }
+        return text;
+    }
+}

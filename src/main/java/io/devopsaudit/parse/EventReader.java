@@ -1,0 +1,209 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.parse;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Finds the format of one raw event (unless it is configured) and hands it to that format's parser. Input is
+ * either a text (JSON, an audit_json.log line, or one CSV record, optionally preceded by its header line) or an
+ * object (the document's own fields).
+ */
+public final class EventReader {
+
+    private static final List<String> STREAM_ONLY_KEYS = List.of("event_type", "author_name", "entity_path", "target_id",
+        "target_type", "target_details", "ip_address", "project_id", "group_id", "user_id");
+
+    private final Map<SourceFormat, EventParser> parsers = new EnumMap<>(SourceFormat.class);
+
+    public EventReader() {
+        for (SourceFormat f : List.of(SourceFormat.GITLAB_API, SourceFormat.GITLAB_STREAM, SourceFormat.GITLAB_LOG)) {
+            parsers.put(f, new GitlabJsonParser(f));
+        }
+        parsers.put(SourceFormat.GITLAB_CSV, new GitlabCsvParser());
+        parsers.put(SourceFormat.CIRCLECI_JSON, new CircleciParser(SourceFormat.CIRCLECI_JSON));
+        parsers.put(SourceFormat.CIRCLECI_CSV, new CircleciParser(SourceFormat.CIRCLECI_CSV));
+    }
+
+    /**
+     * @param format    the configured format, or {@code null} to detect it
+     * @param csvHeader column names for a CSV record given without its header, or {@code null} for the format's default
+     */
+    public ParsedEvent read(Object input, SourceFormat format, String field, List<String> csvHeader) {
+        if (input instanceof String text) {
+            return readText(text, format, field, csvHeader);
+        }
+        if (input instanceof Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> event = (Map<String, Object>) map;
+            return readObject(event, format, field);
+        }
+        String name = format == null ? "auto" : format.id();
+        throw AuditParseException.wrongType(name, field, "a JSON object or a text", input);
+    }
+
+    private ParsedEvent readObject(Map<String, Object> event, SourceFormat format, String field) {
+        SourceFormat f = format != null ? format : detect(event);
+        if (f == null) {
+            throw new AuditParseException("auto", "cannot detect the format of field [" + field + "]: tried [" + SourceFormat.ids()
+                + "] and none matches its keys " + keysForMessage(event));
+        }
+        return parsers.get(f).parse(event, field);
+    }
+
+    private ParsedEvent readText(String raw, SourceFormat format, String field, List<String> csvHeader) {
+        String text = CsvText.stripBom(raw);
+        String trimmed = text.strip();
+        String name = format == null ? "auto" : format.id();
+        if (trimmed.isEmpty()) {
+            throw new AuditParseException(name, "field [" + field + "] is empty");
+        }
+        boolean json = trimmed.charAt(0) == '{' || trimmed.charAt(0) == '[';
+        if (format != null && format.isCsv() == false && json == false) {
+            throw new AuditParseException(name, "field [" + field + "] is not a JSON text: it starts with [" + preview(trimmed) + "]");
+        }
+        if (json && (format == null || format.isCsv() == false)) {
+            Object value = JsonText.parse(name, field, trimmed);
+            if (value instanceof List<?> list) {
+                if (list.size() != 1) {
+                    throw new AuditParseException(name, "field [" + field + "] holds a JSON array of " + list.size()
+                        + " events; a document holds one event (the _import and _stream endpoints split batches)");
+                }
+                value = list.get(0);
+            }
+            if (value instanceof Map == false) {
+                throw AuditParseException.wrongType(name, field, "a JSON object", value);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> event = (Map<String, Object>) value;
+            return readObject(event, format, field);
+        }
+        return readCsv(text, format, field, csvHeader);
+    }
+
+    private ParsedEvent readCsv(String text, SourceFormat format, String field, List<String> csvHeader) {
+        String name = format == null ? "auto" : format.id();
+        List<List<String>> records = CsvText.records(name, field, text);
+        List<String> header = csvHeader;
+        List<String> record;
+        if (records.size() == 2 && knownHeader(records.get(0)) != null) {
+            header = records.get(0);
+            record = records.get(1);
+        } else if (records.size() == 1) {
+            record = records.get(0);
+        } else {
+            throw new AuditParseException(name, "field [" + field + "] must hold one CSV record (optionally after its header line), found "
+                + records.size() + " records");
+        }
+        SourceFormat f = format;
+        if (f == null) {
+            f = header != null ? knownHeader(header) : detectCsvRecord(record);
+            if (f == null) {
+                throw new AuditParseException("auto", "cannot detect the format of field [" + field + "]: it is not JSON, so tried "
+                    + "[gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted action second), found "
+                    + record.size() + " columns");
+            }
+        }
+        if (header == null) {
+            header = defaultHeader(f, record.size());
+        }
+        if (header.size() != record.size()) {
+            throw new AuditParseException(f.id(), "the CSV record in field [" + field + "] has " + record.size()
+                + " columns, its header has " + header.size() + " " + header);
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            row.put(header.get(i), record.get(i));
+        }
+        return parsers.get(f).parse(row, field);
+    }
+
+    /** Which export a header row belongs to, or {@code null}. */
+    static SourceFormat knownHeader(List<String> cells) {
+        List<String> lower = cells.stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+        if (lower.contains("created at (utc)") || (lower.contains("author name") && lower.contains("action"))) {
+            return SourceFormat.GITLAB_CSV;
+        }
+        if (lower.contains("action") && lower.contains("occurred_at")) {
+            return SourceFormat.CIRCLECI_CSV;
+        }
+        return null;
+    }
+
+    static List<String> defaultHeader(SourceFormat format, int columns) {
+        if (format == SourceFormat.GITLAB_CSV) {
+            return columns == GitlabCsvParser.HEADER_WITHOUT_EMAIL.size() ? GitlabCsvParser.HEADER_WITHOUT_EMAIL : GitlabCsvParser.HEADER;
+        }
+        return CircleciParser.HEADER;
+    }
+
+    static SourceFormat detectCsvRecord(List<String> record) {
+        if (record.size() == CircleciParser.HEADER.size() && isDottedAction(record.get(1))) {
+            return SourceFormat.CIRCLECI_CSV;
+        }
+        if (record.size() == GitlabCsvParser.HEADER.size() || record.size() == GitlabCsvParser.HEADER_WITHOUT_EMAIL.size()) {
+            return SourceFormat.GITLAB_CSV;
+        }
+        return null;
+    }
+
+    private static boolean isDottedAction(String s) {
+        if (s.isEmpty() || s.indexOf('.') < 0) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c >= 'a' && c <= 'z') == false && (c >= '0' && c <= '9') == false && c != '.' && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Which format an event object is, by its keys; {@code null} if none fits. */
+    public static SourceFormat detect(Map<String, Object> event) {
+        if (event.get("entries") instanceof List) {
+            return SourceFormat.GITLAB_STREAM;
+        }
+        if (event.containsKey("action") && (event.containsKey("occurred_at") || event.containsKey("actor"))) {
+            return event.get("actor") instanceof String || event.get("occurred_at") instanceof String && event.get("target") instanceof String
+                ? SourceFormat.CIRCLECI_CSV
+                : SourceFormat.CIRCLECI_JSON;
+        }
+        if (GitlabCsvParser.looksLike(event)) {
+            return SourceFormat.GITLAB_CSV;
+        }
+        if ((event.containsKey("severity") && event.containsKey("time")) || event.containsKey("correlation_id")) {
+            return SourceFormat.GITLAB_LOG;
+        }
+        for (String key : event.keySet()) {
+            if (key.startsWith("meta.")) {
+                return SourceFormat.GITLAB_LOG;
+            }
+        }
+        for (String key : STREAM_ONLY_KEYS) {
+            if (event.containsKey(key)) {
+                return SourceFormat.GITLAB_STREAM;
+            }
+        }
+        if (event.containsKey("details") || event.containsKey("entity_type") || event.containsKey("author_id")) {
+            return SourceFormat.GITLAB_API;
+        }
+        return null;
+    }
+
+    private static String keysForMessage(Map<String, Object> event) {
+        List<String> keys = event.keySet().stream().sorted().limit(10).map(k -> k.length() > 40 ? k.substring(0, 40) + "..." : k).toList();
+        return keys.toString() + (event.size() > 10 ? " (and " + (event.size() - 10) + " more)" : "");
+    }
+
+    private static String preview(String text) {
+        String p = text.length() > 20 ? text.substring(0, 20) + "..." : text;
+        return p.replace('\n', ' ');
+    }
+}

@@ -1,0 +1,105 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.parse;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Rows of GitLab's UI export ("Export as CSV"). The export has no event name and folds the details into the
+ * human "Action" sentence, so the parser maps columns to the API's keys and reads the details back out of the
+ * sentence GitLab's {@code Audit::Details.humanize} wrote (plain string operations, no regular expressions).
+ */
+public final class GitlabCsvParser implements EventParser {
+
+    /** Current export (AuditEvents::ExportCsvService). */
+    public static final List<String> HEADER = List.of("ID", "Author ID", "Author Name", "Author Email", "Entity ID", "Entity Type",
+        "Entity Path", "Target ID", "Target Type", "Target Details", "Action", "IP Address", "Created At (UTC)");
+    /** Older documented export: the same without Author Email. */
+    public static final List<String> HEADER_WITHOUT_EMAIL = HEADER.stream().filter(c -> c.equals("Author Email") == false).toList();
+
+    private static final Map<String, String> COLUMN_TO_KEY = Map.ofEntries(
+        Map.entry("id", "id"), Map.entry("author id", "author_id"), Map.entry("author name", "author_name"),
+        Map.entry("author email", "author_email"), Map.entry("entity id", "entity_id"), Map.entry("entity type", "entity_type"),
+        Map.entry("entity path", "entity_path"), Map.entry("target id", "target_id"), Map.entry("target type", "target_type"),
+        Map.entry("target details", "target_details"), Map.entry("ip address", "ip_address"),
+        Map.entry("created at (utc)", "created_at"), Map.entry("action", "action"));
+
+    @Override
+    public SourceFormat format() {
+        return SourceFormat.GITLAB_CSV;
+    }
+
+    /** True when a row keyed by column names looks like this export. */
+    public static boolean looksLike(Map<String, Object> row) {
+        return row.containsKey("Created At (UTC)") || row.containsKey("Author Name") || row.containsKey("Entity Path");
+    }
+
+    @Override
+    public ParsedEvent parse(Map<String, Object> raw, String field) {
+        Map<String, Object> fields = new HashMap<>();
+        Map<String, Object> vendor = new HashMap<>();
+        for (Map.Entry<String, Object> cell : raw.entrySet()) {
+            String value = cell.getValue() == null ? null : unguard(cell.getValue().toString());
+            vendor.put(cell.getKey(), value);
+            String key = COLUMN_TO_KEY.get(cell.getKey().trim().toLowerCase(Locale.ROOT));
+            if (key != null && value != null && value.isEmpty() == false) {
+                fields.put(key, value);
+            }
+        }
+        String action = (String) fields.remove("action");
+        Map<String, Object> details = action == null ? Map.of() : humanizedDetails(action);
+        if (action != null) {
+            fields.put("message", action);
+        }
+        return new ParsedEvent(SourceFormat.GITLAB_CSV, fields, details, vendor);
+    }
+
+    /**
+     * GitLab's CsvBuilder prefixes a cell starting with = + - @ ; with a quote so spreadsheets do not run it as a
+     * formula; undo that so author id '-3 is -3 again.
+     */
+    static String unguard(String cell) {
+        if (cell.length() >= 2 && cell.charAt(0) == '\'' && "=+-@;".indexOf(cell.charAt(1)) >= 0) {
+            return cell.substring(1);
+        }
+        return cell;
+    }
+
+    /** The inverse of Audit::Details.humanize for the sentences it writes. */
+    static Map<String, Object> humanizedDetails(String action) {
+        Map<String, Object> d = new HashMap<>();
+        if (action.startsWith("Signed in with ") && action.endsWith(" authentication")) {
+            d.put("with", action.substring("Signed in with ".length(), action.length() - " authentication".length()).toLowerCase(Locale.ROOT));
+        } else if (action.startsWith("Failed to login with ") && action.endsWith(" authentication")) {
+            d.put("failed_login", action.substring("Failed to login with ".length(), action.length() - " authentication".length()));
+        } else if (action.startsWith("Added ")) {
+            String rest = action.substring("Added ".length());
+            int as = rest.lastIndexOf(" as ");
+            d.put("add", as < 0 ? rest : rest.substring(0, as));
+            if (as >= 0) {
+                d.put("as", rest.substring(as + 4));
+            }
+        } else if (action.startsWith("Removed ")) {
+            d.put("remove", action.substring("Removed ".length()));
+        } else if (action.startsWith("Changed ")) {
+            String rest = action.substring("Changed ".length());
+            int from = rest.indexOf(" from ");
+            int to = rest.lastIndexOf(" to ");
+            int end = from >= 0 ? from : (to >= 0 ? to : rest.length());
+            d.put("change", rest.substring(0, end));
+            if (from >= 0) {
+                d.put("from", rest.substring(from + 6, to > from ? to : rest.length()));
+            }
+            if (to >= 0 && to >= end) {
+                d.put("to", rest.substring(to + 4));
+            }
+        } else {
+            d.put("custom_message", action);
+        }
+        return d;
+    }
+}
