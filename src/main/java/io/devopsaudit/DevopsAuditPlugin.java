@@ -9,19 +9,85 @@ import io.devopsaudit.indicators.RuleSet;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.normalize.Normalizer;
 import io.devopsaudit.parse.EventReader;
+import io.devopsaudit.rest.RestRetentionAction;
+import io.devopsaudit.rest.RestSetupAction;
+import io.devopsaudit.retention.RetentionService;
+import io.devopsaudit.retention.RetentionSettings;
+import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.node.DiscoveryNodes;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.IndexScopedSettings;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.env.Environment;
+import org.opensearch.env.NodeEnvironment;
+import org.opensearch.indices.SystemIndexDescriptor;
 import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.SystemIndexPlugin;
+import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.rest.RestController;
+import org.opensearch.rest.RestHandler;
+import org.opensearch.script.ScriptService;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+import org.opensearch.watcher.ResourceWatcherService;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** Entry point: registers the {@code devops_audit} ingest processor. */
-public class DevopsAuditPlugin extends Plugin implements IngestPlugin {
+/** Entry point: the {@code devops_audit} ingest processor, retention by event time, and the REST endpoints. */
+public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlugin, SystemIndexPlugin {
+
+    private RetentionService retention;
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
         // Data files are read once per node; a malformed one fails the node start with a message naming it.
         Normalizer normalizer = new Normalizer(Taxonomy.load(), DerivedActions.load());
         return Map.of(DevopsAuditProcessor.TYPE, new DevopsAuditProcessor.Factory(new EventReader(), normalizer, RuleSet.load()));
+    }
+
+    @Override
+    public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
+                                               ResourceWatcherService resourceWatcherService, ScriptService scriptService,
+                                               NamedXContentRegistry xContentRegistry, Environment environment, NodeEnvironment nodeEnvironment,
+                                               NamedWriteableRegistry namedWriteableRegistry,
+                                               IndexNameExpressionResolver indexNameExpressionResolver,
+                                               Supplier<RepositoriesService> repositoriesServiceSupplier) {
+        retention = new RetentionService(client, clusterService, threadPool);
+        return List.of(retention);
+    }
+
+    @Override
+    public List<Setting<?>> getSettings() {
+        return RetentionSettings.all();
+    }
+
+    @Override
+    public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
+                                             IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
+                                             IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
+        return List.of(new RestSetupAction(), new RestRetentionAction(retention));
+    }
+
+    @Override
+    public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
+        return List.of(new SystemIndexDescriptor(RetentionService.STATE_INDEX, "devops-audit state: the last retention run"));
+    }
+
+    @Override
+    public void close() {
+        if (retention != null) {
+            retention.close();
+        }
     }
 }

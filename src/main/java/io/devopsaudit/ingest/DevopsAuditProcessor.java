@@ -56,6 +56,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     private final SourceFormat format;
     private final boolean keepOriginal;
     private final boolean ignoreMissing;
+    /** With {@code field}: when the field is absent, the document's own fields are the event. */
+    private final boolean useDocumentIfMissing;
     private final List<String> csvHeader;
     private final String indexPrefix;
     private final IndexName indexGranularity;
@@ -65,13 +67,14 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     private final RuleSet rules;
 
     DevopsAuditProcessor(String tag, String description, String field, SourceFormat format, boolean keepOriginal, boolean ignoreMissing,
-                         List<String> csvHeader, String indexPrefix, IndexName indexGranularity, SitePolicy policy,
+                         boolean useDocumentIfMissing, List<String> csvHeader, String indexPrefix, IndexName indexGranularity, SitePolicy policy,
                          EventReader reader, Normalizer normalizer, RuleSet rules) {
         super(tag, description);
         this.field = field;
         this.format = format;
         this.keepOriginal = keepOriginal;
         this.ignoreMissing = ignoreMissing;
+        this.useDocumentIfMissing = useDocumentIfMissing;
         this.csvHeader = csvHeader;
         this.indexPrefix = indexPrefix;
         this.indexGranularity = indexGranularity;
@@ -84,21 +87,21 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     @Override
     public IngestDocument execute(IngestDocument document) {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
-        Object input;
-        if (field != null) {
-            input = document.getFieldValue(field, Object.class, ignoreMissing);
-            if (input == null) {
+        Object input = field == null ? null : document.getFieldValue(field, Object.class, true);
+        String inputName = field;
+        if (input == null) {
+            if (field != null && useDocumentIfMissing == false) {
                 if (ignoreMissing) {
                     return document;
                 }
-                throw new IllegalArgumentException("field [" + field + "] is null, cannot parse an audit event from it");
+                throw new IllegalArgumentException("field [" + field + "] is missing or null, cannot parse an audit event from it");
             }
-        } else {
             Map<String, Object> source = new LinkedHashMap<>();
             sourceAndMetadata.forEach((k, v) -> {
                 if (METADATA.contains(k) == false) source.put(k, v);
             });
             input = source;
+            inputName = WHOLE_DOCUMENT;
         }
         // The raw event goes into event.original first, so a failure below leaves it (and the raw fields, which are
         // only replaced at the end) for the pipeline's on_failure to route to the dead-letter index.
@@ -106,7 +109,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         if (original != null && document.hasField("event") == false) {
             document.setFieldValue(Fields.EVENT_ORIGINAL, original);
         }
-        ParsedEvent parsed = reader.read(input, format, field != null ? field : WHOLE_DOCUMENT, csvHeader);
+        ParsedEvent parsed = reader.read(input, format, inputName, csvHeader);
         RecordBuilder record = normalizer.normalize(parsed);
         String provider = parsed.format.provider();
         rules.tag(provider, record, policy);
@@ -199,6 +202,11 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             }
             boolean keepOriginal = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "keep_original", DEFAULT_KEEP_ORIGINAL);
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
+            boolean useDocument = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "use_document_if_missing", false);
+            if (useDocument && (field == null || ignoreMissing)) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "use_document_if_missing",
+                    field == null ? "needs [field]" : "cannot be combined with [ignore_missing]");
+            }
             List<String> csvHeader = readCsvHeader(tag, config);
             if (csvHeader != null && format != null && format.isCsv() == false) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header", "only applies to CSV formats, not [" + format.id() + "]");
@@ -233,7 +241,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             }
             SitePolicy policy = new SitePolicy(List.copyOf(trusted),
                 SitePolicy.lower(roles == null ? SitePolicy.DEFAULT_PRIVILEGED_ROLES : roles), maxDays);
-            return new DevopsAuditProcessor(tag, description, field, format, keepOriginal, ignoreMissing, csvHeader, indexPrefix, granularity,
+            return new DevopsAuditProcessor(tag, description, field, format, keepOriginal, ignoreMissing, useDocument, csvHeader, indexPrefix, granularity,
                 policy, reader, normalizer, rules);
         }
 

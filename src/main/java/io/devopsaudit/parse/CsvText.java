@@ -98,6 +98,7 @@ public final class CsvText {
     private static AuditParseException error(String format, String field, IOException e) {
         String where = e instanceof JsonProcessingException jpe ? " " + JsonText.position(jpe.getLocation()) : "";
         String reason = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-        return new AuditParseException(format, "invalid CSV in field [" + field + "]" + where + ": " + reason, e);
+        // no cause: the ingest on_failure message is the root cause's message
+        return new AuditParseException(format, "invalid CSV in field [" + field + "]" + where + ": " + reason);
     }
 }

@@ -45,9 +45,10 @@ public final class JsonText {
         try {
             return MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
-            throw new AuditParseException(format, "invalid JSON in field [" + field + "] " + position(e.getLocation()) + ": " + e.getOriginalMessage(), e);
+            // No cause: the ingest on_failure message is the ROOT cause's message, and ours already says it all.
+            throw new AuditParseException(format, "invalid JSON in field [" + field + "] " + position(e.getLocation()) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new AuditParseException(format, "cannot read field [" + field + "]: " + e.getMessage(), e);
+            throw new AuditParseException(format, "cannot read field [" + field + "]: " + e.getMessage());
         }
     }
 

@@ -102,4 +102,13 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
         e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, "t", null, new HashMap<>(Map.of("token_max_lifetime_days", 0))));
         assertEquals("[token_max_lifetime_days] must be from 1 to 36500, found [0]", e.getMessage());
     }
+
+    public void testUseDocumentIfMissingNeedsFieldAndExcludesIgnoreMissing() {
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
+            () -> factory.create(null, "t", null, new HashMap<>(Map.of("use_document_if_missing", true))));
+        assertEquals("[use_document_if_missing] needs [field]", e.getMessage());
+        e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, "t", null,
+            new HashMap<>(Map.of("field", "message", "use_document_if_missing", true, "ignore_missing", true))));
+        assertEquals("[use_document_if_missing] cannot be combined with [ignore_missing]", e.getMessage());
+    }
 }

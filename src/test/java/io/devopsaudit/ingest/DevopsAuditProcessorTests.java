@@ -22,6 +22,12 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         + "\"scope\":{\"id\":\"o1\",\"type\":\"account\",\"name\":\"acme\"},\"occurred_at\":\"2024-03-08T14:22:05.123Z\",\"success\":true,"
         + "\"request\":{\"id\":\"r1\",\"ip_address\":\"203.0.113.7\"}}";
 
+    static final class TestJson {
+        static Map<String, Object> map(String json) {
+            return io.devopsaudit.TestSupport.parseJson(json);
+        }
+    }
+
     private static IngestDocument doc(Map<String, Object> source) {
         return new IngestDocument("idx", "1", null, null, null, new HashMap<>(source));
     }
@@ -61,6 +67,16 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertThat(d.getFieldValue("event.original", String.class), containsString("\"email address\""));
     }
 
+    public void testUseDocumentIfMissing() {
+        Map<String, Object> event = TestJson.map(CIRCLECI);
+        IngestDocument d = doc(event);
+        ProcessorTestAccess.create(Map.of("field", "message", "use_document_if_missing", true)).execute(d);
+        assertEquals("circleci_json", d.getFieldValue("audit.source_format", String.class));
+        IngestDocument text = doc(Map.of("message", CIRCLECI));
+        ProcessorTestAccess.create(Map.of("field", "message", "use_document_if_missing", true)).execute(text);
+        assertEquals(CIRCLECI, text.getFieldValue("event.original", String.class));
+    }
+
     public void testKeepOriginalFalse() {
         IngestDocument d = doc(Map.of("message", CIRCLECI));
         ProcessorTestAccess.create(Map.of("field", "message", "keep_original", false)).execute(d);
@@ -73,7 +89,7 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertEquals("untouched", "x", d.getFieldValue("other", String.class));
         IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
             () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(doc(Map.of("other", "x"))));
-        assertThat(e.getMessage(), containsString("[message]"));
+        assertEquals("field [message] is missing or null, cannot parse an audit event from it", e.getMessage());
     }
 
     public void testBadInputLeavesTheRawEventInPlace() {

@@ -1,0 +1,80 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.content;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What users commonly change at setup, validated with errors that name the parameter: {@code replicas},
+ * {@code shards}, and the processor's site policy ({@code trusted_networks}, {@code privileged_roles},
+ * {@code token_max_lifetime_days}), which setup writes into the installed pipeline.
+ */
+public record SetupParameters(Integer replicas, Integer shards, List<String> trustedNetworks, List<String> privilegedRoles,
+                              Integer tokenMaxLifetimeDays, String notificationChannelId) {
+
+    static final Set<String> KEYS = Set.of("replicas", "shards", "trusted_networks", "privileged_roles", "token_max_lifetime_days",
+        "notification_channel_id");
+
+    public static SetupParameters parse(Map<String, Object> body) {
+        for (String key : body.keySet()) {
+            if (KEYS.contains(key) == false) {
+                throw new IllegalArgumentException("unknown setup parameter [" + key + "], expected one of " + KEYS.stream().sorted().toList());
+            }
+        }
+        return new SetupParameters(integer(body, "replicas", 0, 10), integer(body, "shards", 1, 64), strings(body, "trusted_networks"),
+            strings(body, "privileged_roles"), integer(body, "token_max_lifetime_days", 1, 36500),
+            body.get("notification_channel_id") == null ? null : body.get("notification_channel_id").toString());
+    }
+
+    private static Integer integer(Map<String, Object> body, String key, int min, int max) {
+        Object v = body.get(key);
+        if (v == null) return null;
+        if (v instanceof Integer i && i >= min && i <= max) return i;
+        throw new IllegalArgumentException("[" + key + "] must be a whole number from " + min + " to " + max + ", found [" + v + "]");
+    }
+
+    private static List<String> strings(Map<String, Object> body, String key) {
+        Object v = body.get(key);
+        if (v == null) return null;
+        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String)) return l.stream().map(Object::toString).toList();
+        throw new IllegalArgumentException("[" + key + "] must be a list of strings, found [" + v + "]");
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> applyToTemplate(Map<String, Object> template) {
+        Map<String, Object> copy = new LinkedHashMap<>(template);
+        Map<String, Object> inner = new LinkedHashMap<>((Map<String, Object>) copy.get("template"));
+        Map<String, Object> settings = new LinkedHashMap<>((Map<String, Object>) inner.get("settings"));
+        Map<String, Object> index = new LinkedHashMap<>((Map<String, Object>) settings.get("index"));
+        if (replicas != null) index.put("number_of_replicas", replicas);
+        if (shards != null) index.put("number_of_shards", shards);
+        settings.put("index", index);
+        inner.put("settings", settings);
+        copy.put("template", inner);
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> applyToPipeline(Map<String, Object> pipeline) {
+        Map<String, Object> copy = new LinkedHashMap<>(pipeline);
+        List<Object> processors = new ArrayList<>();
+        for (Object p : (List<Object>) pipeline.get("processors")) {
+            Map<String, Object> wrapper = new LinkedHashMap<>((Map<String, Object>) p);
+            if (wrapper.get("devops_audit") instanceof Map<?, ?> config) {
+                Map<String, Object> c = new LinkedHashMap<>((Map<String, Object>) config);
+                if (trustedNetworks != null) c.put("trusted_networks", trustedNetworks);
+                if (privilegedRoles != null) c.put("privileged_roles", privilegedRoles);
+                if (tokenMaxLifetimeDays != null) c.put("token_max_lifetime_days", tokenMaxLifetimeDays);
+                wrapper.put("devops_audit", c);
+            }
+            processors.add(wrapper);
+        }
+        copy.put("processors", processors);
+        return copy;
+    }
+}

@@ -1,0 +1,150 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.content;
+
+import org.opensearch.action.admin.cluster.node.info.NodesInfoResponse;
+import org.opensearch.action.admin.indices.template.get.GetComposableIndexTemplateAction;
+import org.opensearch.action.admin.indices.template.put.PutComposableIndexTemplateAction;
+import org.opensearch.action.ingest.GetPipelineRequest;
+import org.opensearch.action.ingest.GetPipelineResponse;
+import org.opensearch.action.ingest.PutPipelineRequest;
+import org.opensearch.cluster.metadata.ComposableIndexTemplate;
+import org.opensearch.common.xcontent.LoggingDeprecationHandler;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.transport.client.Client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Installs and reports the shipped content: the two index templates and the ingest pipeline (and reports the ISM
+ * policy). Content is read from the same JSON files users can apply by hand; setup only overlays the parameters
+ * users commonly change. Every asset carries a {@code version}: GET reports current (installed version = shipped),
+ * outdated, or missing. Blocking calls: run on a generic thread.
+ */
+public final class SetupService {
+
+    public static final String TEMPLATE = "devops-audit";
+    public static final String DEAD_LETTER_TEMPLATE = "devops-audit-failed";
+    public static final String PIPELINE = "devops-audit";
+    public static final String ISM_POLICY = "devops-audit-warm";
+    static final String ISM_PLUGIN = "opensearch-index-management";
+
+    private final Client client;
+
+    public SetupService(Client client) {
+        this.client = client;
+    }
+
+    public static Map<String, Object> resource(String file) {
+        try (InputStream in = SetupService.class.getResourceAsStream(file)) {
+            if (in == null) throw new IllegalStateException("content file [" + file + "] is missing from the plugin");
+            try (XContentParser p = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY, LoggingDeprecationHandler.INSTANCE, in)) {
+                return p.mapOrdered();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read content file [" + file + "]", e);
+        }
+    }
+
+    static BytesReference json(Map<String, Object> map) {
+        try (XContentBuilder b = JsonXContent.contentBuilder()) {
+            b.map(map);
+            return BytesReference.bytes(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static long version(Map<String, Object> content) {
+        return ((Number) content.get("version")).longValue();
+    }
+
+    /** Installs or updates every asset; idempotent. */
+    public List<Map<String, Object>> install(SetupParameters params) throws IOException {
+        List<Map<String, Object>> report = new ArrayList<>();
+        Map<String, Object> template = params.applyToTemplate(resource("index-template.json"));
+        putTemplate(TEMPLATE, template);
+        report.add(asset(TEMPLATE, "index_template", "installed", version(template), null));
+        Map<String, Object> deadLetter = params.applyToTemplate(resource("dead-letter-template.json"));
+        putTemplate(DEAD_LETTER_TEMPLATE, deadLetter);
+        report.add(asset(DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
+        Map<String, Object> pipeline = params.applyToPipeline(resource("ingest-pipeline.json"));
+        client.admin().cluster().putPipeline(new PutPipelineRequest(PIPELINE, json(pipeline), XContentType.JSON)).actionGet();
+        report.add(asset(PIPELINE, "ingest_pipeline", "installed", version(pipeline), null));
+        report.add(ismAsset());
+        return report;
+    }
+
+    /** What is installed, against what this plugin version ships. */
+    public List<Map<String, Object>> status() {
+        List<Map<String, Object>> report = new ArrayList<>();
+        for (String[] t : new String[][] { { TEMPLATE, "index-template.json" }, { DEAD_LETTER_TEMPLATE, "dead-letter-template.json" } }) {
+            long shipped = version(resource(t[1]));
+            ComposableIndexTemplate installed = client.execute(GetComposableIndexTemplateAction.INSTANCE,
+                new GetComposableIndexTemplateAction.Request(t[0])).actionGet().indexTemplates().get(t[0]);
+            report.add(compare(t[0], "index_template", installed == null ? null : installed.version(), shipped));
+        }
+        long shippedPipeline = version(resource("ingest-pipeline.json"));
+        GetPipelineResponse pipelines = client.admin().cluster().getPipeline(new GetPipelineRequest(PIPELINE)).actionGet();
+        Long installedPipeline = pipelines.pipelines().stream().filter(p -> p.getId().equals(PIPELINE)).findFirst()
+            .map(p -> p.getConfigAsMap().get("version") instanceof Number n ? n.longValue() : -1L).orElse(null);
+        report.add(compare(PIPELINE, "ingest_pipeline", installedPipeline, shippedPipeline));
+        report.add(ismAsset());
+        return report;
+    }
+
+    private static Map<String, Object> compare(String name, String type, Long installed, long shipped) {
+        String status = installed == null ? "missing" : installed == shipped ? "current" : "outdated";
+        Map<String, Object> a = asset(name, type, status, shipped, null);
+        a.put("installed_version", installed);
+        return a;
+    }
+
+    /**
+     * The ISM policy is shipped as a file. The ISM plugin's API is not callable from another plugin without a
+     * compile-time dependency on it (not on Maven Central), so setup reports it and says how to apply it.
+     */
+    private Map<String, Object> ismAsset() {
+        NodesInfoResponse info = client.admin().cluster().prepareNodesInfo().clear().addMetric("plugins").get();
+        boolean ism = info.getNodes().stream().anyMatch(n -> n.getInfo(org.opensearch.action.admin.cluster.node.info.PluginsAndModules.class)
+            .getPluginInfos().stream().anyMatch(p -> p.getName().equals(ISM_PLUGIN)));
+        String reason = ism
+            ? "the Index State Management plugin is installed; apply the shipped policy with PUT _plugins/_ism/policies/" + ISM_POLICY
+                + " (body: content/ism-policy.json, docs/retention.md)"
+            : "the Index State Management plugin is not installed on this cluster";
+        return asset(ISM_POLICY, "ism_policy", "skipped", version(Map.of("version", 1)), reason);
+    }
+
+    private void putTemplate(String name, Map<String, Object> content) throws IOException {
+        ComposableIndexTemplate template;
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY, LoggingDeprecationHandler.INSTANCE,
+            json(content).streamInput())) {
+            template = ComposableIndexTemplate.parse(p);
+        }
+        client.execute(PutComposableIndexTemplateAction.INSTANCE, new PutComposableIndexTemplateAction.Request(name).indexTemplate(template))
+            .actionGet();
+    }
+
+    static Map<String, Object> asset(String name, String type, String status, long shippedVersion, String reason) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("name", name);
+        a.put("type", type);
+        a.put("status", status);
+        a.put("shipped_version", shippedVersion);
+        if (reason != null) a.put("reason", reason);
+        return a;
+    }
+}

@@ -1,0 +1,66 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.retention;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * An index whose name says which period of EVENT time it holds: {@code devops-audit-<provider>-<yyyy.MM>} or
+ * {@code -<yyyy.MM.dd>}, and the dead-letter {@code devops-audit-failed-<yyyy.MM>} (ingest month). Anything else
+ * does not parse, and retention never touches it.
+ */
+public record ManagedIndex(String name, boolean deadLetter, String provider, String period, Instant periodStart, Instant periodEnd) {
+
+    public static final String PREFIX = "devops-audit-";
+    public static final String DEAD_LETTER = "failed";
+
+    /** @return the parsed index, or {@code null} when the name is not one retention manages */
+    public static ManagedIndex parse(String name) {
+        if (name.startsWith(PREFIX) == false) {
+            return null;
+        }
+        String rest = name.substring(PREFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        String owner = rest.substring(0, dash);
+        String period = rest.substring(dash + 1);
+        boolean deadLetter = owner.equals(DEAD_LETTER);
+        if (deadLetter == false && owner.equals("gitlab") == false && owner.equals("circleci") == false) {
+            return null;
+        }
+        LocalDate start;
+        LocalDate end;
+        try {
+            if (period.length() == 7 && period.charAt(4) == '.') {
+                start = LocalDate.of(Integer.parseInt(period.substring(0, 4)), Integer.parseInt(period.substring(5, 7)), 1);
+                end = start.plusMonths(1);
+            } else if (period.length() == 10 && deadLetter == false && period.charAt(4) == '.' && period.charAt(7) == '.') {
+                start = LocalDate.of(Integer.parseInt(period.substring(0, 4)), Integer.parseInt(period.substring(5, 7)),
+                    Integer.parseInt(period.substring(8, 10)));
+                end = start.plusDays(1);
+            } else {
+                return null;
+            }
+        } catch (NumberFormatException | DateTimeException e) {
+            return null;
+        }
+        return new ManagedIndex(name, deadLetter, deadLetter ? null : owner, period, start.atStartOfDay(ZoneOffset.UTC).toInstant(),
+            end.atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
+
+    /** The whole period ended {@code days} ago at this instant. */
+    public Instant expiresAt(int days, int deadLetterDays) {
+        return periodEnd.plus(Duration.ofDays(deadLetter ? deadLetterDays : days));
+    }
+
+    public boolean expired(Instant now, int days, int deadLetterDays) {
+        return now.isBefore(expiresAt(days, deadLetterDays)) == false;
+    }
+}

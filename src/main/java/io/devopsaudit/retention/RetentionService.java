@@ -1,0 +1,199 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.retention;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.action.admin.indices.stats.IndexStats;
+import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
+import org.opensearch.action.get.GetResponse;
+import org.opensearch.cluster.LocalNodeClusterManagerListener;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.util.concurrent.ThreadContext;
+import org.opensearch.index.IndexNotFoundException;
+import org.opensearch.threadpool.Scheduler;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Deletes event-month indices whose whole period ended more than {@code devops_audit.retention.days} ago (and
+ * dead-letter months past {@code dead_letter_days}). ISM's index age cannot express this: a 2019 export imported
+ * today must expire on the 2019 schedule. The periodic run lives on the elected cluster-manager only: it starts on
+ * {@link #onClusterManager()} and stops on {@link #offClusterManager()}, so a cluster-manager change moves it. Every
+ * deletion is logged with index, period and document count; the last run is stored in {@code .devops-audit-state}
+ * so any node can report it.
+ */
+public final class RetentionService implements LocalNodeClusterManagerListener {
+    private static final Logger logger = LogManager.getLogger(RetentionService.class);
+
+    public static final String STATE_INDEX = ".devops-audit-state";
+    static final String STATE_DOC = "retention";
+    /** Ids of nodes whose schedule is active (one JVM can host several test nodes). */
+    static final Set<String> ACTIVE_SCHEDULES = ConcurrentHashMap.newKeySet();
+
+    private final Client client;
+    private final ClusterService clusterService;
+    private final ThreadPool threadPool;
+    private volatile int days;
+    private volatile int deadLetterDays;
+    private volatile TimeValue interval;
+    private volatile Scheduler.Cancellable scheduled;
+
+    public RetentionService(Client client, ClusterService clusterService, ThreadPool threadPool) {
+        this.client = client;
+        this.clusterService = clusterService;
+        this.threadPool = threadPool;
+        this.days = RetentionSettings.DAYS.get(clusterService.getSettings());
+        this.deadLetterDays = RetentionSettings.DEAD_LETTER_DAYS.get(clusterService.getSettings());
+        this.interval = RetentionSettings.INTERVAL.get(clusterService.getSettings());
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(RetentionSettings.DAYS, v -> days = v);
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(RetentionSettings.DEAD_LETTER_DAYS, v -> deadLetterDays = v);
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(RetentionSettings.INTERVAL, this::setInterval);
+        clusterService.addLocalNodeClusterManagerListener(this);
+    }
+
+    public int days() {
+        return days;
+    }
+
+    public int deadLetterDays() {
+        return deadLetterDays;
+    }
+
+    public TimeValue interval() {
+        return interval;
+    }
+
+    @Override
+    public synchronized void onClusterManager() {
+        cancel();
+        scheduled = threadPool.scheduleWithFixedDelay(this::scheduledRun, interval, ThreadPool.Names.GENERIC);
+        ACTIVE_SCHEDULES.add(clusterService.localNode().getId());
+        logger.info("retention by event time scheduled every [{}] on this cluster-manager node", interval);
+    }
+
+    @Override
+    public synchronized void offClusterManager() {
+        cancel();
+    }
+
+    private void cancel() {
+        if (scheduled != null) {
+            scheduled.cancel();
+            scheduled = null;
+        }
+        if (clusterService.localNode() != null) {
+            ACTIVE_SCHEDULES.remove(clusterService.localNode().getId());
+        }
+    }
+
+    private synchronized void setInterval(TimeValue value) {
+        interval = value;
+        if (scheduled != null) {
+            onClusterManager();
+        }
+    }
+
+    /** Stops the schedule when the node shuts down. */
+    public synchronized void close() {
+        cancel();
+    }
+
+    private void scheduledRun() {
+        try {
+            run(false);
+        } catch (Exception e) {
+            logger.warn("retention run failed; it will be tried again in [" + interval + "]", e);
+        }
+    }
+
+    /** The managed indices, soonest to expire first. */
+    public List<Map<String, Object>> schedule(Instant now) {
+        List<ManagedIndex> managed = new ArrayList<>();
+        for (String name : clusterService.state().metadata().indices().keySet()) {
+            ManagedIndex m = ManagedIndex.parse(name);
+            if (m != null) managed.add(m);
+        }
+        int d = days;
+        int dl = deadLetterDays;
+        managed.sort(Comparator.comparing((ManagedIndex m) -> m.expiresAt(d, dl)).thenComparing(ManagedIndex::name));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ManagedIndex m : managed) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("index", m.name());
+            row.put("kind", m.deadLetter() ? "dead_letter" : "events");
+            row.put("period", m.period());
+            row.put("period_end", m.periodEnd().toString());
+            row.put("expires_at", m.expiresAt(d, dl).toString());
+            row.put("expired", m.expired(now, d, dl));
+            out.add(row);
+        }
+        return out;
+    }
+
+    /**
+     * Runs retention now. Blocks: call from a generic or scheduler thread, never a transport thread.
+     * @return what was deleted (or, with {@code dryRun}, what would be), and how many managed indices were kept
+     */
+    public Map<String, Object> run(boolean dryRun) {
+        Instant now = Instant.ofEpochMilli(threadPool.absoluteTimeInMillis());
+        List<Map<String, Object>> all = schedule(now);
+        List<Map<String, Object>> expired = all.stream().filter(r -> Boolean.TRUE.equals(r.get("expired"))).toList();
+        List<Map<String, Object>> deleted = new ArrayList<>();
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            if (expired.isEmpty() == false) {
+                String[] names = expired.stream().map(r -> (String) r.get("index")).toArray(String[]::new);
+                IndicesStatsResponse stats = client.admin().indices().prepareStats(names).clear().setDocs(true).get();
+                for (Map<String, Object> r : expired) {
+                    String index = (String) r.get("index");
+                    IndexStats s = stats.getIndex(index);
+                    long docs = s == null || s.getPrimaries().getDocs() == null ? 0 : s.getPrimaries().getDocs().getCount();
+                    Map<String, Object> row = new LinkedHashMap<>(r);
+                    row.remove("expired");
+                    row.put("docs", docs);
+                    if (dryRun == false) {
+                        client.admin().indices().prepareDelete(index).get();
+                        logger.info("retention deleted index [{}] (period [{}], {} documents, expired at [{}])", index, r.get("period"), docs,
+                            r.get("expires_at"));
+                    }
+                    deleted.add(row);
+                }
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("dry_run", dryRun);
+            result.put("ran_at", now.toString());
+            result.put("node", clusterService.localNode().getName());
+            result.put("days", days);
+            result.put("dead_letter_days", deadLetterDays);
+            result.put(dryRun ? "would_delete" : "deleted", deleted);
+            result.put("kept", all.size() - expired.size());
+            if (dryRun == false) {
+                Map<String, Object> state = new LinkedHashMap<>(result);
+                state.put("next_run", now.plusMillis(interval.millis()).toString());
+                client.prepareIndex(STATE_INDEX).setId(STATE_DOC).setSource(state).get();
+            }
+            return result;
+        }
+    }
+
+    /** The last recorded run, or {@code null} before the first one. */
+    public Map<String, Object> lastRun() {
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            GetResponse r = client.prepareGet(STATE_INDEX, STATE_DOC).get();
+            return r.isExists() ? r.getSourceAsMap() : null;
+        } catch (IndexNotFoundException e) {
+            return null;
+        }
+    }
+}

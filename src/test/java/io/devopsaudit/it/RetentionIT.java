@@ -1,0 +1,83 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.it;
+
+import org.opensearch.client.Request;
+import org.opensearch.client.ResponseException;
+
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+import static org.hamcrest.Matchers.containsString;
+
+/** Retention by event time on the real node: a manual run deletes exactly the expired event and dead-letter periods. */
+public class RetentionIT extends DevopsAuditRestTestCase {
+
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy.MM");
+
+    @SuppressWarnings("unchecked")
+    public void testManualRunDeletesExactlyTheExpiredPeriods() throws Exception {
+        YearMonth now = YearMonth.now(ZoneOffset.UTC);
+        String twoYearsAgo = now.minusMonths(24).format(MONTH);
+        String lastMonth = now.minusMonths(1).format(MONTH);
+        String thisMonth = now.format(MONTH);
+        List<String> expired = List.of("devops-audit-gitlab-2019.01", "devops-audit-gitlab-2019.02.01", "devops-audit-circleci-" + twoYearsAgo,
+            "devops-audit-failed-2019.01", "devops-audit-failed-" + now.minusMonths(3).format(MONTH));
+        List<String> kept = List.of("devops-audit-gitlab-" + lastMonth, "devops-audit-circleci-" + thisMonth, "devops-audit-failed-" + thisMonth,
+            "devops-audit-gitlab-custom", "devops-audit-gitlab-2019.13", "audit-2019.01");
+        for (String index : concat(expired, kept)) {
+            call("PUT", "/" + index, "{\"settings\":{\"number_of_replicas\":0}}");
+        }
+        // a backfilled 2019 event imported today: the index is new, the period is old
+        Request doc = new Request("PUT", "/devops-audit-gitlab-2019.01/_doc/1?refresh=true");
+        doc.setJsonEntity("{\"@timestamp\":\"2019-01-15T00:00:00Z\"}");
+        client().performRequest(doc);
+
+        Map<String, Object> put = call("PUT", "/_plugins/devops_audit/_retention", "{\"days\":365,\"dead_letter_days\":30}");
+        assertEquals(365, put.get("days"));
+        Map<String, Object> dry = call("POST", "/_plugins/devops_audit/_retention/_run?dry_run=true", null);
+        List<Map<String, Object>> wouldDelete = (List<Map<String, Object>>) dry.get("would_delete");
+        assertEquals(sorted(expired), sorted(wouldDelete.stream().map(r -> (String) r.get("index")).toList()));
+        assertEquals(1, wouldDelete.stream().filter(r -> r.get("index").equals("devops-audit-gitlab-2019.01")).findFirst().get().get("docs"));
+        for (String index : concat(expired, kept)) {
+            assertTrue("dry run deletes nothing: " + index, indexExists(index));
+        }
+
+        Map<String, Object> run = call("POST", "/_plugins/devops_audit/_retention/_run", null);
+        List<Map<String, Object>> deleted = (List<Map<String, Object>>) run.get("deleted");
+        assertEquals(sorted(expired), sorted(deleted.stream().map(r -> (String) r.get("index")).toList()));
+        for (String index : expired) assertFalse(index, indexExists(index));
+        for (String index : kept) assertTrue(index, indexExists(index));
+
+        Map<String, Object> status = call("GET", "/_plugins/devops_audit/_retention", null);
+        assertEquals(Map.of("days", 365, "dead_letter_days", 30, "interval", "1h"), status.get("settings"));
+        Map<String, Object> last = (Map<String, Object>) status.get("last_run");
+        assertEquals(false, last.get("dry_run"));
+        assertEquals(expired.size(), ((List<Object>) last.get("deleted")).size());
+        assertNotNull(status.get("next_run"));
+        assertEquals("managed: the three kept event/dead-letter periods", 3, status.get("managed_indices"));
+        call("PUT", "/_plugins/devops_audit/_retention", "{\"days\":2555,\"dead_letter_days\":90}");
+    }
+
+    public void testBadValuesAreRejectedWith400() {
+        for (String body : List.of("{\"days\":0}", "{\"days\":36501}", "{\"days\":\"ten\"}", "{\"dead_letter_days\":-5}")) {
+            ResponseException e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_retention", body));
+            assertEquals(body, 400, e.getResponse().getStatusLine().getStatusCode());
+            assertThat(e.getMessage(), containsString("must be a whole number of days from 1 to 36500"));
+        }
+        ResponseException e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_retention", "{\"years\":7}"));
+        assertThat(e.getMessage(), containsString("unknown retention parameter [years]"));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    private static List<String> sorted(List<String> l) {
+        return l.stream().sorted().toList();
+    }
+}

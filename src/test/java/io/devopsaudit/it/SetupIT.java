@@ -1,0 +1,108 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.it;
+
+import io.devopsaudit.golden.GoldenCases;
+import io.devopsaudit.parse.JsonText;
+import org.opensearch.client.Request;
+import org.opensearch.client.ResponseException;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.hamcrest.Matchers.containsString;
+
+/** One-call setup on the real node: idempotent, golden records index under the template, failures dead-lettered intact. */
+public class SetupIT extends DevopsAuditRestTestCase {
+
+    static void setup() throws Exception {
+        call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":0}");
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testSetupIsIdempotentAndReportsEveryAsset() throws Exception {
+        Map<String, Object> first = call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":0}");
+        Map<String, Object> statusAfterFirst = call("GET", "/_plugins/devops_audit/_setup", null);
+        Map<String, Object> second = call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":0}");
+        Map<String, Object> statusAfterSecond = call("GET", "/_plugins/devops_audit/_setup", null);
+        assertEquals(first, second);
+        assertEquals(statusAfterFirst, statusAfterSecond);
+        List<Map<String, Object>> assets = (List<Map<String, Object>>) statusAfterSecond.get("assets");
+        for (Map<String, Object> a : assets) {
+            if (a.get("type").equals("ism_policy")) {
+                assertEquals("skipped", a.get("status"));
+                assertEquals("the Index State Management plugin is not installed on this cluster", a.get("reason"));
+            } else {
+                assertEquals(a.toString(), "current", a.get("status"));
+            }
+        }
+        assertEquals(List.of("devops-audit", "devops-audit-failed", "devops-audit", "devops-audit-warm"),
+            assets.stream().map(a -> a.get("name")).toList());
+        Map<String, Object> template = call("GET", "/_index_template/devops-audit", null);
+        assertThat(template.toString(), containsString("number_of_replicas=0"));
+    }
+
+    public void testBadParametersAre400sNamingTheParameter() {
+        ResponseException e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":-1}"));
+        assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
+        assertThat(e.getMessage(), containsString("[replicas] must be a whole number from 0 to 10, found [-1]"));
+        e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"colour\":1}"));
+        assertThat(e.getMessage(), containsString("unknown setup parameter [colour]"));
+        e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"trusted_networks\":[\"10.0.0.0/99\"]}"));
+        assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
+        assertThat(e.getMessage(), containsString("[trusted_networks] [10.0.0.0/99] is not a CIDR network"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testEveryGoldenRecordIndexesUnderTheTemplate() throws Exception {
+        setup();
+        List<GoldenCases.Case> cases = GoldenCases.all();
+        StringBuilder bulk = new StringBuilder();
+        for (GoldenCases.Case c : cases) {
+            bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":").append(JsonText.write(c.text())).append("}\n");
+        }
+        Request request = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
+        request.setJsonEntity(bulk.toString());
+        Map<String, Object> result = entityAsMap(client().performRequest(request));
+        assertEquals("no mapping or pipeline error: " + result, false, result.get("errors"));
+        for (Object item : (List<Object>) result.get("items")) {
+            String index = (String) ((Map<String, Object>) ((Map<String, Object>) item).get("index")).get("_index");
+            assertTrue(index, index.startsWith("devops-audit-gitlab-") || index.startsWith("devops-audit-circleci-"));
+        }
+        long count = ((Number) call("GET", "/devops-audit-gitlab-*,devops-audit-circleci-*/_count", null).get("count")).longValue();
+        assertEquals(cases.size(), count);
+    }
+
+    public void testAFieldTheTemplateDoesNotKnowIsRejectedNotLost() throws Exception {
+        setup();
+        Request index = new Request("PUT", "/devops-audit-gitlab-2024.01/_doc/x");
+        index.setJsonEntity("{\"@timestamp\":\"2024-01-01T00:00:00Z\",\"colour\":\"blue\"}");
+        ResponseException e = expectThrows(ResponseException.class, () -> client().performRequest(index));
+        assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
+        assertThat(e.getMessage(), containsString("strict_dynamic_mapping_exception"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testAPipelineFailureLandsInTheDeadLetterIndexWithTheRawInputIntact() throws Exception {
+        setup();
+        String raw = GoldenCases.read(GoldenCases.root().resolve("bad/truncated.json")) + " \u00e9\u2603\n\t\"";
+        Request request = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
+        request.setJsonEntity("{\"index\":{\"_index\":\"incoming\",\"_id\":\"bad-1\"}}\n{\"message\":" + JsonText.write(raw) + "}\n");
+        Map<String, Object> result = entityAsMap(client().performRequest(request));
+        assertEquals(false, result.get("errors"));
+        Map<String, Object> item = (Map<String, Object>) ((Map<String, Object>) ((List<Object>) result.get("items")).get(0)).get("index");
+        String index = (String) item.get("_index");
+        assertTrue(index, index.matches("devops-audit-failed-\\d{4}\\.\\d{2}"));
+        Map<String, Object> doc = (Map<String, Object>) call("GET", "/" + index + "/_doc/bad-1", null).get("_source");
+        assertEquals("byte for byte", raw, doc.get("message"));
+        assertEquals(raw, ((Map<String, Object>) doc.get("event")).get("original"));
+        assertEquals("pipeline_error", ((Map<String, Object>) doc.get("event")).get("kind"));
+        Map<String, Object> error = (Map<String, Object>) doc.get("error");
+        assertThat((String) error.get("message"), containsString("[auto] invalid JSON in field [message] at offset"));
+        assertEquals("devops_audit", error.get("type"));
+        assertEquals("devops-audit", error.get("processor_tag"));
+        long found = ((Number) call("GET", "/devops-audit-failed-*/_count?q=error.type:devops_audit", null).get("count")).longValue();
+        assertEquals("searchable for Dashboards", 1, found);
+    }
+}

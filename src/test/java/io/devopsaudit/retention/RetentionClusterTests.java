@@ -1,0 +1,62 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.retention;
+
+import io.devopsaudit.DevopsAuditPlugin;
+import org.opensearch.action.get.GetResponse;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.test.OpenSearchIntegTestCase;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Retention runs on the elected cluster-manager only, and moves with it: a 3-node cluster, a 1 s interval, then the
+ * cluster-manager is stopped and the new one takes over the schedule.
+ */
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.TEST, numDataNodes = 0, numClientNodes = 0,
+    supportsDedicatedMasters = false, autoManageMasterNodes = true)
+public class RetentionClusterTests extends OpenSearchIntegTestCase {
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(DevopsAuditPlugin.class);
+    }
+
+    public void testRunsOnTheClusterManagerOnlyAndSurvivesAChange() throws Exception {
+        Settings fast = Settings.builder().put(RetentionSettings.INTERVAL.getKey(), "1s").build();
+        internalCluster().startNodes(3, fast);
+        ensureStableCluster(3);
+        String first = internalCluster().getClusterManagerName();
+        String firstId = internalCluster().clusterService(first).localNode().getId();
+        assertBusy(() -> {
+            assertEquals("exactly one node schedules retention", 1, RetentionService.ACTIVE_SCHEDULES.size());
+            assertTrue(RetentionService.ACTIVE_SCHEDULES.contains(firstId));
+            assertEquals(first, lastRunNode());
+        }, 30, TimeUnit.SECONDS);
+
+        internalCluster().stopCurrentClusterManagerNode();
+        ensureStableCluster(2);
+        String second = internalCluster().getClusterManagerName();
+        assertNotEquals(first, second);
+        String secondId = internalCluster().clusterService(second).localNode().getId();
+        assertBusy(() -> {
+            assertEquals(1, RetentionService.ACTIVE_SCHEDULES.size());
+            assertTrue(RetentionService.ACTIVE_SCHEDULES.contains(secondId));
+            assertEquals("the new cluster-manager runs it now", second, lastRunNode());
+        }, 30, TimeUnit.SECONDS);
+    }
+
+    /** The node of the last recorded run; before the first run there is nothing (assertBusy retries assertion errors only). */
+    private String lastRunNode() {
+        try {
+            GetResponse state = client().prepareGet(RetentionService.STATE_INDEX, RetentionService.STATE_DOC).get();
+            return state.isExists() ? (String) state.getSourceAsMap().get("node") : null;
+        } catch (org.opensearch.index.IndexNotFoundException | org.opensearch.action.NoShardAvailableActionException e) {
+            return null;
+        }
+    }
+}
