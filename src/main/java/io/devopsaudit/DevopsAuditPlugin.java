@@ -9,6 +9,7 @@ import io.devopsaudit.indicators.RuleSet;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.normalize.Normalizer;
 import io.devopsaudit.parse.EventReader;
+import io.devopsaudit.rest.RestContentAction;
 import io.devopsaudit.rest.RestRetentionAction;
 import io.devopsaudit.rest.RestSetupAction;
 import io.devopsaudit.retention.RetentionService;
@@ -76,7 +77,7 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
-        return List.of(new RestSetupAction(), new RestRetentionAction(retention));
+        return List.of(new RestSetupAction(), new RestRetentionAction(retention), new RestContentAction());
     }
 
     @Override

@@ -46,6 +46,11 @@ public final class TestSupport {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    public static java.util.List<Map<String, Object>> parseJsonList(String json) {
+        return (java.util.List<Map<String, Object>>) parseJson("{\"l\":" + json + "}").get("l");
+    }
+
     public static String prettyJson(Map<String, Object> map) {
         try (XContentBuilder b = XContentType.JSON.contentBuilder().prettyPrint()) {
             b.map(map);

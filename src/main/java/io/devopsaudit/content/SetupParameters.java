@@ -15,10 +15,10 @@ import java.util.Set;
  * {@code token_max_lifetime_days}), which setup writes into the installed pipeline.
  */
 public record SetupParameters(Integer replicas, Integer shards, List<String> trustedNetworks, List<String> privilegedRoles,
-                              Integer tokenMaxLifetimeDays, String notificationChannelId) {
+                              Integer tokenMaxLifetimeDays, String notificationChannelId, String dashboardsUrl) {
 
     static final Set<String> KEYS = Set.of("replicas", "shards", "trusted_networks", "privileged_roles", "token_max_lifetime_days",
-        "notification_channel_id");
+        "notification_channel_id", "dashboards_url");
 
     public static SetupParameters parse(Map<String, Object> body) {
         for (String key : body.keySet()) {
@@ -26,9 +26,12 @@ public record SetupParameters(Integer replicas, Integer shards, List<String> tru
                 throw new IllegalArgumentException("unknown setup parameter [" + key + "], expected one of " + KEYS.stream().sorted().toList());
             }
         }
-        return new SetupParameters(integer(body, "replicas", 0, 10), integer(body, "shards", 1, 64), strings(body, "trusted_networks"),
+        SetupParameters p = new SetupParameters(integer(body, "replicas", 0, 10), integer(body, "shards", 1, 64), strings(body, "trusted_networks"),
             strings(body, "privileged_roles"), integer(body, "token_max_lifetime_days", 1, 36500),
-            body.get("notification_channel_id") == null ? null : body.get("notification_channel_id").toString());
+            body.get("notification_channel_id") == null ? null : body.get("notification_channel_id").toString(),
+            body.get("dashboards_url") == null ? null : body.get("dashboards_url").toString());
+        MonitorContent.render(p.notificationChannelId(), p.dashboardsUrl());   // validates both
+        return p;
     }
 
     private static Integer integer(Map<String, Object> body, String key, int min, int max) {

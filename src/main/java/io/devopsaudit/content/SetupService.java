@@ -41,6 +41,7 @@ public final class SetupService {
     public static final String PIPELINE = "devops-audit";
     public static final String ISM_POLICY = "devops-audit-warm";
     static final String ISM_PLUGIN = "opensearch-index-management";
+    static final String ALERTING_PLUGIN = "opensearch-alerting";
 
     private final Client client;
 
@@ -85,6 +86,7 @@ public final class SetupService {
         client.admin().cluster().putPipeline(new PutPipelineRequest(PIPELINE, json(pipeline), XContentType.JSON)).actionGet();
         report.add(asset(PIPELINE, "ingest_pipeline", "installed", version(pipeline), null));
         report.add(ismAsset());
+        report.add(monitorsAsset(params.notificationChannelId(), params.dashboardsUrl()));
         return report;
     }
 
@@ -103,6 +105,7 @@ public final class SetupService {
             .map(p -> p.getConfigAsMap().get("version") instanceof Number n ? n.longValue() : -1L).orElse(null);
         report.add(compare(PIPELINE, "ingest_pipeline", installedPipeline, shippedPipeline));
         report.add(ismAsset());
+        report.add(monitorsAsset(null, null));
         return report;
     }
 
@@ -118,14 +121,31 @@ public final class SetupService {
      * compile-time dependency on it (not on Maven Central), so setup reports it and says how to apply it.
      */
     private Map<String, Object> ismAsset() {
-        NodesInfoResponse info = client.admin().cluster().prepareNodesInfo().clear().addMetric("plugins").get();
-        boolean ism = info.getNodes().stream().anyMatch(n -> n.getInfo(org.opensearch.action.admin.cluster.node.info.PluginsAndModules.class)
-            .getPluginInfos().stream().anyMatch(p -> p.getName().equals(ISM_PLUGIN)));
+        boolean ism = pluginInstalled(ISM_PLUGIN);
         String reason = ism
             ? "the Index State Management plugin is installed; apply the shipped policy with PUT _plugins/_ism/policies/" + ISM_POLICY
                 + " (body: content/ism-policy.json, docs/retention.md)"
             : "the Index State Management plugin is not installed on this cluster";
         return asset(ISM_POLICY, "ism_policy", "skipped", version(Map.of("version", 1)), reason);
+    }
+
+    /**
+     * The Alerting monitors: like the ISM policy, reported with how to install them, since the Alerting plugin's API
+     * is not callable in-process (and the plugin is not on Maven Central to build against).
+     */
+    private Map<String, Object> monitorsAsset(String channelId, String dashboardsUrl) {
+        int count = MonitorContent.render(channelId, dashboardsUrl).size();
+        String reason = pluginInstalled(ALERTING_PLUGIN)
+            ? "the Alerting plugin is installed; install the " + count + " monitors with ./devops-audit install-monitors, or POST each monitor of "
+                + "GET _plugins/devops_audit/_content/monitors?notification_channel_id=<id> to _plugins/_alerting/monitors"
+            : "the Alerting plugin is not installed on this cluster (" + count + " monitors ship in content/monitors.json)";
+        return asset("devops-audit-monitors", "alerting_monitors", "skipped", version(resource("monitors.json")), reason);
+    }
+
+    private boolean pluginInstalled(String name) {
+        NodesInfoResponse info = client.admin().cluster().prepareNodesInfo().clear().addMetric("plugins").get();
+        return info.getNodes().stream().anyMatch(n -> n.getInfo(org.opensearch.action.admin.cluster.node.info.PluginsAndModules.class)
+            .getPluginInfos().stream().anyMatch(p -> p.getName().equals(name)));
     }
 
     private void putTemplate(String name, Map<String, Object> content) throws IOException {
