@@ -3,12 +3,16 @@
  */
 package io.devopsaudit;
 
-import io.devopsaudit.classify.DerivedActions;
-import io.devopsaudit.classify.Taxonomy;
-import io.devopsaudit.indicators.RuleSet;
+import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
-import io.devopsaudit.normalize.Normalizer;
-import io.devopsaudit.parse.EventReader;
+import io.devopsaudit.intake.ImportAction;
+import io.devopsaudit.intake.IntakeSettings;
+import io.devopsaudit.intake.StreamAction;
+import io.devopsaudit.intake.StreamingToken;
+import io.devopsaudit.rest.RestIntakeActions;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.plugins.ReloadablePlugin;
 import io.devopsaudit.rest.RestContentAction;
 import io.devopsaudit.rest.RestRetentionAction;
 import io.devopsaudit.rest.RestSetupAction;
@@ -45,16 +49,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Entry point: the {@code devops_audit} ingest processor, retention by event time, and the REST endpoints. */
-public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlugin, SystemIndexPlugin {
+/** Entry point: the {@code devops_audit} ingest processor, retention by event time, import and streaming, and the REST endpoints. */
+public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlugin, SystemIndexPlugin, ReloadablePlugin {
 
     private RetentionService retention;
+    private final StreamingToken streamingToken = new StreamingToken();
+    private AuditEngine engine;
+
+    /** Data files are read once per node; a malformed one fails the node start with a message naming it. */
+    private synchronized AuditEngine engine() {
+        if (engine == null) {
+            engine = new AuditEngine();
+        }
+        return engine;
+    }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        // Data files are read once per node; a malformed one fails the node start with a message naming it.
-        Normalizer normalizer = new Normalizer(Taxonomy.load(), DerivedActions.load());
-        return Map.of(DevopsAuditProcessor.TYPE, new DevopsAuditProcessor.Factory(new EventReader(), normalizer, RuleSet.load()));
+        return Map.of(DevopsAuditProcessor.TYPE, engine().factory());
     }
 
     @Override
@@ -65,19 +77,35 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
                                                IndexNameExpressionResolver indexNameExpressionResolver,
                                                Supplier<RepositoriesService> repositoriesServiceSupplier) {
         retention = new RetentionService(client, clusterService, threadPool);
-        return List.of(retention);
+        streamingToken.load(environment.settings());
+        return List.of(retention, engine(), streamingToken);
+    }
+
+    @Override
+    public void reload(Settings settings) {
+        streamingToken.load(settings);
     }
 
     @Override
     public List<Setting<?>> getSettings() {
-        return RetentionSettings.all();
+        List<Setting<?>> all = new java.util.ArrayList<>(RetentionSettings.all());
+        all.addAll(IntakeSettings.all());
+        all.add(StreamingToken.SETTING);
+        return all;
+    }
+
+    @Override
+    public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
+        return List.of(new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportImportAction.class),
+            new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportStreamAction.class));
     }
 
     @Override
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
-        return List.of(new RestSetupAction(), new RestRetentionAction(retention), new RestContentAction());
+        return List.of(new RestSetupAction(), new RestRetentionAction(retention), new RestContentAction(), new RestIntakeActions.Import(),
+            new RestIntakeActions.Stream(streamingToken));
     }
 
     @Override

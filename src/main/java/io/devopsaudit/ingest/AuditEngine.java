@@ -1,0 +1,49 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.ingest;
+
+import io.devopsaudit.classify.DerivedActions;
+import io.devopsaudit.classify.Taxonomy;
+import io.devopsaudit.indicators.RuleSet;
+import io.devopsaudit.normalize.Normalizer;
+import io.devopsaudit.parse.EventReader;
+import org.opensearch.ingest.IngestDocument;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The loaded data files (taxonomy, derived actions, rules) and parsers, built once per node and shared by the
+ * processor factory and the import endpoint, which uses {@link #simulate} to explain failures and for dry runs.
+ */
+public final class AuditEngine {
+    private final EventReader reader = new EventReader();
+    private final Normalizer normalizer = new Normalizer(Taxonomy.load(), DerivedActions.load());
+    private final RuleSet rules = RuleSet.load();
+    private final DevopsAuditProcessor defaults;
+
+    public AuditEngine() {
+        Map<String, Object> config = new HashMap<>(Map.of("field", "message", "use_document_if_missing", true));
+        defaults = factory().create(null, "devops-audit-simulate", null, config);
+    }
+
+    public DevopsAuditProcessor.Factory factory() {
+        return new DevopsAuditProcessor.Factory(reader, normalizer, rules);
+    }
+
+    /** The outcome of the default processor on one raw event. */
+    public record Outcome(String index, String id, String error) {}
+
+    public Outcome simulate(String raw) {
+        Map<String, Object> source = new HashMap<>();
+        source.put("message", raw);
+        IngestDocument doc = new IngestDocument("devops-audit-incoming", null, null, null, null, source);
+        try {
+            defaults.execute(doc);
+            return new Outcome(doc.getFieldValue("_index", String.class), doc.getFieldValue("_id", String.class), null);
+        } catch (IllegalArgumentException e) {
+            return new Outcome(null, null, e.getMessage());
+        }
+    }
+}

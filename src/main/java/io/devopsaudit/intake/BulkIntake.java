@@ -1,0 +1,113 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.intake;
+
+import org.opensearch.action.DocWriteRequest;
+import org.opensearch.action.bulk.BulkItemResponse;
+import org.opensearch.action.bulk.BulkRequest;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.index.IndexRequest;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.transport.client.Client;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Sends raw events through an ingest pipeline in bulk batches ({@code {"message": raw}} documents, as the shipped
+ * pipeline expects) and tallies the outcome of each: indexed (a new document), duplicate (its {@code _id} already
+ * existed: version conflict on create), failed (dead-lettered by the pipeline, or rejected), with the first failures'
+ * record numbers and reasons. Blocking: run on a generic thread.
+ */
+public final class BulkIntake {
+    public static final int MAX_REPORTED_FAILURES = 20;
+    static final String INCOMING = "devops-audit-incoming";
+    static final String DEAD_LETTER_PREFIX = "devops-audit-failed-";
+
+    private final Client client;
+    private final String pipeline;
+    private final boolean create;
+    private final int batchSize;
+    /** Explains why a dead-lettered raw event failed (the processor's own message). */
+    private final Function<String, String> explain;
+    private final List<RawRecords.Record> batch = new ArrayList<>();
+
+    long received;
+    long indexed;
+    long duplicates;
+    long failed;
+    /** Items the cluster refused (not dead-lettered): those events are NOT stored. */
+    long rejected;
+    final List<Map<String, Object>> failures = new ArrayList<>();
+
+    /** @param create true: duplicates are reported (op_type create); false: redeliveries overwrite their document */
+    public BulkIntake(Client client, String pipeline, boolean create, int batchSize, Function<String, String> explain) {
+        this.client = client;
+        this.pipeline = pipeline;
+        this.create = create;
+        this.batchSize = batchSize;
+        this.explain = explain;
+    }
+
+    public void add(RawRecords.Record record) {
+        received++;
+        batch.add(record);
+        if (batch.size() >= batchSize) flush();
+    }
+
+    public void flush() {
+        if (batch.isEmpty()) return;
+        BulkRequest bulk = new BulkRequest();
+        for (RawRecords.Record r : batch) {
+            bulk.add(new IndexRequest(INCOMING).source(Map.of("message", r.text())).setPipeline(pipeline)
+                .opType(create ? DocWriteRequest.OpType.CREATE : DocWriteRequest.OpType.INDEX));
+        }
+        BulkResponse response = client.bulk(bulk).actionGet();
+        BulkItemResponse[] items = response.getItems();
+        for (int i = 0; i < items.length; i++) {
+            BulkItemResponse item = items[i];
+            RawRecords.Record record = batch.get(i);
+            if (item.isFailed()) {
+                if (item.status() == RestStatus.CONFLICT) {
+                    duplicates++;
+                } else {
+                    rejected++;
+                    fail(record, item.getFailureMessage());
+                }
+            } else if (item.getIndex().startsWith(DEAD_LETTER_PREFIX)) {
+                fail(record, explain.apply(record.text()) + " (kept in " + item.getIndex() + ")");
+            } else {
+                indexed++;
+            }
+        }
+        batch.clear();
+    }
+
+    void fail(RawRecords.Record record, String reason) {
+        failed++;
+        if (failures.size() < MAX_REPORTED_FAILURES) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("record", record.number());
+            f.put("reason", reason);
+            failures.add(f);
+        }
+    }
+
+    public Map<String, Object> report() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("received", received);
+        out.put("indexed", indexed);
+        out.put("duplicates", duplicates);
+        out.put("failed", failed);
+        out.put("failures", failures);
+        return out;
+    }
+
+    public long failedCount() {
+        return failed;
+    }
+}

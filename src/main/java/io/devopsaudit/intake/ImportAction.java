@@ -1,0 +1,222 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.intake;
+
+import io.devopsaudit.ingest.AuditEngine;
+import io.devopsaudit.parse.SourceFormat;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.ActionType;
+import org.opensearch.action.get.MultiGetItemResponse;
+import org.opensearch.action.get.MultiGetRequest;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.HandledTransportAction;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.tasks.Task;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.TransportService;
+import org.opensearch.transport.client.Client;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code cluster:admin/devops_audit/import}: a whole export (CSV with header, JSON array, NDJSON or audit_json.log
+ * lines) split incrementally into events and indexed through a pipeline in bulk batches, answering with exact counts.
+ * Request, response and transport action in one place, like core's GrokProcessorGetAction.
+ */
+public final class ImportAction extends ActionType<ImportAction.Response> {
+    public static final String NAME = "cluster:admin/devops_audit/import";
+    public static final ImportAction INSTANCE = new ImportAction();
+
+    private ImportAction() {
+        super(NAME, Response::new);
+    }
+
+    public static final class Request extends ActionRequest {
+        final String format;
+        final String pipeline;
+        final boolean dryRun;
+        final BytesReference body;
+
+        public Request(String format, String pipeline, boolean dryRun, BytesReference body) {
+            this.format = format;
+            this.pipeline = pipeline;
+            this.dryRun = dryRun;
+            this.body = body;
+        }
+
+        Request(StreamInput in) throws IOException {
+            super(in);
+            format = in.readOptionalString();
+            pipeline = in.readString();
+            dryRun = in.readBoolean();
+            body = in.readBytesReference();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeOptionalString(format);
+            out.writeString(pipeline);
+            out.writeBoolean(dryRun);
+            out.writeBytesReference(body);
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            ActionRequestValidationException e = null;
+            if (format != null && format.equals("auto") == false && SourceFormat.fromId(format) == null) {
+                e = new ActionRequestValidationException();
+                e.addValidationError("[format] unknown format [" + format + "], expected one of [auto, " + SourceFormat.ids() + "]");
+            }
+            if (body == null || body.length() == 0) {
+                if (e == null) e = new ActionRequestValidationException();
+                e.addValidationError("the body is empty: send the whole file");
+            }
+            return e;
+        }
+    }
+
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        final Map<String, Object> report;
+
+        Response(Map<String, Object> report) {
+            this.report = report;
+        }
+
+        @SuppressWarnings("unchecked")
+        Response(StreamInput in) throws IOException {
+            report = (Map<String, Object>) in.readGenericValue();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeGenericValue(report);
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            return builder.map(report);
+        }
+    }
+
+    public static final class TransportImportAction extends HandledTransportAction<Request, Response> {
+        private final Client client;
+        private final ClusterService clusterService;
+        private final ThreadPool threadPool;
+        private final AuditEngine engine;
+
+        @Inject
+        public TransportImportAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService,
+                                     AuditEngine engine) {
+            super(NAME, transportService, actionFilters, Request::new);
+            this.client = client;
+            this.clusterService = clusterService;
+            this.threadPool = transportService.getThreadPool();
+            this.engine = engine;
+        }
+
+        @Override
+        protected void doExecute(Task task, Request request, ActionListener<Response> listener) {
+            threadPool.executor(ThreadPool.Names.GENERIC).execute(() -> {
+                try {
+                    listener.onResponse(new Response(run(request)));
+                } catch (Exception e) {
+                    listener.onFailure(e);
+                }
+            });
+        }
+
+        private Map<String, Object> run(Request request) {
+            long start = System.nanoTime();
+            String formatName = request.format == null ? "auto" : request.format;
+            long max = clusterService.getClusterSettings().get(IntakeSettings.IMPORT_MAX_BYTES).getBytes();
+            if (request.body.length() > max) {
+                throw new OpenSearchStatusException("[import] the body has " + request.body.length() + " bytes, more than devops_audit.import.max_bytes ("
+                    + max + "): split the file — NDJSON and audit_json.log by lines (split -l 100000 events.ndjson part-), CSV into parts "
+                    + "that each start with the header line — or use ./devops-audit import, which splits for you", RestStatus.REQUEST_ENTITY_TOO_LARGE);
+            }
+            SourceFormat format = formatName.equals("auto") ? null : SourceFormat.fromId(formatName);
+            String text = RawRecords.utf8(formatName, BytesReference.toBytes(request.body));
+            RawRecords.Shape shape = RawRecords.shape(format, text);
+            Map<String, Object> report;
+            if (request.dryRun) {
+                report = dryRun(formatName, shape, text);
+            } else {
+                int batch = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
+                BulkIntake intake = new BulkIntake(client, request.pipeline, true, batch, raw -> {
+                    String error = engine.simulate(raw).error();
+                    return error == null ? "the pipeline failed" : error;
+                });
+                RawRecords.split(formatName, shape, text, intake::add);
+                intake.flush();
+                report = intake.report();
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("format", formatName);
+            out.put("shape", shape.name().toLowerCase(java.util.Locale.ROOT));
+            out.put("pipeline", request.pipeline);
+            out.put("dry_run", request.dryRun);
+            out.putAll(report);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            out.put("took_ms", tookMs);
+            out.put("events_per_second", tookMs == 0 ? null : (long) report.get("received") * 1000 / tookMs);
+            return out;
+        }
+
+        /** Parses and normalizes in-process with the default processor options; writes nothing. */
+        private Map<String, Object> dryRun(String formatName, RawRecords.Shape shape, String text) {
+            List<String[]> keys = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            BulkIntake tally = new BulkIntake(client, "none", true, Integer.MAX_VALUE, raw -> "");
+            long[] inFile = new long[1];
+            RawRecords.split(formatName, shape, text, r -> {
+                tally.received++;
+                AuditEngine.Outcome o = engine.simulate(r.text());
+                if (o.error() != null) {
+                    tally.fail(r, o.error());
+                } else if (seen.add(o.index() + "/" + o.id()) == false) {
+                    inFile[0]++;
+                } else {
+                    keys.add(new String[] { o.index(), o.id() });
+                }
+            });
+            long existing = 0;
+            for (int from = 0; from < keys.size(); from += 1000) {
+                MultiGetRequest mget = new MultiGetRequest();
+                for (String[] k : keys.subList(from, Math.min(keys.size(), from + 1000))) {
+                    mget.add(k[0], k[1]);
+                }
+                for (MultiGetItemResponse item : client.multiGet(mget.realtime(true)).actionGet().getResponses()) {
+                    if (item.isFailed() == false && item.getResponse().isExists()) existing++;
+                }
+            }
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("received", tally.received);
+            report.put("would_index", keys.size() - existing);
+            report.put("duplicates", inFile[0] + existing);
+            report.put("duplicates_in_file", inFile[0]);
+            report.put("already_stored", existing);
+            report.put("failed", tally.failed);
+            report.put("failures", tally.failures);
+            return report;
+        }
+    }
+}

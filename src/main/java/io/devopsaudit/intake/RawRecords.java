@@ -1,0 +1,195 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.intake;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.devopsaudit.parse.AuditParseException;
+import io.devopsaudit.parse.CsvText;
+import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.parse.SourceFormat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Splits a whole file (an import body) into raw event texts, incrementally: a JSON array element by element with
+ * Jackson's streaming parser, NDJSON and audit_json.log line by line, CSV record by record (the header line is put
+ * in front of each record, which the processor recognises). Each record keeps its number — line, array position or
+ * CSV data row — for error reports.
+ */
+public final class RawRecords {
+    private RawRecords() {}
+
+    /** One raw event and where it came from. */
+    public record Record(long number, String text) {}
+
+    /** The file shapes an import body can have. */
+    public enum Shape { JSON_ARRAY, LINES, CSV }
+
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonText.MAX_DEPTH + 1).maxStringLength(JsonText.MAX_STRING_LENGTH).build())
+        .build());
+    private static final ObjectWriter CSV_ROW = new CsvMapper().writerFor(String[].class).with(CsvSchema.emptySchema());
+
+    /** Decodes the body strictly: a byte that is not UTF-8 is an error naming its offset, never a silent U+FFFD. */
+    public static String utf8(String format, byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            int offset = firstInvalid(body);
+            throw new AuditParseException(format, "the body is not valid UTF-8: invalid byte [0x" + Integer.toHexString(body[offset] & 0xff)
+                + "] at byte offset " + offset);
+        }
+    }
+
+    /** The offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
+    private static int firstInvalid(byte[] b) {
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xff;
+            int n = c < 0x80 ? 0 : (c >= 0xC2 && c <= 0xDF) ? 1 : (c >= 0xE0 && c <= 0xEF) ? 2 : (c >= 0xF0 && c <= 0xF4) ? 3 : -1;
+            if (n < 0) return i;
+            for (int k = 1; k <= n; k++) {
+                if (i + k >= b.length || (b[i + k] & 0xC0) != 0x80) return i;
+            }
+            i += n + 1;
+        }
+        return Math.max(0, b.length - 1);
+    }
+
+    /** The shape of a body: by format, or for {@code auto} by its first character. */
+    public static Shape shape(SourceFormat format, String text) {
+        if (format != null) {
+            if (format.isCsv()) return Shape.CSV;
+            if (format == SourceFormat.GITLAB_LOG) return Shape.LINES;
+        }
+        String t = CsvTextAccess.stripBom(text).stripLeading();
+        if (t.startsWith("[")) return wholeBodyIsOneJsonValue(t) ? Shape.JSON_ARRAY : Shape.LINES;
+        if (t.startsWith("{")) return Shape.LINES;
+        if (format != null) return Shape.LINES;
+        return Shape.CSV;
+    }
+
+    /** A body starting with '[' is a JSON array only if that array is all of it; otherwise it is NDJSON whose first line is an array. */
+    private static boolean wholeBodyIsOneJsonValue(String body) {
+        try (JsonParser p = JSON.getFactory().createParser(body)) {
+            p.nextToken();
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return true;   // let the array split report the error with its position
+        }
+    }
+
+    /**
+     * Calls {@code sink} for each record. Structural errors that stop the split (a broken JSON array, an unterminated
+     * CSV quote) are thrown; a bad single record is passed on, so the pipeline dead-letters it and the report names it.
+     */
+    public static void split(String format, Shape shape, String text, Consumer<Record> sink) {
+        String body = CsvTextAccess.stripBom(text);
+        switch (shape) {
+            case LINES -> lines(body, sink);
+            case JSON_ARRAY -> jsonArray(format, body, sink);
+            case CSV -> csv(format, body, sink);
+        }
+    }
+
+    private static void lines(String body, Consumer<Record> sink) {
+        try (BufferedReader r = new BufferedReader(new StringReader(body))) {
+            long n = 0;
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                n++;
+                if (line.isBlank() == false) sink.accept(new Record(n, line));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void jsonArray(String format, String body, Consumer<Record> sink) {
+        try (JsonParser p = JSON.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new AuditParseException(format, "the body must be a JSON array of events");
+            }
+            long n = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken() == null) throw new AuditParseException(format, "the JSON array is not closed");
+                n++;
+                JsonNode node = JSON.readTree(p);
+                sink.accept(new Record(n, JSON.writeValueAsString(node)));
+            }
+            if (p.nextToken() != null) {
+                throw new AuditParseException(format, "content after the end of the JSON array " + location(p));
+            }
+        } catch (StreamConstraintsException e) {
+            throw new LimitExceededException("[" + format + "] " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new AuditParseException(format, "invalid JSON " + positionOf(e) + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String location(JsonParser p) {
+        return "at offset " + p.currentTokenLocation().getCharOffset() + " (line " + p.currentTokenLocation().getLineNr() + ")";
+    }
+
+    private static String positionOf(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : "at offset " + e.getLocation().getCharOffset() + " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    private static void csv(String format, String body, Consumer<Record> sink) {
+        Iterator<List<String>> rows = CsvText.iterate(format, "body", new StringReader(body));
+        if (rows.hasNext() == false) return;
+        List<String> header = rows.next();
+        String headerLine = row(header);
+        long n = 0;
+        while (rows.hasNext()) {
+            n++;
+            sink.accept(new Record(n, headerLine + row(rows.next())));
+        }
+    }
+
+    static String row(List<String> cells) {
+        try {
+            return CSV_ROW.writeValueAsString(cells.toArray(new String[0]));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Thrown when the body goes past a limit (413). */
+    public static final class LimitExceededException extends RuntimeException {
+        public LimitExceededException(String message) {
+            super(message);
+        }
+    }
+
+    /** Access to the package-private BOM handling of the parse package. */
+    static final class CsvTextAccess {
+        static String stripBom(String s) {
+            return s.startsWith("\uFEFF") ? s.substring(1) : s;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.intake;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.devopsaudit.parse.JsonText;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.ActionType;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.HandledTransportAction;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.tasks.Task;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.TransportService;
+import org.opensearch.transport.client.Client;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code indices:data/write/devops_audit/stream}: events from a GitLab streaming destination (one event, or a JSON
+ * array in batch mode) indexed through the pipeline. The token is checked by the REST layer before this runs.
+ * Redeliveries overwrite their own document (same {@code _id}), so GitLab's at-least-once delivery leaves one copy.
+ * A body that is not JSON is still kept (the pipeline dead-letters it) and answered with 400.
+ */
+public final class StreamAction extends ActionType<ImportAction.Response> {
+    public static final String NAME = "indices:data/write/devops_audit/stream";
+    public static final StreamAction INSTANCE = new StreamAction();
+    public static final String PIPELINE = "devops-audit";
+
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonText.MAX_DEPTH).maxStringLength(JsonText.MAX_STRING_LENGTH).build())
+        .build());
+
+    private StreamAction() {
+        super(NAME, in -> new ImportAction.Response(in));
+    }
+
+    public static final class Request extends ActionRequest {
+        final BytesReference body;
+        final String eventTypeHint;
+
+        public Request(BytesReference body, String eventTypeHint) {
+            this.body = body;
+            this.eventTypeHint = eventTypeHint;
+        }
+
+        Request(StreamInput in) throws IOException {
+            super(in);
+            body = in.readBytesReference();
+            eventTypeHint = in.readOptionalString();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeBytesReference(body);
+            out.writeOptionalString(eventTypeHint);
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            return null;
+        }
+    }
+
+    public static final class TransportStreamAction extends HandledTransportAction<Request, ImportAction.Response> {
+        private final Client client;
+        private final ClusterService clusterService;
+        private final ThreadPool threadPool;
+
+        @Inject
+        public TransportStreamAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService) {
+            super(NAME, transportService, actionFilters, Request::new);
+            this.client = client;
+            this.clusterService = clusterService;
+            this.threadPool = transportService.getThreadPool();
+        }
+
+        @Override
+        protected void doExecute(Task task, Request request, ActionListener<ImportAction.Response> listener) {
+            threadPool.executor(ThreadPool.Names.GENERIC).execute(() -> {
+                try {
+                    listener.onResponse(new ImportAction.Response(run(request)));
+                } catch (Exception e) {
+                    listener.onFailure(e);
+                }
+            });
+        }
+
+        @SuppressWarnings("unchecked")
+        private Map<String, Object> run(Request request) throws IOException {
+            long maxBytes = clusterService.getClusterSettings().get(IntakeSettings.STREAM_MAX_BYTES).getBytes();
+            int maxEvents = clusterService.getClusterSettings().get(IntakeSettings.STREAM_MAX_EVENTS);
+            if (request.body.length() > maxBytes) {
+                throw tooLarge("the body has " + request.body.length() + " bytes, more than devops_audit.stream.max_bytes (" + maxBytes + ")");
+            }
+            if (request.body.length() == 0) {
+                throw new IllegalArgumentException("[gitlab_stream] the body is empty: expected one audit event or a JSON array of them");
+            }
+            String text = RawRecords.utf8("gitlab_stream", BytesReference.toBytes(request.body));
+            Object parsed;
+            try {
+                parsed = JSON.readValue(text, Object.class);
+            } catch (StreamConstraintsException e) {
+                throw tooLarge(e.getOriginalMessage());
+            } catch (JsonProcessingException e) {
+                deadLetter(text);
+                throw new IllegalArgumentException("[gitlab_stream] the body is not JSON " + (e.getLocation() == null ? "" : "at offset "
+                    + e.getLocation().getCharOffset()) + ": " + e.getOriginalMessage() + "; it was kept in devops-audit-failed-*");
+            }
+            List<Object> events = parsed instanceof List<?> l ? (List<Object>) l : List.of(parsed);
+            if (events.size() > maxEvents) {
+                throw tooLarge("the batch has " + events.size() + " events, more than devops_audit.stream.max_events (" + maxEvents + ")");
+            }
+            BulkIntake intake = new BulkIntake(client, PIPELINE, false, Math.max(1, events.size()), raw -> "not a GitLab audit event");
+            long n = 0;
+            for (Object event : events) {
+                n++;
+                if (event instanceof Map<?, ?> m && request.eventTypeHint != null && m.get("event_type") == null && m.get("event_name") == null) {
+                    Map<String, Object> withHint = new LinkedHashMap<>((Map<String, Object>) m);
+                    withHint.put("event_type", request.eventTypeHint);   // the header is only a hint: the body wins
+                    event = withHint;
+                }
+                intake.add(new RawRecords.Record(n, JSON.writeValueAsString(event)));
+            }
+            intake.flush();
+            Map<String, Object> report = intake.report();
+            if (intake.rejected > 0) {
+                throw new OpenSearchStatusException("[gitlab_stream] " + intake.rejected + " of " + events.size()
+                    + " events could not be indexed; GitLab will deliver them again: " + report.get("failures"), RestStatus.INTERNAL_SERVER_ERROR);
+            }
+            return report;
+        }
+
+        private void deadLetter(String raw) {
+            BulkIntake intake = new BulkIntake(client, PIPELINE, false, 1, r -> "");
+            intake.add(new RawRecords.Record(1, raw));
+            intake.flush();
+        }
+
+        private static OpenSearchStatusException tooLarge(String why) {
+            return new OpenSearchStatusException("[gitlab_stream] " + why + "; lower the batch size of the streaming destination or raise the limit",
+                RestStatus.REQUEST_ENTITY_TOO_LARGE);
+        }
+    }
+}
