@@ -9,7 +9,10 @@ import io.devopsaudit.intake.ImportAction;
 import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
+import io.devopsaudit.investigate.InvestigateActions;
+import io.devopsaudit.investigate.Pseudonyms;
 import io.devopsaudit.rest.RestIntakeActions;
+import io.devopsaudit.rest.RestInvestigateActions;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.plugins.ReloadablePlugin;
@@ -54,6 +57,7 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
 
     private RetentionService retention;
     private final StreamingToken streamingToken = new StreamingToken();
+    private final Pseudonyms pseudonyms = new Pseudonyms();
     private AuditEngine engine;
 
     /** Data files are read once per node; a malformed one fails the node start with a message naming it. */
@@ -78,12 +82,14 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
                                                Supplier<RepositoriesService> repositoriesServiceSupplier) {
         retention = new RetentionService(client, clusterService, threadPool);
         streamingToken.load(environment.settings());
-        return List.of(retention, engine(), streamingToken);
+        pseudonyms.load(environment.settings());
+        return List.of(retention, engine(), streamingToken, pseudonyms);
     }
 
     @Override
     public void reload(Settings settings) {
         streamingToken.load(settings);
+        pseudonyms.load(settings);
     }
 
     @Override
@@ -91,13 +97,16 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
         List<Setting<?>> all = new java.util.ArrayList<>(RetentionSettings.all());
         all.addAll(IntakeSettings.all());
         all.add(StreamingToken.SETTING);
+        all.add(Pseudonyms.KEY);
         return all;
     }
 
     @Override
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
         return List.of(new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportImportAction.class),
-            new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportStreamAction.class));
+            new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportStreamAction.class),
+            new ActionHandler<>(InvestigateActions.ACCESS_REPORT, InvestigateActions.TransportAccessReport.class),
+            new ActionHandler<>(InvestigateActions.CONTEXT, InvestigateActions.TransportContext.class));
     }
 
     @Override
@@ -105,7 +114,7 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
         return List.of(new RestSetupAction(), new RestRetentionAction(retention), new RestContentAction(), new RestIntakeActions.Import(),
-            new RestIntakeActions.Stream(streamingToken));
+            new RestIntakeActions.Stream(streamingToken), new RestInvestigateActions.Report(), new RestInvestigateActions.Context());
     }
 
     @Override

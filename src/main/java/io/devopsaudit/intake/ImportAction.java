@@ -5,6 +5,7 @@ package io.devopsaudit.intake;
 
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.parse.SourceFormat;
+import io.devopsaudit.transport.MapResponse;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
@@ -16,13 +17,10 @@ import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.core.xcontent.ToXContentObject;
-import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
@@ -41,12 +39,12 @@ import java.util.Set;
  * lines) split incrementally into events and indexed through a pipeline in bulk batches, answering with exact counts.
  * Request, response and transport action in one place, like core's GrokProcessorGetAction.
  */
-public final class ImportAction extends ActionType<ImportAction.Response> {
+public final class ImportAction extends ActionType<MapResponse> {
     public static final String NAME = "cluster:admin/devops_audit/import";
     public static final ImportAction INSTANCE = new ImportAction();
 
     private ImportAction() {
-        super(NAME, Response::new);
+        super(NAME, MapResponse::new);
     }
 
     public static final class Request extends ActionRequest {
@@ -94,30 +92,7 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         }
     }
 
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        final Map<String, Object> report;
-
-        Response(Map<String, Object> report) {
-            this.report = report;
-        }
-
-        @SuppressWarnings("unchecked")
-        Response(StreamInput in) throws IOException {
-            report = (Map<String, Object>) in.readGenericValue();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeGenericValue(report);
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return builder.map(report);
-        }
-    }
-
-    public static final class TransportImportAction extends HandledTransportAction<Request, Response> {
+    public static final class TransportImportAction extends HandledTransportAction<Request, MapResponse> {
         private final Client client;
         private final ClusterService clusterService;
         private final ThreadPool threadPool;
@@ -134,10 +109,10 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         }
 
         @Override
-        protected void doExecute(Task task, Request request, ActionListener<Response> listener) {
+        protected void doExecute(Task task, Request request, ActionListener<MapResponse> listener) {
             threadPool.executor(ThreadPool.Names.GENERIC).execute(() -> {
                 try {
-                    listener.onResponse(new Response(run(request)));
+                    listener.onResponse(new MapResponse(run(request)));
                 } catch (Exception e) {
                     listener.onFailure(e);
                 }

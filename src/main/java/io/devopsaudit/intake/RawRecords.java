@@ -163,15 +163,15 @@ public final class RawRecords {
         Iterator<List<String>> rows = CsvText.iterate(format, "body", new StringReader(body));
         if (rows.hasNext() == false) return;
         List<String> header = rows.next();
-        String headerLine = row(header);
+        String headerLine = csvRow(header);
         long n = 0;
         while (rows.hasNext()) {
             n++;
-            sink.accept(new Record(n, headerLine + row(rows.next())));
+            sink.accept(new Record(n, headerLine + csvRow(rows.next())));
         }
     }
 
-    static String row(List<String> cells) {
+    public static String csvRow(List<String> cells) {
         try {
             return CSV_ROW.writeValueAsString(cells.toArray(new String[0]));
         } catch (JsonProcessingException e) {

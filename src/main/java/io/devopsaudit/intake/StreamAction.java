@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.transport.MapResponse;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
@@ -38,7 +39,7 @@ import java.util.Map;
  * Redeliveries overwrite their own document (same {@code _id}), so GitLab's at-least-once delivery leaves one copy.
  * A body that is not JSON is still kept (the pipeline dead-letters it) and answered with 400.
  */
-public final class StreamAction extends ActionType<ImportAction.Response> {
+public final class StreamAction extends ActionType<MapResponse> {
     public static final String NAME = "indices:data/write/devops_audit/stream";
     public static final StreamAction INSTANCE = new StreamAction();
     public static final String PIPELINE = "devops-audit";
@@ -48,7 +49,7 @@ public final class StreamAction extends ActionType<ImportAction.Response> {
         .build());
 
     private StreamAction() {
-        super(NAME, in -> new ImportAction.Response(in));
+        super(NAME, MapResponse::new);
     }
 
     public static final class Request extends ActionRequest {
@@ -79,7 +80,7 @@ public final class StreamAction extends ActionType<ImportAction.Response> {
         }
     }
 
-    public static final class TransportStreamAction extends HandledTransportAction<Request, ImportAction.Response> {
+    public static final class TransportStreamAction extends HandledTransportAction<Request, MapResponse> {
         private final Client client;
         private final ClusterService clusterService;
         private final ThreadPool threadPool;
@@ -93,10 +94,10 @@ public final class StreamAction extends ActionType<ImportAction.Response> {
         }
 
         @Override
-        protected void doExecute(Task task, Request request, ActionListener<ImportAction.Response> listener) {
+        protected void doExecute(Task task, Request request, ActionListener<MapResponse> listener) {
             threadPool.executor(ThreadPool.Names.GENERIC).execute(() -> {
                 try {
-                    listener.onResponse(new ImportAction.Response(run(request)));
+                    listener.onResponse(new MapResponse(run(request)));
                 } catch (Exception e) {
                     listener.onFailure(e);
                 }

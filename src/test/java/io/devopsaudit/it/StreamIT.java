@@ -36,9 +36,14 @@ public class StreamIT extends DevopsAuditRestTestCase {
     static final String SETTING = "devops_audit.gitlab.streaming_token";
 
     static void keystore(String value) throws Exception {
+        keystoreSet(SETTING, value);
+    }
+
+    /** Sets (or with null removes) a secure setting in the real node's keystore and reloads secure settings. */
+    static void keystoreSet(String setting, String value) throws Exception {
         Path base = Path.of(System.getProperty("project.basedir"));
         List<String> cmd = new ArrayList<>(List.of("bash", base.resolve("devops-audit").toString(), "node-keystore", "--home",
-            base.resolve("target/it-node").toString(), SETTING));
+            base.resolve("target/it-node").toString(), setting));
         if (value == null) cmd.add("--remove");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         if (value != null) {

@@ -1,0 +1,258 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.investigate;
+
+import io.devopsaudit.indicators.Cidr;
+import io.devopsaudit.normalize.Timestamps;
+import io.devopsaudit.schema.Fields;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.index.query.BoolQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.aggregations.AggregationBuilders;
+import org.opensearch.search.aggregations.bucket.composite.CompositeAggregation;
+import org.opensearch.search.aggregations.bucket.composite.CompositeAggregationBuilder;
+import org.opensearch.search.aggregations.bucket.composite.TermsValuesSourceBuilder;
+import org.opensearch.search.aggregations.bucket.terms.Terms;
+import org.opensearch.search.aggregations.metrics.Max;
+import org.opensearch.search.aggregations.metrics.Min;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.transport.client.Client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The seed log-request questions, answered directly: who accessed this project or group, how many users, how many
+ * times, from how many distinct IPs, over what time range — excluding known networks, the company's email domain or
+ * named users. Counts are exact: distinct users and IPs come from paginated composite aggregations, up to
+ * {@link #MAX_DISTINCT} each; beyond that the answer says {@code bound_hit}. Blocking: run on a generic thread.
+ */
+public final class AccessReport {
+    public static final int MAX_DISTINCT = 10_000;
+    static final String EVENTS = "devops-audit-gitlab-*,devops-audit-circleci-*";
+    static final Set<String> KEYS = Set.of("scope", "from", "to", "categories", "actions", "exclude_networks", "exclude_email_domains",
+        "exclude_users", "detail", "redact", "include_identities");
+    static final List<String> ACCESS_ACTIONS = List.of("repository_file_accessed_api", "repository_file_accessed_web", "repository_download_operation",
+        "public_repository_download_operation", "project_export_file_download_started", "context.secrets.accessed");
+
+    private final Client client;
+    private final Pseudonyms pseudonyms;
+
+    public AccessReport(Client client, Pseudonyms pseudonyms) {
+        this.client = client;
+        this.pseudonyms = pseudonyms;
+    }
+
+    /** Validated parameters; every error names its parameter. */
+    record Params(String scope, Instant from, Instant to, List<String> categories, List<String> actions, List<String> networks,
+                  List<String> domains, List<String> users, boolean detail, boolean redact, Set<String> include) {}
+
+    static Params parse(Map<String, Object> body, Instant now) {
+        for (String k : body.keySet()) {
+            if (KEYS.contains(k) == false) throw new IllegalArgumentException("unknown parameter [" + k + "], expected one of " + KEYS.stream().sorted().toList());
+        }
+        Object scope = body.get("scope");
+        if (scope instanceof String == false || ((String) scope).isBlank()) {
+            throw new IllegalArgumentException("[scope] is required: a GitLab project or group path, or a CircleCI organization[/project]");
+        }
+        Instant to = time(body, "to", now);
+        Instant from = time(body, "from", to.minus(Duration.ofDays(7)));
+        if (from.isAfter(to)) throw new IllegalArgumentException("[from] must not be after [to]");
+        List<String> networks = strings(body, "exclude_networks");
+        for (String n : networks) {
+            try {
+                Cidr.parse(n);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("[exclude_networks] " + e.getMessage());
+            }
+        }
+        Set<String> include = new HashSet<>();
+        strings(body, "include_identities").forEach(i -> include.add(i.toLowerCase(Locale.ROOT)));
+        return new Params(((String) scope).trim(), from, to, strings(body, "categories"), strings(body, "actions"), networks,
+            strings(body, "exclude_email_domains"), strings(body, "exclude_users"), bool(body, "detail"), bool(body, "redact"), include);
+    }
+
+    private static Instant time(Map<String, Object> body, String key, Instant fallback) {
+        Object v = body.get(key);
+        if (v == null) return fallback;
+        try {
+            return Timestamps.parse(key, key, v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[" + key + "] must be an ISO-8601 time such as 2024-03-01T00:00:00Z, found [" + v + "]");
+        }
+    }
+
+    private static List<String> strings(Map<String, Object> body, String key) {
+        Object v = body.get(key);
+        if (v == null) return List.of();
+        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String)) return l.stream().map(Object::toString).toList();
+        throw new IllegalArgumentException("[" + key + "] must be a list of strings, found [" + v + "]");
+    }
+
+    private static boolean bool(Map<String, Object> body, String key) {
+        Object v = body.get(key);
+        if (v == null) return false;
+        if (v instanceof Boolean b) return b;
+        throw new IllegalArgumentException("[" + key + "] must be true or false, found [" + v + "]");
+    }
+
+    static QueryBuilder query(Params p) {
+        BoolQueryBuilder q = QueryBuilders.boolQuery()
+            .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP).gte(p.from().toEpochMilli()).lte(p.to().toEpochMilli()).format("epoch_millis"));
+        BoolQueryBuilder scope = QueryBuilders.boolQuery().minimumShouldMatch(1)
+            .should(QueryBuilders.termQuery(Fields.AUDIT_SCOPE_PATH, p.scope()))
+            .should(QueryBuilders.prefixQuery(Fields.AUDIT_SCOPE_PATH, p.scope() + "/"))
+            .should(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, p.scope()));
+        int slash = p.scope().indexOf('/');
+        if (slash > 0) {
+            scope.should(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, "circleci"))
+                .filter(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, p.scope().substring(0, slash)))
+                .filter(QueryBuilders.termQuery(Fields.AUDIT_TARGET_NAME, p.scope().substring(slash + 1))));
+        }
+        q.filter(scope);
+        if (p.categories().isEmpty() == false || p.actions().isEmpty() == false) {
+            BoolQueryBuilder which = QueryBuilders.boolQuery().minimumShouldMatch(1);
+            if (p.categories().isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.AUDIT_CATEGORY, p.categories()));
+            if (p.actions().isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, p.actions()));
+            q.filter(which);
+        } else {
+            q.filter(QueryBuilders.boolQuery().minimumShouldMatch(1)
+                .should(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "authentication"))
+                    .filter(QueryBuilders.termQuery(Fields.EVENT_OUTCOME, Fields.OUTCOME_SUCCESS)))
+                .should(QueryBuilders.termQuery(Fields.AUDIT_AREA, "git_operations"))
+                .should(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "data_export"))
+                .should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, ACCESS_ACTIONS)));
+        }
+        if (p.networks().isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.SOURCE_IP, p.networks()));
+        for (String d : p.domains()) {
+            String domain = d.startsWith("@") ? d.substring(1) : d;
+            q.mustNot(QueryBuilders.wildcardQuery(Fields.USER_EMAIL, "*@" + domain).caseInsensitive(true));
+        }
+        if (p.users().isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.USER_NAME, p.users()));
+        return q;
+    }
+
+    public Map<String, Object> run(Map<String, Object> body) {
+        Params p = parse(body, Instant.now());
+        QueryBuilder query = query(p);
+        SearchSourceBuilder summary = new SearchSourceBuilder().query(query).size(0).trackTotalHits(true)
+            .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
+            .aggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP))
+            .aggregation(AggregationBuilders.terms("per_project").field(Fields.AUDIT_SCOPE_PATH).size(1000))
+            .aggregation(AggregationBuilders.terms("per_type").field(Fields.EVENT_ACTION).size(1000));
+        SearchResponse s = search(summary);
+        long accesses = s.getHits().getTotalHits().value();
+        List<Map<String, Object>> users = distinct(query, Fields.USER_NAME, Fields.SOURCE_IP);
+        List<Map<String, Object>> ips = distinct(query, Fields.SOURCE_IP, Fields.USER_NAME);
+        boolean bound = users.size() > MAX_DISTINCT || ips.size() > MAX_DISTINCT;
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("scope", p.scope());
+        out.put("from", Timestamps.format(p.from()));
+        out.put("to", Timestamps.format(p.to()));
+        out.put("distinct_users", Math.min(users.size(), MAX_DISTINCT));
+        out.put("accesses", accesses);
+        out.put("distinct_source_ips", Math.min(ips.size(), MAX_DISTINCT));
+        out.put("first_access", accesses == 0 ? null : Timestamps.format(Instant.ofEpochMilli((long) ((Min) s.getAggregations().get("first")).getValue())));
+        out.put("last_access", accesses == 0 ? null : Timestamps.format(Instant.ofEpochMilli((long) ((Max) s.getAggregations().get("last")).getValue())));
+        out.put("per_project", buckets(s.getAggregations().get("per_project")));
+        out.put("per_access_type", buckets(s.getAggregations().get("per_type")));
+        out.put("bound", MAX_DISTINCT);
+        out.put("bound_hit", bound);
+        Map<String, Object> excluded = new LinkedHashMap<>();
+        excluded.put("networks", p.networks());
+        excluded.put("email_domains", p.domains());
+        excluded.put("users", p.users());
+        out.put("excluded", excluded);
+        if (p.detail()) {
+            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), p, "user", "ip"));
+            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), p, "ip", "user"));
+        }
+        out.put("redacted", p.redact());
+        return out;
+    }
+
+    private SearchResponse search(SearchSourceBuilder source) {
+        return client.prepareSearch(EVENTS.split(",")).setIndicesOptions(IndicesOptions.lenientExpandOpen()).setSource(source).get();
+    }
+
+    private static Map<String, Object> buckets(Terms terms) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Terms.Bucket b : terms.getBuckets()) out.put(b.getKeyAsString(), b.getDocCount());
+        return out;
+    }
+
+    /** Every distinct value of {@code field} with its count, the related values and first/last time, paginated exactly. */
+    private List<Map<String, Object>> distinct(QueryBuilder query, String field, String related) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Map<String, Object> after = null;
+        while (rows.size() <= MAX_DISTINCT) {
+            CompositeAggregationBuilder agg = AggregationBuilders.composite("values", List.of(new TermsValuesSourceBuilder("v").field(field)))
+                .size(1000)
+                .subAggregation(AggregationBuilders.terms("related").field(related).size(100))
+                .subAggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
+                .subAggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP));
+            if (after != null) agg.aggregateAfter(after);
+            SearchResponse r = search(new SearchSourceBuilder().query(query).size(0).aggregation(agg));
+            CompositeAggregation c = r.getAggregations().get("values");
+            for (CompositeAggregation.Bucket b : c.getBuckets()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("value", String.valueOf(b.getKey().get("v")));
+                row.put("accesses", b.getDocCount());
+                List<String> rel = new ArrayList<>();
+                for (Terms.Bucket t : ((Terms) b.getAggregations().get("related")).getBuckets()) rel.add(t.getKeyAsString());
+                row.put("related", rel);
+                row.put("first", Timestamps.format(Instant.ofEpochMilli((long) ((Min) b.getAggregations().get("first")).getValue())));
+                row.put("last", Timestamps.format(Instant.ofEpochMilli((long) ((Max) b.getAggregations().get("last")).getValue())));
+                rows.add(row);
+            }
+            if (c.afterKey() == null || c.getBuckets().isEmpty()) break;
+            after = c.afterKey();
+        }
+        return rows;
+    }
+
+    /** Replaces identities that are not the caller's own ({@code include_identities}) with stable pseudonyms. */
+    private List<Map<String, Object>> redact(List<Map<String, Object>> rows, Params p, String kind, String relatedKind) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put(kind, p.redact() ? mask(kind, (String) row.get("value"), p) : row.get("value"));
+            r.put("accesses", row.get("accesses"));
+            @SuppressWarnings("unchecked")
+            List<String> rel = (List<String>) row.get("related");
+            r.put(relatedKind + "s", p.redact() ? rel.stream().map(v -> mask(relatedKind, v, p)).toList() : rel);
+            r.put("first", row.get("first"));
+            r.put("last", row.get("last"));
+            out.add(r);
+        }
+        return out;
+    }
+
+    private String mask(String kind, String identity, Params p) {
+        return p.include().contains(identity.toLowerCase(Locale.ROOT)) ? identity : pseudonyms.of(kind, identity);
+    }
+
+    /** Per-user and per-IP rows as CSV for a ticket (Jackson's CSV writer does the quoting). */
+    @SuppressWarnings("unchecked")
+    public static String csv(Map<String, Object> report) {
+        StringBuilder sb = new StringBuilder("kind,identity,accesses,related,first,last\n");
+        for (String[] k : new String[][] { { "users", "user", "ips" }, { "source_ips", "ip", "users" } }) {
+            for (Map<String, Object> row : (List<Map<String, Object>>) report.getOrDefault(k[0], List.of())) {
+                sb.append(io.devopsaudit.intake.RawRecords.csvRow(List.of(k[1], String.valueOf(row.get(k[1])), String.valueOf(row.get("accesses")),
+                    String.join(" ", (List<String>) row.get(k[2])), String.valueOf(row.get("first")), String.valueOf(row.get("last")))));
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,124 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.investigate;
+
+import io.devopsaudit.schema.Fields;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.search.sort.SortOrder;
+import org.opensearch.transport.client.Client;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * "The full context around a change": the event, every event of its request (same {@code audit.correlation_id}), and
+ * the same actor's events from {@code before} to {@code after} around it, in time order, each marked with why it is
+ * there. Blocking: run on a generic thread.
+ */
+public final class ChangeContext {
+    public static final int MAX_EVENTS = 1000;
+    private final Client client;
+
+    public ChangeContext(Client client) {
+        this.client = client;
+    }
+
+    public Map<String, Object> run(Map<String, Object> params) {
+        String id = (String) params.get("id");
+        TimeValue before = duration(params, "before");
+        TimeValue after = duration(params, "after");
+        SearchHit event = one(QueryBuilders.boolQuery().minimumShouldMatch(1).should(QueryBuilders.idsQuery().addIds(id))
+            .should(QueryBuilders.termQuery(Fields.AUDIT_DEDUP_KEY, id)).should(QueryBuilders.termQuery(Fields.EVENT_ID, id)));
+        if (event == null) {
+            throw new OpenSearchStatusException("no audit event with id [" + id + "] (an _id, audit.dedup_key or event.id)", RestStatus.NOT_FOUND);
+        }
+        Map<String, Object> source = event.getSourceAsMap();
+        Instant at = Instant.parse((String) source.get(Fields.TIMESTAMP));
+        Map<String, Map<String, Object>> timeline = new TreeMap<>();
+        add(timeline, event, "event");
+        String correlation = value(source, "audit", "correlation_id");
+        if (correlation != null) {
+            for (SearchHit h : many(QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation))) add(timeline, h, "same_request");
+        }
+        String actorField = value(source, "user", "name") != null ? Fields.USER_NAME : Fields.USER_ID;
+        String actor = value(source, "user", actorField.equals(Fields.USER_NAME) ? "name" : "id");
+        Instant from = at.minusMillis(before.millis());
+        Instant to = at.plusMillis(after.millis());
+        if (actor != null) {
+            for (SearchHit h : many(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(actorField, actor))
+                .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP).gte(from.toEpochMilli()).lte(to.toEpochMilli()).format("epoch_millis")))) {
+                add(timeline, h, "same_actor");
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("event_id", event.getId());
+        out.put("correlation_id", correlation);
+        out.put("actor", actor);
+        out.put("window", Map.of("from", from.toString(), "to", to.toString()));
+        out.put("total", timeline.size());
+        out.put("events", new ArrayList<>(timeline.values()));
+        return out;
+    }
+
+    private static TimeValue duration(Map<String, Object> params, String key) {
+        Object v = params.get(key);
+        if (v == null) return TimeValue.timeValueMinutes(15);
+        try {
+            TimeValue t = TimeValue.parseTimeValue(v.toString(), key);
+            if (t.days() > 366) throw new IllegalArgumentException("too long");
+            return t;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("[" + key + "] must be a duration such as 15m, 2h or 1d (at most 366d), found [" + v + "]");
+        }
+    }
+
+    private static String value(Map<String, Object> source, String parent, String leaf) {
+        return source.get(parent) instanceof Map<?, ?> m && m.get(leaf) != null ? m.get(leaf).toString() : null;
+    }
+
+    /** Sorted by time then id; an event found twice keeps every reason. */
+    @SuppressWarnings("unchecked")
+    private static void add(Map<String, Map<String, Object>> timeline, SearchHit hit, String reason) {
+        Map<String, Object> source = hit.getSourceAsMap();
+        String key = source.get(Fields.TIMESTAMP) + "|" + hit.getId();
+        Map<String, Object> entry = timeline.computeIfAbsent(key, k -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("_id", hit.getId());
+            e.put("_index", hit.getIndex());
+            e.put("@timestamp", source.get(Fields.TIMESTAMP));
+            e.put("reasons", new ArrayList<String>());
+            e.put("_source", source);
+            return e;
+        });
+        List<String> reasons = (List<String>) entry.get("reasons");
+        if (reasons.contains(reason) == false) reasons.add(reason);
+    }
+
+    private SearchHit one(QueryBuilder q) {
+        SearchHit[] hits = search(q, 1);
+        return hits.length == 0 ? null : hits[0];
+    }
+
+    private SearchHit[] many(QueryBuilder q) {
+        return search(q, MAX_EVENTS);
+    }
+
+    private SearchHit[] search(QueryBuilder q, int size) {
+        SearchResponse r = client.prepareSearch(AccessReport.EVENTS.split(",")).setIndicesOptions(IndicesOptions.lenientExpandOpen())
+            .setSource(new SearchSourceBuilder().query(q).size(size).sort(Fields.TIMESTAMP, SortOrder.ASC)).get();
+        return r.getHits().getHits();
+    }
+}
