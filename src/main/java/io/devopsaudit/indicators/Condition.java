@@ -3,7 +3,9 @@
  */
 package io.devopsaudit.indicators;
 
+import io.devopsaudit.normalize.RecordBuilder;
 import io.devopsaudit.normalize.Timestamps;
+import io.devopsaudit.schema.Fields;
 import io.devopsaudit.parse.AuditParseException;
 import io.devopsaudit.parse.JsonText;
 
@@ -25,11 +27,17 @@ import java.util.stream.Collectors;
 @FunctionalInterface
 interface Condition {
 
-    boolean test(Map<String, Object> record, SitePolicy policy);
+    boolean test(RecordBuilder record, SitePolicy policy);
 
-    /** The values of a dotted field: empty when absent, each element of a list, scalars as text. */
-    static List<String> values(Map<String, Object> record, String dotted) {
-        Object node = resolve(record, dotted);
+    /**
+     * The values of a dotted field: empty when absent, each element of a list, scalars as text. Schema fields come from
+     * the builder's flat index; paths inside the vendor originals ({@code gitlab.audit.details.expires_at}) are walked.
+     */
+    static List<String> values(RecordBuilder record, String dotted) {
+        Object node = record.get(dotted);
+        if (node == null && (dotted.startsWith(Fields.GITLAB_AUDIT + ".") || dotted.startsWith(Fields.CIRCLECI_AUDIT + "."))) {
+            node = resolve(record.build(), dotted);
+        }
         if (node == null) {
             return List.of();
         }
@@ -71,7 +79,13 @@ interface Condition {
     static Condition in(String field, Collection<?> accepted, boolean negate) {
         Set<String> set = lower(accepted);
         return (r, p) -> {
-            boolean any = values(r, field).stream().anyMatch(v -> set.contains(v.toLowerCase(Locale.ROOT)));
+            boolean any = false;
+            for (String v : values(r, field)) {
+                if (set.contains(v.toLowerCase(Locale.ROOT))) {
+                    any = true;
+                    break;
+                }
+            }
             return negate ? any == false : any;
         };
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 public record Rule(String id, String name, String description, String indicatorClass, String severity, int riskScore,
                    List<String> techniques, String platform, List<Condition> conditions, Map<String, Object> match) {
 
-    boolean matches(String provider, Map<String, Object> record, SitePolicy policy) {
+    public boolean matches(String provider, io.devopsaudit.normalize.RecordBuilder record, SitePolicy policy) {
         if (platform.equals("any") == false && platform.equals(provider) == false) {
             return false;
         }

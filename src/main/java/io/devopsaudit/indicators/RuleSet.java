@@ -38,11 +38,38 @@ public final class RuleSet {
     private final List<Rule> rules;
     private final Map<String, String> techniqueNames;
     private final Set<String> classes;
+    /** Rules that name their actions, by action (lower case), so an event is tested only against rules that can match it. */
+    private final Map<String, List<Rule>> byAction;
+    /** Rules without a top-level action condition: tested against every event. */
+    private final List<Rule> anyAction;
 
     private RuleSet(List<Rule> rules, Map<String, String> techniqueNames, Set<String> classes) {
         this.rules = rules;
         this.techniqueNames = techniqueNames;
         this.classes = classes;
+        // For each action: the rules naming it plus the rules naming no action, in file order, computed once.
+        Map<String, List<Rule>> index = new HashMap<>();
+        List<Rule> any = new ArrayList<>();
+        for (Rule r : rules) {
+            if (r.match().get("action") == null) any.add(r);
+        }
+        for (Rule r : rules) {
+            Object actions = r.match().get("action");
+            if (actions == null) continue;
+            for (Object a : actions instanceof List<?> l ? l : List.of(actions)) {
+                index.computeIfAbsent(a.toString().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(r);
+            }
+        }
+        Map<String, List<Rule>> merged = new HashMap<>();
+        for (Map.Entry<String, List<Rule>> e : index.entrySet()) {
+            List<Rule> list = new ArrayList<>();
+            for (Rule r : rules) {
+                if (containsSame(e.getValue(), r) || containsSame(any, r)) list.add(r);
+            }
+            merged.put(e.getKey(), List.copyOf(list));
+        }
+        this.byAction = merged;
+        this.anyAction = List.copyOf(any);
     }
 
     public List<Rule> rules() {
@@ -209,10 +236,19 @@ public final class RuleSet {
         throw new IllegalStateException(where + ": [" + name + "] is not a field of the record (see docs/schema.md)");
     }
 
-    /** The rules matching a record, in file order. */
-    public List<Rule> matching(String provider, Map<String, Object> record, SitePolicy policy) {
+    private static boolean containsSame(List<Rule> list, Rule rule) {
+        for (Rule r : list) {
+            if (r == rule) return true;
+        }
+        return false;
+    }
+
+    /** The rules matching a record, in file order; only rules that name the event's action, or no action, are tested. */
+    public List<Rule> matching(String provider, RecordBuilder record, SitePolicy policy) {
+        Object action = record.get(Fields.EVENT_ACTION);
+        List<Rule> candidates = action == null ? anyAction : byAction.getOrDefault(action.toString().toLowerCase(Locale.ROOT), anyAction);
         List<Rule> hits = new ArrayList<>(0);
-        for (Rule r : rules) {
+        for (Rule r : candidates) {
             if (r.matches(provider, record, policy)) hits.add(r);
         }
         return hits;
@@ -220,7 +256,7 @@ public final class RuleSet {
 
     /** Evaluates the rules and writes the indicator fields into the record. */
     public void tag(String provider, RecordBuilder out, SitePolicy policy) {
-        List<Rule> hits = matching(provider, out.build(), policy);
+        List<Rule> hits = matching(provider, out, policy);
         if (hits.isEmpty()) {
             return;
         }

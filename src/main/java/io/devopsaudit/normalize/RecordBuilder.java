@@ -13,6 +13,8 @@ import java.util.Map;
 /** Builds the nested normalized record from dotted field names; nulls and blank strings are left out. */
 public final class RecordBuilder {
     private final Map<String, Object> root = new LinkedHashMap<>();
+    /** The same values by dotted name, so lookups (classification, rules, dedup key) need no path walking. */
+    private final Map<String, Object> flat = new java.util.HashMap<>();
 
     /** Sets a field; a null or blank value is ignored. */
     public RecordBuilder put(String dotted, Object value) {
@@ -20,6 +22,7 @@ public final class RecordBuilder {
             return this;
         }
         parent(dotted).put(leaf(dotted), value);
+        flat.put(dotted, value);
         return this;
     }
 
@@ -27,6 +30,7 @@ public final class RecordBuilder {
     public RecordBuilder putKeepEmpty(String dotted, String value) {
         if (value != null) {
             parent(dotted).put(leaf(dotted), value);
+            flat.put(dotted, value);
         }
         return this;
     }
@@ -39,22 +43,16 @@ public final class RecordBuilder {
         }
         Map<String, Object> parent = parent(dotted);
         List<Object> list = (List<Object>) parent.computeIfAbsent(leaf(dotted), k -> new ArrayList<>(2));
+        flat.put(dotted, list);
         if (list.contains(value) == false) {
             list.add(value);
         }
         return this;
     }
 
+    /** A field set through this builder, by its dotted name (not the inside of vendor originals: see {@link #build()}). */
     public Object get(String dotted) {
-        Object node = root;
-        for (String part : dotted.split("\\.")) {
-            if (node instanceof Map<?, ?> m) {
-                node = m.get(part);
-            } else {
-                return null;
-            }
-        }
-        return node;
+        return flat.get(dotted);
     }
 
     public Map<String, Object> build() {

@@ -125,11 +125,18 @@ public final class EventReader {
 
     /** Which export a header row belongs to, or {@code null}. */
     static SourceFormat knownHeader(List<String> cells) {
-        List<String> lower = cells.stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
-        if (lower.contains("created at (utc)") || (lower.contains("author name") && lower.contains("action"))) {
+        boolean createdAt = false, authorName = false, action = false, occurredAt = false;
+        for (String c : cells) {
+            String l = c.trim().toLowerCase(Locale.ROOT);
+            createdAt |= l.equals("created at (utc)");
+            authorName |= l.equals("author name");
+            action |= l.equals("action");
+            occurredAt |= l.equals("occurred_at");
+        }
+        if (createdAt || (authorName && action)) {
             return SourceFormat.GITLAB_CSV;
         }
-        if (lower.contains("action") && lower.contains("occurred_at")) {
+        if (action && occurredAt) {
             return SourceFormat.CIRCLECI_CSV;
         }
         return null;

@@ -28,6 +28,17 @@ public final class GitlabCsvParser implements EventParser {
         Map.entry("target details", "target_details"), Map.entry("ip address", "ip_address"),
         Map.entry("created at (utc)", "created_at"), Map.entry("action", "action"));
 
+    /** The export's own column names, looked up as written before trying a case-insensitive match. */
+    private static final Map<String, String> COLUMN_TO_KEY_EXACT = exactNames();
+
+    private static Map<String, String> exactNames() {
+        Map<String, String> m = new HashMap<>();
+        for (String column : HEADER) {
+            m.put(column, COLUMN_TO_KEY.get(column.toLowerCase(Locale.ROOT)));
+        }
+        return Map.copyOf(m);
+    }
+
     @Override
     public SourceFormat format() {
         return SourceFormat.GITLAB_CSV;
@@ -45,7 +56,10 @@ public final class GitlabCsvParser implements EventParser {
         for (Map.Entry<String, Object> cell : raw.entrySet()) {
             String value = cell.getValue() == null ? null : unguard(cell.getValue().toString());
             vendor.put(cell.getKey(), value);
-            String key = COLUMN_TO_KEY.get(cell.getKey().trim().toLowerCase(Locale.ROOT));
+            String key = COLUMN_TO_KEY_EXACT.get(cell.getKey());
+            if (key == null) {
+                key = COLUMN_TO_KEY.get(cell.getKey().trim().toLowerCase(Locale.ROOT));
+            }
             if (key != null && value != null && value.isEmpty() == false) {
                 fields.put(key, value);
             }

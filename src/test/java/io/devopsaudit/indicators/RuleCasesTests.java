@@ -151,7 +151,7 @@ public class RuleCasesTests extends OpenSearchTestCase {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> record(Map<String, Object> fields, List<String> problems, String ruleId) {
+    private static RecordBuilder record(Map<String, Object> fields, List<String> problems, String ruleId) {
         RecordBuilder b = new RecordBuilder();
         b.put(Fields.EVENT_PROVIDER, "gitlab");
         b.put(Fields.TIMESTAMP, "2024-03-01T00:00:00.000Z");
@@ -163,7 +163,7 @@ public class RuleCasesTests extends OpenSearchTestCase {
             }
             b.put(k, Fields.ARRAYS.contains(k) && e.getValue() instanceof List == false ? List.of(e.getValue()) : e.getValue());
         }
-        return b.build();
+        return b;
     }
 
     @SuppressWarnings("unchecked")

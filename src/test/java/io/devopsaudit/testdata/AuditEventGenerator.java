@@ -106,6 +106,21 @@ public final class AuditEventGenerator {
         return new Event("gitlab", "gitlab:" + id, List.of(JsonText.write(api), JsonText.write(stream), JsonText.write(log)));
     }
 
+    /** The GitLab UI export header (with Author Email). */
+    public static final String GITLAB_CSV_HEADER = "ID,Author ID,Author Name,Author Email,Entity ID,Entity Type,Entity Path,Target ID,Target Type,"
+        + "Target Details,Action,IP Address,Created At (UTC)";
+
+    /** A GitLab event as one row of the UI CSV export, with its header line in front (what the processor takes as one record). */
+    public String gitlabCsv(long id) {
+        String user = pick(USERS);
+        String project = pick(PROJECTS);
+        String[] actions = { "Changed visibility_level from Private to Public", "Added user access as Developer", "Removed user access",
+            "Signed in with STANDARD authentication", "Changed access_level from Developer to Maintainer", "Created personal access token with id 7" };
+        return GITLAB_CSV_HEADER + "\n" + String.join(",", Long.toString(id), Integer.toString(100 + random.nextInt(900)), user, user + "@example.com",
+            Integer.toString(1000 + random.nextInt(1000)), "Project", project, Integer.toString(random.nextInt(5000)), "User", pick(USERS),
+            csvCell(pick(actions)), ip(), time().toString());
+    }
+
     /** A GitLab stream-only event delivered {@code deliveries} times, each with a fresh per-delivery UUID id. */
     public Event gitlabStreamOnly(int deliveries) {
         String user = pick(USERS);
