@@ -5,6 +5,7 @@ package io.devopsaudit.intake;
 
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.parse.SourceFormat;
+import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.MapResponse;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
@@ -13,16 +14,12 @@ import org.opensearch.action.ActionType;
 import org.opensearch.action.get.MultiGetItemResponse;
 import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
-import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.tasks.Task;
-import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
@@ -92,10 +89,9 @@ public final class ImportAction extends ActionType<MapResponse> {
         }
     }
 
-    public static final class TransportImportAction extends HandledTransportAction<Request, MapResponse> {
+    public static final class TransportImportAction extends BlockingTransportAction<Request> {
         private final Client client;
         private final ClusterService clusterService;
-        private final ThreadPool threadPool;
         private final AuditEngine engine;
 
         @Inject
@@ -104,22 +100,11 @@ public final class ImportAction extends ActionType<MapResponse> {
             super(NAME, transportService, actionFilters, Request::new);
             this.client = client;
             this.clusterService = clusterService;
-            this.threadPool = transportService.getThreadPool();
             this.engine = engine;
         }
 
         @Override
-        protected void doExecute(Task task, Request request, ActionListener<MapResponse> listener) {
-            threadPool.executor(ThreadPool.Names.GENERIC).execute(() -> {
-                try {
-                    listener.onResponse(new MapResponse(run(request)));
-                } catch (Exception e) {
-                    listener.onFailure(e);
-                }
-            });
-        }
-
-        private Map<String, Object> run(Request request) {
+        protected Map<String, Object> run(Request request) {
             long start = System.nanoTime();
             String formatName = request.format == null ? "auto" : request.format;
             long max = clusterService.getClusterSettings().get(IntakeSettings.IMPORT_MAX_BYTES).getBytes();

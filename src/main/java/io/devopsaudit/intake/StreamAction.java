@@ -9,22 +9,19 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.MapResponse;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
-import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.tasks.Task;
-import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
@@ -80,32 +77,20 @@ public final class StreamAction extends ActionType<MapResponse> {
         }
     }
 
-    public static final class TransportStreamAction extends HandledTransportAction<Request, MapResponse> {
+    public static final class TransportStreamAction extends BlockingTransportAction<Request> {
         private final Client client;
         private final ClusterService clusterService;
-        private final ThreadPool threadPool;
 
         @Inject
         public TransportStreamAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService) {
             super(NAME, transportService, actionFilters, Request::new);
             this.client = client;
             this.clusterService = clusterService;
-            this.threadPool = transportService.getThreadPool();
         }
 
         @Override
-        protected void doExecute(Task task, Request request, ActionListener<MapResponse> listener) {
-            threadPool.executor(ThreadPool.Names.GENERIC).execute(() -> {
-                try {
-                    listener.onResponse(new MapResponse(run(request)));
-                } catch (Exception e) {
-                    listener.onFailure(e);
-                }
-            });
-        }
-
         @SuppressWarnings("unchecked")
-        private Map<String, Object> run(Request request) throws IOException {
+        protected Map<String, Object> run(Request request) throws IOException {
             long maxBytes = clusterService.getClusterSettings().get(IntakeSettings.STREAM_MAX_BYTES).getBytes();
             int maxEvents = clusterService.getClusterSettings().get(IntakeSettings.STREAM_MAX_EVENTS);
             if (request.body.length() > maxBytes) {

@@ -3,20 +3,16 @@
  */
 package io.devopsaudit.investigate;
 
+import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.MapRequest;
 import io.devopsaudit.transport.MapResponse;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.common.inject.Inject;
-import org.opensearch.core.action.ActionListener;
-import org.opensearch.tasks.Task;
-import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The read-only investigation actions, named so a security role can grant them without write rights:
@@ -28,56 +24,33 @@ public final class InvestigateActions {
     public static final ActionType<MapResponse> ACCESS_REPORT = new ActionType<>("indices:data/read/devops_audit/access_report", MapResponse::new);
     public static final ActionType<MapResponse> CONTEXT = new ActionType<>("indices:data/read/devops_audit/context", MapResponse::new);
 
-    /** Runs a blocking report on the generic pool (several searches in sequence). */
-    abstract static class Blocking extends HandledTransportAction<MapRequest, MapResponse> {
-        private final ThreadPool threadPool;
-
-        Blocking(String name, TransportService transportService, ActionFilters actionFilters) {
-            super(name, transportService, actionFilters, MapRequest::new);
-            this.threadPool = transportService.getThreadPool();
-        }
-
-        abstract Function<Map<String, Object>, Map<String, Object>> work();
-
-        @Override
-        protected void doExecute(Task task, MapRequest request, ActionListener<MapResponse> listener) {
-            threadPool.executor(ThreadPool.Names.GENERIC).execute(() -> {
-                try {
-                    listener.onResponse(new MapResponse(work().apply(request.params())));
-                } catch (Exception e) {
-                    listener.onFailure(e);
-                }
-            });
-        }
-    }
-
-    public static final class TransportAccessReport extends Blocking {
+    public static final class TransportAccessReport extends BlockingTransportAction<MapRequest> {
         private final AccessReport report;
 
         @Inject
         public TransportAccessReport(TransportService transportService, ActionFilters actionFilters, Client client, Pseudonyms pseudonyms) {
-            super(ACCESS_REPORT.name(), transportService, actionFilters);
+            super(ACCESS_REPORT.name(), transportService, actionFilters, MapRequest::new);
             this.report = new AccessReport(client, pseudonyms);
         }
 
         @Override
-        Function<Map<String, Object>, Map<String, Object>> work() {
-            return report::run;
+        protected Map<String, Object> run(MapRequest request) {
+            return report.run(request.params());
         }
     }
 
-    public static final class TransportContext extends Blocking {
+    public static final class TransportContext extends BlockingTransportAction<MapRequest> {
         private final ChangeContext context;
 
         @Inject
         public TransportContext(TransportService transportService, ActionFilters actionFilters, Client client) {
-            super(CONTEXT.name(), transportService, actionFilters);
+            super(CONTEXT.name(), transportService, actionFilters, MapRequest::new);
             this.context = new ChangeContext(client);
         }
 
         @Override
-        Function<Map<String, Object>, Map<String, Object>> work() {
-            return context::run;
+        protected Map<String, Object> run(MapRequest request) {
+            return context.run(request.params());
         }
     }
 }
