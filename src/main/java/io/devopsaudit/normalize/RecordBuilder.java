@@ -59,17 +59,32 @@ public final class RecordBuilder {
         return root;
     }
 
+    /**
+     * Field names split once: the schema's names are few, and fresh substrings per put would be re-hashed every time
+     * (the profiler's top item). Names outside the schema (tests, vendor paths) are split on the fly.
+     */
+    private static final java.util.concurrent.ConcurrentMap<String, String[]> PATHS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String[] path(String dotted) {
+        String[] p = PATHS.get(dotted);
+        if (p == null) {
+            p = dotted.split("\\.");
+            if (Fields.ALL.contains(dotted)) PATHS.putIfAbsent(dotted, p);
+        }
+        return p;
+    }
+
     private static String leaf(String dotted) {
-        return dotted.substring(dotted.lastIndexOf('.') + 1);
+        String[] p = path(dotted);
+        return p[p.length - 1];
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> parent(String dotted) {
         Map<String, Object> node = root;
-        int start = 0;
-        for (int dot = dotted.indexOf('.'); dot >= 0; dot = dotted.indexOf('.', start)) {
-            node = (Map<String, Object>) node.computeIfAbsent(dotted.substring(start, dot), k -> new LinkedHashMap<>());
-            start = dot + 1;
+        String[] p = path(dotted);
+        for (int i = 0; i < p.length - 1; i++) {
+            node = (Map<String, Object>) node.computeIfAbsent(p[i], k -> new LinkedHashMap<>());
         }
         return node;
     }
