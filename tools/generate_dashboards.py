@@ -54,7 +54,7 @@ hist=lambda n: a(n,"date_histogram","segment",field="@timestamp",interval="auto"
 terms=lambda n,field,schema="segment",size=10: a(n,"terms",schema,field=field,size=size,order="desc",orderBy="1")
 SEV='audit.indicators:*'
 s_crit=search('critical','High and critical indicator events','audit.severity:(high OR critical)',["user.name","event.action","audit.scope.path","source.ip","rule.name"])
-s_access=search('access','Access events (sign-ins, git, downloads, exports)','audit.category:(authentication OR data_export) OR audit.area:git_operations',["user.name","event.action","audit.scope.path","source.ip"])
+s_access=search('access','Access events (sign-ins, git, downloads, exports)','audit.area:(sign_in OR git_operations OR repository_files) OR audit.category:data_export',["user.name","event.action","audit.scope.path","source.ip"])
 s_changes=search('changes','Changes (who changed what)','audit.change.operation:*',["user.name","event.action","audit.change.field","audit.change.from","audit.change.to","audit.scope.path"])
 s_corr=search('correlation','Events of one request (set the correlation id)','audit.correlation_id:*',["audit.correlation_id","user.name","event.action","audit.message"])
 s_dead=search('dead','Dead-lettered events','event.kind:pipeline_error',["error.message","error.processor_tag","event.original"],pattern=DL)
@@ -65,7 +65,7 @@ v.append(vis('ind_sev','Indicator hits by severity','histogram',[count,terms(2,"
 v.append(vis('risky','Top risky actors','table',[count,a(2,"sum","metric",field="event.risk_score"),terms(3,"user.name","bucket")],SEV))
 v.append(vis('rules','Rules fired','table',[count,terms(2,"rule.name","bucket",20)],SEV))
 v.append(vis('recent_crit','Recent critical events','table',[count,terms(2,"event.action","bucket"),terms(3,"user.name","bucket"),a(4,"max","metric",field="@timestamp")],'audit.severity:critical'))
-acc='audit.category:(authentication OR data_export) OR audit.area:git_operations'
+acc='audit.area:(sign_in OR git_operations OR repository_files) OR audit.category:data_export'
 v2=[]
 v2.append(vis('acc_users','Distinct users','metric',[a(1,"cardinality","metric",field="user.name")],acc))
 v2.append(vis('acc_count','Accesses','metric',[count],acc))

@@ -127,7 +127,8 @@ public final class AccessReport {
             q.filter(which);
         } else {
             q.filter(QueryBuilders.boolQuery().minimumShouldMatch(1)
-                .should(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "authentication"))
+                // sign-ins only: the authentication category also holds 2FA/SSO/password setting changes, which are not accesses
+                .should(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(Fields.AUDIT_AREA, "sign_in"))
                     .filter(QueryBuilders.termQuery(Fields.EVENT_OUTCOME, Fields.OUTCOME_SUCCESS)))
                 .should(QueryBuilders.termQuery(Fields.AUDIT_AREA, "git_operations"))
                 .should(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "data_export"))
