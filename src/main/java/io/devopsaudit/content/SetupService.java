@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Installs and reports the shipped content: the two index templates and the ingest pipeline (and reports the ISM
@@ -85,8 +86,9 @@ public final class SetupService {
         Map<String, Object> pipeline = params.applyToPipeline(resource("ingest-pipeline.json"));
         client.admin().cluster().putPipeline(new PutPipelineRequest(PIPELINE, json(pipeline), XContentType.JSON)).actionGet();
         report.add(asset(PIPELINE, "ingest_pipeline", "installed", version(pipeline), null));
-        report.add(ismAsset());
-        report.add(monitorsAsset(params.notificationChannelId(), params.dashboardsUrl()));
+        Set<String> plugins = installedPlugins();
+        report.add(ismAsset(plugins));
+        report.add(monitorsAsset(plugins, params.notificationChannelId(), params.dashboardsUrl()));
         return report;
     }
 
@@ -104,8 +106,9 @@ public final class SetupService {
         Long installedPipeline = pipelines.pipelines().stream().filter(p -> p.getId().equals(PIPELINE)).findFirst()
             .map(p -> p.getConfigAsMap().get("version") instanceof Number n ? n.longValue() : -1L).orElse(null);
         report.add(compare(PIPELINE, "ingest_pipeline", installedPipeline, shippedPipeline));
-        report.add(ismAsset());
-        report.add(monitorsAsset(null, null));
+        Set<String> plugins = installedPlugins();
+        report.add(ismAsset(plugins));
+        report.add(monitorsAsset(plugins, null, null));
         return report;
     }
 
@@ -120,8 +123,8 @@ public final class SetupService {
      * The ISM policy is shipped as a file. The ISM plugin's API is not callable from another plugin without a
      * compile-time dependency on it (not on Maven Central), so setup reports it and says how to apply it.
      */
-    private Map<String, Object> ismAsset() {
-        boolean ism = pluginInstalled(ISM_PLUGIN);
+    private static Map<String, Object> ismAsset(Set<String> plugins) {
+        boolean ism = plugins.contains(ISM_PLUGIN);
         String reason = ism
             ? "the Index State Management plugin is installed; apply the shipped policy with PUT _plugins/_ism/policies/" + ISM_POLICY
                 + " (body: content/ism-policy.json, docs/retention.md)"
@@ -133,19 +136,22 @@ public final class SetupService {
      * The Alerting monitors: like the ISM policy, reported with how to install them, since the Alerting plugin's API
      * is not callable in-process (and the plugin is not on Maven Central to build against).
      */
-    private Map<String, Object> monitorsAsset(String channelId, String dashboardsUrl) {
+    private static Map<String, Object> monitorsAsset(Set<String> plugins, String channelId, String dashboardsUrl) {
         int count = MonitorContent.render(channelId, dashboardsUrl).size();
-        String reason = pluginInstalled(ALERTING_PLUGIN)
+        String reason = plugins.contains(ALERTING_PLUGIN)
             ? "the Alerting plugin is installed; install the " + count + " monitors with ./devops-audit install-monitors, or POST each monitor of "
                 + "GET _plugins/devops_audit/_content/monitors?notification_channel_id=<id> to _plugins/_alerting/monitors"
             : "the Alerting plugin is not installed on this cluster (" + count + " monitors ship in content/monitors.json)";
         return asset("devops-audit-monitors", "alerting_monitors", "skipped", version(resource("monitors.json")), reason);
     }
 
-    private boolean pluginInstalled(String name) {
+    /** The plugins installed on any node: one nodes-info call per setup or status. */
+    private Set<String> installedPlugins() {
         NodesInfoResponse info = client.admin().cluster().prepareNodesInfo().clear().addMetric("plugins").get();
-        return info.getNodes().stream().anyMatch(n -> n.getInfo(org.opensearch.action.admin.cluster.node.info.PluginsAndModules.class)
-            .getPluginInfos().stream().anyMatch(p -> p.getName().equals(name)));
+        Set<String> names = new java.util.HashSet<>();
+        info.getNodes().forEach(n -> n.getInfo(org.opensearch.action.admin.cluster.node.info.PluginsAndModules.class)
+            .getPluginInfos().forEach(p -> names.add(p.getName())));
+        return names;
     }
 
     private void putTemplate(String name, Map<String, Object> content) throws IOException {

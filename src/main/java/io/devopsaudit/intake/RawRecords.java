@@ -3,11 +3,9 @@
  */
 package io.devopsaudit.intake;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,9 +44,8 @@ public final class RawRecords {
     /** The file shapes an import body can have. */
     public enum Shape { JSON_ARRAY, LINES, CSV }
 
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonText.MAX_DEPTH + 1).maxStringLength(JsonText.MAX_STRING_LENGTH).build())
-        .build());
+    /** One level more than an event may have: the array around the events. */
+    private static final ObjectMapper JSON = JsonText.boundedMapper(JsonText.MAX_DEPTH + 1);
     private static final ObjectWriter CSV_ROW = new CsvMapper().writerFor(String[].class).with(CsvSchema.emptySchema());
 
     /** Decodes the body strictly: a byte that is not UTF-8 is an error naming its offset, never a silent U+FFFD. */
@@ -84,7 +81,7 @@ public final class RawRecords {
             if (format.isCsv()) return Shape.CSV;
             if (format == SourceFormat.GITLAB_LOG) return Shape.LINES;
         }
-        String t = CsvTextAccess.stripBom(text).stripLeading();
+        String t = CsvText.stripBom(text).stripLeading();
         if (t.startsWith("[")) return wholeBodyIsOneJsonValue(t) ? Shape.JSON_ARRAY : Shape.LINES;
         if (t.startsWith("{")) return Shape.LINES;
         if (format != null) return Shape.LINES;
@@ -107,7 +104,7 @@ public final class RawRecords {
      * CSV quote) are thrown; a bad single record is passed on, so the pipeline dead-letters it and the report names it.
      */
     public static void split(String format, Shape shape, String text, Consumer<Record> sink) {
-        String body = CsvTextAccess.stripBom(text);
+        String body = CsvText.stripBom(text);
         switch (shape) {
             case LINES -> lines(body, sink);
             case JSON_ARRAY -> jsonArray(format, body, sink);
@@ -183,13 +180,6 @@ public final class RawRecords {
     public static final class LimitExceededException extends RuntimeException {
         public LimitExceededException(String message) {
             super(message);
-        }
-    }
-
-    /** Access to the package-private BOM handling of the parse package. */
-    static final class CsvTextAccess {
-        static String stripBom(String s) {
-            return s.startsWith("\uFEFF") ? s.substring(1) : s;
         }
     }
 }

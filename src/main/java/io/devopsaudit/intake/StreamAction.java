@@ -3,9 +3,7 @@
  */
 package io.devopsaudit.intake;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devopsaudit.parse.JsonText;
@@ -41,9 +39,7 @@ public final class StreamAction extends ActionType<MapResponse> {
     public static final StreamAction INSTANCE = new StreamAction();
     public static final String PIPELINE = "devops-audit";
 
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonText.MAX_DEPTH).maxStringLength(JsonText.MAX_STRING_LENGTH).build())
-        .build());
+    private static final ObjectMapper JSON = JsonText.boundedMapper(JsonText.MAX_DEPTH);
 
     private StreamAction() {
         super(NAME, MapResponse::new);

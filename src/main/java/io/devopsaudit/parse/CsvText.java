@@ -91,7 +91,8 @@ public final class CsvText {
         };
     }
 
-    static String stripBom(String text) {
+    /** Drops a leading UTF-8 byte order mark (exports written on Windows carry one). */
+    public static String stripBom(String text) {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 

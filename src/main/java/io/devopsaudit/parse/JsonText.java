@@ -37,6 +37,16 @@ public final class JsonText {
         .build())
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * A mapper with the nesting-depth and string-length bounds, for callers that read whole bodies (import files,
+     * stream batches) and so set no document-length bound of their own here.
+     */
+    public static ObjectMapper boundedMapper(int maxNestingDepth) {
+        return new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).maxStringLength(MAX_STRING_LENGTH).build())
+            .build());
+    }
+
     /** Parses one JSON value (object, array, ...) of the text of {@code field}. */
     public static Object parse(String format, String field, String text) {
         if (text.isBlank()) {
