@@ -4,13 +4,13 @@
 package io.devopsaudit.dedup;
 
 import io.devopsaudit.normalize.RecordBuilder;
+import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.schema.Fields;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +52,20 @@ public final class DedupKey {
         if (provider.equals("gitlab") == false) {
             return true;
         }
-        if (id.isEmpty() || id.length() > 19 || id.chars().allMatch(Character::isDigit) == false) {
+        if (id.isEmpty() || id.length() > 19 || allDigits(id) == false) {
             return false;
         }
         if (timestamp != null) {
-            long epochSecond = Instant.parse(timestamp).getEpochSecond();
+            long epochSecond = Timestamps.parseFormatted(timestamp).getEpochSecond();
             long value = Long.parseLong(id);
             return Math.abs(value - epochSecond) > 1;
+        }
+        return true;
+    }
+
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
         }
         return true;
     }

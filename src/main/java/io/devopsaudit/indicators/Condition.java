@@ -90,13 +90,38 @@ interface Condition {
         };
     }
 
+    /** Any group holds when all its conditions do. Plain loops: rules run on every event (streams showed in the profile). */
+    static Condition anyOf(List<List<Condition>> groups) {
+        return (r, p) -> {
+            for (List<Condition> group : groups) {
+                boolean all = true;
+                for (Condition c : group) {
+                    if (c.test(r, p) == false) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) return true;
+            }
+            return false;
+        };
+    }
+
     static Condition exists(String field, boolean negate) {
         return (r, p) -> values(r, field).isEmpty() == negate;
     }
 
     static Condition containsAny(String field, Collection<?> needles) {
         Set<String> set = lower(needles);
-        return (r, p) -> values(r, field).stream().map(v -> v.toLowerCase(Locale.ROOT)).anyMatch(v -> set.stream().anyMatch(v::contains));
+        return (r, p) -> {
+            for (String v : values(r, field)) {
+                String lower = v.toLowerCase(Locale.ROOT);
+                for (String needle : set) {
+                    if (lower.contains(needle)) return true;
+                }
+            }
+            return false;
+        };
     }
 
     static Condition compare(String field, String op, double bound) {
@@ -120,7 +145,12 @@ interface Condition {
         return (r, p) -> {
             List<String> ips = values(r, field);
             if (ips.isEmpty()) return false;
-            boolean inside = ips.stream().anyMatch(ip -> networks.stream().anyMatch(n -> n.contains(ip)));
+            boolean inside = false;
+            for (String ip : ips) {
+                for (Cidr n : networks) {
+                    inside |= n.contains(ip);
+                }
+            }
             return negate ? inside == false : inside;
         };
     }
@@ -146,11 +176,21 @@ interface Condition {
     }
 
     static Condition privilegedRole(String field) {
-        return (r, p) -> values(r, field).stream().anyMatch(p::isPrivileged);
+        return (r, p) -> {
+            for (String v : values(r, field)) {
+                if (p.isPrivileged(v)) return true;
+            }
+            return false;
+        };
     }
 
     static Condition outsideTrustedNetworks(String field) {
-        return (r, p) -> values(r, field).stream().anyMatch(p::isOutsideTrustedNetworks);
+        return (r, p) -> {
+            for (String v : values(r, field)) {
+                if (p.isOutsideTrustedNetworks(v)) return true;
+            }
+            return false;
+        };
     }
 
     /** The time in {@code field} lies more than the policy's token lifetime after the event's own time. */

@@ -170,7 +170,7 @@ public final class RuleSet {
                         if (g instanceof Map == false) throw new IllegalStateException(where + ": [any_of] entries must be objects");
                         groups.add(compile((Map<String, Object>) g, where));
                     }
-                    out.add((r, p) -> groups.stream().anyMatch(g -> g.stream().allMatch(c -> c.test(r, p))));
+                    out.add(Condition.anyOf(groups));
                 }
                 case "exists", "missing" -> {
                     for (Object f : list(arg, where, op)) out.add(Condition.exists(field(f.toString(), where), op.equals("missing")));
