@@ -207,6 +207,9 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         // the oldest workers used created_at.to_i as the id: it collides, so it is not trusted either
         String epochId = key(String.format(java.util.Locale.ROOT, body, "x").replace("\"id\":\"x\"", "\"id\":1715363209"));
         assertEquals(first, epochId);
+        // digits other than ASCII are not a database id (Long.parseLong would read them): fingerprinted too
+        String arabicIndicId = key(String.format(java.util.Locale.ROOT, body, "\u0661\u0667\u0669"));
+        assertEquals(first, arabicIndicId);
     }
 
     private static String key(String raw) {
