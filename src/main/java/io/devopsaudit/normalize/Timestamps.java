@@ -9,7 +9,9 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.Month;
 import java.time.OffsetDateTime;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -30,7 +32,8 @@ public final class Timestamps {
         if (day < MIN_FAST_DAY || day > MAX_FAST_DAY) {
             return OUT.format(instant.truncatedTo(ChronoUnit.MILLIS));
         }
-        // Written by hand because DateTimeFormatter was a tenth of the processor's time (JFR on the benchmark node);
+        // Written by hand: reading and writing times through DateTimeFormatter were a sixth of the processor's time
+        // (JFR on the benchmark node, docs/benchmarks.md §3);
         // TimestampsTests checks both paths give the same text for random instants.
         LocalDate date = LocalDate.ofEpochDay(day);
         int secondOfDay = (int) Math.floorMod(second, 86_400L);
@@ -81,7 +84,7 @@ public final class Timestamps {
         }
         int year = number(t, 0, 4), month = number(t, 5, 2), day = number(t, 8, 2);
         int hour = number(t, 11, 2), minute = number(t, 14, 2), sec = number(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > YearMonthDays.of(year, month)
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > Month.of(month).length(Year.isLeap(year))
             || hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59) {
             return null;
         }
@@ -114,17 +117,6 @@ public final class Timestamps {
         }
         long epochDay = LocalDate.of(year, month, day).toEpochDay();
         return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + sec - offsetSeconds, nanos);
-    }
-
-    /** Days in a month, without building a YearMonth. */
-    private static final class YearMonthDays {
-        static int of(int year, int month) {
-            return switch (month) {
-                case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-                case 4, 6, 9, 11 -> 30;
-                default -> 31;
-            };
-        }
     }
 
     /** The decimal number of {@code width} ASCII digits at {@code at}, or -1. */
