@@ -3,24 +3,29 @@
  */
 package io.devopsaudit;
 
+import io.devopsaudit.content.GetContentAction;
+import io.devopsaudit.content.GetSetupAction;
+import io.devopsaudit.content.PutSetupAction;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.intake.ImportAction;
 import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
-import io.devopsaudit.investigate.InvestigateActions;
+import io.devopsaudit.investigate.AccessReportAction;
+import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.Pseudonyms;
 import io.devopsaudit.rest.RestIntakeActions;
 import io.devopsaudit.rest.RestInvestigateActions;
-import org.opensearch.action.ActionRequest;
-import org.opensearch.core.action.ActionResponse;
-import org.opensearch.plugins.ReloadablePlugin;
 import io.devopsaudit.rest.RestContentAction;
 import io.devopsaudit.rest.RestRetentionAction;
 import io.devopsaudit.rest.RestSetupAction;
+import io.devopsaudit.retention.GetRetentionAction;
+import io.devopsaudit.retention.PutRetentionAction;
 import io.devopsaudit.retention.RetentionService;
+import io.devopsaudit.retention.RunRetentionAction;
 import io.devopsaudit.retention.RetentionSettings;
+import org.opensearch.action.ActionRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -29,6 +34,7 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
@@ -38,6 +44,7 @@ import org.opensearch.ingest.Processor;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.ReloadablePlugin;
 import org.opensearch.plugins.SystemIndexPlugin;
 import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
@@ -47,6 +54,7 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +102,7 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
 
     @Override
     public List<Setting<?>> getSettings() {
-        List<Setting<?>> all = new java.util.ArrayList<>(RetentionSettings.all());
+        List<Setting<?>> all = new ArrayList<>(RetentionSettings.all());
         all.addAll(IntakeSettings.all());
         all.add(StreamingToken.SETTING);
         all.add(Pseudonyms.KEY);
@@ -103,17 +111,23 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
 
     @Override
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
-        return List.of(new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportImportAction.class),
+        return List.of(new ActionHandler<>(PutSetupAction.INSTANCE, PutSetupAction.TransportAction.class),
+            new ActionHandler<>(GetSetupAction.INSTANCE, GetSetupAction.TransportAction.class),
+            new ActionHandler<>(GetContentAction.INSTANCE, GetContentAction.TransportAction.class),
+            new ActionHandler<>(GetRetentionAction.INSTANCE, GetRetentionAction.TransportAction.class),
+            new ActionHandler<>(PutRetentionAction.INSTANCE, PutRetentionAction.TransportAction.class),
+            new ActionHandler<>(RunRetentionAction.INSTANCE, RunRetentionAction.TransportAction.class),
+            new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportImportAction.class),
             new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportStreamAction.class),
-            new ActionHandler<>(InvestigateActions.ACCESS_REPORT, InvestigateActions.TransportAccessReport.class),
-            new ActionHandler<>(InvestigateActions.CONTEXT, InvestigateActions.TransportContext.class));
+            new ActionHandler<>(AccessReportAction.INSTANCE, AccessReportAction.TransportAction.class),
+            new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class));
     }
 
     @Override
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
-        return List.of(new RestSetupAction(), new RestRetentionAction(retention), new RestContentAction(), new RestIntakeActions.Import(),
+        return List.of(new RestSetupAction(), new RestRetentionAction(), new RestContentAction(), new RestIntakeActions.Import(),
             new RestIntakeActions.Stream(streamingToken), new RestInvestigateActions.Report(), new RestInvestigateActions.Context());
     }
 

@@ -26,19 +26,32 @@ public record SetupParameters(Integer replicas, Integer shards, List<String> tru
                 throw new IllegalArgumentException("unknown setup parameter [" + key + "], expected one of " + KEYS.stream().sorted().toList());
             }
         }
-        SetupParameters p = new SetupParameters(integer(body, "replicas", 0, 10), integer(body, "shards", 1, 64), strings(body, "trusted_networks"),
-            strings(body, "privileged_roles"), integer(body, "token_max_lifetime_days", 1, 36500),
+        SetupParameters p = new SetupParameters(integer(body, "replicas"), integer(body, "shards"), strings(body, "trusted_networks"),
+            strings(body, "privileged_roles"), integer(body, "token_max_lifetime_days"),
             body.get("notification_channel_id") == null ? null : body.get("notification_channel_id").toString(),
             body.get("dashboards_url") == null ? null : body.get("dashboards_url").toString());
-        MonitorContent.render(p.notificationChannelId(), p.dashboardsUrl());   // validates both
+        p.validate();
         return p;
     }
 
-    private static Integer integer(Map<String, Object> body, String key, int min, int max) {
+    /** Range checks, also run on a request that arrives over the wire; errors name the parameter. */
+    public void validate() {
+        range("replicas", replicas, 0, 10);
+        range("shards", shards, 1, 64);
+        range("token_max_lifetime_days", tokenMaxLifetimeDays, 1, 36500);
+        MonitorContent.render(notificationChannelId, dashboardsUrl);   // validates both
+    }
+
+    private static void range(String key, Integer v, int min, int max) {
+        if (v != null && (v < min || v > max)) {
+            throw new IllegalArgumentException("[" + key + "] must be a whole number from " + min + " to " + max + ", found [" + v + "]");
+        }
+    }
+
+    private static Integer integer(Map<String, Object> body, String key) {
         Object v = body.get(key);
-        if (v == null) return null;
-        if (v instanceof Integer i && i >= min && i <= max) return i;
-        throw new IllegalArgumentException("[" + key + "] must be a whole number from " + min + " to " + max + ", found [" + v + "]");
+        if (v == null || v instanceof Integer) return (Integer) v;
+        throw new IllegalArgumentException("[" + key + "] must be a whole number, found [" + v + "]");
     }
 
     private static List<String> strings(Map<String, Object> body, String key) {

@@ -3,11 +3,13 @@
  */
 package io.devopsaudit.intake;
 
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.DocWriteRequest;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.index.IndexRequest;
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.transport.client.Client;
 
@@ -25,6 +27,10 @@ import java.util.function.Function;
  */
 public final class BulkIntake {
     public static final int MAX_REPORTED_FAILURES = 20;
+    /** The indices the intake actions write (events, dead letters, and the address of documents before the pipeline routes them). */
+    static final String[] WRITE_INDICES = { "devops-audit-*" };
+    /** Wildcards may match nothing yet: the first event creates its month index. */
+    static final IndicesOptions WRITE_INDICES_OPTIONS = IndicesOptions.lenientExpandOpen();
     static final String INCOMING = "devops-audit-incoming";
     static final String DEAD_LETTER_PREFIX = "devops-audit-failed-";
 
@@ -72,6 +78,11 @@ public final class BulkIntake {
             BulkItemResponse item = items[i];
             RawRecords.Record record = batch.get(i);
             if (item.isFailed()) {
+                if (item.status() == RestStatus.FORBIDDEN || item.status() == RestStatus.UNAUTHORIZED) {
+                    // A permission problem is the caller's answer, not a property of the event: refuse the request.
+                    throw new OpenSearchStatusException("the caller may not write audit event " + record.number() + " (" + item.getIndex()
+                        + "): " + item.getFailureMessage() + "; " + indexed + " events of this request were stored before", RestStatus.FORBIDDEN);
+                }
                 if (item.status() == RestStatus.CONFLICT) {
                     duplicates++;
                 } else {

@@ -6,14 +6,16 @@ package io.devopsaudit.intake;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.MapResponse;
+import io.devopsaudit.transport.ReportResponse;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
+import org.opensearch.action.IndicesRequest;
 import org.opensearch.action.get.MultiGetItemResponse;
 import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.bytes.BytesReference;
@@ -29,22 +31,25 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * {@code cluster:admin/devops_audit/import}: a whole export (CSV with header, JSON array, NDJSON or audit_json.log
+ * {@code indices:data/write/devops_audit/import}: a whole export (CSV with header, JSON array, NDJSON or audit_json.log
  * lines) split incrementally into events and indexed through a pipeline in bulk batches, answering with exact counts.
- * Request, response and transport action in one place, like core's GrokProcessorGetAction.
+ * Request, response and transport action in one place, like core's GrokProcessorGetAction. The request names the
+ * audit indices it writes, so the Security plugin checks the caller's index permissions for it; the bulk writes then
+ * run as the caller too, and a denied write answers 403 rather than counting a failure.
  */
-public final class ImportAction extends ActionType<MapResponse> {
-    public static final String NAME = "cluster:admin/devops_audit/import";
+public final class ImportAction extends ActionType<ImportAction.Response> {
+    public static final String NAME = "indices:data/write/devops_audit/import";
     public static final ImportAction INSTANCE = new ImportAction();
 
     private ImportAction() {
-        super(NAME, MapResponse::new);
+        super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest {
+    public static final class Request extends ActionRequest implements IndicesRequest {
         final String format;
         final String pipeline;
         final boolean dryRun;
@@ -57,7 +62,7 @@ public final class ImportAction extends ActionType<MapResponse> {
             this.body = body;
         }
 
-        Request(StreamInput in) throws IOException {
+        public Request(StreamInput in) throws IOException {
             super(in);
             format = in.readOptionalString();
             pipeline = in.readString();
@@ -85,11 +90,47 @@ public final class ImportAction extends ActionType<MapResponse> {
                 if (e == null) e = new ActionRequestValidationException();
                 e.addValidationError("the body is empty: send the whole file");
             }
+            if (pipeline == null || pipeline.isBlank()) {
+                if (e == null) e = new ActionRequestValidationException();
+                e.addValidationError("[pipeline] must name an ingest pipeline");
+            }
             return e;
+        }
+
+        @Override
+        public String[] indices() {
+            return BulkIntake.WRITE_INDICES.clone();
+        }
+
+        @Override
+        public IndicesOptions indicesOptions() {
+            return BulkIntake.WRITE_INDICES_OPTIONS;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && Objects.equals(r.format, format) && Objects.equals(r.pipeline, pipeline) && r.dryRun == dryRun
+                && Objects.equals(r.body, body);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(format, pipeline, dryRun, body);
         }
     }
 
-    public static final class TransportImportAction extends BlockingTransportAction<Request> {
+    /** Counts (received, indexed, duplicates, failed) with the first failures' record numbers and reasons. */
+    public static final class Response extends ReportResponse {
+        public Response(Map<String, Object> report) {
+            super(report);
+        }
+
+        Response(StreamInput in) throws IOException {
+            super(in);
+        }
+    }
+
+    public static final class TransportImportAction extends BlockingTransportAction<Request, Response> {
         private final Client client;
         private final ClusterService clusterService;
         private final AuditEngine engine;
@@ -104,7 +145,7 @@ public final class ImportAction extends ActionType<MapResponse> {
         }
 
         @Override
-        protected Map<String, Object> run(Request request) {
+        protected Response run(Request request) {
             long start = System.nanoTime();
             String formatName = request.format == null ? "auto" : request.format;
             long max = clusterService.getClusterSettings().get(IntakeSettings.IMPORT_MAX_BYTES).getBytes();
@@ -138,7 +179,7 @@ public final class ImportAction extends ActionType<MapResponse> {
             long tookMs = (System.nanoTime() - start) / 1_000_000;
             out.put("took_ms", tookMs);
             out.put("events_per_second", tookMs == 0 ? null : (long) report.get("received") * 1000 / tookMs);
-            return out;
+            return new Response(out);
         }
 
         /** Parses and normalizes in-process with the default processor options; writes nothing. */

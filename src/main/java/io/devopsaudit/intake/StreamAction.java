@@ -8,12 +8,14 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.MapResponse;
+import io.devopsaudit.transport.ReportResponse;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
+import org.opensearch.action.IndicesRequest;
 import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.bytes.BytesReference;
@@ -27,14 +29,16 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code indices:data/write/devops_audit/stream}: events from a GitLab streaming destination (one event, or a JSON
  * array in batch mode) indexed through the pipeline. The token is checked by the REST layer before this runs.
  * Redeliveries overwrite their own document (same {@code _id}), so GitLab's at-least-once delivery leaves one copy.
- * A body that is not JSON is still kept (the pipeline dead-letters it) and answered with 400.
+ * A body that is not JSON is still kept (the pipeline dead-letters it) and answered with 400. The request names the
+ * audit indices it writes, so a role can grant it on those indices alone (least privilege for the GitLab sender).
  */
-public final class StreamAction extends ActionType<MapResponse> {
+public final class StreamAction extends ActionType<StreamAction.Response> {
     public static final String NAME = "indices:data/write/devops_audit/stream";
     public static final StreamAction INSTANCE = new StreamAction();
     public static final String PIPELINE = "devops-audit";
@@ -42,10 +46,10 @@ public final class StreamAction extends ActionType<MapResponse> {
     private static final ObjectMapper JSON = JsonText.boundedMapper(JsonText.MAX_DEPTH);
 
     private StreamAction() {
-        super(NAME, MapResponse::new);
+        super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest {
+    public static final class Request extends ActionRequest implements IndicesRequest {
         final BytesReference body;
         final String eventTypeHint;
 
@@ -54,7 +58,7 @@ public final class StreamAction extends ActionType<MapResponse> {
             this.eventTypeHint = eventTypeHint;
         }
 
-        Request(StreamInput in) throws IOException {
+        public Request(StreamInput in) throws IOException {
             super(in);
             body = in.readBytesReference();
             eventTypeHint = in.readOptionalString();
@@ -67,13 +71,50 @@ public final class StreamAction extends ActionType<MapResponse> {
             out.writeOptionalString(eventTypeHint);
         }
 
+        /** Size limits are dynamic settings, checked by the action; only a missing body is refused here. */
         @Override
         public ActionRequestValidationException validate() {
+            if (body == null) {
+                ActionRequestValidationException e = new ActionRequestValidationException();
+                e.addValidationError("[gitlab_stream] the body is missing");
+                return e;
+            }
             return null;
+        }
+
+        @Override
+        public String[] indices() {
+            return BulkIntake.WRITE_INDICES.clone();
+        }
+
+        @Override
+        public IndicesOptions indicesOptions() {
+            return BulkIntake.WRITE_INDICES_OPTIONS;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && Objects.equals(r.body, body) && Objects.equals(r.eventTypeHint, eventTypeHint);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(body, eventTypeHint);
         }
     }
 
-    public static final class TransportStreamAction extends BlockingTransportAction<Request> {
+    /** Counts of the request's events: received, indexed (new or redelivered), failed (dead-lettered). */
+    public static final class Response extends ReportResponse {
+        public Response(Map<String, Object> report) {
+            super(report);
+        }
+
+        Response(StreamInput in) throws IOException {
+            super(in);
+        }
+    }
+
+    public static final class TransportStreamAction extends BlockingTransportAction<Request, Response> {
         private final Client client;
         private final ClusterService clusterService;
 
@@ -86,7 +127,7 @@ public final class StreamAction extends ActionType<MapResponse> {
 
         @Override
         @SuppressWarnings("unchecked")
-        protected Map<String, Object> run(Request request) throws IOException {
+        protected Response run(Request request) throws IOException {
             long maxBytes = clusterService.getClusterSettings().get(IntakeSettings.STREAM_MAX_BYTES).getBytes();
             int maxEvents = clusterService.getClusterSettings().get(IntakeSettings.STREAM_MAX_EVENTS);
             if (request.body.length() > maxBytes) {
@@ -127,7 +168,7 @@ public final class StreamAction extends ActionType<MapResponse> {
                 throw new OpenSearchStatusException("[gitlab_stream] " + intake.rejected + " of " + events.size()
                     + " events could not be indexed; GitLab will deliver them again: " + report.get("failures"), RestStatus.INTERNAL_SERVER_ERROR);
             }
-            return report;
+            return new Response(report);
         }
 
         private void deadLetter(String raw) {

@@ -39,7 +39,8 @@ import java.util.Set;
  */
 public final class AccessReport {
     public static final int MAX_DISTINCT = 10_000;
-    static final String EVENTS = "devops-audit-gitlab-*,devops-audit-circleci-*";
+    /** The event indices the investigation actions read (dead letters are not events). */
+    public static final String[] EVENT_INDICES = { "devops-audit-gitlab-*", "devops-audit-circleci-*" };
     static final Set<String> KEYS = Set.of("scope", "from", "to", "categories", "actions", "exclude_networks", "exclude_email_domains",
         "exclude_users", "detail", "redact", "include_identities");
     static final List<String> ACCESS_ACTIONS = List.of("repository_file_accessed_api", "repository_file_accessed_web", "repository_download_operation",
@@ -54,32 +55,47 @@ public final class AccessReport {
     }
 
     /** Validated parameters; every error names its parameter. */
-    record Params(String scope, Instant from, Instant to, List<String> categories, List<String> actions, List<String> networks,
-                  List<String> domains, List<String> users, boolean detail, boolean redact, Set<String> include) {}
+    public record Params(String scope, Instant from, Instant to, List<String> categories, List<String> actions, List<String> networks,
+                         List<String> domains, List<String> users, boolean detail, boolean redact, Set<String> include) {
 
-    static Params parse(Map<String, Object> body, Instant now) {
+        /** The same question with the per-user and per-IP rows (the CSV answer is made of them). */
+        public Params withDetail() {
+            return new Params(scope, from, to, categories, actions, networks, domains, users, true, redact, include);
+        }
+
+        /** What must hold whatever the parameters came from (a REST body, or a request read from the wire). */
+        public void check() {
+            if (scope == null || scope.isBlank()) {
+                throw new IllegalArgumentException("[scope] is required: a GitLab project or group path, or a CircleCI organization[/project]");
+            }
+            if (from.isAfter(to)) throw new IllegalArgumentException("[from] must not be after [to]");
+            for (String n : networks) {
+                try {
+                    Cidr.parse(n);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("[exclude_networks] " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    public static Params parse(Map<String, Object> body, Instant now) {
         for (String k : body.keySet()) {
             if (KEYS.contains(k) == false) throw new IllegalArgumentException("unknown parameter [" + k + "], expected one of " + KEYS.stream().sorted().toList());
         }
         Object scope = body.get("scope");
-        if (scope instanceof String == false || ((String) scope).isBlank()) {
-            throw new IllegalArgumentException("[scope] is required: a GitLab project or group path, or a CircleCI organization[/project]");
+        if (scope != null && scope instanceof String == false) {
+            throw new IllegalArgumentException("[scope] must be a string, found [" + scope + "]");
         }
         Instant to = time(body, "to", now);
         Instant from = time(body, "from", to.minus(Duration.ofDays(7)));
-        if (from.isAfter(to)) throw new IllegalArgumentException("[from] must not be after [to]");
-        List<String> networks = strings(body, "exclude_networks");
-        for (String n : networks) {
-            try {
-                Cidr.parse(n);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("[exclude_networks] " + e.getMessage());
-            }
-        }
         Set<String> include = new HashSet<>();
         strings(body, "include_identities").forEach(i -> include.add(i.toLowerCase(Locale.ROOT)));
-        return new Params(((String) scope).trim(), from, to, strings(body, "categories"), strings(body, "actions"), networks,
-            strings(body, "exclude_email_domains"), strings(body, "exclude_users"), bool(body, "detail"), bool(body, "redact"), include);
+        Params p = new Params(scope == null ? null : ((String) scope).trim(), from, to, strings(body, "categories"), strings(body, "actions"),
+            strings(body, "exclude_networks"), strings(body, "exclude_email_domains"), strings(body, "exclude_users"), bool(body, "detail"),
+            bool(body, "redact"), include);
+        p.check();
+        return p;
     }
 
     private static Instant time(Map<String, Object> body, String key, Instant fallback) {
@@ -143,8 +159,7 @@ public final class AccessReport {
         return q;
     }
 
-    public Map<String, Object> run(Map<String, Object> body) {
-        Params p = parse(body, Instant.now());
+    public Map<String, Object> run(Params p) {
         QueryBuilder query = query(p);
         SearchSourceBuilder summary = new SearchSourceBuilder().query(query).size(0).trackTotalHits(true)
             .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
@@ -184,7 +199,7 @@ public final class AccessReport {
     }
 
     private SearchResponse search(SearchSourceBuilder source) {
-        return client.prepareSearch(EVENTS.split(",")).setIndicesOptions(IndicesOptions.lenientExpandOpen()).setSource(source).get();
+        return client.prepareSearch(EVENT_INDICES).setIndicesOptions(IndicesOptions.lenientExpandOpen()).setSource(source).get();
     }
 
     private static Map<String, Object> buckets(Terms terms) {

@@ -30,16 +30,15 @@ import java.util.TreeMap;
  */
 public final class ChangeContext {
     public static final int MAX_EVENTS = 1000;
+    static final TimeValue DEFAULT_WINDOW = TimeValue.timeValueMinutes(15);
+    static final int MAX_WINDOW_DAYS = 366;
     private final Client client;
 
     public ChangeContext(Client client) {
         this.client = client;
     }
 
-    public Map<String, Object> run(Map<String, Object> params) {
-        String id = (String) params.get("id");
-        TimeValue before = duration(params, "before");
-        TimeValue after = duration(params, "after");
+    public Map<String, Object> run(String id, TimeValue before, TimeValue after) {
         SearchHit event = one(QueryBuilders.boolQuery().minimumShouldMatch(1).should(QueryBuilders.idsQuery().addIds(id))
             .should(QueryBuilders.termQuery(Fields.AUDIT_DEDUP_KEY, id)).should(QueryBuilders.termQuery(Fields.EVENT_ID, id)));
         if (event == null) {
@@ -73,16 +72,25 @@ public final class ChangeContext {
         return out;
     }
 
-    private static TimeValue duration(Map<String, Object> params, String key) {
-        Object v = params.get(key);
-        if (v == null) return TimeValue.timeValueMinutes(15);
+    /** A window bound from a REST parameter: 15 minutes when absent. */
+    public static TimeValue duration(String key, String value) {
+        if (value == null) return DEFAULT_WINDOW;
+        TimeValue t;
         try {
-            TimeValue t = TimeValue.parseTimeValue(v.toString(), key);
-            if (t.days() > 366) throw new IllegalArgumentException("too long");
-            return t;
+            t = TimeValue.parseTimeValue(value, key);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("[" + key + "] must be a duration such as 15m, 2h or 1d (at most 366d), found [" + v + "]");
+            throw new IllegalArgumentException(durationMessage(key, value));
         }
+        checkDuration(key, t);
+        return t;
+    }
+
+    static void checkDuration(String key, TimeValue t) {
+        if (t.millis() < 0 || t.days() > MAX_WINDOW_DAYS) throw new IllegalArgumentException(durationMessage(key, t.getStringRep()));
+    }
+
+    private static String durationMessage(String key, String value) {
+        return "[" + key + "] must be a duration such as 15m, 2h or 1d (at most " + MAX_WINDOW_DAYS + "d), found [" + value + "]";
     }
 
     private static String value(Map<String, Object> source, String parent, String leaf) {
@@ -117,7 +125,7 @@ public final class ChangeContext {
     }
 
     private SearchHit[] search(QueryBuilder q, int size) {
-        SearchResponse r = client.prepareSearch(AccessReport.EVENTS.split(",")).setIndicesOptions(IndicesOptions.lenientExpandOpen())
+        SearchResponse r = client.prepareSearch(AccessReport.EVENT_INDICES).setIndicesOptions(IndicesOptions.lenientExpandOpen())
             .setSource(new SearchSourceBuilder().query(q).size(size).sort(Fields.TIMESTAMP, SortOrder.ASC)).get();
         return r.getHits().getHits();
     }

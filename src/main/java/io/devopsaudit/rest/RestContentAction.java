@@ -3,14 +3,13 @@
  */
 package io.devopsaudit.rest;
 
-import io.devopsaudit.content.MonitorContent;
+import io.devopsaudit.content.GetContentAction;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code GET /_plugins/devops_audit/_content/monitors?notification_channel_id=...&dashboards_url=...}: the shipped
@@ -31,11 +30,7 @@ public final class RestContentAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        List<Map<String, Object>> monitors = MonitorContent.render(request.param("notification_channel_id"), request.param("dashboards_url"));
-        return RestResponses.forked(client, () -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("monitors", monitors);
-            return out;
-        })::accept;
+        GetContentAction.Request get = new GetContentAction.Request(request.param("notification_channel_id"), request.param("dashboards_url"));
+        return channel -> client.execute(GetContentAction.INSTANCE, get, new RestToXContentListener<>(channel));
     }
 }

@@ -4,20 +4,20 @@
 package io.devopsaudit.rest;
 
 import io.devopsaudit.investigate.AccessReport;
-import io.devopsaudit.investigate.InvestigateActions;
-import io.devopsaudit.transport.MapRequest;
-import io.devopsaudit.transport.MapResponse;
-import org.opensearch.core.action.ActionListener;
+import io.devopsaudit.investigate.AccessReportAction;
+import io.devopsaudit.investigate.ChangeContext;
+import io.devopsaudit.investigate.ContextAction;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.action.RestActionListener;
 import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 
-import java.util.HashMap;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /** {@code POST /_plugins/devops_audit/_access_report} and {@code GET /_plugins/devops_audit/_context/{id}}. */
 public final class RestInvestigateActions {
@@ -36,26 +36,23 @@ public final class RestInvestigateActions {
         }
 
         @Override
-        protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws java.io.IOException {
+        protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
             String format = request.param("format", "json");
             if (format.equals("json") == false && format.equals("csv") == false) {
                 throw new IllegalArgumentException("[format] must be json or csv, found [" + format + "]");
             }
-            MapRequest r = new MapRequest(new HashMap<>(RestResponses.body(request)));
+            AccessReport.Params params = AccessReport.parse(RestResponses.body(request), Instant.now());
             if (format.equals("json")) {
-                return channel -> client.execute(InvestigateActions.ACCESS_REPORT, r, new RestToXContentListener<>(channel));
+                AccessReportAction.Request r = new AccessReportAction.Request(params);
+                return channel -> client.execute(AccessReportAction.INSTANCE, r, new RestToXContentListener<>(channel));
             }
-            r.params().put("detail", true);
-            return channel -> client.execute(InvestigateActions.ACCESS_REPORT, r, ActionListener.wrap(
-                (MapResponse resp) -> channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/csv; charset=UTF-8", AccessReport.csv(resp.report()))),
-                e -> {
-                    try {
-                        channel.sendResponse(new BytesRestResponse(channel, e));
-                    } catch (java.io.IOException inner) {
-                        inner.addSuppressed(e);
-                        throw new java.io.UncheckedIOException(inner);
-                    }
-                }));
+            AccessReportAction.Request r = new AccessReportAction.Request(params.withDetail());
+            return channel -> client.execute(AccessReportAction.INSTANCE, r, new RestActionListener<>(channel) {
+                @Override
+                protected void processResponse(AccessReportAction.Response response) {
+                    channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/csv; charset=UTF-8", AccessReport.csv(response.report())));
+                }
+            });
         }
     }
 
@@ -72,12 +69,9 @@ public final class RestInvestigateActions {
 
         @Override
         protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-            Map<String, Object> params = new HashMap<>();
-            params.put("id", request.param("id"));
-            if (request.hasParam("before")) params.put("before", request.param("before"));
-            if (request.hasParam("after")) params.put("after", request.param("after"));
-            MapRequest r = new MapRequest(params);
-            return channel -> client.execute(InvestigateActions.CONTEXT, r, new RestToXContentListener<>(channel));
+            ContextAction.Request r = new ContextAction.Request(request.param("id"), ChangeContext.duration("before", request.param("before")),
+                ChangeContext.duration("after", request.param("after")));
+            return channel -> client.execute(ContextAction.INSTANCE, r, new RestToXContentListener<>(channel));
         }
     }
 }

@@ -3,15 +3,16 @@
  */
 package io.devopsaudit.rest;
 
+import io.devopsaudit.content.GetSetupAction;
+import io.devopsaudit.content.PutSetupAction;
 import io.devopsaudit.content.SetupParameters;
-import io.devopsaudit.content.SetupService;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 
-import java.util.LinkedHashMap;
+import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code PUT /_plugins/devops_audit/_setup} installs or updates the shipped content (idempotent);
@@ -32,17 +33,11 @@ public final class RestSetupAction extends BaseRestHandler {
     }
 
     @Override
-    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws java.io.IOException {
-        SetupService setup = new SetupService(client);
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         if (request.method() == RestRequest.Method.GET) {
-            return RestResponses.forked(client, () -> Map.of("assets", setup.status()))::accept;
+            return channel -> client.execute(GetSetupAction.INSTANCE, new GetSetupAction.Request(), new RestToXContentListener<>(channel));
         }
-        SetupParameters params = SetupParameters.parse(RestResponses.body(request));
-        return RestResponses.forked(client, () -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("acknowledged", true);
-            out.put("assets", setup.install(params));
-            return out;
-        })::accept;
+        PutSetupAction.Request put = new PutSetupAction.Request(SetupParameters.parse(RestResponses.body(request)));
+        return channel -> client.execute(PutSetupAction.INSTANCE, put, new RestToXContentListener<>(channel));
     }
 }

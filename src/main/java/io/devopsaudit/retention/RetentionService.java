@@ -10,6 +10,7 @@ import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.cluster.LocalNodeClusterManagerListener;
 import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.index.IndexNotFoundException;
@@ -110,12 +111,22 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         cancel();
     }
 
+    /** The scheduled run is the plugin's own work, so it runs as the node (system context), not as any user. */
     private void scheduledRun() {
-        try {
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
             run(false);
         } catch (Exception e) {
             logger.warn("retention run failed; it will be tried again in [" + interval + "]", e);
         }
+    }
+
+    /** The retention settings in force, with {@code pending} (settings just written) taking precedence. */
+    public Map<String, Object> settingsView(Settings pending) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("days", pending.getAsInt(RetentionSettings.DAYS.getKey(), days));
+        s.put("dead_letter_days", pending.getAsInt(RetentionSettings.DEAD_LETTER_DAYS.getKey(), deadLetterDays));
+        s.put("interval", interval.getStringRep());
+        return s;
     }
 
     /** The managed indices, soonest to expire first. */
@@ -143,7 +154,10 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     }
 
     /**
-     * Runs retention now. Blocks: call from a generic or scheduler thread, never a transport thread.
+     * Runs retention now, with the rights of whoever is in the current thread context: a user-triggered run reads
+     * stats and deletes as that user (a user without {@code indices:admin/delete} on an expired index is refused
+     * and nothing is deleted), the scheduled run as the node. Only the run record in the plugin's own state index
+     * is written as the node. Blocks: call from a generic or scheduler thread, never a transport thread.
      * @return what was deleted (or, with {@code dryRun}, what would be), and how many managed indices were kept
      */
     public Map<String, Object> run(boolean dryRun) {
@@ -151,40 +165,42 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         List<Map<String, Object>> all = schedule(now);
         List<Map<String, Object>> expired = all.stream().filter(r -> Boolean.TRUE.equals(r.get("expired"))).toList();
         List<Map<String, Object>> deleted = new ArrayList<>();
-        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            if (expired.isEmpty() == false) {
-                String[] names = expired.stream().map(r -> (String) r.get("index")).toArray(String[]::new);
-                IndicesStatsResponse stats = client.admin().indices().prepareStats(names).clear().setDocs(true).get();
-                for (Map<String, Object> r : expired) {
-                    String index = (String) r.get("index");
-                    IndexStats s = stats.getIndex(index);
-                    long docs = s == null || s.getPrimaries().getDocs() == null ? 0 : s.getPrimaries().getDocs().getCount();
-                    Map<String, Object> row = new LinkedHashMap<>(r);
-                    row.remove("expired");
-                    row.put("docs", docs);
-                    if (dryRun == false) {
-                        client.admin().indices().prepareDelete(index).get();
-                        logger.info("retention deleted index [{}] (period [{}], {} documents, expired at [{}])", index, r.get("period"), docs,
-                            r.get("expires_at"));
-                    }
-                    deleted.add(row);
+        if (expired.isEmpty() == false) {
+            String[] names = expired.stream().map(r -> (String) r.get("index")).toArray(String[]::new);
+            IndicesStatsResponse stats = client.admin().indices().prepareStats(names).clear().setDocs(true).get();
+            for (Map<String, Object> r : expired) {
+                IndexStats s = stats.getIndex((String) r.get("index"));
+                Map<String, Object> row = new LinkedHashMap<>(r);
+                row.remove("expired");
+                row.put("docs", s == null || s.getPrimaries().getDocs() == null ? 0 : s.getPrimaries().getDocs().getCount());
+                deleted.add(row);
+            }
+            if (dryRun == false) {
+                // One request for every expired index: it is authorized as a whole, so a caller who may not delete one
+                // of them deletes none, and the indices go in one cluster-state update.
+                client.admin().indices().prepareDelete(names).get();
+                for (Map<String, Object> row : deleted) {
+                    logger.info("retention deleted index [{}] (period [{}], {} documents, expired at [{}])", row.get("index"), row.get("period"),
+                        row.get("docs"), row.get("expires_at"));
                 }
             }
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("dry_run", dryRun);
-            result.put("ran_at", now.toString());
-            result.put("node", clusterService.localNode().getName());
-            result.put("days", days);
-            result.put("dead_letter_days", deadLetterDays);
-            result.put(dryRun ? "would_delete" : "deleted", deleted);
-            result.put("kept", all.size() - expired.size());
-            if (dryRun == false) {
-                Map<String, Object> state = new LinkedHashMap<>(result);
-                state.put("next_run", now.plusMillis(interval.millis()).toString());
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("dry_run", dryRun);
+        result.put("ran_at", now.toString());
+        result.put("node", clusterService.localNode().getName());
+        result.put("days", days);
+        result.put("dead_letter_days", deadLetterDays);
+        result.put(dryRun ? "would_delete" : "deleted", deleted);
+        result.put("kept", all.size() - expired.size());
+        if (dryRun == false) {
+            Map<String, Object> state = new LinkedHashMap<>(result);
+            state.put("next_run", now.plusMillis(interval.millis()).toString());
+            try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
                 client.prepareIndex(STATE_INDEX).setId(STATE_DOC).setSource(state).get();
             }
-            return result;
         }
+        return result;
     }
 
     /** The last recorded run, or {@code null} before the first one. */

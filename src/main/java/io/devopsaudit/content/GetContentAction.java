@@ -1,0 +1,101 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.content;
+
+import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.ReportResponse;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.ActionType;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.transport.TransportService;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code cluster:monitor/devops_audit/content/get}: the shipped monitors rendered for this cluster (notification
+ * channel and Dashboards URL filled in), each ready for {@code POST _plugins/_alerting/monitors}. Reads no index.
+ */
+public final class GetContentAction extends ActionType<GetContentAction.Response> {
+    public static final String NAME = "cluster:monitor/devops_audit/content/get";
+    public static final GetContentAction INSTANCE = new GetContentAction();
+
+    private GetContentAction() {
+        super(NAME, Response::new);
+    }
+
+    public static final class Request extends ActionRequest {
+        private final String notificationChannelId;
+        private final String dashboardsUrl;
+
+        public Request(String notificationChannelId, String dashboardsUrl) {
+            this.notificationChannelId = notificationChannelId;
+            this.dashboardsUrl = dashboardsUrl;
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in);
+            notificationChannelId = in.readOptionalString();
+            dashboardsUrl = in.readOptionalString();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeOptionalString(notificationChannelId);
+            out.writeOptionalString(dashboardsUrl);
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            try {
+                MonitorContent.render(notificationChannelId, dashboardsUrl);
+                return null;
+            } catch (IllegalArgumentException e) {
+                ActionRequestValidationException v = new ActionRequestValidationException();
+                v.addValidationError(e.getMessage());
+                return v;
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && Objects.equals(r.notificationChannelId, notificationChannelId)
+                && Objects.equals(r.dashboardsUrl, dashboardsUrl);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(notificationChannelId, dashboardsUrl);
+        }
+    }
+
+    /** {@code {"monitors": [...]}}. */
+    public static final class Response extends ReportResponse {
+        public Response(Map<String, Object> report) {
+            super(report);
+        }
+
+        Response(StreamInput in) throws IOException {
+            super(in);
+        }
+    }
+
+    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
+        @Inject
+        public TransportAction(TransportService transportService, ActionFilters actionFilters) {
+            super(NAME, transportService, actionFilters, Request::new);
+        }
+
+        @Override
+        protected Response run(Request request) {
+            return new Response(Map.of("monitors", MonitorContent.render(request.notificationChannelId, request.dashboardsUrl)));
+        }
+    }
+}

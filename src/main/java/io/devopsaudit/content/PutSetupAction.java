@@ -1,0 +1,115 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.content;
+
+import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.ReportResponse;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.ActionType;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.transport.TransportService;
+import org.opensearch.transport.client.Client;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code cluster:admin/devops_audit/setup/put}: installs or updates the shipped templates and pipeline with the
+ * caller's rights (the caller needs the template and pipeline permissions too).
+ */
+public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
+    public static final String NAME = "cluster:admin/devops_audit/setup/put";
+    public static final PutSetupAction INSTANCE = new PutSetupAction();
+
+    private PutSetupAction() {
+        super(NAME, Response::new);
+    }
+
+    public static final class Request extends ActionRequest {
+        private final SetupParameters parameters;
+
+        public Request(SetupParameters parameters) {
+            this.parameters = Objects.requireNonNull(parameters);
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in);
+            parameters = new SetupParameters(in.readOptionalVInt(), in.readOptionalVInt(), in.readOptionalStringList(),
+                in.readOptionalStringList(), in.readOptionalVInt(), in.readOptionalString(), in.readOptionalString());
+        }
+
+        public SetupParameters parameters() {
+            return parameters;
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeOptionalVInt(parameters.replicas());
+            out.writeOptionalVInt(parameters.shards());
+            out.writeOptionalStringCollection(parameters.trustedNetworks());
+            out.writeOptionalStringCollection(parameters.privilegedRoles());
+            out.writeOptionalVInt(parameters.tokenMaxLifetimeDays());
+            out.writeOptionalString(parameters.notificationChannelId());
+            out.writeOptionalString(parameters.dashboardsUrl());
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            try {
+                parameters.validate();
+                return null;
+            } catch (IllegalArgumentException e) {
+                ActionRequestValidationException v = new ActionRequestValidationException();
+                v.addValidationError(e.getMessage());
+                return v;
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && r.parameters.equals(parameters);
+        }
+
+        @Override
+        public int hashCode() {
+            return parameters.hashCode();
+        }
+    }
+
+    /** {@code {"acknowledged": true, "assets": [...]}}: one row per asset, as {@code GET _setup} reports them. */
+    public static final class Response extends ReportResponse {
+        public Response(Map<String, Object> report) {
+            super(report);
+        }
+
+        Response(StreamInput in) throws IOException {
+            super(in);
+        }
+    }
+
+    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
+        private final Client client;
+
+        @Inject
+        public TransportAction(TransportService transportService, ActionFilters actionFilters, Client client) {
+            super(NAME, transportService, actionFilters, Request::new);
+            this.client = client;
+        }
+
+        @Override
+        protected Response run(Request request) throws IOException {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("acknowledged", true);
+            out.put("assets", new SetupService(client).install(request.parameters));
+            return new Response(out);
+        }
+    }
+}

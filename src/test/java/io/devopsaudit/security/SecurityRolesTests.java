@@ -1,0 +1,81 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.security;
+
+import io.devopsaudit.DevopsAuditPlugin;
+import io.devopsaudit.content.SetupService;
+import org.opensearch.common.regex.Regex;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The shipped roles file against the plugin's own actions: each role is in the Security REST API's shape, and
+ * which plugin actions each role grants is exactly the intended set. The real Security plugin proves the same
+ * matrix end to end in {@code io.devopsaudit.secure}; this catches a wrong pattern without a node.
+ */
+public class SecurityRolesTests extends OpenSearchTestCase {
+
+    static final Set<String> ROLE_KEYS = Set.of("description", "cluster_permissions", "index_permissions");
+
+    private static Set<String> pluginActions() {
+        Set<String> names = new TreeSet<>();
+        new DevopsAuditPlugin().getActions().forEach(h -> names.add(h.getAction().name()));
+        return names;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> granted(Map<String, Object> role, Set<String> actions) {
+        List<String> patterns = new ArrayList<>((List<String>) role.get("cluster_permissions"));
+        for (Map<String, Object> ip : (List<Map<String, Object>>) role.get("index_permissions")) {
+            patterns.addAll((List<String>) ip.get("allowed_actions"));
+        }
+        Set<String> out = new TreeSet<>();
+        for (String action : actions) {
+            for (String p : patterns) {
+                // indices_all is the Security plugin's action group for indices:*
+                if (Regex.simpleMatch(p.equals("indices_all") ? "indices:*" : p, action)) out.add(action);
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testRolesHaveTheSecurityApiShapeAndTheIntendedPluginActions() {
+        Map<String, Object> roles = SetupService.resource("security-roles.json");
+        assertEquals(Set.of("devops_audit_admin", "devops_audit_analyst", "devops_audit_stream_writer", "devops_audit_reader"), roles.keySet());
+        for (Map.Entry<String, Object> e : roles.entrySet()) {
+            Map<String, Object> role = (Map<String, Object>) e.getValue();
+            assertTrue(e.getKey() + " has only Security API keys: " + role.keySet(), ROLE_KEYS.containsAll(role.keySet()));
+            for (Map<String, Object> ip : (List<Map<String, Object>>) role.get("index_permissions")) {
+                assertEquals(e.getKey(), Set.of("index_patterns", "allowed_actions"), ip.keySet());
+                for (String pattern : (List<String>) ip.get("index_patterns")) {
+                    assertTrue(e.getKey() + " grants only audit indices, not " + pattern, pattern.startsWith("devops-audit-"));
+                }
+            }
+        }
+        Set<String> actions = pluginActions();
+        assertEquals(10, actions.size());
+        assertEquals("admin gets every route", actions, granted((Map<String, Object>) roles.get("devops_audit_admin"), actions));
+        assertEquals(Set.of("indices:data/read/devops_audit/access_report", "indices:data/read/devops_audit/context",
+            "cluster:monitor/devops_audit/content/get"), granted((Map<String, Object>) roles.get("devops_audit_analyst"), actions));
+        assertEquals(Set.of("indices:data/write/devops_audit/stream"), granted((Map<String, Object>) roles.get("devops_audit_stream_writer"), actions));
+        assertEquals(Set.of(), granted((Map<String, Object>) roles.get("devops_audit_reader"), actions));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testOnlyTheAdminMayDeleteOrChangeSettings() {
+        Map<String, Object> roles = SetupService.resource("security-roles.json");
+        Set<String> dangerous = Set.of("indices:admin/delete", "cluster:admin/settings/update", "cluster:admin/ingest/pipeline/put",
+            "indices:admin/index_template/put", "cluster:admin/devops_audit/retention/run");
+        for (String name : List.of("devops_audit_analyst", "devops_audit_stream_writer", "devops_audit_reader")) {
+            assertEquals(name, Set.of(), granted((Map<String, Object>) roles.get(name), dangerous));
+        }
+        assertEquals(dangerous, granted((Map<String, Object>) roles.get("devops_audit_admin"), dangerous));
+    }
+}

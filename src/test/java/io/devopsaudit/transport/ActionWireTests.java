@@ -1,0 +1,173 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.transport;
+
+import io.devopsaudit.content.GetContentAction;
+import io.devopsaudit.content.GetSetupAction;
+import io.devopsaudit.content.PutSetupAction;
+import io.devopsaudit.content.SetupParameters;
+import io.devopsaudit.intake.ImportAction;
+import io.devopsaudit.intake.StreamAction;
+import io.devopsaudit.investigate.AccessReport;
+import io.devopsaudit.investigate.AccessReportAction;
+import io.devopsaudit.investigate.ContextAction;
+import io.devopsaudit.retention.GetRetentionAction;
+import io.devopsaudit.retention.PutRetentionAction;
+import io.devopsaudit.retention.RunRetentionAction;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.IndicesRequest;
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.hamcrest.Matchers.arrayContaining;
+import static org.hamcrest.Matchers.containsString;
+
+/**
+ * Every action's request survives the wire (a node forwards requests it does not run), validates what a request
+ * built by another client could get wrong, and the index-touching ones name the indices the Security plugin
+ * evaluates them against.
+ */
+public class ActionWireTests extends OpenSearchTestCase {
+
+    private static <T extends Writeable> T copy(T original, Writeable.Reader<T> reader) throws IOException {
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            original.writeTo(out);
+            try (StreamInput in = out.bytes().streamInput()) {
+                T read = reader.read(in);
+                assertEquals("every byte is read back", 0, in.available());
+                return read;
+            }
+        }
+    }
+
+    private static String maybe(String value) {
+        return randomBoolean() ? null : value;
+    }
+
+    private static List<String> strings() {
+        return randomList(0, 3, () -> randomAlphaOfLengthBetween(1, 8));
+    }
+
+    public void testSetupRequestsRoundTrip() throws IOException {
+        SetupParameters p = new SetupParameters(randomBoolean() ? null : randomIntBetween(0, 10), randomBoolean() ? null : randomIntBetween(1, 64),
+            randomBoolean() ? null : List.of("10.0.0.0/8", "192.0.2.0/24"), randomBoolean() ? null : strings(),
+            randomBoolean() ? null : randomIntBetween(1, 36500), maybe("channel-" + randomAlphaOfLength(4)), maybe("https://dash.example.com"));
+        PutSetupAction.Request put = new PutSetupAction.Request(p);
+        PutSetupAction.Request read = copy(put, PutSetupAction.Request::new);
+        assertEquals(put, read);
+        assertEquals(p, read.parameters());
+        assertNull(read.validate());
+        copy(new GetSetupAction.Request(), GetSetupAction.Request::new);
+    }
+
+    public void testSetupRequestValidatesRangesThatAParsedBodyWouldHaveRefused() {
+        SetupParameters bad = new SetupParameters(11, null, null, null, null, null, null);
+        ActionRequestValidationException e = new PutSetupAction.Request(bad).validate();
+        assertNotNull(e);
+        assertThat(e.getMessage(), containsString("[replicas] must be a whole number from 0 to 10, found [11]"));
+        assertThat(new PutSetupAction.Request(new SetupParameters(null, null, null, null, null, "bad id!", null)).validate().getMessage(),
+            containsString("[notification_channel_id]"));
+    }
+
+    public void testContentRequestRoundTripAndValidation() throws IOException {
+        GetContentAction.Request r = new GetContentAction.Request(maybe("chan_1"), maybe("https://dashboards.example.com"));
+        assertEquals(r, copy(r, GetContentAction.Request::new));
+        assertNull(r.validate());
+        assertThat(new GetContentAction.Request(null, "javascript:alert(1)").validate().getMessage(), containsString("[dashboards_url]"));
+    }
+
+    public void testRetentionRequestsRoundTripAndValidation() throws IOException {
+        PutRetentionAction.Request put = new PutRetentionAction.Request(randomIntBetween(1, 36500), randomBoolean() ? null : randomIntBetween(1, 36500));
+        assertEquals(put, copy(put, PutRetentionAction.Request::new));
+        assertNull(put.validate());
+        assertThat(new PutRetentionAction.Request(null, null).validate().getMessage(), containsString("give [days] and/or [dead_letter_days]"));
+        assertThat(new PutRetentionAction.Request(0, 36501).validate().getMessage(),
+            containsString("[dead_letter_days] must be a whole number of days from 1 to 36500, found [36501]"));
+        expectThrows(IllegalArgumentException.class, () -> PutRetentionAction.Request.parse(Map.of("weeks", 3)));
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> PutRetentionAction.Request.parse(Map.of("days", "ten")));
+        assertThat(e.getMessage(), containsString("[days] must be a whole number of days"));
+        assertEquals(new PutRetentionAction.Request(30, null), PutRetentionAction.Request.parse(Map.of("days", 30)));
+
+        RunRetentionAction.Request run = new RunRetentionAction.Request(randomBoolean());
+        assertEquals(run, copy(run, RunRetentionAction.Request::new));
+        copy(new GetRetentionAction.Request(), GetRetentionAction.Request::new);
+    }
+
+    public void testIntakeRequestsRoundTripAndNameTheAuditIndices() throws IOException {
+        BytesArray body = new BytesArray(randomAlphaOfLengthBetween(1, 200).getBytes(StandardCharsets.UTF_8));
+        ImportAction.Request imp = new ImportAction.Request(maybe("gitlab_csv"), "devops-audit", randomBoolean(), body);
+        assertEquals(imp, copy(imp, ImportAction.Request::new));
+        assertNull(imp.validate());
+        assertAuditIndices(imp, "devops-audit-*");
+        ActionRequestValidationException e = new ImportAction.Request("xml", " ", false, BytesArray.EMPTY).validate();
+        assertThat(e.getMessage(), containsString("[format] unknown format [xml]"));
+        assertThat(e.getMessage(), containsString("the body is empty"));
+        assertThat(e.getMessage(), containsString("[pipeline] must name an ingest pipeline"));
+
+        StreamAction.Request stream = new StreamAction.Request(body, maybe("user_created"));
+        assertEquals(stream, copy(stream, StreamAction.Request::new));
+        assertNull(stream.validate());
+        assertAuditIndices(stream, "devops-audit-*");
+    }
+
+    public void testInvestigationRequestsRoundTripAndNameTheEventIndices() throws IOException {
+        Instant to = Instant.ofEpochSecond(randomLongBetween(1_500_000_000L, 1_900_000_000L), randomIntBetween(0, 999_999_999));
+        AccessReport.Params p = new AccessReport.Params("acme/" + randomAlphaOfLength(5), to.minusSeconds(randomIntBetween(0, 100_000)), to, strings(),
+            strings(), List.of("192.0.2.0/24"), strings(), strings(), randomBoolean(), randomBoolean(), Set.copyOf(strings()));
+        AccessReportAction.Request report = new AccessReportAction.Request(p);
+        AccessReportAction.Request read = copy(report, AccessReportAction.Request::new);
+        assertEquals(report, read);
+        assertNull(read.validate());
+        assertAuditIndices(report, "devops-audit-gitlab-*", "devops-audit-circleci-*");
+        AccessReport.Params backwards = new AccessReport.Params("acme", to, to.minusSeconds(1), List.of(), List.of(), List.of("not-a-cidr"), List.of(),
+            List.of(), false, false, Set.of());
+        assertThat(new AccessReportAction.Request(backwards).validate().getMessage(), containsString("[from] must not be after [to]"));
+
+        ContextAction.Request context = new ContextAction.Request(randomAlphaOfLength(12), TimeValue.timeValueMinutes(randomIntBetween(0, 600)),
+            TimeValue.timeValueHours(randomIntBetween(0, 48)));
+        assertEquals(context, copy(context, ContextAction.Request::new));
+        assertNull(context.validate());
+        assertAuditIndices(context, "devops-audit-gitlab-*", "devops-audit-circleci-*");
+        ActionRequestValidationException e = new ContextAction.Request(null, TimeValue.timeValueDays(400), TimeValue.ZERO).validate();
+        assertThat(e.getMessage(), containsString("[id] is required"));
+        assertThat(e.getMessage(), containsString("[before] must be a duration"));
+    }
+
+    public void testReportResponsesKeepTheirOrderAndNesting() throws IOException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("zeta", 1L);
+        report.put("alpha", List.of(Map.of("index", "devops-audit-gitlab-2019.01", "docs", 3L)));
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("b", "x");
+        nested.put("a", null);
+        report.put("nested", nested);
+        RunRetentionAction.Response response = new RunRetentionAction.Response(report);
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            response.writeTo(out);
+            RunRetentionAction.Response read = RunRetentionAction.INSTANCE.getResponseReader().read(out.bytes().streamInput());
+            assertEquals(response, read);
+            assertEquals(List.of("zeta", "alpha", "nested"), List.copyOf(read.report().keySet()));
+            assertEquals(List.of("b", "a"), List.copyOf(((Map<?, ?>) read.report().get("nested")).keySet()));
+        }
+    }
+
+    private static void assertAuditIndices(ActionRequest request, String... expected) {
+        assertTrue(request.getClass().getName() + " touches indices, so the Security plugin must see which", request instanceof IndicesRequest);
+        assertThat(((IndicesRequest) request).indices(), arrayContaining(expected));
+        assertNotNull(((IndicesRequest) request).indicesOptions());
+    }
+}
