@@ -9,7 +9,6 @@ import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.index.IndexRequest;
-import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.transport.client.Client;
 
@@ -29,8 +28,6 @@ public final class BulkIntake {
     public static final int MAX_REPORTED_FAILURES = 20;
     /** The indices the intake actions write (events, dead letters, and the address of documents before the pipeline routes them). */
     static final String[] WRITE_INDICES = { "devops-audit-*" };
-    /** Wildcards may match nothing yet: the first event creates its month index. */
-    static final IndicesOptions WRITE_INDICES_OPTIONS = IndicesOptions.lenientExpandOpen();
     static final String INCOMING = "devops-audit-incoming";
     static final String DEAD_LETTER_PREFIX = "devops-audit-failed-";
 

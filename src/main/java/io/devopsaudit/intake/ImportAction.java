@@ -5,17 +5,15 @@ package io.devopsaudit.intake;
 
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.parse.SourceFormat;
+import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
 import org.opensearch.OpenSearchStatusException;
-import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
-import org.opensearch.action.IndicesRequest;
 import org.opensearch.action.get.MultiGetItemResponse;
 import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.bytes.BytesReference;
@@ -49,13 +47,14 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest implements IndicesRequest {
+    public static final class Request extends AuditIndicesRequest {
         final String format;
         final String pipeline;
         final boolean dryRun;
         final BytesReference body;
 
         public Request(String format, String pipeline, boolean dryRun, BytesReference body) {
+            super(BulkIntake.WRITE_INDICES);
             this.format = format;
             this.pipeline = pipeline;
             this.dryRun = dryRun;
@@ -98,24 +97,14 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         }
 
         @Override
-        public String[] indices() {
-            return BulkIntake.WRITE_INDICES.clone();
-        }
-
-        @Override
-        public IndicesOptions indicesOptions() {
-            return BulkIntake.WRITE_INDICES_OPTIONS;
-        }
-
-        @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && Objects.equals(r.format, format) && Objects.equals(r.pipeline, pipeline) && r.dryRun == dryRun
+            return o instanceof Request r && sameIndices(r) && Objects.equals(r.format, format) && Objects.equals(r.pipeline, pipeline) && r.dryRun == dryRun
                 && Objects.equals(r.body, body);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(format, pipeline, dryRun, body);
+            return Objects.hash(indicesHash(), format, pipeline, dryRun, body);
         }
     }
 

@@ -7,15 +7,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
 import org.opensearch.OpenSearchStatusException;
-import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
-import org.opensearch.action.IndicesRequest;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.bytes.BytesReference;
@@ -49,11 +47,12 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest implements IndicesRequest {
+    public static final class Request extends AuditIndicesRequest {
         final BytesReference body;
         final String eventTypeHint;
 
         public Request(BytesReference body, String eventTypeHint) {
+            super(BulkIntake.WRITE_INDICES);
             this.body = body;
             this.eventTypeHint = eventTypeHint;
         }
@@ -83,23 +82,13 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         }
 
         @Override
-        public String[] indices() {
-            return BulkIntake.WRITE_INDICES.clone();
-        }
-
-        @Override
-        public IndicesOptions indicesOptions() {
-            return BulkIntake.WRITE_INDICES_OPTIONS;
-        }
-
-        @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && Objects.equals(r.body, body) && Objects.equals(r.eventTypeHint, eventTypeHint);
+            return o instanceof Request r && sameIndices(r) && Objects.equals(r.body, body) && Objects.equals(r.eventTypeHint, eventTypeHint);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(body, eventTypeHint);
+            return Objects.hash(indicesHash(), body, eventTypeHint);
         }
     }
 

@@ -159,17 +159,18 @@ public final class AccessReport {
         return q;
     }
 
-    public Map<String, Object> run(Params p) {
+    /** Runs the report over {@code indices} (the event indices, as the Security plugin let the request through). */
+    public Map<String, Object> run(Params p, String[] indices) {
         QueryBuilder query = query(p);
         SearchSourceBuilder summary = new SearchSourceBuilder().query(query).size(0).trackTotalHits(true)
             .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
             .aggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP))
             .aggregation(AggregationBuilders.terms("per_project").field(Fields.AUDIT_SCOPE_PATH).size(1000))
             .aggregation(AggregationBuilders.terms("per_type").field(Fields.EVENT_ACTION).size(1000));
-        SearchResponse s = search(summary);
+        SearchResponse s = search(indices, summary);
         long accesses = s.getHits().getTotalHits().value();
-        List<Map<String, Object>> users = distinct(query, Fields.USER_NAME, Fields.SOURCE_IP);
-        List<Map<String, Object>> ips = distinct(query, Fields.SOURCE_IP, Fields.USER_NAME);
+        List<Map<String, Object>> users = distinct(indices, query, Fields.USER_NAME, Fields.SOURCE_IP);
+        List<Map<String, Object>> ips = distinct(indices, query, Fields.SOURCE_IP, Fields.USER_NAME);
         boolean bound = users.size() > MAX_DISTINCT || ips.size() > MAX_DISTINCT;
 
         Map<String, Object> out = new LinkedHashMap<>();
@@ -198,8 +199,8 @@ public final class AccessReport {
         return out;
     }
 
-    private SearchResponse search(SearchSourceBuilder source) {
-        return client.prepareSearch(EVENT_INDICES).setIndicesOptions(IndicesOptions.lenientExpandOpen()).setSource(source).get();
+    private SearchResponse search(String[] indices, SearchSourceBuilder source) {
+        return client.prepareSearch(indices).setIndicesOptions(IndicesOptions.lenientExpandOpen()).setSource(source).get();
     }
 
     private static Map<String, Object> buckets(Terms terms) {
@@ -209,7 +210,7 @@ public final class AccessReport {
     }
 
     /** Every distinct value of {@code field} with its count, the related values and first/last time, paginated exactly. */
-    private List<Map<String, Object>> distinct(QueryBuilder query, String field, String related) {
+    private List<Map<String, Object>> distinct(String[] indices, QueryBuilder query, String field, String related) {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Object> after = null;
         while (rows.size() <= MAX_DISTINCT) {
@@ -219,7 +220,7 @@ public final class AccessReport {
                 .subAggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
                 .subAggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP));
             if (after != null) agg.aggregateAfter(after);
-            SearchResponse r = search(new SearchSourceBuilder().query(query).size(0).aggregation(agg));
+            SearchResponse r = search(indices, new SearchSourceBuilder().query(query).size(0).aggregation(agg));
             CompositeAggregation c = r.getAggregations().get("values");
             for (CompositeAggregation.Bucket b : c.getBuckets()) {
                 Map<String, Object> row = new LinkedHashMap<>();

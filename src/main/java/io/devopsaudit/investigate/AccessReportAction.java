@@ -3,14 +3,12 @@
  */
 package io.devopsaudit.investigate;
 
+import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
-import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
-import org.opensearch.action.IndicesRequest;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
@@ -25,7 +23,7 @@ import java.util.Objects;
 /**
  * {@code indices:data/read/devops_audit/access_report}: who accessed a project or group, how often and from where
  * ({@link AccessReport}). A read of the event indices: the request names them, so a role that may read
- * {@code devops-audit-*} may run it, and its searches run as the caller.
+ * {@code devops-audit-*} may run it, and its searches run as the caller on the indices the request holds.
  */
 public final class AccessReportAction extends ActionType<AccessReportAction.Response> {
     public static final String NAME = "indices:data/read/devops_audit/access_report";
@@ -35,10 +33,11 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
         super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest implements IndicesRequest {
+    public static final class Request extends AuditIndicesRequest {
         private final AccessReport.Params params;
 
         public Request(AccessReport.Params params) {
+            super(AccessReport.EVENT_INDICES);
             this.params = Objects.requireNonNull(params);
         }
 
@@ -81,23 +80,13 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
         }
 
         @Override
-        public String[] indices() {
-            return AccessReport.EVENT_INDICES.clone();
-        }
-
-        @Override
-        public IndicesOptions indicesOptions() {
-            return IndicesOptions.lenientExpandOpen();
-        }
-
-        @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && r.params.equals(params);
+            return o instanceof Request r && sameIndices(r) && r.params.equals(params);
         }
 
         @Override
         public int hashCode() {
-            return params.hashCode();
+            return 31 * indicesHash() + params.hashCode();
         }
     }
 
@@ -123,7 +112,7 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
 
         @Override
         protected Response run(Request request) {
-            return new Response(report.run(request.params));
+            return new Response(report.run(request.params, request.indices()));
         }
     }
 }

@@ -38,8 +38,9 @@ public final class ChangeContext {
         this.client = client;
     }
 
-    public Map<String, Object> run(String id, TimeValue before, TimeValue after) {
-        SearchHit event = one(QueryBuilders.boolQuery().minimumShouldMatch(1).should(QueryBuilders.idsQuery().addIds(id))
+    /** The context of event {@code id}, searched in {@code indices} (the event indices, as the Security plugin let the request through). */
+    public Map<String, Object> run(String id, TimeValue before, TimeValue after, String[] indices) {
+        SearchHit event = one(indices, QueryBuilders.boolQuery().minimumShouldMatch(1).should(QueryBuilders.idsQuery().addIds(id))
             .should(QueryBuilders.termQuery(Fields.AUDIT_DEDUP_KEY, id)).should(QueryBuilders.termQuery(Fields.EVENT_ID, id)));
         if (event == null) {
             throw new OpenSearchStatusException("no audit event with id [" + id + "] (an _id, audit.dedup_key or event.id)", RestStatus.NOT_FOUND);
@@ -50,14 +51,14 @@ public final class ChangeContext {
         add(timeline, event, "event");
         String correlation = value(source, "audit", "correlation_id");
         if (correlation != null) {
-            for (SearchHit h : many(QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation))) add(timeline, h, "same_request");
+            for (SearchHit h : many(indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation))) add(timeline, h, "same_request");
         }
         String actorField = value(source, "user", "name") != null ? Fields.USER_NAME : Fields.USER_ID;
         String actor = value(source, "user", actorField.equals(Fields.USER_NAME) ? "name" : "id");
         Instant from = at.minusMillis(before.millis());
         Instant to = at.plusMillis(after.millis());
         if (actor != null) {
-            for (SearchHit h : many(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(actorField, actor))
+            for (SearchHit h : many(indices, QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(actorField, actor))
                 .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP).gte(from.toEpochMilli()).lte(to.toEpochMilli()).format("epoch_millis")))) {
                 add(timeline, h, "same_actor");
             }
@@ -115,17 +116,17 @@ public final class ChangeContext {
         if (reasons.contains(reason) == false) reasons.add(reason);
     }
 
-    private SearchHit one(QueryBuilder q) {
-        SearchHit[] hits = search(q, 1);
+    private SearchHit one(String[] indices, QueryBuilder q) {
+        SearchHit[] hits = search(indices, q, 1);
         return hits.length == 0 ? null : hits[0];
     }
 
-    private SearchHit[] many(QueryBuilder q) {
-        return search(q, MAX_EVENTS);
+    private SearchHit[] many(String[] indices, QueryBuilder q) {
+        return search(indices, q, MAX_EVENTS);
     }
 
-    private SearchHit[] search(QueryBuilder q, int size) {
-        SearchResponse r = client.prepareSearch(AccessReport.EVENT_INDICES).setIndicesOptions(IndicesOptions.lenientExpandOpen())
+    private SearchHit[] search(String[] indices, QueryBuilder q, int size) {
+        SearchResponse r = client.prepareSearch(indices).setIndicesOptions(IndicesOptions.lenientExpandOpen())
             .setSource(new SearchSourceBuilder().query(q).size(size).sort(Fields.TIMESTAMP, SortOrder.ASC)).get();
         return r.getHits().getHits();
     }

@@ -3,14 +3,12 @@
  */
 package io.devopsaudit.investigate;
 
+import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
-import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
-import org.opensearch.action.IndicesRequest;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -34,12 +32,13 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
         super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest implements IndicesRequest {
+    public static final class Request extends AuditIndicesRequest {
         private final String id;
         private final TimeValue before;
         private final TimeValue after;
 
         public Request(String id, TimeValue before, TimeValue after) {
+            super(AccessReport.EVENT_INDICES);
             this.id = id;
             this.before = Objects.requireNonNull(before);
             this.after = Objects.requireNonNull(after);
@@ -79,23 +78,13 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
         }
 
         @Override
-        public String[] indices() {
-            return AccessReport.EVENT_INDICES.clone();
-        }
-
-        @Override
-        public IndicesOptions indicesOptions() {
-            return IndicesOptions.lenientExpandOpen();
-        }
-
-        @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && Objects.equals(r.id, id) && r.before.equals(before) && r.after.equals(after);
+            return o instanceof Request r && sameIndices(r) && Objects.equals(r.id, id) && r.before.equals(before) && r.after.equals(after);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(id, before, after);
+            return Objects.hash(indicesHash(), id, before, after);
         }
     }
 
@@ -121,7 +110,7 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
 
         @Override
         protected Response run(Request request) {
-            return new Response(context.run(request.id, request.before, request.after));
+            return new Response(context.run(request.id, request.before, request.after, request.indices()));
         }
     }
 }

@@ -118,6 +118,12 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertThat(e.getMessage(), containsString("the body is empty"));
         assertThat(e.getMessage(), containsString("[pipeline] must name an ingest pipeline"));
 
+        ImportAction.Request narrowed = new ImportAction.Request("gitlab_csv", "devops-audit", false, body);
+        narrowed.indices("devops-audit-gitlab-2024.03");   // what the Security plugin may do with do_not_fail_on_forbidden
+        ImportAction.Request narrowedRead = copy(narrowed, ImportAction.Request::new);
+        assertThat(narrowedRead.indices(), arrayContaining("devops-audit-gitlab-2024.03"));
+        assertNotEquals(imp, narrowedRead);
+
         StreamAction.Request stream = new StreamAction.Request(body, maybe("user_created"));
         assertEquals(stream, copy(stream, StreamAction.Request::new));
         assertNull(stream.validate());
@@ -166,7 +172,9 @@ public class ActionWireTests extends OpenSearchTestCase {
     }
 
     private static void assertAuditIndices(ActionRequest request, String... expected) {
-        assertTrue(request.getClass().getName() + " touches indices, so the Security plugin must see which", request instanceof IndicesRequest);
+        // the Security plugin reads the indices of Replaceable requests only; a plain IndicesRequest is evaluated as "_all"
+        assertTrue(request.getClass().getName() + " touches indices, so the Security plugin must see which",
+            request instanceof IndicesRequest.Replaceable);
         assertThat(((IndicesRequest) request).indices(), arrayContaining(expected));
         assertNotNull(((IndicesRequest) request).indicesOptions());
     }

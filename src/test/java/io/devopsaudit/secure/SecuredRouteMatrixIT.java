@@ -1,0 +1,264 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.secure;
+
+import io.devopsaudit.content.SetupService;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.opensearch.client.Request;
+import org.opensearch.client.RequestOptions;
+import org.opensearch.client.RestClient;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.junit.Before;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.hamcrest.Matchers.hasItem;
+
+/**
+ * Every devops-audit route × {admin, analyst, stream writer, reader, a user with no role, anonymous} on the real
+ * Security plugin, with the shipped roles installed as they are: the expected status AND the effect — on a denial
+ * nothing is deleted, written or changed; where allowed, the work is done.
+ */
+public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
+
+    static final String ADMIN_USER = "da-admin";
+    static final String ANALYST = "da-analyst";
+    static final String STREAM_WRITER = "da-stream";
+    static final String READER = "da-reader";
+    static final String NO_ROLE = "da-norole";
+    static final String ANONYMOUS = "(anonymous)";
+    static final List<String> NAMED_USERS = List.of(ADMIN_USER, ANALYST, STREAM_WRITER, READER, NO_ROLE);
+    static final String BASE = "/_plugins/devops_audit";
+
+    /** Users and shipped roles are created once per JVM; the node keeps them between tests. */
+    private static final Map<String, String> PASSWORDS = new LinkedHashMap<>();
+
+    @Before
+    public void installRolesAndUsers() throws IOException {
+        synchronized (PASSWORDS) {
+            if (PASSWORDS.isEmpty() == false) return;
+            Map<String, Object> roles = SetupService.resource("security-roles.json");
+            for (Map.Entry<String, Object> role : roles.entrySet()) {
+                createRole(role.getKey(), json(role.getValue()));
+            }
+            Map<String, String> roleOf = Map.of(ADMIN_USER, "devops_audit_admin", ANALYST, "devops_audit_analyst", STREAM_WRITER,
+                "devops_audit_stream_writer", READER, "devops_audit_reader");
+            for (String user : NAMED_USERS) {
+                String password = strongPassword();
+                if (roleOf.containsKey(user)) {
+                    createUserWithRoles(user, password, roleOf.get(user));
+                } else {
+                    createUser(user, password);
+                }
+                PASSWORDS.put(user, password);
+            }
+            // the admin role alone is enough to install the content the other routes need
+            assertEquals(200, status(as(ADMIN_USER), json("PUT", BASE + "/_setup", "{\"replicas\": 0}")));
+        }
+    }
+
+    private RestClient as(String user) {
+        return user.equals(ANONYMOUS) ? anonymousClient() : clientAs(user, PASSWORDS.get(user));
+    }
+
+    private static Request json(String method, String endpoint, String body) {
+        Request r = new Request(method, endpoint);
+        if (body != null) r.setJsonEntity(body);
+        return r;
+    }
+
+    private static String json(Object value) throws IOException {
+        try (var b = JsonXContent.contentBuilder()) {
+            b.value(value);
+            return BytesReference.bytes(b).utf8ToString();
+        }
+    }
+
+    /** Sends a fresh copy of the request as each user and checks each status; returns nothing so effects are checked apart. */
+    private void expectStatuses(Supplier<Request> request, Map<String, Integer> expected) throws IOException {
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            Request r = request.get();
+            assertEquals(e.getKey() + " " + r.getMethod() + " " + r.getEndpoint(), (int) e.getValue(), status(as(e.getKey()), r));
+        }
+    }
+
+    private static Map<String, Integer> only(int allowed, int denied, String... allowedUsers) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (String user : NAMED_USERS) m.put(user, List.of(allowedUsers).contains(user) ? allowed : denied);
+        m.put(ANONYMOUS, 401);
+        return m;
+    }
+
+    private static boolean exists(String endpoint) throws IOException {
+        return status(client(), new Request("HEAD", endpoint)) == 200;
+    }
+
+    /** Documents of one test scope, counted as the super admin after a refresh. */
+    private static long storedIn(String scope) throws IOException {
+        status(client(), new Request("POST", "/devops-audit-*/_refresh"));
+        Request count = json("POST", "/devops-audit-*/_count?ignore_unavailable=true",
+            "{\"query\": {\"term\": {\"audit.scope.path\": \"" + scope + "\"}}}");
+        return ((Number) entityAsMap(client().performRequest(count)).get("count")).longValue();
+    }
+
+    /** A GitLab API audit event (a repository download: an access) in its own scope, now. */
+    private static String event(long id, String scope) {
+        return "{\"id\": " + id + ", \"author_id\": 7, \"entity_id\": 12, \"entity_type\": \"Project\", \"event_name\": "
+            + "\"repository_download_operation\", \"details\": {\"author_name\": \"mallory\", \"target_type\": \"Project\", \"target_details\": \""
+            + scope + "\", \"ip_address\": \"203.0.113.9\", \"entity_path\": \"" + scope + "\"}, \"created_at\": \""
+            + Instant.now().minusSeconds(60) + "\"}";
+    }
+
+    private static Request importRequest(String body) {
+        Request r = new Request("POST", BASE + "/_import?format=gitlab_api");
+        r.setEntity(new StringEntity(body, ContentType.create("application/x-ndjson")));
+        return r;
+    }
+
+    private static Request streamRequest(String body, String token) {
+        Request r = json("POST", BASE + "/_stream/gitlab", body);
+        RequestOptions.Builder o = RequestOptions.DEFAULT.toBuilder();
+        o.addHeader("X-Gitlab-Event-Streaming-Token", token);
+        r.setOptions(o);
+        return r;
+    }
+
+    public void testSetupAndContent() throws IOException {
+        // a denied setup must not (re)create anything: remove the pipeline first, as the super admin
+        assertOK(client().performRequest(new Request("DELETE", "/_ingest/pipeline/devops-audit")));
+        Map<String, Integer> setup = only(200, 403, ADMIN_USER);
+        setup.remove(ADMIN_USER);
+        expectStatuses(() -> json("PUT", BASE + "/_setup", "{\"replicas\": 0}"), setup);
+        assertEquals("a denied setup wrote the pipeline", 404, status(client(), new Request("GET", "/_ingest/pipeline/devops-audit")));
+        assertEquals(200, status(as(ADMIN_USER), json("PUT", BASE + "/_setup", "{\"replicas\": 0}")));
+        assertEquals(200, status(client(), new Request("GET", "/_ingest/pipeline/devops-audit")));
+
+        expectStatuses(() -> new Request("GET", BASE + "/_setup"), only(200, 403, ADMIN_USER));
+        expectStatuses(() -> new Request("GET", BASE + "/_content/monitors"), only(200, 403, ADMIN_USER, ANALYST));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testRetention() throws IOException {
+        String expired = "devops-audit-gitlab-2001.0" + randomIntBetween(1, 9);
+        assertOK(client().performRequest(new Request("PUT", "/" + expired)));
+        try {
+            expectStatuses(() -> new Request("GET", BASE + "/_retention"), only(200, 403, ADMIN_USER));
+            Map<String, Object> view = call(as(ADMIN_USER), "GET", BASE + "/_retention", null);
+            List<Object> due = ((List<Map<String, Object>>) view.get("due_next")).stream().map(m -> m.get("index")).toList();
+            assertThat(due, hasItem(expired));
+
+            // PUT: denied users change nothing
+            Map<String, Integer> put = only(200, 403, ADMIN_USER);
+            put.remove(ADMIN_USER);
+            expectStatuses(() -> json("PUT", BASE + "/_retention", "{\"days\": 3001}"), put);
+            assertNotEquals("3001", persistentDays());
+            assertEquals(200, status(as(ADMIN_USER), json("PUT", BASE + "/_retention", "{\"days\": 3001}")));
+            assertEquals("3001", persistentDays());
+            assertEquals(200, status(as(ADMIN_USER), json("PUT", BASE + "/_retention", "{\"days\": 2555}")));
+
+            expectStatuses(() -> new Request("POST", BASE + "/_retention/_run?dry_run=true"), only(200, 403, ADMIN_USER));
+            assertTrue(exists("/" + expired));
+
+            // a real run: every denied user deletes nothing
+            Map<String, Integer> run = only(200, 403, ADMIN_USER);
+            run.remove(ADMIN_USER);
+            expectStatuses(() -> new Request("POST", BASE + "/_retention/_run?dry_run=false"), run);
+            assertTrue("a denied retention run deleted " + expired, exists("/" + expired));
+
+            // allowed to run retention but not to delete the audit indices: 403 and nothing deleted
+            String runner = "da-runner";
+            String password = strongPassword();
+            createRole("da_retention_runner_no_delete", "{\"cluster_permissions\": [\"cluster:admin/devops_audit/retention/run\"], "
+                + "\"index_permissions\": [{\"index_patterns\": [\"devops-audit-*\"], \"allowed_actions\": [\"indices:monitor/stats\"]}]}");
+            createUserWithRoles(runner, password, "da_retention_runner_no_delete");
+            PASSWORDS.put(runner, password);
+            assertEquals(200, status(as(runner), new Request("POST", BASE + "/_retention/_run?dry_run=true")));
+            assertEquals(403, status(as(runner), new Request("POST", BASE + "/_retention/_run?dry_run=false")));
+            assertTrue("a caller without delete rights deleted " + expired, exists("/" + expired));
+
+            Map<String, Object> result = call(as(ADMIN_USER), "POST", BASE + "/_retention/_run?dry_run=false", null);
+            List<Object> deleted = ((List<Map<String, Object>>) result.get("deleted")).stream().map(m -> m.get("index")).toList();
+            assertThat(deleted, hasItem(expired));
+            assertFalse(exists("/" + expired));
+        } finally {
+            status(client(), new Request("DELETE", "/" + expired));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String persistentDays() throws IOException {
+        Map<String, Object> settings = entityAsMap(client().performRequest(new Request("GET", "/_cluster/settings?flat_settings=true")));
+        Object v = ((Map<String, Object>) settings.get("persistent")).get("devops_audit.retention.days");
+        return v == null ? null : v.toString();
+    }
+
+    public void testImport() throws IOException {
+        String scope = "secure-matrix/import-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        String body = event(randomLongBetween(1_000_000, 9_000_000), scope);
+        Map<String, Integer> denied = only(200, 403, ADMIN_USER);
+        denied.remove(ADMIN_USER);
+        expectStatuses(() -> importRequest(body), denied);
+        assertEquals("a denied import wrote", 0, storedIn(scope));
+
+        // granted the import action on the audit indices but no bulk write: 403, not a 200 that counts a failure
+        String importer = "da-importer";
+        String password = strongPassword();
+        createRole("da_import_without_bulk", "{\"index_permissions\": [{\"index_patterns\": [\"devops-audit-*\"], "
+            + "\"allowed_actions\": [\"indices:data/write/devops_audit/import\"]}]}");
+        createUserWithRoles(importer, password, "da_import_without_bulk");
+        PASSWORDS.put(importer, password);
+        assertEquals(403, status(as(importer), importRequest(body)));
+        assertEquals(0, storedIn(scope));
+
+        Map<String, Object> report = entityAsMap(as(ADMIN_USER).performRequest(importRequest(body)));
+        assertEquals(1, report.get("indexed"));
+        assertEquals(1, storedIn(scope));
+    }
+
+    public void testStreamDeliversWithLeastPrivilege() throws IOException {
+        String scope = "secure-matrix/stream-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        String body = event(randomLongBetween(1_000_000, 9_000_000), scope);
+        Map<String, Integer> expected = only(200, 403, ADMIN_USER, STREAM_WRITER);
+        expected.remove(ADMIN_USER);
+        expected.remove(STREAM_WRITER);
+        expectStatuses(() -> streamRequest(body, streamToken()), expected);
+        assertEquals("a denied stream wrote", 0, storedIn(scope));
+        assertEquals("a wrong token is refused", 401, status(as(STREAM_WRITER), streamRequest(body, streamToken() + "x")));
+        assertEquals(0, storedIn(scope));
+
+        Map<String, Object> delivered = entityAsMap(as(STREAM_WRITER).performRequest(streamRequest(body, streamToken())));
+        assertEquals(1, delivered.get("indexed"));
+        assertEquals(1, storedIn(scope));
+        // a redelivery (GitLab delivers at least once) by the admin overwrites the same document
+        assertEquals(200, status(as(ADMIN_USER), streamRequest(body, streamToken())));
+        assertEquals(1, storedIn(scope));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testInvestigation() throws IOException {
+        String scope = "secure-matrix/inv-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        assertEquals(200, status(as(ADMIN_USER), importRequest(event(randomLongBetween(1_000_000, 9_000_000), scope))));
+        assertEquals(1, storedIn(scope));
+        Map<String, Object> hits = entityAsMap(client().performRequest(json("POST", "/devops-audit-gitlab-*/_search",
+            "{\"query\": {\"term\": {\"audit.scope.path\": \"" + scope + "\"}}}")));
+        String id = (String) ((List<Map<String, Object>>) ((Map<String, Object>) hits.get("hits")).get("hits")).get(0).get("_id");
+
+        String reportBody = "{\"scope\": \"" + scope + "\"}";
+        expectStatuses(() -> json("POST", BASE + "/_access_report", reportBody), only(200, 403, ADMIN_USER, ANALYST));
+        Map<String, Object> report = call(as(ANALYST), "POST", BASE + "/_access_report", reportBody);
+        assertEquals(1, report.get("accesses"));
+        assertEquals(1, report.get("distinct_users"));
+
+        expectStatuses(() -> new Request("GET", BASE + "/_context/" + id), only(200, 403, ADMIN_USER, ANALYST));
+        assertEquals(id, call(as(ANALYST), "GET", BASE + "/_context/" + id, null).get("event_id"));
+    }
+}
