@@ -24,6 +24,7 @@ import io.devopsaudit.retention.GetRetentionAction;
 import io.devopsaudit.retention.PutRetentionAction;
 import io.devopsaudit.retention.RetentionService;
 import io.devopsaudit.retention.RunRetentionAction;
+import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.retention.RetentionSettings;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -133,7 +134,7 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(new SystemIndexDescriptor(RetentionService.STATE_INDEX, "devops-audit state: the last retention run"));
+        return List.of(new SystemIndexDescriptor(IndexNames.STATE, "devops-audit state: the last retention run"));
     }
 
     @Override

@@ -3,6 +3,8 @@
  */
 package io.devopsaudit.classify;
 
+import io.devopsaudit.schema.Provider;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,8 +46,9 @@ public final class Taxonomy {
     /** Loads the shipped files; a malformed file fails here, at node start, naming file and line. */
     public static Taxonomy load() {
         Map<String, Map<String, Classification>> all = new HashMap<>();
-        all.put("gitlab", read("gitlab-taxonomy.tsv"));
-        all.put("circleci", read("circleci-taxonomy.tsv"));
+        for (Provider p : Provider.values()) {
+            all.put(p.id(), read(p.id() + "-taxonomy.tsv"));
+        }
         return new Taxonomy(Map.copyOf(all));
     }
 
@@ -87,7 +90,7 @@ public final class Taxonomy {
         String verb = words.length == 0 ? "" : words[words.length - 1];
         String type = VERB_TYPES.getOrDefault(verb, "info");
         // CircleCI actions name their entity first ("pipeline.definition.update"): that is the best area we have.
-        String area = provider.equals("circleci") && action.indexOf('.') > 0 ? action.substring(0, action.indexOf('.')).replace('-', '_') : "other";
+        String area = Provider.CIRCLECI.id().equals(provider) && action.indexOf('.') > 0 ? action.substring(0, action.indexOf('.')).replace('-', '_') : "other";
         return new Classification("other", area, List.of("configuration"), List.of(type), false);
     }
 }

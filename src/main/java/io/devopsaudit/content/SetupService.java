@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.content;
 
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.action.admin.cluster.node.info.NodesInfoResponse;
 import org.opensearch.action.admin.indices.template.get.GetComposableIndexTemplateAction;
 import org.opensearch.action.admin.indices.template.put.PutComposableIndexTemplateAction;
@@ -37,10 +38,6 @@ import java.util.Set;
  */
 public final class SetupService {
 
-    public static final String TEMPLATE = "devops-audit";
-    public static final String DEAD_LETTER_TEMPLATE = "devops-audit-failed";
-    public static final String PIPELINE = "devops-audit";
-    public static final String ISM_POLICY = "devops-audit-warm";
     static final String ISM_PLUGIN = "opensearch-index-management";
     static final String ALERTING_PLUGIN = "opensearch-alerting";
 
@@ -78,14 +75,14 @@ public final class SetupService {
     public List<Map<String, Object>> install(SetupParameters params) throws IOException {
         List<Map<String, Object>> report = new ArrayList<>();
         Map<String, Object> template = params.applyToTemplate(resource("index-template.json"));
-        putTemplate(TEMPLATE, template);
-        report.add(asset(TEMPLATE, "index_template", "installed", version(template), null));
+        putTemplate(IndexNames.TEMPLATE, template);
+        report.add(asset(IndexNames.TEMPLATE, "index_template", "installed", version(template), null));
         Map<String, Object> deadLetter = params.applyToTemplate(resource("dead-letter-template.json"));
-        putTemplate(DEAD_LETTER_TEMPLATE, deadLetter);
-        report.add(asset(DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
+        putTemplate(IndexNames.DEAD_LETTER_TEMPLATE, deadLetter);
+        report.add(asset(IndexNames.DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
         Map<String, Object> pipeline = params.applyToPipeline(resource("ingest-pipeline.json"));
-        client.admin().cluster().putPipeline(new PutPipelineRequest(PIPELINE, json(pipeline), XContentType.JSON)).actionGet();
-        report.add(asset(PIPELINE, "ingest_pipeline", "installed", version(pipeline), null));
+        client.admin().cluster().putPipeline(new PutPipelineRequest(IndexNames.PIPELINE, json(pipeline), XContentType.JSON)).actionGet();
+        report.add(asset(IndexNames.PIPELINE, "ingest_pipeline", "installed", version(pipeline), null));
         Set<String> plugins = installedPlugins();
         report.add(ismAsset(plugins));
         report.add(monitorsAsset(plugins, params.notificationChannelId(), params.dashboardsUrl()));
@@ -95,17 +92,17 @@ public final class SetupService {
     /** What is installed, against what this plugin version ships. */
     public List<Map<String, Object>> status() {
         List<Map<String, Object>> report = new ArrayList<>();
-        for (String[] t : new String[][] { { TEMPLATE, "index-template.json" }, { DEAD_LETTER_TEMPLATE, "dead-letter-template.json" } }) {
+        for (String[] t : new String[][] { { IndexNames.TEMPLATE, "index-template.json" }, { IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json" } }) {
             long shipped = version(resource(t[1]));
             ComposableIndexTemplate installed = client.execute(GetComposableIndexTemplateAction.INSTANCE,
                 new GetComposableIndexTemplateAction.Request(t[0])).actionGet().indexTemplates().get(t[0]);
             report.add(compare(t[0], "index_template", installed == null ? null : installed.version(), shipped));
         }
         long shippedPipeline = version(resource("ingest-pipeline.json"));
-        GetPipelineResponse pipelines = client.admin().cluster().getPipeline(new GetPipelineRequest(PIPELINE)).actionGet();
-        Long installedPipeline = pipelines.pipelines().stream().filter(p -> p.getId().equals(PIPELINE)).findFirst()
+        GetPipelineResponse pipelines = client.admin().cluster().getPipeline(new GetPipelineRequest(IndexNames.PIPELINE)).actionGet();
+        Long installedPipeline = pipelines.pipelines().stream().filter(p -> p.getId().equals(IndexNames.PIPELINE)).findFirst()
             .map(p -> p.getConfigAsMap().get("version") instanceof Number n ? n.longValue() : -1L).orElse(null);
-        report.add(compare(PIPELINE, "ingest_pipeline", installedPipeline, shippedPipeline));
+        report.add(compare(IndexNames.PIPELINE, "ingest_pipeline", installedPipeline, shippedPipeline));
         Set<String> plugins = installedPlugins();
         report.add(ismAsset(plugins));
         report.add(monitorsAsset(plugins, null, null));
@@ -126,10 +123,10 @@ public final class SetupService {
     private static Map<String, Object> ismAsset(Set<String> plugins) {
         boolean ism = plugins.contains(ISM_PLUGIN);
         String reason = ism
-            ? "the Index State Management plugin is installed; apply the shipped policy with PUT _plugins/_ism/policies/" + ISM_POLICY
+            ? "the Index State Management plugin is installed; apply the shipped policy with PUT _plugins/_ism/policies/" + IndexNames.ISM_POLICY
                 + " (body: content/ism-policy.json, docs/retention.md)"
             : "the Index State Management plugin is not installed on this cluster";
-        return asset(ISM_POLICY, "ism_policy", "skipped", version(Map.of("version", 1)), reason);
+        return asset(IndexNames.ISM_POLICY, "ism_policy", "skipped", version(Map.of("version", 1)), reason);
     }
 
     /**
@@ -142,7 +139,7 @@ public final class SetupService {
             ? "the Alerting plugin is installed; install the " + count + " monitors with ./devops-audit install-monitors, or POST each monitor of "
                 + "GET _plugins/devops_audit/_content/monitors?notification_channel_id=<id> to _plugins/_alerting/monitors"
             : "the Alerting plugin is not installed on this cluster (" + count + " monitors ship in content/monitors.json)";
-        return asset("devops-audit-monitors", "alerting_monitors", "skipped", version(resource("monitors.json")), reason);
+        return asset(IndexNames.PREFIX + "-monitors", "alerting_monitors", "skipped", version(resource("monitors.json")), reason);
     }
 
     /** The plugins installed on any node: one nodes-info call per setup or status. */

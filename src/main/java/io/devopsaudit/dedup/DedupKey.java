@@ -7,6 +7,7 @@ import io.devopsaudit.normalize.RecordBuilder;
 import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.schema.Fields;
+import io.devopsaudit.schema.Provider;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,7 +50,7 @@ public final class DedupKey {
     }
 
     static boolean trusted(String provider, String id, String timestamp) {
-        if (provider.equals("gitlab") == false) {
+        if (Provider.GITLAB.id().equals(provider) == false) {
             return true;
         }
         if (id.isEmpty() || id.length() > 19 || allDigits(id) == false) {

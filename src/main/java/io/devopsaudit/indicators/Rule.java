@@ -11,7 +11,7 @@ public record Rule(String id, String name, String description, String indicatorC
                    List<String> techniques, String platform, List<Condition> conditions, Map<String, Object> match) {
 
     public boolean matches(String provider, io.devopsaudit.normalize.RecordBuilder record, SitePolicy policy) {
-        if (platform.equals("any") == false && platform.equals(provider) == false) {
+        if (platform.equals(RuleSet.ANY_PLATFORM) == false && platform.equals(provider) == false) {
             return false;
         }
         for (Condition c : conditions) {

@@ -6,6 +6,7 @@ package io.devopsaudit.indicators;
 import io.devopsaudit.classify.TsvResource;
 import io.devopsaudit.normalize.RecordBuilder;
 import io.devopsaudit.schema.Fields;
+import io.devopsaudit.schema.Provider;
 import org.opensearch.common.xcontent.yaml.YamlXContent;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
@@ -14,6 +15,7 @@ import org.opensearch.core.xcontent.XContentParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +31,9 @@ import java.util.Set;
  * {@code event.risk_score}, {@code threat.technique.*} and the {@code security_indicator} tag.
  */
 public final class RuleSet {
+    /** The platform value of a rule that applies to every provider. */
+    static final String ANY_PLATFORM = "any";
+
 
     public static final String FILE = "rules.yml";
     public static final Map<String, Integer> SEVERITIES = Map.of("low", 1, "medium", 2, "high", 3, "critical", 4);
@@ -144,7 +149,9 @@ public final class RuleSet {
         int risk = m.get("risk_score") instanceof Number n ? n.intValue() : -1;
         if (risk < 0 || risk > 100) throw new IllegalStateException(where + ": risk_score must be a number from 0 to 100");
         String platform = m.get("platform").toString();
-        if (Set.of("gitlab", "circleci", "any").contains(platform) == false) throw new IllegalStateException(where + ": platform must be gitlab, circleci or any");
+        if (platform.equals(ANY_PLATFORM) == false && Provider.fromId(platform) == null) {
+            throw new IllegalStateException(where + ": platform must be " + Arrays.toString(Provider.values()) + " or " + ANY_PLATFORM);
+        }
         List<String> mitre = m.get("mitre") instanceof List<?> l ? l.stream().map(Object::toString).toList() : List.of(m.get("mitre").toString());
         for (String t : mitre) {
             if (techniques.containsKey(t) == false) throw new IllegalStateException(where + ": ATT&CK technique [" + t + "] is not in attack-techniques.tsv");

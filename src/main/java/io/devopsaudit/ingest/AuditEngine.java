@@ -8,6 +8,7 @@ import io.devopsaudit.classify.Taxonomy;
 import io.devopsaudit.indicators.RuleSet;
 import io.devopsaudit.normalize.Normalizer;
 import io.devopsaudit.parse.EventReader;
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.ingest.IngestDocument;
 
 import java.util.HashMap;
@@ -38,7 +39,7 @@ public final class AuditEngine {
     public Outcome simulate(String raw) {
         Map<String, Object> source = new HashMap<>();
         source.put("message", raw);
-        IngestDocument doc = new IngestDocument("devops-audit-incoming", null, null, null, null, source);
+        IngestDocument doc = new IngestDocument(IndexNames.INCOMING, null, null, null, null, source);
         try {
             defaults.execute(doc);
             return new Outcome(doc.getFieldValue("_index", String.class), doc.getFieldValue("_id", String.class), null);

@@ -18,6 +18,7 @@ import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.parse.ParsedEvent;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.schema.Fields;
+import io.devopsaudit.schema.Provider;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
@@ -42,7 +43,6 @@ import java.util.stream.Collectors;
 public final class DevopsAuditProcessor extends AbstractProcessor {
 
     public static final String TYPE = "devops_audit";
-    public static final String AUTO = "auto";
     /** How {@code event.original} and error messages name the input when it is the whole document. */
     static final String WHOLE_DOCUMENT = "_source";
     static final boolean DEFAULT_KEEP_ORIGINAL = true;
@@ -59,7 +59,6 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     /** With {@code field}: when the field is absent, the document's own fields are the event. */
     private final boolean useDocumentIfMissing;
     private final List<String> csvHeader;
-    private final String indexPrefix;
     private final IndexName indexGranularity;
     private final SitePolicy policy;
     private final EventReader reader;
@@ -67,7 +66,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     private final RuleSet rules;
 
     DevopsAuditProcessor(String tag, String description, String field, SourceFormat format, boolean keepOriginal, boolean ignoreMissing,
-                         boolean useDocumentIfMissing, List<String> csvHeader, String indexPrefix, IndexName indexGranularity, SitePolicy policy,
+                         boolean useDocumentIfMissing, List<String> csvHeader, IndexName indexGranularity, SitePolicy policy,
                          EventReader reader, Normalizer normalizer, RuleSet rules) {
         super(tag, description);
         this.field = field;
@@ -76,7 +75,6 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         this.ignoreMissing = ignoreMissing;
         this.useDocumentIfMissing = useDocumentIfMissing;
         this.csvHeader = csvHeader;
-        this.indexPrefix = indexPrefix;
         this.indexGranularity = indexGranularity;
         this.policy = policy;
         this.reader = reader;
@@ -111,8 +109,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         }
         ParsedEvent parsed = reader.read(input, format, inputName, csvHeader);
         RecordBuilder record = normalizer.normalize(parsed);
-        String provider = parsed.format.provider();
-        rules.tag(provider, record, policy);
+        Provider provider = parsed.format.provider();
+        rules.tag(provider.id(), record, policy);
         String dedupKey = DedupKey.of(record, parsed.details.isEmpty() && parsed.get("payload") instanceof Map<?, ?> payload
             ? castMap(payload) : parsed.details);
         record.put(Fields.AUDIT_DEDUP_KEY, dedupKey);
@@ -121,7 +119,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         sourceAndMetadata.putAll(record.build());
         sourceAndMetadata.put(IngestDocument.Metadata.ID.getFieldName(), dedupKey);
         sourceAndMetadata.put(IngestDocument.Metadata.INDEX.getFieldName(),
-            indexGranularity.of(indexPrefix, provider, (String) record.get(Fields.TIMESTAMP)));
+            indexGranularity.of(provider, (String) record.get(Fields.TIMESTAMP)));
         if (original != null) {
             document.setFieldValue(Fields.EVENT_ORIGINAL, original);
         }
@@ -165,10 +163,6 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         return csvHeader;
     }
 
-    String getIndexPrefix() {
-        return indexPrefix;
-    }
-
     IndexName getIndexGranularity() {
         return indexGranularity;
     }
@@ -191,13 +185,13 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         @Override
         public DevopsAuditProcessor create(Map<String, Processor.Factory> registry, String tag, String description, Map<String, Object> config) {
             String field = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "field");
-            String formatName = ConfigurationUtils.readStringProperty(TYPE, tag, config, "format", AUTO);
+            String formatName = ConfigurationUtils.readStringProperty(TYPE, tag, config, "format", SourceFormat.AUTO);
             SourceFormat format = null;
-            if (AUTO.equals(formatName) == false) {
+            if (SourceFormat.AUTO.equals(formatName) == false) {
                 format = SourceFormat.fromId(formatName);
                 if (format == null) {
                     throw ConfigurationUtils.newConfigurationException(TYPE, tag, "format",
-                        "unknown format [" + formatName + "], expected one of [" + AUTO + ", " + SourceFormat.ids() + "]");
+                        "unknown format [" + formatName + "], expected one of [" + SourceFormat.AUTO + ", " + SourceFormat.ids() + "]");
                 }
             }
             boolean keepOriginal = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "keep_original", DEFAULT_KEEP_ORIGINAL);
@@ -210,11 +204,6 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             List<String> csvHeader = readCsvHeader(tag, config);
             if (csvHeader != null && format != null && format.isCsv() == false) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header", "only applies to CSV formats, not [" + format.id() + "]");
-            }
-            String indexPrefix = ConfigurationUtils.readStringProperty(TYPE, tag, config, "index_prefix", IndexName.DEFAULT_PREFIX);
-            if (validIndexPrefix(indexPrefix) == false) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "index_prefix",
-                    "[" + indexPrefix + "] must be lower case letters, digits, '-' or '_', starting with a letter or digit");
             }
             String granularityName = ConfigurationUtils.readStringProperty(TYPE, tag, config, "index_granularity", "month");
             IndexName granularity = IndexName.fromOption(granularityName);
@@ -241,16 +230,10 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             }
             SitePolicy policy = new SitePolicy(List.copyOf(trusted),
                 SitePolicy.lower(roles == null ? SitePolicy.DEFAULT_PRIVILEGED_ROLES : roles), maxDays);
-            return new DevopsAuditProcessor(tag, description, field, format, keepOriginal, ignoreMissing, useDocument, csvHeader, indexPrefix, granularity,
+            return new DevopsAuditProcessor(tag, description, field, format, keepOriginal, ignoreMissing, useDocument, csvHeader, granularity,
                 policy, reader, normalizer, rules);
         }
 
-        private static boolean validIndexPrefix(String prefix) {
-            if (prefix.isEmpty() || prefix.length() > 100 || Character.isLetterOrDigit(prefix.charAt(0)) == false) {
-                return false;
-            }
-            return prefix.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
-        }
 
         /** {@code csv_header}: a list of column names, or one header line ("id,action,..."). */
         private static List<String> readCsvHeader(String tag, Map<String, Object> config) {

@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.intake;
 
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.DocWriteRequest;
 import org.opensearch.action.bulk.BulkItemResponse;
@@ -27,9 +28,7 @@ import java.util.function.Function;
 public final class BulkIntake {
     public static final int MAX_REPORTED_FAILURES = 20;
     /** The indices the intake actions write (events, dead letters, and the address of documents before the pipeline routes them). */
-    static final String[] WRITE_INDICES = { "devops-audit-*" };
-    static final String INCOMING = "devops-audit-incoming";
-    static final String DEAD_LETTER_PREFIX = "devops-audit-failed-";
+    static final String[] WRITE_INDICES = { IndexNames.ALL };
 
     private final Client client;
     private final String pipeline;
@@ -66,7 +65,7 @@ public final class BulkIntake {
         if (batch.isEmpty()) return;
         BulkRequest bulk = new BulkRequest();
         for (RawRecords.Record r : batch) {
-            bulk.add(new IndexRequest(INCOMING).source(Map.of("message", r.text())).setPipeline(pipeline)
+            bulk.add(new IndexRequest(IndexNames.INCOMING).source(Map.of("message", r.text())).setPipeline(pipeline)
                 .opType(create ? DocWriteRequest.OpType.CREATE : DocWriteRequest.OpType.INDEX));
         }
         BulkResponse response = client.bulk(bulk).actionGet();
@@ -86,7 +85,7 @@ public final class BulkIntake {
                     rejected++;
                     fail(record, item.getFailureMessage());
                 }
-            } else if (item.getIndex().startsWith(DEAD_LETTER_PREFIX)) {
+            } else if (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX)) {
                 fail(record, explain.apply(record.text()) + " (kept in " + item.getIndex() + ")");
             } else {
                 indexed++;

@@ -81,9 +81,9 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         @Override
         public ActionRequestValidationException validate() {
             ActionRequestValidationException e = null;
-            if (format != null && format.equals("auto") == false && SourceFormat.fromId(format) == null) {
+            if (format != null && format.equals(SourceFormat.AUTO) == false && SourceFormat.fromId(format) == null) {
                 e = new ActionRequestValidationException();
-                e.addValidationError("[format] unknown format [" + format + "], expected one of [auto, " + SourceFormat.ids() + "]");
+                e.addValidationError("[format] unknown format [" + format + "], expected one of [" + SourceFormat.AUTO + ", " + SourceFormat.ids() + "]");
             }
             if (body == null || body.length() == 0) {
                 if (e == null) e = new ActionRequestValidationException();
@@ -136,14 +136,14 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         @Override
         protected Response run(Request request) {
             long start = System.nanoTime();
-            String formatName = request.format == null ? "auto" : request.format;
+            String formatName = request.format == null ? SourceFormat.AUTO : request.format;
             long max = clusterService.getClusterSettings().get(IntakeSettings.IMPORT_MAX_BYTES).getBytes();
             if (request.body.length() > max) {
                 throw new OpenSearchStatusException("[import] the body has " + request.body.length() + " bytes, more than devops_audit.import.max_bytes ("
                     + max + "): split the file — NDJSON and audit_json.log by lines (split -l 100000 events.ndjson part-), CSV into parts "
                     + "that each start with the header line — or use ./devops-audit import, which splits for you", RestStatus.REQUEST_ENTITY_TOO_LARGE);
             }
-            SourceFormat format = formatName.equals("auto") ? null : SourceFormat.fromId(formatName);
+            SourceFormat format = formatName.equals(SourceFormat.AUTO) ? null : SourceFormat.fromId(formatName);
             String text = RawRecords.utf8(formatName, BytesReference.toBytes(request.body));
             RawRecords.Shape shape = RawRecords.shape(format, text);
             Map<String, Object> report;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
@@ -39,7 +40,6 @@ import java.util.Objects;
 public final class StreamAction extends ActionType<StreamAction.Response> {
     public static final String NAME = "indices:data/write/devops_audit/stream";
     public static final StreamAction INSTANCE = new StreamAction();
-    public static final String PIPELINE = "devops-audit";
 
     private static final ObjectMapper JSON = JsonText.boundedMapper(JsonText.MAX_DEPTH);
 
@@ -140,7 +140,7 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             if (events.size() > maxEvents) {
                 throw tooLarge("the batch has " + events.size() + " events, more than devops_audit.stream.max_events (" + maxEvents + ")");
             }
-            BulkIntake intake = new BulkIntake(client, PIPELINE, false, Math.max(1, events.size()), raw -> "not a GitLab audit event");
+            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, false, Math.max(1, events.size()), raw -> "not a GitLab audit event");
             long n = 0;
             for (Object event : events) {
                 n++;
@@ -161,7 +161,7 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         }
 
         private void deadLetter(String raw) {
-            BulkIntake intake = new BulkIntake(client, PIPELINE, false, 1, r -> "");
+            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, false, 1, r -> "");
             intake.add(new RawRecords.Record(1, raw));
             intake.flush();
         }

@@ -6,6 +6,8 @@ package io.devopsaudit.investigate;
 import io.devopsaudit.indicators.Cidr;
 import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.schema.Fields;
+import io.devopsaudit.schema.IndexNames;
+import io.devopsaudit.schema.Provider;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.index.query.BoolQueryBuilder;
@@ -40,7 +42,7 @@ import java.util.Set;
 public final class AccessReport {
     public static final int MAX_DISTINCT = 10_000;
     /** The event indices the investigation actions read (dead letters are not events). */
-    public static final String[] EVENT_INDICES = { "devops-audit-gitlab-*", "devops-audit-circleci-*" };
+    public static final String[] EVENT_INDICES = IndexNames.eventPatterns();
     static final Set<String> KEYS = Set.of("scope", "from", "to", "categories", "actions", "exclude_networks", "exclude_email_domains",
         "exclude_users", "detail", "redact", "include_identities");
     static final List<String> ACCESS_ACTIONS = List.of("repository_file_accessed_api", "repository_file_accessed_web", "repository_download_operation",
@@ -131,7 +133,7 @@ public final class AccessReport {
             .should(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, p.scope()));
         int slash = p.scope().indexOf('/');
         if (slash > 0) {
-            scope.should(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, "circleci"))
+            scope.should(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, Provider.CIRCLECI.id()))
                 .filter(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, p.scope().substring(0, slash)))
                 .filter(QueryBuilders.termQuery(Fields.AUDIT_TARGET_NAME, p.scope().substring(slash + 1))));
         }

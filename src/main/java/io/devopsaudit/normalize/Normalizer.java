@@ -8,6 +8,7 @@ import io.devopsaudit.classify.DerivedActions;
 import io.devopsaudit.classify.Taxonomy;
 import io.devopsaudit.parse.ParsedEvent;
 import io.devopsaudit.schema.Fields;
+import io.devopsaudit.schema.Provider;
 import org.opensearch.common.network.InetAddresses;
 
 
@@ -27,16 +28,16 @@ public final class Normalizer {
 
     public RecordBuilder normalize(ParsedEvent event) {
         RecordBuilder r = new RecordBuilder();
-        String provider = event.format.provider();
+        Provider provider = event.format.provider();
         r.put(Fields.EVENT_KIND, Fields.KIND_EVENT);
-        r.put(Fields.EVENT_PROVIDER, provider);
-        r.put(Fields.EVENT_DATASET, provider + ".audit");
-        if (provider.equals("gitlab")) {
+        r.put(Fields.EVENT_PROVIDER, provider.id());
+        r.put(Fields.EVENT_DATASET, provider.id() + ".audit");
+        if (provider == Provider.GITLAB) {
             gitlab.normalize(event, r);
         } else {
             circleci.normalize(event, r);
         }
-        Classification c = taxonomy.classify(provider, (String) r.get(Fields.EVENT_ACTION));
+        Classification c = taxonomy.classify(provider.id(), (String) r.get(Fields.EVENT_ACTION));
         r.put(Fields.EVENT_CATEGORY, c.ecsCategory());
         r.put(Fields.EVENT_TYPE, c.ecsType());
         r.put(Fields.AUDIT_CATEGORY, c.category());
@@ -49,7 +50,7 @@ public final class Normalizer {
         for (String warning : event.warnings) {
             r.add(Fields.AUDIT_WARNINGS, warning);
         }
-        r.put(provider.equals("gitlab") ? Fields.GITLAB_AUDIT : Fields.CIRCLECI_AUDIT, event.vendor);
+        r.put(provider == Provider.GITLAB ? Fields.GITLAB_AUDIT : Fields.CIRCLECI_AUDIT, event.vendor);
         return r;
     }
 

@@ -43,14 +43,14 @@ public final class EventReader {
             Map<String, Object> event = (Map<String, Object>) map;
             return readObject(event, format, field);
         }
-        String name = format == null ? "auto" : format.id();
+        String name = SourceFormat.idOf(format);
         throw AuditParseException.wrongType(name, field, "a JSON object or a text", input);
     }
 
     private ParsedEvent readObject(Map<String, Object> event, SourceFormat format, String field) {
         SourceFormat f = format != null ? format : detect(event);
         if (f == null) {
-            throw new AuditParseException("auto", "cannot detect the format of field [" + field + "]: tried [" + SourceFormat.ids()
+            throw new AuditParseException(SourceFormat.AUTO, "cannot detect the format of field [" + field + "]: tried [" + SourceFormat.ids()
                 + "] and none matches its keys " + keysForMessage(event));
         }
         return parsers.get(f).parse(event, field);
@@ -59,7 +59,7 @@ public final class EventReader {
     private ParsedEvent readText(String raw, SourceFormat format, String field, List<String> csvHeader) {
         String text = CsvText.stripBom(raw);
         String trimmed = text.strip();
-        String name = format == null ? "auto" : format.id();
+        String name = SourceFormat.idOf(format);
         if (trimmed.isEmpty()) {
             throw new AuditParseException(name, "field [" + field + "] is empty");
         }
@@ -87,7 +87,7 @@ public final class EventReader {
     }
 
     private ParsedEvent readCsv(String text, SourceFormat format, String field, List<String> csvHeader) {
-        String name = format == null ? "auto" : format.id();
+        String name = SourceFormat.idOf(format);
         List<List<String>> records = CsvText.records(name, field, text);
         List<String> header = csvHeader;
         List<String> record;
@@ -104,7 +104,7 @@ public final class EventReader {
         if (f == null) {
             f = header != null ? knownHeader(header) : detectCsvRecord(record);
             if (f == null) {
-                throw new AuditParseException("auto", "cannot detect the format of field [" + field + "]: it is not JSON, so tried "
+                throw new AuditParseException(SourceFormat.AUTO, "cannot detect the format of field [" + field + "]: it is not JSON, so tried "
                     + "[gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted action second), found "
                     + record.size() + " columns");
             }

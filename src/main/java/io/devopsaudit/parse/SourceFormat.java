@@ -3,22 +3,27 @@
  */
 package io.devopsaudit.parse;
 
+import io.devopsaudit.schema.Provider;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The wire formats the processor reads, with the platform each belongs to. */
 public enum SourceFormat {
-    GITLAB_API("gitlab"),
-    GITLAB_STREAM("gitlab"),
-    GITLAB_LOG("gitlab"),
-    GITLAB_CSV("gitlab"),
-    CIRCLECI_JSON("circleci"),
-    CIRCLECI_CSV("circleci");
+    GITLAB_API(Provider.GITLAB),
+    GITLAB_STREAM(Provider.GITLAB),
+    GITLAB_LOG(Provider.GITLAB),
+    GITLAB_CSV(Provider.GITLAB),
+    CIRCLECI_JSON(Provider.CIRCLECI),
+    CIRCLECI_CSV(Provider.CIRCLECI);
 
-    private final String provider;
+    /** The format option's value for "detect the format from the content". */
+    public static final String AUTO = "auto";
 
-    SourceFormat(String provider) {
+    private final Provider provider;
+
+    SourceFormat(Provider provider) {
         this.provider = provider;
     }
 
@@ -27,13 +32,18 @@ public enum SourceFormat {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** {@code gitlab} or {@code circleci}: the value of {@code event.provider}. */
-    public String provider() {
+    /** The platform; its id is the value of {@code event.provider}. */
+    public Provider provider() {
         return provider;
     }
 
     public boolean isCsv() {
         return this == GITLAB_CSV || this == CIRCLECI_CSV;
+    }
+
+    /** The option value naming {@code format}; {@link #AUTO} when the format is detected from the content ({@code null}). */
+    public static String idOf(SourceFormat format) {
+        return format == null ? AUTO : format.id();
     }
 
     /** Returns the format for an option value, or {@code null} if there is none of that name. */

@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.rest;
 
+import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.intake.ImportAction;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
@@ -38,7 +39,7 @@ public final class RestIntakeActions {
 
         @Override
         protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-            ImportAction.Request r = new ImportAction.Request(request.param("format"), request.param("pipeline", StreamAction.PIPELINE),
+            ImportAction.Request r = new ImportAction.Request(request.param("format"), request.param("pipeline", IndexNames.PIPELINE),
                 request.paramAsBoolean("dry_run", false), request.content());
             return channel -> client.execute(ImportAction.INSTANCE, r, new RestToXContentListener<>(channel));
         }

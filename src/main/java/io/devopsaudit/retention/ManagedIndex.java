@@ -3,6 +3,9 @@
  */
 package io.devopsaudit.retention;
 
+import io.devopsaudit.schema.IndexNames;
+import io.devopsaudit.schema.Provider;
+
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,24 +19,21 @@ import java.time.ZoneOffset;
  */
 public record ManagedIndex(String name, boolean deadLetter, String provider, String period, Instant periodStart, Instant periodEnd) {
 
-    public static final String PREFIX = "devops-audit-";
-    public static final String DEAD_LETTER = "failed";
-
     /** @return the parsed index, or {@code null} when the name is not one retention manages */
     public static ManagedIndex parse(String name) {
-        if (name.startsWith(PREFIX) == false) {
-            return null;
-        }
-        String rest = name.substring(PREFIX.length());
-        int dash = rest.indexOf('-');
-        if (dash < 0) {
-            return null;
-        }
-        String owner = rest.substring(0, dash);
-        String period = rest.substring(dash + 1);
-        boolean deadLetter = owner.equals(DEAD_LETTER);
-        if (deadLetter == false && owner.equals("gitlab") == false && owner.equals("circleci") == false) {
-            return null;
+        boolean deadLetter = name.startsWith(IndexNames.DEAD_LETTER_PREFIX);
+        Provider provider = null;
+        String period;
+        if (deadLetter) {
+            period = name.substring(IndexNames.DEAD_LETTER_PREFIX.length());
+        } else {
+            for (Provider p : Provider.values()) {
+                if (name.startsWith(IndexNames.eventPrefix(p))) provider = p;
+            }
+            if (provider == null) {
+                return null;
+            }
+            period = name.substring(IndexNames.eventPrefix(provider).length());
         }
         LocalDate start;
         LocalDate end;
@@ -51,7 +51,7 @@ public record ManagedIndex(String name, boolean deadLetter, String provider, Str
         } catch (NumberFormatException | DateTimeException e) {
             return null;
         }
-        return new ManagedIndex(name, deadLetter, deadLetter ? null : owner, period, start.atStartOfDay(ZoneOffset.UTC).toInstant(),
+        return new ManagedIndex(name, deadLetter, provider == null ? null : provider.id(), period, start.atStartOfDay(ZoneOffset.UTC).toInstant(),
             end.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 

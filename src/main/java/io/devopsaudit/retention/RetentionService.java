@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.retention;
 
+import io.devopsaudit.schema.IndexNames;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.action.admin.indices.stats.IndexStats;
@@ -38,7 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RetentionService implements LocalNodeClusterManagerListener {
     private static final Logger logger = LogManager.getLogger(RetentionService.class);
 
-    public static final String STATE_INDEX = ".devops-audit-state";
     static final String STATE_DOC = "retention";
     /** Ids of nodes whose schedule is active (one JVM can host several test nodes). */
     static final Set<String> ACTIVE_SCHEDULES = ConcurrentHashMap.newKeySet();
@@ -197,7 +197,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
             Map<String, Object> state = new LinkedHashMap<>(result);
             state.put("next_run", now.plusMillis(interval.millis()).toString());
             try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-                client.prepareIndex(STATE_INDEX).setId(STATE_DOC).setSource(state).get();
+                client.prepareIndex(IndexNames.STATE).setId(STATE_DOC).setSource(state).get();
             }
         }
         return result;
@@ -206,7 +206,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     /** The last recorded run, or {@code null} before the first one. */
     public Map<String, Object> lastRun() {
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            GetResponse r = client.prepareGet(STATE_INDEX, STATE_DOC).get();
+            GetResponse r = client.prepareGet(IndexNames.STATE, STATE_DOC).get();
             return r.isExists() ? r.getSourceAsMap() : null;
         } catch (IndexNotFoundException e) {
             return null;

@@ -170,10 +170,10 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertTrue(d.getFieldValue("audit.unmapped", Boolean.class));
     }
 
-    public void testIndexPrefixAndGranularity() {
+    public void testIndexGranularity() {
         IngestDocument d = doc(Map.of("message", CIRCLECI));
-        ProcessorTestAccess.create(Map.of("field", "message", "index_prefix", "audit", "index_granularity", "day")).execute(d);
-        assertEquals("audit-circleci-2024.03.08", d.getFieldValue("_index", String.class));
+        ProcessorTestAccess.create(Map.of("field", "message", "index_granularity", "day")).execute(d);
+        assertEquals("devops-audit-circleci-2024.03.08", d.getFieldValue("_index", String.class));
         d = doc(Map.of("message", CIRCLECI));
         ProcessorTestAccess.create(Map.of("field", "message", "index_granularity", "none")).execute(d);
         assertEquals("devops-audit-circleci", d.getFieldValue("_index", String.class));

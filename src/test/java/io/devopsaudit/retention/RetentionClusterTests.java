@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.retention;
 
+import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.DevopsAuditPlugin;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.common.settings.Settings;
@@ -53,7 +54,7 @@ public class RetentionClusterTests extends OpenSearchIntegTestCase {
     /** The node of the last recorded run; before the first run there is nothing (assertBusy retries assertion errors only). */
     private String lastRunNode() {
         try {
-            GetResponse state = client().prepareGet(RetentionService.STATE_INDEX, RetentionService.STATE_DOC).get();
+            GetResponse state = client().prepareGet(IndexNames.STATE, RetentionService.STATE_DOC).get();
             return state.isExists() ? (String) state.getSourceAsMap().get("node") : null;
         } catch (org.opensearch.index.IndexNotFoundException | org.opensearch.action.NoShardAvailableActionException e) {
             return null;
