@@ -2,6 +2,11 @@
 # Ids are stable UUIDv5s, so re-importing overwrites instead of duplicating. DashboardsContentTests and ContentIT check the output.
 import json, os, uuid
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+# where to write: the repository itself, or another root given as the only argument (GeneratedContentTests compares)
+import sys
+OUT = sys.argv[1] if len(sys.argv) > 1 else ROOT
+OUT_FILE = os.path.join(OUT, 'dashboards/devops-audit.ndjson')
+os.makedirs(os.path.dirname(OUT_FILE), exist_ok=True)
 tpl=json.load(open(ROOT+'/src/main/resources/io/devopsaudit/content/index-template.json'))
 dl=json.load(open(ROOT+'/src/main/resources/io/devopsaudit/content/dead-letter-template.json'))
 def leaves(props,prefix=''):
@@ -103,9 +108,9 @@ office={"meta":{"alias":"exclude office network (edit the CIDR)","negate":True,"
         "query":{"match_phrase":{"source.ip":"192.0.2.0/24"}},"$state":{"store":"appState"}}
 domain={"meta":{"alias":"exclude company email domain (edit)","negate":True,"disabled":True,"type":"custom","key":"query"},
         "query":{"query_string":{"query":"user.email:*@example.com"}},"$state":{"store":"appState"}}
-dash('access','Access review','Who accessed a project, how often, from how many IPs, over what time range (seed 001). Set audit.scope.path in the query bar; toggle the exclusion filters.',V(v2)+[(s_access,"search")],[office,domain])
+dash('access','Access review','Who accessed a project, how often, from how many IPs, over what time range. Set audit.scope.path in the query bar; toggle the exclusion filters.',V(v2)+[(s_access,"search")],[office,domain])
 dash('changes','Change and traceability','Changes by scope, who changed what, and every event of one correlation id.',V(v3)+[(s_changes,"search"),(s_corr,"search")])
 dash('health','Ingest health','Dead-letter counts by error, events by source format, actions the taxonomy does not list yet.',V(v4)+[(s_dead,"search")])
-with open(ROOT+'/dashboards/devops-audit.ndjson','w') as f:
+with open(OUT_FILE,'w') as f:
     for o in objs: f.write(json.dumps(o,separators=(',',':'))+'\n')
 print(len(objs), sum(1 for o in objs if o['type']=='visualization'), sum(1 for o in objs if o['type']=='dashboard'))

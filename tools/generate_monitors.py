@@ -2,6 +2,11 @@
 # The JSON file is what ships and what the tests check; this script is only the convenient way to edit 16 monitors at once.
 import json, os
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+# where to write: the repository itself, or another root given as the only argument (GeneratedContentTests compares)
+import sys
+OUT = sys.argv[1] if len(sys.argv) > 1 else ROOT
+OUT_FILE = os.path.join(OUT, 'src/main/resources/io/devopsaudit/content/monitors.json')
+os.makedirs(os.path.dirname(OUT_FILE), exist_ok=True)
 IDX=["devops-audit-gitlab-*","devops-audit-circleci-*"]
 LINK="DASHBOARDS_URL/app/data-explorer/discover#?_g=(time:(from:'{{ctx.periodStart}}',to:'{{ctx.periodEnd}}'))"
 def action(name, body, bucket=False):
@@ -53,32 +58,32 @@ def terms(field,vals): return {"terms":{field:vals}}
 def term(field,v): return {"term":{field:v}}
 bucket("failed_signins_per_user","Failed sign-ins per user (brute force)","2","15m",5,
   [terms("event.action",["login_failed_with_standard_authentication","omniauth_login_failed","user.logged_in"]),term("event.outcome","failure")],"user.name",10,
-  "many failed sign-ins for one account (detections.md row 18, T1110)")
+  "many failed sign-ins for one account (T1110)")
 bucket("failed_signins_per_ip","Failed sign-ins per source IP (password spraying)","2","15m",5,
   [terms("event.action",["login_failed_with_standard_authentication","omniauth_login_failed","user.logged_in"]),term("event.outcome","failure")],"source.ip",10,
-  "many failed sign-ins from one address (detections.md row 18, T1110)")
+  "many failed sign-ins from one address (T1110)")
 bucket("failed_second_factor","Failed OTP/WebAuthn after a correct password","1","15m",5,
   [terms("event.action",["login_failed_with_otp_authentication","login_failed_with_webauthn_authentication"])],"user.name",3,
-  "the password is known: wrong second factors (detections.md row 19, T1110/T1621)")
+  "the password is known: wrong second factors (T1110/T1621)")
 bucket("mass_clone","Mass clone or download by one actor","1","10m",5,
   [{"bool":{"should":[{"bool":{"filter":[term("event.action","repository_git_operation"),{"match_phrase":{"audit.message":"git-upload-pack"}}]}},
      terms("event.action",["repository_download_operation","public_repository_download_operation"])],"minimum_should_match":1}}],"user.name",25,
-  "many clones or downloads by one actor (detections.md row 22, T1213.003/T1567)")
+  "many clones or downloads by one actor (T1213.003/T1567)")
 bucket("deletion_burst","Burst of project or group deletions","1","1h",10,
   [terms("event.action",["project_destroyed","project_deletion_marked","group_destroyed","group_deletion_marked"])],"user.name",10,
-  "many projects or groups deleted (detections.md row 17, T1485)")
+  "many projects or groups deleted (T1485)")
 bucket("export_burst","Burst of project or group exports","2","1h",10,
   [terms("event.action",["project_export_created","project_export_file_download_started","group_export_created","direct_transfer_relations_export_initiated"])],"user.name",3,
-  "several exports by one actor (detections.md row 23, T1567)")
+  "several exports by one actor (T1567)")
 bucket("token_burst","Burst of access-token creation","3","1d",60,
   [terms("event.action",["personal_access_token_created","project_access_token_created","group_access_token_created"])],"user.name",3,
-  "several access tokens created by one actor (detections.md row 10, T1098.001)")
+  "several access tokens created by one actor (T1098.001)")
 bucket("circleci_secret_burst","Burst of CircleCI secret changes","2","10m",5,
   [terms("event.action",["context.env_var.store","context.env_var.delete","project.env_var.create","project.env_var.delete"])],"user.name",5,
-  "many CircleCI secrets stored or deleted by one actor (detections.md rows 36-37, T1552)")
+  "many CircleCI secrets stored or deleted by one actor (T1552)")
 bucket("password_reset_burst","Burst of password resets for one account","3","1h",10,
   [terms("event.action",["password_reset_requested","password_reset_failed"])],"user.target.name",5,
-  "many password resets for one account (detections.md row 21, T1110)")
+  "many password resets for one account (T1110)")
 doc={"version":1,"description":"devops-audit alerting monitors (OpenSearch Alerting plugin). NOTIFICATION_CHANNEL_ID and DASHBOARDS_URL are placeholders: PUT _plugins/devops_audit/_setup fills them, or replace them by hand before POST _plugins/_alerting/monitors (docs/monitors.md).","monitors":mons}
-json.dump(doc,open(ROOT+'/src/main/resources/io/devopsaudit/content/monitors.json','w'),indent=2)
+json.dump(doc,open(OUT_FILE,'w'),indent=2)
 print(len(mons))

@@ -64,7 +64,7 @@ public class RuleCasesTests extends OpenSearchTestCase {
             .filter(id -> TestSupport.RULES.rules().stream().noneMatch(r -> r.id().equals(id))).toList();
         assertEquals("cases for rules that do not exist", List.of(), orphanCases);
         assertEquals(String.join("\n", problems), 0, problems.size());
-        assertTrue("the issue asks for at least 30 rules", TestSupport.RULES.rules().size() >= 30);
+        assertTrue("the rule set covers at least 30 detections", TestSupport.RULES.rules().size() >= 30);
     }
 
     @SuppressWarnings("unchecked")

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 
 import static org.hamcrest.Matchers.containsString;
 
-/** The investigation API on the real node: seed 001's access question, redaction, and the context of a change. */
+/** The investigation API on the real node: the log-request access question (which users outside the company accessed a project, how often, from how many IPs), redaction, and the context of a change. */
 public class InvestigateIT extends DevopsAuditRestTestCase {
 
     record Access(String user, String email, String ip, String project, String action, String time) {}
