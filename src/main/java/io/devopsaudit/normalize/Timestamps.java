@@ -15,6 +15,7 @@ import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /**
  * Event times as the sources write them — {@code 2019-08-22T16:34:25.639Z}, {@code 2024-05-10T17:46:49.058+00:00},
@@ -24,7 +25,7 @@ import java.time.temporal.ChronoUnit;
 public final class Timestamps {
     private Timestamps() {}
 
-    private static final DateTimeFormatter OUT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter OUT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     public static String format(Instant instant) {
         long second = instant.getEpochSecond();

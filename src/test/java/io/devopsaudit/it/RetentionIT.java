@@ -10,6 +10,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
@@ -17,7 +18,7 @@ import static org.hamcrest.Matchers.containsString;
 /** Retention by event time on the real node: a manual run deletes exactly the expired event and dead-letter periods. */
 public class RetentionIT extends DevopsAuditRestTestCase {
 
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy.MM");
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy.MM", Locale.ROOT);
 
     @SuppressWarnings("unchecked")
     public void testManualRunDeletesExactlyTheExpiredPeriods() throws Exception {

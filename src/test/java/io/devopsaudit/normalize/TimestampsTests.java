@@ -19,7 +19,7 @@ import java.util.Locale;
  */
 public class TimestampsTests extends OpenSearchTestCase {
 
-    private static final DateTimeFormatter JAVA_TIME_OUT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter JAVA_TIME_OUT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private static Instant randomInstant() {
         long min = Instant.parse("0000-01-02T00:00:00Z").getEpochSecond();
