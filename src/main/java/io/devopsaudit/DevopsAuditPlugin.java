@@ -15,17 +15,17 @@ import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.Pseudonyms;
+import io.devopsaudit.rest.RestContentAction;
 import io.devopsaudit.rest.RestIntakeActions;
 import io.devopsaudit.rest.RestInvestigateActions;
-import io.devopsaudit.rest.RestContentAction;
 import io.devopsaudit.rest.RestRetentionAction;
 import io.devopsaudit.rest.RestSetupAction;
 import io.devopsaudit.retention.GetRetentionAction;
 import io.devopsaudit.retention.PutRetentionAction;
 import io.devopsaudit.retention.RetentionService;
+import io.devopsaudit.retention.RetentionSettings;
 import io.devopsaudit.retention.RunRetentionAction;
 import io.devopsaudit.schema.IndexNames;
-import io.devopsaudit.retention.RetentionSettings;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
@@ -62,7 +62,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** Entry point: the {@code devops_audit} ingest processor, retention by event time, import and streaming, and the REST endpoints. */
-public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlugin, SystemIndexPlugin, ReloadablePlugin {
+public class DevopsAuditPlugin extends Plugin
+        implements IngestPlugin, ActionPlugin, SystemIndexPlugin, ReloadablePlugin {
 
     private RetentionService retention;
     private final StreamingToken streamingToken = new StreamingToken();
@@ -83,12 +84,18 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
     }
 
     @Override
-    public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
-                                               ResourceWatcherService resourceWatcherService, ScriptService scriptService,
-                                               NamedXContentRegistry xContentRegistry, Environment environment, NodeEnvironment nodeEnvironment,
-                                               NamedWriteableRegistry namedWriteableRegistry,
-                                               IndexNameExpressionResolver indexNameExpressionResolver,
-                                               Supplier<RepositoriesService> repositoriesServiceSupplier) {
+    public Collection<Object> createComponents(
+            Client client,
+            ClusterService clusterService,
+            ThreadPool threadPool,
+            ResourceWatcherService resourceWatcherService,
+            ScriptService scriptService,
+            NamedXContentRegistry xContentRegistry,
+            Environment environment,
+            NodeEnvironment nodeEnvironment,
+            NamedWriteableRegistry namedWriteableRegistry,
+            IndexNameExpressionResolver indexNameExpressionResolver,
+            Supplier<RepositoriesService> repositoriesServiceSupplier) {
         retention = new RetentionService(client, clusterService, threadPool);
         streamingToken.load(environment.settings());
         pseudonyms.load(environment.settings());
@@ -112,24 +119,36 @@ public class DevopsAuditPlugin extends Plugin implements IngestPlugin, ActionPlu
 
     @Override
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
-        return List.of(new ActionHandler<>(PutSetupAction.INSTANCE, PutSetupAction.TransportAction.class),
-            new ActionHandler<>(GetSetupAction.INSTANCE, GetSetupAction.TransportAction.class),
-            new ActionHandler<>(GetContentAction.INSTANCE, GetContentAction.TransportAction.class),
-            new ActionHandler<>(GetRetentionAction.INSTANCE, GetRetentionAction.TransportAction.class),
-            new ActionHandler<>(PutRetentionAction.INSTANCE, PutRetentionAction.TransportAction.class),
-            new ActionHandler<>(RunRetentionAction.INSTANCE, RunRetentionAction.TransportAction.class),
-            new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportImportAction.class),
-            new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportStreamAction.class),
-            new ActionHandler<>(AccessReportAction.INSTANCE, AccessReportAction.TransportAction.class),
-            new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class));
+        return List.of(
+                new ActionHandler<>(PutSetupAction.INSTANCE, PutSetupAction.TransportAction.class),
+                new ActionHandler<>(GetSetupAction.INSTANCE, GetSetupAction.TransportAction.class),
+                new ActionHandler<>(GetContentAction.INSTANCE, GetContentAction.TransportAction.class),
+                new ActionHandler<>(GetRetentionAction.INSTANCE, GetRetentionAction.TransportAction.class),
+                new ActionHandler<>(PutRetentionAction.INSTANCE, PutRetentionAction.TransportAction.class),
+                new ActionHandler<>(RunRetentionAction.INSTANCE, RunRetentionAction.TransportAction.class),
+                new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportImportAction.class),
+                new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportStreamAction.class),
+                new ActionHandler<>(AccessReportAction.INSTANCE, AccessReportAction.TransportAction.class),
+                new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class));
     }
 
     @Override
-    public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
-                                             IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
-                                             IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
-        return List.of(new RestSetupAction(), new RestRetentionAction(), new RestContentAction(), new RestIntakeActions.Import(),
-            new RestIntakeActions.Stream(streamingToken), new RestInvestigateActions.Report(), new RestInvestigateActions.Context());
+    public List<RestHandler> getRestHandlers(
+            Settings settings,
+            RestController restController,
+            ClusterSettings clusterSettings,
+            IndexScopedSettings indexScopedSettings,
+            SettingsFilter settingsFilter,
+            IndexNameExpressionResolver indexNameExpressionResolver,
+            Supplier<DiscoveryNodes> nodesInCluster) {
+        return List.of(
+                new RestSetupAction(),
+                new RestRetentionAction(),
+                new RestContentAction(),
+                new RestIntakeActions.Import(),
+                new RestIntakeActions.Stream(streamingToken),
+                new RestInvestigateActions.Report(),
+                new RestInvestigateActions.Context());
     }
 
     @Override

@@ -31,7 +31,8 @@ public final class TestSupport {
     public static final RuleSet RULES = RuleSet.load();
 
     public static Map<String, Object> parseJson(String json) {
-        try (XContentParser p = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json)) {
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json)) {
             return p.map();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -39,7 +40,8 @@ public final class TestSupport {
     }
 
     public static Map<String, Object> parseJsonOrdered(String json) {
-        try (XContentParser p = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json)) {
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json)) {
             return p.mapOrdered();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -48,7 +50,8 @@ public final class TestSupport {
 
     @SuppressWarnings("unchecked")
     public static java.util.List<Map<String, Object>> parseJsonList(String json) {
-        return (java.util.List<Map<String, Object>>) parseJson("{\"l\":" + json + "}").get("l");
+        return (java.util.List<Map<String, Object>>)
+                parseJson("{\"l\":" + json + "}").get("l");
     }
 
     public static String prettyJson(Map<String, Object> map) {

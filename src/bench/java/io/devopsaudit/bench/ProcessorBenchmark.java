@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ProcessorBenchmark {
 
-    @Param({ "gitlab_api", "gitlab_stream", "gitlab_log", "gitlab_csv", "circleci_json", "circleci_csv" })
+    @Param({"gitlab_api", "gitlab_stream", "gitlab_log", "gitlab_csv", "circleci_json", "circleci_csv"})
     public String format;
 
     private String[] events;
@@ -49,8 +49,7 @@ public class ProcessorBenchmark {
                 case "gitlab_log" -> gen.gitlab(i + 1).renderings().get(2);
                 case "gitlab_csv" -> gen.gitlabCsv(i + 1);
                 case "circleci_json" -> gen.circleci().renderings().get(0);
-                default -> gen.circleci().renderings().get(1);
-            };
+                default -> gen.circleci().renderings().get(1);};
         }
         Map<String, Object> config = new HashMap<>(Map.of("field", "message", "format", format));
         processor = new AuditEngine().factory().create(null, "bench", null, config);

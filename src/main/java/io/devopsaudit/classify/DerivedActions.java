@@ -20,7 +20,9 @@ public final class DerivedActions {
         /** Values compare in snake form: the CSV export writes "user access" where JSON has "user_access". */
         boolean matches(String actual, String entity) {
             boolean valueOk = value.equals("*")
-                || (value.endsWith("*") ? snake(actual).startsWith(snake(value.substring(0, value.length() - 1))) : snake(actual).equals(snake(value)));
+                    || (value.endsWith("*")
+                            ? snake(actual).startsWith(snake(value.substring(0, value.length() - 1)))
+                            : snake(actual).equals(snake(value)));
             return valueOk && (entityType.equals("*") || entityType.equalsIgnoreCase(entity));
         }
     }
@@ -33,8 +35,8 @@ public final class DerivedActions {
 
     public static DerivedActions load() {
         return new DerivedActions(TsvResource.read("gitlab-derived-actions.tsv", HEADER).stream()
-            .map(r -> new Rule(r.get(0), r.get(1).toLowerCase(Locale.ROOT), r.get(2), r.get(3)))
-            .toList());
+                .map(r -> new Rule(r.get(0), r.get(1).toLowerCase(Locale.ROOT), r.get(2), r.get(3)))
+                .toList());
     }
 
     /** The derived name, or {@code null} when no rule applies. */

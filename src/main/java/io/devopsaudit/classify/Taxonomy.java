@@ -19,23 +19,82 @@ import java.util.Set;
 public final class Taxonomy {
 
     public static final List<String> HEADER = List.of("action", "category", "area", "ecs_category", "ecs_type");
-    public static final Set<String> CATEGORIES = Set.of("authentication", "authorization", "credentials", "repository", "ci_cd",
-        "compliance", "configuration", "data_export", "administration", "other");
-    public static final Set<String> ECS_CATEGORIES = Set.of("authentication", "configuration", "database", "driver", "email", "file",
-        "host", "iam", "intrusion_detection", "malware", "network", "package", "process", "registry", "session", "threat",
-        "vulnerability", "web", "api", "library");
-    public static final Set<String> ECS_TYPES = Set.of("access", "admin", "allowed", "change", "connection", "creation", "deletion",
-        "denied", "end", "error", "group", "indicator", "info", "installation", "protocol", "start", "user");
+    public static final Set<String> CATEGORIES = Set.of(
+            "authentication",
+            "authorization",
+            "credentials",
+            "repository",
+            "ci_cd",
+            "compliance",
+            "configuration",
+            "data_export",
+            "administration",
+            "other");
+    public static final Set<String> ECS_CATEGORIES = Set.of(
+            "authentication",
+            "configuration",
+            "database",
+            "driver",
+            "email",
+            "file",
+            "host",
+            "iam",
+            "intrusion_detection",
+            "malware",
+            "network",
+            "package",
+            "process",
+            "registry",
+            "session",
+            "threat",
+            "vulnerability",
+            "web",
+            "api",
+            "library");
+    public static final Set<String> ECS_TYPES = Set.of(
+            "access",
+            "admin",
+            "allowed",
+            "change",
+            "connection",
+            "creation",
+            "deletion",
+            "denied",
+            "end",
+            "error",
+            "group",
+            "indicator",
+            "info",
+            "installation",
+            "protocol",
+            "start",
+            "user");
 
     /** Verbs (last word of an action) to the ECS type of an unlisted action. */
     private static final Map<String, String> VERB_TYPES = Map.ofEntries(
-        Map.entry("create", "creation"), Map.entry("created", "creation"), Map.entry("add", "creation"), Map.entry("added", "creation"),
-        Map.entry("store", "creation"), Map.entry("registered", "creation"), Map.entry("delete", "deletion"),
-        Map.entry("deleted", "deletion"), Map.entry("destroy", "deletion"), Map.entry("destroyed", "deletion"),
-        Map.entry("remove", "deletion"), Map.entry("removed", "deletion"), Map.entry("update", "change"),
-        Map.entry("updated", "change"), Map.entry("change", "change"), Map.entry("changed", "change"), Map.entry("accessed", "access"),
-        Map.entry("viewed", "access"), Map.entry("downloaded", "access"), Map.entry("start", "start"), Map.entry("started", "start"),
-        Map.entry("finish", "end"), Map.entry("finished", "end"));
+            Map.entry("create", "creation"),
+            Map.entry("created", "creation"),
+            Map.entry("add", "creation"),
+            Map.entry("added", "creation"),
+            Map.entry("store", "creation"),
+            Map.entry("registered", "creation"),
+            Map.entry("delete", "deletion"),
+            Map.entry("deleted", "deletion"),
+            Map.entry("destroy", "deletion"),
+            Map.entry("destroyed", "deletion"),
+            Map.entry("remove", "deletion"),
+            Map.entry("removed", "deletion"),
+            Map.entry("update", "change"),
+            Map.entry("updated", "change"),
+            Map.entry("change", "change"),
+            Map.entry("changed", "change"),
+            Map.entry("accessed", "access"),
+            Map.entry("viewed", "access"),
+            Map.entry("downloaded", "access"),
+            Map.entry("start", "start"),
+            Map.entry("started", "start"),
+            Map.entry("finish", "end"),
+            Map.entry("finished", "end"));
 
     private final Map<String, Map<String, Classification>> byProvider;
 
@@ -58,15 +117,18 @@ public final class Taxonomy {
             String where = "data file [" + file + "] line " + row.line();
             String category = row.get(1);
             if (CATEGORIES.contains(category) == false) {
-                throw new IllegalStateException(where + ": unknown category [" + category + "], expected one of " + CATEGORIES);
+                throw new IllegalStateException(
+                        where + ": unknown category [" + category + "], expected one of " + CATEGORIES);
             }
             List<String> ecsCategory = List.of(row.get(3).split(","));
             List<String> ecsType = List.of(row.get(4).split(","));
             for (String c : ecsCategory) {
-                if (ECS_CATEGORIES.contains(c) == false) throw new IllegalStateException(where + ": [" + c + "] is not an ECS event.category");
+                if (ECS_CATEGORIES.contains(c) == false)
+                    throw new IllegalStateException(where + ": [" + c + "] is not an ECS event.category");
             }
             for (String t : ecsType) {
-                if (ECS_TYPES.contains(t) == false) throw new IllegalStateException(where + ": [" + t + "] is not an ECS event.type");
+                if (ECS_TYPES.contains(t) == false)
+                    throw new IllegalStateException(where + ": [" + t + "] is not an ECS event.type");
             }
             if (map.put(row.get(0), new Classification(category, row.get(2), ecsCategory, ecsType, true)) != null) {
                 throw new IllegalStateException(where + ": action [" + row.get(0) + "] is listed twice");
@@ -90,7 +152,9 @@ public final class Taxonomy {
         String verb = words.length == 0 ? "" : words[words.length - 1];
         String type = VERB_TYPES.getOrDefault(verb, "info");
         // CircleCI actions name their entity first ("pipeline.definition.update"): that is the best area we have.
-        String area = Provider.CIRCLECI.id().equals(provider) && action.indexOf('.') > 0 ? action.substring(0, action.indexOf('.')).replace('-', '_') : "other";
+        String area = Provider.CIRCLECI.id().equals(provider) && action.indexOf('.') > 0
+                ? action.substring(0, action.indexOf('.')).replace('-', '_')
+                : "other";
         return new Classification("other", area, List.of("configuration"), List.of(type), false);
     }
 }

@@ -45,14 +45,16 @@ public final class TsvResource {
                 List<String> cells = Arrays.asList(line.split("\t", -1));
                 if (headerSeen == false) {
                     if (cells.equals(expectedHeader) == false) {
-                        throw new IllegalStateException("data file [" + resource + "] line " + lineNo + ": header must be " + expectedHeader + ", found " + cells);
+                        throw new IllegalStateException("data file [" + resource + "] line " + lineNo
+                                + ": header must be " + expectedHeader + ", found " + cells);
                     }
                     headerSeen = true;
                     continue;
                 }
                 if (cells.size() != expectedHeader.size() || cells.stream().anyMatch(String::isBlank)) {
-                    throw new IllegalStateException("data file [" + resource + "] line " + lineNo + ": expected " + expectedHeader.size()
-                        + " non-empty tab-separated cells " + expectedHeader + ", found " + cells);
+                    throw new IllegalStateException(
+                            "data file [" + resource + "] line " + lineNo + ": expected " + expectedHeader.size()
+                                    + " non-empty tab-separated cells " + expectedHeader + ", found " + cells);
                 }
                 rows.add(new Row(lineNo, List.copyOf(cells)));
             }

@@ -66,8 +66,9 @@ public final class GetContentAction extends ActionType<GetContentAction.Response
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && Objects.equals(r.notificationChannelId, notificationChannelId)
-                && Objects.equals(r.dashboardsUrl, dashboardsUrl);
+            return o instanceof Request r
+                    && Objects.equals(r.notificationChannelId, notificationChannelId)
+                    && Objects.equals(r.dashboardsUrl, dashboardsUrl);
         }
 
         @Override
@@ -95,7 +96,8 @@ public final class GetContentAction extends ActionType<GetContentAction.Response
 
         @Override
         protected Response run(Request request) {
-            return new Response(Map.of("monitors", MonitorContent.render(request.notificationChannelId, request.dashboardsUrl)));
+            return new Response(
+                    Map.of("monitors", MonitorContent.render(request.notificationChannelId, request.dashboardsUrl)));
         }
     }
 }

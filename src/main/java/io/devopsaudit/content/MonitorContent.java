@@ -24,15 +24,18 @@ public final class MonitorContent {
     @SuppressWarnings("unchecked")
     public static List<Map<String, Object>> render(String channelId, String dashboardsUrl) {
         if (channelId != null && channelId.matches("[A-Za-z0-9_-]{1,128}") == false) {
-            throw new IllegalArgumentException("[notification_channel_id] must be a notification channel id (letters, digits, - and _), found ["
-                + channelId + "]");
+            throw new IllegalArgumentException(
+                    "[notification_channel_id] must be a notification channel id (letters, digits, - and _), found ["
+                            + channelId + "]");
         }
         if (dashboardsUrl != null && dashboardsUrl.matches("https?://[^\\s'\"]+") == false) {
-            throw new IllegalArgumentException("[dashboards_url] must be an http(s) URL, found [" + dashboardsUrl + "]");
+            throw new IllegalArgumentException(
+                    "[dashboards_url] must be an http(s) URL, found [" + dashboardsUrl + "]");
         }
         String url = dashboardsUrl == null ? DEFAULT_DASHBOARDS_URL : dashboardsUrl.replaceAll("/+$", "");
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> monitor : (List<Map<String, Object>>) SetupService.resource("monitors.json").get("monitors")) {
+        for (Map<String, Object> monitor : (List<Map<String, Object>>)
+                SetupService.resource("monitors.json").get("monitors")) {
             out.add((Map<String, Object>) replace(monitor, channelId, url));
         }
         return out;

@@ -41,8 +41,14 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            parameters = new SetupParameters(in.readOptionalVInt(), in.readOptionalVInt(), in.readOptionalStringList(),
-                in.readOptionalStringList(), in.readOptionalVInt(), in.readOptionalString(), in.readOptionalString());
+            parameters = new SetupParameters(
+                    in.readOptionalVInt(),
+                    in.readOptionalVInt(),
+                    in.readOptionalStringList(),
+                    in.readOptionalStringList(),
+                    in.readOptionalVInt(),
+                    in.readOptionalString(),
+                    in.readOptionalString());
         }
 
         public SetupParameters parameters() {

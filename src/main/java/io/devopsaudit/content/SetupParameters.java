@@ -14,22 +14,43 @@ import java.util.Set;
  * {@code shards}, and the processor's site policy ({@code trusted_networks}, {@code privileged_roles},
  * {@code token_max_lifetime_days}), which setup writes into the installed pipeline.
  */
-public record SetupParameters(Integer replicas, Integer shards, List<String> trustedNetworks, List<String> privilegedRoles,
-                              Integer tokenMaxLifetimeDays, String notificationChannelId, String dashboardsUrl) {
+public record SetupParameters(
+        Integer replicas,
+        Integer shards,
+        List<String> trustedNetworks,
+        List<String> privilegedRoles,
+        Integer tokenMaxLifetimeDays,
+        String notificationChannelId,
+        String dashboardsUrl) {
 
-    static final Set<String> KEYS = Set.of("replicas", "shards", "trusted_networks", "privileged_roles", "token_max_lifetime_days",
-        "notification_channel_id", "dashboards_url");
+    static final Set<String> KEYS = Set.of(
+            "replicas",
+            "shards",
+            "trusted_networks",
+            "privileged_roles",
+            "token_max_lifetime_days",
+            "notification_channel_id",
+            "dashboards_url");
 
     public static SetupParameters parse(Map<String, Object> body) {
         for (String key : body.keySet()) {
             if (KEYS.contains(key) == false) {
-                throw new IllegalArgumentException("unknown setup parameter [" + key + "], expected one of " + KEYS.stream().sorted().toList());
+                throw new IllegalArgumentException("unknown setup parameter [" + key + "], expected one of "
+                        + KEYS.stream().sorted().toList());
             }
         }
-        SetupParameters p = new SetupParameters(integer(body, "replicas"), integer(body, "shards"), strings(body, "trusted_networks"),
-            strings(body, "privileged_roles"), integer(body, "token_max_lifetime_days"),
-            body.get("notification_channel_id") == null ? null : body.get("notification_channel_id").toString(),
-            body.get("dashboards_url") == null ? null : body.get("dashboards_url").toString());
+        SetupParameters p = new SetupParameters(
+                integer(body, "replicas"),
+                integer(body, "shards"),
+                strings(body, "trusted_networks"),
+                strings(body, "privileged_roles"),
+                integer(body, "token_max_lifetime_days"),
+                body.get("notification_channel_id") == null
+                        ? null
+                        : body.get("notification_channel_id").toString(),
+                body.get("dashboards_url") == null
+                        ? null
+                        : body.get("dashboards_url").toString());
         p.validate();
         return p;
     }
@@ -39,12 +60,13 @@ public record SetupParameters(Integer replicas, Integer shards, List<String> tru
         range("replicas", replicas, 0, 10);
         range("shards", shards, 1, 64);
         range("token_max_lifetime_days", tokenMaxLifetimeDays, 1, 36500);
-        MonitorContent.render(notificationChannelId, dashboardsUrl);   // validates both
+        MonitorContent.render(notificationChannelId, dashboardsUrl); // validates both
     }
 
     private static void range(String key, Integer v, int min, int max) {
         if (v != null && (v < min || v > max)) {
-            throw new IllegalArgumentException("[" + key + "] must be a whole number from " + min + " to " + max + ", found [" + v + "]");
+            throw new IllegalArgumentException(
+                    "[" + key + "] must be a whole number from " + min + " to " + max + ", found [" + v + "]");
         }
     }
 
@@ -57,7 +79,8 @@ public record SetupParameters(Integer replicas, Integer shards, List<String> tru
     private static List<String> strings(Map<String, Object> body, String key) {
         Object v = body.get(key);
         if (v == null) return null;
-        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String)) return l.stream().map(Object::toString).toList();
+        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String))
+            return l.stream().map(Object::toString).toList();
         throw new IllegalArgumentException("[" + key + "] must be a list of strings, found [" + v + "]");
     }
 

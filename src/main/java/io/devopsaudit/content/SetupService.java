@@ -23,7 +23,6 @@ import org.opensearch.transport.client.Client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +49,8 @@ public final class SetupService {
     public static Map<String, Object> resource(String file) {
         try (InputStream in = SetupService.class.getResourceAsStream(file)) {
             if (in == null) throw new IllegalStateException("content file [" + file + "] is missing from the plugin");
-            try (XContentParser p = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY, LoggingDeprecationHandler.INSTANCE, in)) {
+            try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                    NamedXContentRegistry.EMPTY, LoggingDeprecationHandler.INSTANCE, in)) {
                 return p.mapOrdered();
             }
         } catch (IOException e) {
@@ -81,7 +81,10 @@ public final class SetupService {
         putTemplate(IndexNames.DEAD_LETTER_TEMPLATE, deadLetter);
         report.add(asset(IndexNames.DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
         Map<String, Object> pipeline = params.applyToPipeline(resource("ingest-pipeline.json"));
-        client.admin().cluster().putPipeline(new PutPipelineRequest(IndexNames.PIPELINE, json(pipeline), XContentType.JSON)).actionGet();
+        client.admin()
+                .cluster()
+                .putPipeline(new PutPipelineRequest(IndexNames.PIPELINE, json(pipeline), XContentType.JSON))
+                .actionGet();
         report.add(asset(IndexNames.PIPELINE, "ingest_pipeline", "installed", version(pipeline), null));
         Set<String> plugins = installedPlugins();
         report.add(ismAsset(plugins));
@@ -92,16 +95,28 @@ public final class SetupService {
     /** What is installed, against what this plugin version ships. */
     public List<Map<String, Object>> status() {
         List<Map<String, Object>> report = new ArrayList<>();
-        for (String[] t : new String[][] { { IndexNames.TEMPLATE, "index-template.json" }, { IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json" } }) {
+        for (String[] t : new String[][] {
+            {IndexNames.TEMPLATE, "index-template.json"}, {IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json"}
+        }) {
             long shipped = version(resource(t[1]));
-            ComposableIndexTemplate installed = client.execute(GetComposableIndexTemplateAction.INSTANCE,
-                new GetComposableIndexTemplateAction.Request(t[0])).actionGet().indexTemplates().get(t[0]);
+            ComposableIndexTemplate installed = client.execute(
+                            GetComposableIndexTemplateAction.INSTANCE,
+                            new GetComposableIndexTemplateAction.Request(t[0]))
+                    .actionGet()
+                    .indexTemplates()
+                    .get(t[0]);
             report.add(compare(t[0], "index_template", installed == null ? null : installed.version(), shipped));
         }
         long shippedPipeline = version(resource("ingest-pipeline.json"));
-        GetPipelineResponse pipelines = client.admin().cluster().getPipeline(new GetPipelineRequest(IndexNames.PIPELINE)).actionGet();
-        Long installedPipeline = pipelines.pipelines().stream().filter(p -> p.getId().equals(IndexNames.PIPELINE)).findFirst()
-            .map(p -> p.getConfigAsMap().get("version") instanceof Number n ? n.longValue() : -1L).orElse(null);
+        GetPipelineResponse pipelines = client.admin()
+                .cluster()
+                .getPipeline(new GetPipelineRequest(IndexNames.PIPELINE))
+                .actionGet();
+        Long installedPipeline = pipelines.pipelines().stream()
+                .filter(p -> p.getId().equals(IndexNames.PIPELINE))
+                .findFirst()
+                .map(p -> p.getConfigAsMap().get("version") instanceof Number n ? n.longValue() : -1L)
+                .orElse(null);
         report.add(compare(IndexNames.PIPELINE, "ingest_pipeline", installedPipeline, shippedPipeline));
         Set<String> plugins = installedPlugins();
         report.add(ismAsset(plugins));
@@ -123,9 +138,9 @@ public final class SetupService {
     private static Map<String, Object> ismAsset(Set<String> plugins) {
         boolean ism = plugins.contains(ISM_PLUGIN);
         String reason = ism
-            ? "the Index State Management plugin is installed; apply the shipped policy with PUT _plugins/_ism/policies/" + IndexNames.ISM_POLICY
-                + " (body: content/ism-policy.json, docs/retention.md)"
-            : "the Index State Management plugin is not installed on this cluster";
+                ? "the Index State Management plugin is installed; apply the shipped policy with PUT _plugins/_ism/policies/"
+                        + IndexNames.ISM_POLICY + " (body: content/ism-policy.json, docs/retention.md)"
+                : "the Index State Management plugin is not installed on this cluster";
         return asset(IndexNames.ISM_POLICY, "ism_policy", "skipped", version(Map.of("version", 1)), reason);
     }
 
@@ -136,29 +151,46 @@ public final class SetupService {
     private static Map<String, Object> monitorsAsset(Set<String> plugins, String channelId, String dashboardsUrl) {
         int count = MonitorContent.render(channelId, dashboardsUrl).size();
         String reason = plugins.contains(ALERTING_PLUGIN)
-            ? "the Alerting plugin is installed; install the " + count + " monitors with ./devops-audit install-monitors, or POST each monitor of "
-                + "GET _plugins/devops_audit/_content/monitors?notification_channel_id=<id> to _plugins/_alerting/monitors"
-            : "the Alerting plugin is not installed on this cluster (" + count + " monitors ship in content/monitors.json)";
-        return asset(IndexNames.PREFIX + "-monitors", "alerting_monitors", "skipped", version(resource("monitors.json")), reason);
+                ? "the Alerting plugin is installed; install the " + count
+                        + " monitors with ./devops-audit install-monitors, or POST each monitor of "
+                        + "GET _plugins/devops_audit/_content/monitors?notification_channel_id=<id> to _plugins/_alerting/monitors"
+                : "the Alerting plugin is not installed on this cluster (" + count
+                        + " monitors ship in content/monitors.json)";
+        return asset(
+                IndexNames.PREFIX + "-monitors",
+                "alerting_monitors",
+                "skipped",
+                version(resource("monitors.json")),
+                reason);
     }
 
     /** The plugins installed on any node: one nodes-info call per setup or status. */
     private Set<String> installedPlugins() {
-        NodesInfoResponse info = client.admin().cluster().prepareNodesInfo().clear().addMetric("plugins").get();
+        NodesInfoResponse info = client.admin()
+                .cluster()
+                .prepareNodesInfo()
+                .clear()
+                .addMetric("plugins")
+                .get();
         Set<String> names = new java.util.HashSet<>();
         info.getNodes().forEach(n -> n.getInfo(org.opensearch.action.admin.cluster.node.info.PluginsAndModules.class)
-            .getPluginInfos().forEach(p -> names.add(p.getName())));
+                .getPluginInfos()
+                .forEach(p -> names.add(p.getName())));
         return names;
     }
 
     private void putTemplate(String name, Map<String, Object> content) throws IOException {
         ComposableIndexTemplate template;
-        try (XContentParser p = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY, LoggingDeprecationHandler.INSTANCE,
-            json(content).streamInput())) {
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY,
+                LoggingDeprecationHandler.INSTANCE,
+                json(content).streamInput())) {
             template = ComposableIndexTemplate.parse(p);
         }
-        client.execute(PutComposableIndexTemplateAction.INSTANCE, new PutComposableIndexTemplateAction.Request(name).indexTemplate(template))
-            .actionGet();
+        client.execute(
+                        PutComposableIndexTemplateAction.INSTANCE,
+                        new PutComposableIndexTemplateAction.Request(name).indexTemplate(template))
+                .actionGet();
     }
 
     static Map<String, Object> asset(String name, String type, String status, long shippedVersion, String reason) {

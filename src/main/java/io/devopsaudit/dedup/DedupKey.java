@@ -35,10 +35,25 @@ public final class DedupKey {
     public static final String METHOD = "SHA-256@1";
 
     /** The fields hashed for the fingerprint, in this order; each value is length-prefixed. */
-    public static final List<String> FINGERPRINT_FIELDS = List.of(Fields.EVENT_PROVIDER, Fields.EVENT_ACTION, Fields.TIMESTAMP, Fields.USER_ID,
-        Fields.USER_NAME, Fields.SOURCE_IP, Fields.AUDIT_SCOPE_TYPE, Fields.AUDIT_SCOPE_ID, Fields.AUDIT_SCOPE_PATH, Fields.AUDIT_TARGET_TYPE,
-        Fields.AUDIT_TARGET_ID, Fields.AUDIT_TARGET_NAME, Fields.AUDIT_CHANGE_OPERATION, Fields.AUDIT_CHANGE_FIELD, Fields.AUDIT_CHANGE_FROM,
-        Fields.AUDIT_CHANGE_TO, Fields.AUDIT_CHANGE_ROLE, Fields.AUDIT_MESSAGE);
+    public static final List<String> FINGERPRINT_FIELDS = List.of(
+            Fields.EVENT_PROVIDER,
+            Fields.EVENT_ACTION,
+            Fields.TIMESTAMP,
+            Fields.USER_ID,
+            Fields.USER_NAME,
+            Fields.SOURCE_IP,
+            Fields.AUDIT_SCOPE_TYPE,
+            Fields.AUDIT_SCOPE_ID,
+            Fields.AUDIT_SCOPE_PATH,
+            Fields.AUDIT_TARGET_TYPE,
+            Fields.AUDIT_TARGET_ID,
+            Fields.AUDIT_TARGET_NAME,
+            Fields.AUDIT_CHANGE_OPERATION,
+            Fields.AUDIT_CHANGE_FIELD,
+            Fields.AUDIT_CHANGE_FROM,
+            Fields.AUDIT_CHANGE_TO,
+            Fields.AUDIT_CHANGE_ROLE,
+            Fields.AUDIT_MESSAGE);
 
     public static String of(RecordBuilder record, Map<String, Object> vendorDetails) {
         String provider = (String) record.get(Fields.EVENT_PROVIDER);

@@ -14,7 +14,9 @@ import java.util.Locale;
  * on its own schedule.
  */
 public enum IndexName {
-    MONTH, DAY, NONE;
+    MONTH,
+    DAY,
+    NONE;
 
     public static IndexName fromOption(String value) {
         for (IndexName g : values()) {
@@ -28,7 +30,8 @@ public enum IndexName {
         String prefix = IndexNames.eventPrefix(provider);
         return switch (this) {
             case MONTH -> prefix + timestamp.substring(0, 4) + "." + timestamp.substring(5, 7);
-            case DAY -> prefix + timestamp.substring(0, 4) + "." + timestamp.substring(5, 7) + "." + timestamp.substring(8, 10);
+            case DAY -> prefix + timestamp.substring(0, 4) + "." + timestamp.substring(5, 7) + "."
+                    + timestamp.substring(8, 10);
             case NONE -> prefix.substring(0, prefix.length() - 1);
         };
     }

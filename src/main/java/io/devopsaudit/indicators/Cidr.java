@@ -32,7 +32,8 @@ public final class Cidr {
             }
             return new Cidr(bytes, prefix, t);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("[" + text + "] is not a CIDR network (like 192.0.2.0/24) or an IP address", e);
+            throw new IllegalArgumentException(
+                    "[" + text + "] is not a CIDR network (like 192.0.2.0/24) or an IP address", e);
         }
     }
 

@@ -5,9 +5,9 @@ package io.devopsaudit.indicators;
 
 import io.devopsaudit.normalize.RecordBuilder;
 import io.devopsaudit.normalize.Timestamps;
-import io.devopsaudit.schema.Fields;
 import io.devopsaudit.parse.AuditParseException;
 import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.schema.Fields;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,8 @@ interface Condition {
      */
     static List<String> values(RecordBuilder record, String dotted) {
         Object node = record.get(dotted);
-        if (node == null && (dotted.startsWith(Fields.GITLAB_AUDIT + ".") || dotted.startsWith(Fields.CIRCLECI_AUDIT + "."))) {
+        if (node == null
+                && (dotted.startsWith(Fields.GITLAB_AUDIT + ".") || dotted.startsWith(Fields.CIRCLECI_AUDIT + "."))) {
             node = resolve(record.build(), dotted);
         }
         if (node == null) {

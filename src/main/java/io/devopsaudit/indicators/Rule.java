@@ -7,8 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /** One single-event indicator rule from {@code rules.yml}: metadata plus compiled conditions, all of which must hold. */
-public record Rule(String id, String name, String description, String indicatorClass, String severity, int riskScore,
-                   List<String> techniques, String platform, List<Condition> conditions, Map<String, Object> match) {
+public record Rule(
+        String id,
+        String name,
+        String description,
+        String indicatorClass,
+        String severity,
+        int riskScore,
+        List<String> techniques,
+        String platform,
+        List<Condition> conditions,
+        Map<String, Object> match) {
 
     public boolean matches(String provider, io.devopsaudit.normalize.RecordBuilder record, SitePolicy policy) {
         if (platform.equals(RuleSet.ANY_PLATFORM) == false && platform.equals(provider) == false) {

@@ -15,8 +15,8 @@ import org.opensearch.core.xcontent.XContentParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -34,11 +34,11 @@ public final class RuleSet {
     /** The platform value of a rule that applies to every provider. */
     static final String ANY_PLATFORM = "any";
 
-
     public static final String FILE = "rules.yml";
     public static final Map<String, Integer> SEVERITIES = Map.of("low", 1, "medium", 2, "high", 3, "critical", 4);
     public static final String TAG = "security_indicator";
-    private static final Set<String> RULE_KEYS = Set.of("id", "name", "description", "class", "severity", "risk_score", "mitre", "platform", "match");
+    private static final Set<String> RULE_KEYS =
+            Set.of("id", "name", "description", "class", "severity", "risk_score", "mitre", "platform", "match");
 
     private final List<Rule> rules;
     private final Map<String, String> techniqueNames;
@@ -62,7 +62,8 @@ public final class RuleSet {
             Object actions = r.match().get("action");
             if (actions == null) continue;
             for (Object a : actions instanceof List<?> l ? l : List.of(actions)) {
-                index.computeIfAbsent(a.toString().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(r);
+                index.computeIfAbsent(a.toString().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(r);
             }
         }
         Map<String, List<Rule>> merged = new HashMap<>();
@@ -91,13 +92,15 @@ public final class RuleSet {
 
     public static RuleSet load() {
         Map<String, String> techniques = new HashMap<>();
-        for (TsvResource.Row row : TsvResource.read("/io/devopsaudit/indicators/attack-techniques.tsv", List.of("id", "name"))) {
+        for (TsvResource.Row row :
+                TsvResource.read("/io/devopsaudit/indicators/attack-techniques.tsv", List.of("id", "name"))) {
             techniques.put(row.get(0), row.get(1));
         }
         Map<String, Object> file;
         try (InputStream in = RuleSet.class.getResourceAsStream(FILE)) {
             if (in == null) throw new IllegalStateException("data file [" + FILE + "] is missing from the plugin");
-            try (XContentParser p = YamlXContent.yamlXContent.createParser(NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, in)) {
+            try (XContentParser p = YamlXContent.yamlXContent.createParser(
+                    NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, in)) {
                 file = p.mapOrdered();
             }
         } catch (IOException e) {
@@ -133,34 +136,56 @@ public final class RuleSet {
     }
 
     @SuppressWarnings("unchecked")
-    private static Rule parseRule(Map<String, Object> m, int index, Set<String> classes, Map<String, String> techniques) {
+    private static Rule parseRule(
+            Map<String, Object> m, int index, Set<String> classes, Map<String, String> techniques) {
         String id = m.get("id") == null ? "#" + index : m.get("id").toString();
         String where = "data file [" + FILE + "] rule [" + id + "]";
         for (String key : m.keySet()) {
-            if (RULE_KEYS.contains(key) == false) throw new IllegalStateException(where + ": unknown key [" + key + "]");
+            if (RULE_KEYS.contains(key) == false)
+                throw new IllegalStateException(where + ": unknown key [" + key + "]");
         }
         for (String key : RULE_KEYS) {
             if (m.get(key) == null) throw new IllegalStateException(where + ": [" + key + "] is required");
         }
         String cls = m.get("class").toString();
-        if (classes.contains(cls) == false) throw new IllegalStateException(where + ": class [" + cls + "] is not in [classes]");
+        if (classes.contains(cls) == false)
+            throw new IllegalStateException(where + ": class [" + cls + "] is not in [classes]");
         String severity = m.get("severity").toString();
-        if (SEVERITIES.containsKey(severity) == false) throw new IllegalStateException(where + ": severity [" + severity + "] must be one of " + SEVERITIES.keySet());
+        if (SEVERITIES.containsKey(severity) == false)
+            throw new IllegalStateException(
+                    where + ": severity [" + severity + "] must be one of " + SEVERITIES.keySet());
         int risk = m.get("risk_score") instanceof Number n ? n.intValue() : -1;
-        if (risk < 0 || risk > 100) throw new IllegalStateException(where + ": risk_score must be a number from 0 to 100");
+        if (risk < 0 || risk > 100)
+            throw new IllegalStateException(where + ": risk_score must be a number from 0 to 100");
         String platform = m.get("platform").toString();
         if (platform.equals(ANY_PLATFORM) == false && Provider.fromId(platform) == null) {
-            throw new IllegalStateException(where + ": platform must be " + Arrays.toString(Provider.values()) + " or " + ANY_PLATFORM);
+            throw new IllegalStateException(
+                    where + ": platform must be " + Arrays.toString(Provider.values()) + " or " + ANY_PLATFORM);
         }
-        List<String> mitre = m.get("mitre") instanceof List<?> l ? l.stream().map(Object::toString).toList() : List.of(m.get("mitre").toString());
+        List<String> mitre = m.get("mitre") instanceof List<?> l
+                ? l.stream().map(Object::toString).toList()
+                : List.of(m.get("mitre").toString());
         for (String t : mitre) {
-            if (techniques.containsKey(t) == false) throw new IllegalStateException(where + ": ATT&CK technique [" + t + "] is not in attack-techniques.tsv");
+            if (techniques.containsKey(t) == false)
+                throw new IllegalStateException(
+                        where + ": ATT&CK technique [" + t + "] is not in attack-techniques.tsv");
         }
-        if (m.get("match") instanceof Map == false) throw new IllegalStateException(where + ": [match] must be an object");
+        if (m.get("match") instanceof Map == false)
+            throw new IllegalStateException(where + ": [match] must be an object");
         Map<String, Object> match = (Map<String, Object>) m.get("match");
         List<Condition> conditions = compile(match, where);
         if (conditions.isEmpty()) throw new IllegalStateException(where + ": [match] has no condition");
-        return new Rule(id, m.get("name").toString(), m.get("description").toString(), cls, severity, risk, mitre, platform, conditions, match);
+        return new Rule(
+                id,
+                m.get("name").toString(),
+                m.get("description").toString(),
+                cls,
+                severity,
+                risk,
+                mitre,
+                platform,
+                conditions,
+                match);
     }
 
     @SuppressWarnings("unchecked")
@@ -174,45 +199,62 @@ public final class RuleSet {
                 case "any_of" -> {
                     List<List<Condition>> groups = new ArrayList<>();
                     for (Object g : list(arg, where, op)) {
-                        if (g instanceof Map == false) throw new IllegalStateException(where + ": [any_of] entries must be objects");
+                        if (g instanceof Map == false)
+                            throw new IllegalStateException(where + ": [any_of] entries must be objects");
                         groups.add(compile((Map<String, Object>) g, where));
                     }
                     out.add(Condition.anyOf(groups));
                 }
                 case "exists", "missing" -> {
-                    for (Object f : list(arg, where, op)) out.add(Condition.exists(field(f.toString(), where), op.equals("missing")));
+                    for (Object f : list(arg, where, op))
+                        out.add(Condition.exists(field(f.toString(), where), op.equals("missing")));
                 }
                 case "privileged_role", "outside_trusted_networks", "lifetime_over_max_days" -> {
                     String f = field(arg.toString(), where);
-                    out.add(switch (op) {
-                        case "privileged_role" -> Condition.privilegedRole(f);
-                        case "outside_trusted_networks" -> Condition.outsideTrustedNetworks(f);
-                        default -> Condition.lifetimeOverMaxDays(f);
-                    });
+                    out.add(
+                            switch (op) {
+                                case "privileged_role" -> Condition.privilegedRole(f);
+                                case "outside_trusted_networks" -> Condition.outsideTrustedNetworks(f);
+                                default -> Condition.lifetimeOverMaxDays(f);
+                            });
                 }
-                case "in", "not_in", "equals", "contains_any", "gt", "gte", "lt", "lte", "cidr", "not_cidr", "list_size_gt" -> {
-                    if (arg instanceof Map == false) throw new IllegalStateException(where + ": [" + op + "] must map field names to values");
+                case "in",
+                        "not_in",
+                        "equals",
+                        "contains_any",
+                        "gt",
+                        "gte",
+                        "lt",
+                        "lte",
+                        "cidr",
+                        "not_cidr",
+                        "list_size_gt" -> {
+                    if (arg instanceof Map == false)
+                        throw new IllegalStateException(where + ": [" + op + "] must map field names to values");
                     for (Map.Entry<String, Object> fe : ((Map<String, Object>) arg).entrySet()) {
                         String f = field(fe.getKey(), where);
                         Object v = fe.getValue();
-                        out.add(switch (op) {
-                            case "in", "equals" -> Condition.in(f, list(v, where, op), false);
-                            case "not_in" -> Condition.in(f, list(v, where, op), true);
-                            case "contains_any" -> Condition.containsAny(f, list(v, where, op));
-                            case "cidr", "not_cidr" -> {
-                                List<Cidr> nets = new ArrayList<>();
-                                for (Object n : list(v, where, op)) {
-                                    try {
-                                        nets.add(Cidr.parse(n.toString()));
-                                    } catch (IllegalArgumentException ex) {
-                                        throw new IllegalStateException(where + ": " + ex.getMessage());
+                        out.add(
+                                switch (op) {
+                                    case "in", "equals" -> Condition.in(f, list(v, where, op), false);
+                                    case "not_in" -> Condition.in(f, list(v, where, op), true);
+                                    case "contains_any" -> Condition.containsAny(f, list(v, where, op));
+                                    case "cidr", "not_cidr" -> {
+                                        List<Cidr> nets = new ArrayList<>();
+                                        for (Object n : list(v, where, op)) {
+                                            try {
+                                                nets.add(Cidr.parse(n.toString()));
+                                            } catch (IllegalArgumentException ex) {
+                                                throw new IllegalStateException(where + ": " + ex.getMessage());
+                                            }
+                                        }
+                                        yield Condition.cidr(f, nets, op.equals("not_cidr"));
                                     }
-                                }
-                                yield Condition.cidr(f, nets, op.equals("not_cidr"));
-                            }
-                            case "list_size_gt" -> Condition.listSizeGt(f, number(v, where, op).intValue());
-                            default -> Condition.compare(f, op, number(v, where, op).doubleValue());
-                        });
+                                    case "list_size_gt" -> Condition.listSizeGt(
+                                            f, number(v, where, op).intValue());
+                                    default -> Condition.compare(
+                                            f, op, number(v, where, op).doubleValue());
+                                });
                     }
                 }
                 default -> throw new IllegalStateException(where + ": unknown condition [" + op + "]");
@@ -237,7 +279,9 @@ public final class RuleSet {
 
     /** Rules may name record fields of the schema, or anything below the vendor originals. */
     private static String field(String name, String where) {
-        if (Fields.ALL.contains(name) || name.startsWith(Fields.GITLAB_AUDIT + ".") || name.startsWith(Fields.CIRCLECI_AUDIT + ".")) {
+        if (Fields.ALL.contains(name)
+                || name.startsWith(Fields.GITLAB_AUDIT + ".")
+                || name.startsWith(Fields.CIRCLECI_AUDIT + ".")) {
             return name;
         }
         throw new IllegalStateException(where + ": [" + name + "] is not a field of the record (see docs/schema.md)");
@@ -253,7 +297,9 @@ public final class RuleSet {
     /** The rules matching a record, in file order; only rules that name the event's action, or no action, are tested. */
     public List<Rule> matching(String provider, RecordBuilder record, SitePolicy policy) {
         Object action = record.get(Fields.EVENT_ACTION);
-        List<Rule> candidates = action == null ? anyAction : byAction.getOrDefault(action.toString().toLowerCase(Locale.ROOT), anyAction);
+        List<Rule> candidates = action == null
+                ? anyAction
+                : byAction.getOrDefault(action.toString().toLowerCase(Locale.ROOT), anyAction);
         List<Rule> hits = new ArrayList<>(0);
         for (Rule r : candidates) {
             if (r.matches(provider, record, policy)) hits.add(r);

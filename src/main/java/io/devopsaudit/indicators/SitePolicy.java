@@ -18,7 +18,8 @@ public record SitePolicy(List<Cidr> trustedNetworks, Set<String> privilegedRoles
 
     public static final List<String> DEFAULT_PRIVILEGED_ROLES = List.of("Owner", "Maintainer");
     public static final int DEFAULT_TOKEN_MAX_LIFETIME_DAYS = 90;
-    public static final SitePolicy DEFAULT = new SitePolicy(List.of(), lower(DEFAULT_PRIVILEGED_ROLES), DEFAULT_TOKEN_MAX_LIFETIME_DAYS);
+    public static final SitePolicy DEFAULT =
+            new SitePolicy(List.of(), lower(DEFAULT_PRIVILEGED_ROLES), DEFAULT_TOKEN_MAX_LIFETIME_DAYS);
 
     public static Set<String> lower(List<String> roles) {
         return roles.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());

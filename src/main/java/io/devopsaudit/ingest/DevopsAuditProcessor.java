@@ -45,19 +45,22 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     public static final String TYPE = "devops_audit";
     /** How {@code event.original} and error messages name the input when it is the whole document. */
     static final String WHOLE_DOCUMENT = "_source";
+
     static final boolean DEFAULT_KEEP_ORIGINAL = true;
 
     private static final Set<String> METADATA = Arrays.stream(IngestDocument.Metadata.values())
-        .map(IngestDocument.Metadata::getFieldName)
-        .collect(Collectors.toUnmodifiableSet());
+            .map(IngestDocument.Metadata::getFieldName)
+            .collect(Collectors.toUnmodifiableSet());
 
     private final String field;
     /** {@code null} means detect the format from the content. */
     private final SourceFormat format;
+
     private final boolean keepOriginal;
     private final boolean ignoreMissing;
     /** With {@code field}: when the field is absent, the document's own fields are the event. */
     private final boolean useDocumentIfMissing;
+
     private final List<String> csvHeader;
     private final IndexName indexGranularity;
     private final SitePolicy policy;
@@ -65,9 +68,20 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     private final Normalizer normalizer;
     private final RuleSet rules;
 
-    DevopsAuditProcessor(String tag, String description, String field, SourceFormat format, boolean keepOriginal, boolean ignoreMissing,
-                         boolean useDocumentIfMissing, List<String> csvHeader, IndexName indexGranularity, SitePolicy policy,
-                         EventReader reader, Normalizer normalizer, RuleSet rules) {
+    DevopsAuditProcessor(
+            String tag,
+            String description,
+            String field,
+            SourceFormat format,
+            boolean keepOriginal,
+            boolean ignoreMissing,
+            boolean useDocumentIfMissing,
+            List<String> csvHeader,
+            IndexName indexGranularity,
+            SitePolicy policy,
+            EventReader reader,
+            Normalizer normalizer,
+            RuleSet rules) {
         super(tag, description);
         this.field = field;
         this.format = format;
@@ -92,7 +106,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                 if (ignoreMissing) {
                     return document;
                 }
-                throw new IllegalArgumentException("field [" + field + "] is missing or null, cannot parse an audit event from it");
+                throw new IllegalArgumentException(
+                        "field [" + field + "] is missing or null, cannot parse an audit event from it");
             }
             Map<String, Object> source = new LinkedHashMap<>();
             sourceAndMetadata.forEach((k, v) -> {
@@ -111,15 +126,18 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         RecordBuilder record = normalizer.normalize(parsed);
         Provider provider = parsed.format.provider();
         rules.tag(provider.id(), record, policy);
-        String dedupKey = DedupKey.of(record, parsed.details.isEmpty() && parsed.get("payload") instanceof Map<?, ?> payload
-            ? castMap(payload) : parsed.details);
+        String dedupKey = DedupKey.of(
+                record,
+                parsed.details.isEmpty() && parsed.get("payload") instanceof Map<?, ?> payload
+                        ? castMap(payload)
+                        : parsed.details);
         record.put(Fields.AUDIT_DEDUP_KEY, dedupKey);
 
         sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
         sourceAndMetadata.putAll(record.build());
         sourceAndMetadata.put(IngestDocument.Metadata.ID.getFieldName(), dedupKey);
-        sourceAndMetadata.put(IngestDocument.Metadata.INDEX.getFieldName(),
-            indexGranularity.of(provider, (String) record.get(Fields.TIMESTAMP)));
+        sourceAndMetadata.put(IngestDocument.Metadata.INDEX.getFieldName(), indexGranularity.of(provider, (String)
+                record.get(Fields.TIMESTAMP)));
         if (original != null) {
             document.setFieldValue(Fields.EVENT_ORIGINAL, original);
         }
@@ -183,33 +201,48 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         }
 
         @Override
-        public DevopsAuditProcessor create(Map<String, Processor.Factory> registry, String tag, String description, Map<String, Object> config) {
+        public DevopsAuditProcessor create(
+                Map<String, Processor.Factory> registry, String tag, String description, Map<String, Object> config) {
             String field = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "field");
             String formatName = ConfigurationUtils.readStringProperty(TYPE, tag, config, "format", SourceFormat.AUTO);
             SourceFormat format = null;
             if (SourceFormat.AUTO.equals(formatName) == false) {
                 format = SourceFormat.fromId(formatName);
                 if (format == null) {
-                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "format",
-                        "unknown format [" + formatName + "], expected one of [" + SourceFormat.AUTO + ", " + SourceFormat.ids() + "]");
+                    throw ConfigurationUtils.newConfigurationException(
+                            TYPE,
+                            tag,
+                            "format",
+                            "unknown format [" + formatName + "], expected one of [" + SourceFormat.AUTO + ", "
+                                    + SourceFormat.ids() + "]");
                 }
             }
-            boolean keepOriginal = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "keep_original", DEFAULT_KEEP_ORIGINAL);
+            boolean keepOriginal =
+                    ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "keep_original", DEFAULT_KEEP_ORIGINAL);
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
-            boolean useDocument = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "use_document_if_missing", false);
+            boolean useDocument =
+                    ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "use_document_if_missing", false);
             if (useDocument && (field == null || ignoreMissing)) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "use_document_if_missing",
-                    field == null ? "needs [field]" : "cannot be combined with [ignore_missing]");
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE,
+                        tag,
+                        "use_document_if_missing",
+                        field == null ? "needs [field]" : "cannot be combined with [ignore_missing]");
             }
             List<String> csvHeader = readCsvHeader(tag, config);
             if (csvHeader != null && format != null && format.isCsv() == false) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header", "only applies to CSV formats, not [" + format.id() + "]");
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE, tag, "csv_header", "only applies to CSV formats, not [" + format.id() + "]");
             }
-            String granularityName = ConfigurationUtils.readStringProperty(TYPE, tag, config, "index_granularity", "month");
+            String granularityName =
+                    ConfigurationUtils.readStringProperty(TYPE, tag, config, "index_granularity", "month");
             IndexName granularity = IndexName.fromOption(granularityName);
             if (granularity == null) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "index_granularity",
-                    "unknown value [" + granularityName + "], expected one of [month, day, none]");
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE,
+                        tag,
+                        "index_granularity",
+                        "unknown value [" + granularityName + "], expected one of [month, day, none]");
             }
             List<Cidr> trusted = new java.util.ArrayList<>();
             List<String> networks = ConfigurationUtils.readOptionalList(TYPE, tag, config, "trusted_networks");
@@ -222,18 +255,34 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             }
             List<String> roles = ConfigurationUtils.readOptionalList(TYPE, tag, config, "privileged_roles");
             if (roles != null && roles.isEmpty()) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "privileged_roles", "must name at least one role");
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE, tag, "privileged_roles", "must name at least one role");
             }
-            int maxDays = ConfigurationUtils.readIntProperty(TYPE, tag, config, "token_max_lifetime_days", SitePolicy.DEFAULT_TOKEN_MAX_LIFETIME_DAYS);
+            int maxDays = ConfigurationUtils.readIntProperty(
+                    TYPE, tag, config, "token_max_lifetime_days", SitePolicy.DEFAULT_TOKEN_MAX_LIFETIME_DAYS);
             if (maxDays < 1 || maxDays > 36500) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "token_max_lifetime_days", "must be from 1 to 36500, found [" + maxDays + "]");
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE, tag, "token_max_lifetime_days", "must be from 1 to 36500, found [" + maxDays + "]");
             }
-            SitePolicy policy = new SitePolicy(List.copyOf(trusted),
-                SitePolicy.lower(roles == null ? SitePolicy.DEFAULT_PRIVILEGED_ROLES : roles), maxDays);
-            return new DevopsAuditProcessor(tag, description, field, format, keepOriginal, ignoreMissing, useDocument, csvHeader, granularity,
-                policy, reader, normalizer, rules);
+            SitePolicy policy = new SitePolicy(
+                    List.copyOf(trusted),
+                    SitePolicy.lower(roles == null ? SitePolicy.DEFAULT_PRIVILEGED_ROLES : roles),
+                    maxDays);
+            return new DevopsAuditProcessor(
+                    tag,
+                    description,
+                    field,
+                    format,
+                    keepOriginal,
+                    ignoreMissing,
+                    useDocument,
+                    csvHeader,
+                    granularity,
+                    policy,
+                    reader,
+                    normalizer,
+                    rules);
         }
-
 
         /** {@code csv_header}: a list of column names, or one header line ("id,action,..."). */
         private static List<String> readCsvHeader(String tag, Map<String, Object> config) {
@@ -246,16 +295,23 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                 try {
                     header = CsvText.oneRecord("csv_header", "csv_header", s);
                 } catch (AuditParseException e) {
-                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header", "is not a CSV header line: " + e.getMessage());
+                    throw ConfigurationUtils.newConfigurationException(
+                            TYPE, tag, "csv_header", "is not a CSV header line: " + e.getMessage());
                 }
             } else if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String)) {
                 header = list.stream().map(Object::toString).toList();
             } else {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header",
-                    "must be a list of column names or one header line, found [" + value + "]");
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE,
+                        tag,
+                        "csv_header",
+                        "must be a list of column names or one header line, found [" + value + "]");
             }
-            if (header.isEmpty() || header.stream().anyMatch(String::isBlank) || header.stream().distinct().count() != header.size()) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "csv_header", "must name each column once, found " + header);
+            if (header.isEmpty()
+                    || header.stream().anyMatch(String::isBlank)
+                    || header.stream().distinct().count() != header.size()) {
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE, tag, "csv_header", "must name each column once, found " + header);
             }
             return List.copyOf(header);
         }

@@ -28,7 +28,7 @@ import java.util.function.Function;
 public final class BulkIntake {
     public static final int MAX_REPORTED_FAILURES = 20;
     /** The indices the intake actions write (events, dead letters, and the address of documents before the pipeline routes them). */
-    static final String[] WRITE_INDICES = { IndexNames.ALL };
+    static final String[] WRITE_INDICES = {IndexNames.ALL};
 
     private final Client client;
     private final String pipeline;
@@ -36,6 +36,7 @@ public final class BulkIntake {
     private final int batchSize;
     /** Explains why a dead-lettered raw event failed (the processor's own message). */
     private final Function<String, String> explain;
+
     private final List<RawRecords.Record> batch = new ArrayList<>();
 
     long received;
@@ -44,6 +45,7 @@ public final class BulkIntake {
     long failed;
     /** Items the cluster refused (not dead-lettered): those events are NOT stored. */
     long rejected;
+
     final List<Map<String, Object>> failures = new ArrayList<>();
 
     /** @param create true: duplicates are reported (op_type create); false: redeliveries overwrite their document */
@@ -65,8 +67,10 @@ public final class BulkIntake {
         if (batch.isEmpty()) return;
         BulkRequest bulk = new BulkRequest();
         for (RawRecords.Record r : batch) {
-            bulk.add(new IndexRequest(IndexNames.INCOMING).source(Map.of("message", r.text())).setPipeline(pipeline)
-                .opType(create ? DocWriteRequest.OpType.CREATE : DocWriteRequest.OpType.INDEX));
+            bulk.add(new IndexRequest(IndexNames.INCOMING)
+                    .source(Map.of("message", r.text()))
+                    .setPipeline(pipeline)
+                    .opType(create ? DocWriteRequest.OpType.CREATE : DocWriteRequest.OpType.INDEX));
         }
         BulkResponse response = client.bulk(bulk).actionGet();
         BulkItemResponse[] items = response.getItems();
@@ -76,8 +80,11 @@ public final class BulkIntake {
             if (item.isFailed()) {
                 if (item.status() == RestStatus.FORBIDDEN || item.status() == RestStatus.UNAUTHORIZED) {
                     // A permission problem is the caller's answer, not a property of the event: refuse the request.
-                    throw new OpenSearchStatusException("the caller may not write audit event " + record.number() + " (" + item.getIndex()
-                        + "): " + item.getFailureMessage() + "; " + indexed + " events of this request were stored before", RestStatus.FORBIDDEN);
+                    throw new OpenSearchStatusException(
+                            "the caller may not write audit event " + record.number() + " (" + item.getIndex() + "): "
+                                    + item.getFailureMessage() + "; " + indexed
+                                    + " events of this request were stored before",
+                            RestStatus.FORBIDDEN);
                 }
                 if (item.status() == RestStatus.CONFLICT) {
                     duplicates++;

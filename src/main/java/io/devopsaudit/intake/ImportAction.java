@@ -83,7 +83,8 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
             ActionRequestValidationException e = null;
             if (format != null && format.equals(SourceFormat.AUTO) == false && SourceFormat.fromId(format) == null) {
                 e = new ActionRequestValidationException();
-                e.addValidationError("[format] unknown format [" + format + "], expected one of [" + SourceFormat.AUTO + ", " + SourceFormat.ids() + "]");
+                e.addValidationError("[format] unknown format [" + format + "], expected one of [" + SourceFormat.AUTO
+                        + ", " + SourceFormat.ids() + "]");
             }
             if (body == null || body.length() == 0) {
                 if (e == null) e = new ActionRequestValidationException();
@@ -98,8 +99,12 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && sameIndices(r) && Objects.equals(r.format, format) && Objects.equals(r.pipeline, pipeline) && r.dryRun == dryRun
-                && Objects.equals(r.body, body);
+            return o instanceof Request r
+                    && sameIndices(r)
+                    && Objects.equals(r.format, format)
+                    && Objects.equals(r.pipeline, pipeline)
+                    && r.dryRun == dryRun
+                    && Objects.equals(r.body, body);
         }
 
         @Override
@@ -125,8 +130,12 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         private final AuditEngine engine;
 
         @Inject
-        public TransportImportAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService,
-                                     AuditEngine engine) {
+        public TransportImportAction(
+                TransportService transportService,
+                ActionFilters actionFilters,
+                Client client,
+                ClusterService clusterService,
+                AuditEngine engine) {
             super(NAME, transportService, actionFilters, Request::new);
             this.client = client;
             this.clusterService = clusterService;
@@ -137,11 +146,18 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         protected Response run(Request request) {
             long start = System.nanoTime();
             String formatName = request.format == null ? SourceFormat.AUTO : request.format;
-            long max = clusterService.getClusterSettings().get(IntakeSettings.IMPORT_MAX_BYTES).getBytes();
+            long max = clusterService
+                    .getClusterSettings()
+                    .get(IntakeSettings.IMPORT_MAX_BYTES)
+                    .getBytes();
             if (request.body.length() > max) {
-                throw new OpenSearchStatusException("[import] the body has " + request.body.length() + " bytes, more than devops_audit.import.max_bytes ("
-                    + max + "): split the file — NDJSON and audit_json.log by lines (split -l 100000 events.ndjson part-), CSV into parts "
-                    + "that each start with the header line — or use ./devops-audit import, which splits for you", RestStatus.REQUEST_ENTITY_TOO_LARGE);
+                throw new OpenSearchStatusException(
+                        "[import] the body has " + request.body.length()
+                                + " bytes, more than devops_audit.import.max_bytes ("
+                                + max
+                                + "): split the file — NDJSON and audit_json.log by lines (split -l 100000 events.ndjson part-), CSV into parts "
+                                + "that each start with the header line — or use ./devops-audit import, which splits for you",
+                        RestStatus.REQUEST_ENTITY_TOO_LARGE);
             }
             SourceFormat format = formatName.equals(SourceFormat.AUTO) ? null : SourceFormat.fromId(formatName);
             String text = RawRecords.utf8(formatName, BytesReference.toBytes(request.body));
@@ -185,7 +201,7 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                 } else if (seen.add(o.index() + "/" + o.id()) == false) {
                     inFile[0]++;
                 } else {
-                    keys.add(new String[] { o.index(), o.id() });
+                    keys.add(new String[] {o.index(), o.id()});
                 }
             });
             long existing = 0;
@@ -194,7 +210,8 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                 for (String[] k : keys.subList(from, Math.min(keys.size(), from + 1000))) {
                     mget.add(k[0], k[1]);
                 }
-                for (MultiGetItemResponse item : client.multiGet(mget.realtime(true)).actionGet().getResponses()) {
+                for (MultiGetItemResponse item :
+                        client.multiGet(mget.realtime(true)).actionGet().getResponses()) {
                     if (item.isFailed() == false && item.getResponse().isExists()) existing++;
                 }
             }

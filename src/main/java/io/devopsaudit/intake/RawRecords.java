@@ -42,21 +42,33 @@ public final class RawRecords {
     public record Record(long number, String text) {}
 
     /** The file shapes an import body can have. */
-    public enum Shape { JSON_ARRAY, LINES, CSV }
+    public enum Shape {
+        JSON_ARRAY,
+        LINES,
+        CSV
+    }
 
     /** One level more than an event may have: the array around the events. */
     private static final ObjectMapper JSON = JsonText.boundedMapper(JsonText.MAX_DEPTH + 1);
-    private static final ObjectWriter CSV_ROW = new CsvMapper().writerFor(String[].class).with(CsvSchema.emptySchema());
+
+    private static final ObjectWriter CSV_ROW =
+            new CsvMapper().writerFor(String[].class).with(CsvSchema.emptySchema());
 
     /** Decodes the body strictly: a byte that is not UTF-8 is an error naming its offset, never a silent U+FFFD. */
     public static String utf8(String format, byte[] body) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(body)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
         } catch (CharacterCodingException e) {
             int offset = firstInvalid(body);
-            throw new AuditParseException(format, "the body is not valid UTF-8: invalid byte [0x" + Integer.toHexString(body[offset] & 0xff)
-                + "] at byte offset " + offset);
+            throw new AuditParseException(
+                    format,
+                    "the body is not valid UTF-8: invalid byte [0x" + Integer.toHexString(body[offset] & 0xff)
+                            + "] at byte offset " + offset);
         }
     }
 
@@ -65,7 +77,9 @@ public final class RawRecords {
         int i = 0;
         while (i < b.length) {
             int c = b[i] & 0xff;
-            int n = c < 0x80 ? 0 : (c >= 0xC2 && c <= 0xDF) ? 1 : (c >= 0xE0 && c <= 0xEF) ? 2 : (c >= 0xF0 && c <= 0xF4) ? 3 : -1;
+            int n = c < 0x80
+                    ? 0
+                    : (c >= 0xC2 && c <= 0xDF) ? 1 : (c >= 0xE0 && c <= 0xEF) ? 2 : (c >= 0xF0 && c <= 0xF4) ? 3 : -1;
             if (n < 0) return i;
             for (int k = 1; k <= n; k++) {
                 if (i + k >= b.length || (b[i + k] & 0xC0) != 0x80) return i;
@@ -95,7 +109,7 @@ public final class RawRecords {
             p.skipChildren();
             return p.nextToken() == null;
         } catch (IOException e) {
-            return true;   // let the array split report the error with its position
+            return true; // let the array split report the error with its position
         }
     }
 
@@ -149,11 +163,15 @@ public final class RawRecords {
     }
 
     private static String location(JsonParser p) {
-        return "at offset " + p.currentTokenLocation().getCharOffset() + " (line " + p.currentTokenLocation().getLineNr() + ")";
+        return "at offset " + p.currentTokenLocation().getCharOffset() + " (line "
+                + p.currentTokenLocation().getLineNr() + ")";
     }
 
     private static String positionOf(JsonProcessingException e) {
-        return e.getLocation() == null ? "" : "at offset " + e.getLocation().getCharOffset() + " (line " + e.getLocation().getLineNr() + ")";
+        return e.getLocation() == null
+                ? ""
+                : "at offset " + e.getLocation().getCharOffset() + " (line "
+                        + e.getLocation().getLineNr() + ")";
     }
 
     private static void csv(String format, String body, Consumer<Record> sink) {

@@ -83,7 +83,10 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && sameIndices(r) && Objects.equals(r.body, body) && Objects.equals(r.eventTypeHint, eventTypeHint);
+            return o instanceof Request r
+                    && sameIndices(r)
+                    && Objects.equals(r.body, body)
+                    && Objects.equals(r.eventTypeHint, eventTypeHint);
         }
 
         @Override
@@ -108,7 +111,11 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         private final ClusterService clusterService;
 
         @Inject
-        public TransportStreamAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService) {
+        public TransportStreamAction(
+                TransportService transportService,
+                ActionFilters actionFilters,
+                Client client,
+                ClusterService clusterService) {
             super(NAME, transportService, actionFilters, Request::new);
             this.client = client;
             this.clusterService = clusterService;
@@ -117,13 +124,18 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         @Override
         @SuppressWarnings("unchecked")
         protected Response run(Request request) throws IOException {
-            long maxBytes = clusterService.getClusterSettings().get(IntakeSettings.STREAM_MAX_BYTES).getBytes();
+            long maxBytes = clusterService
+                    .getClusterSettings()
+                    .get(IntakeSettings.STREAM_MAX_BYTES)
+                    .getBytes();
             int maxEvents = clusterService.getClusterSettings().get(IntakeSettings.STREAM_MAX_EVENTS);
             if (request.body.length() > maxBytes) {
-                throw tooLarge("the body has " + request.body.length() + " bytes, more than devops_audit.stream.max_bytes (" + maxBytes + ")");
+                throw tooLarge("the body has " + request.body.length()
+                        + " bytes, more than devops_audit.stream.max_bytes (" + maxBytes + ")");
             }
             if (request.body.length() == 0) {
-                throw new IllegalArgumentException("[gitlab_stream] the body is empty: expected one audit event or a JSON array of them");
+                throw new IllegalArgumentException(
+                        "[gitlab_stream] the body is empty: expected one audit event or a JSON array of them");
             }
             String text = RawRecords.utf8("gitlab_stream", BytesReference.toBytes(request.body));
             Object parsed;
@@ -133,20 +145,28 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
                 throw tooLarge(e.getOriginalMessage());
             } catch (JsonProcessingException e) {
                 deadLetter(text);
-                throw new IllegalArgumentException("[gitlab_stream] the body is not JSON " + (e.getLocation() == null ? "" : "at offset "
-                    + e.getLocation().getCharOffset()) + ": " + e.getOriginalMessage() + "; it was kept in devops-audit-failed-*");
+                throw new IllegalArgumentException("[gitlab_stream] the body is not JSON "
+                        + (e.getLocation() == null
+                                ? ""
+                                : "at offset " + e.getLocation().getCharOffset()) + ": " + e.getOriginalMessage()
+                        + "; it was kept in devops-audit-failed-*");
             }
             List<Object> events = parsed instanceof List<?> l ? (List<Object>) l : List.of(parsed);
             if (events.size() > maxEvents) {
-                throw tooLarge("the batch has " + events.size() + " events, more than devops_audit.stream.max_events (" + maxEvents + ")");
+                throw tooLarge("the batch has " + events.size() + " events, more than devops_audit.stream.max_events ("
+                        + maxEvents + ")");
             }
-            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, false, Math.max(1, events.size()), raw -> "not a GitLab audit event");
+            BulkIntake intake = new BulkIntake(
+                    client, IndexNames.PIPELINE, false, Math.max(1, events.size()), raw -> "not a GitLab audit event");
             long n = 0;
             for (Object event : events) {
                 n++;
-                if (event instanceof Map<?, ?> m && request.eventTypeHint != null && m.get("event_type") == null && m.get("event_name") == null) {
+                if (event instanceof Map<?, ?> m
+                        && request.eventTypeHint != null
+                        && m.get("event_type") == null
+                        && m.get("event_name") == null) {
                     Map<String, Object> withHint = new LinkedHashMap<>((Map<String, Object>) m);
-                    withHint.put("event_type", request.eventTypeHint);   // the header is only a hint: the body wins
+                    withHint.put("event_type", request.eventTypeHint); // the header is only a hint: the body wins
                     event = withHint;
                 }
                 intake.add(new RawRecords.Record(n, JSON.writeValueAsString(event)));
@@ -154,8 +174,11 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             intake.flush();
             Map<String, Object> report = intake.report();
             if (intake.rejected > 0) {
-                throw new OpenSearchStatusException("[gitlab_stream] " + intake.rejected + " of " + events.size()
-                    + " events could not be indexed; GitLab will deliver them again: " + report.get("failures"), RestStatus.INTERNAL_SERVER_ERROR);
+                throw new OpenSearchStatusException(
+                        "[gitlab_stream] " + intake.rejected + " of " + events.size()
+                                + " events could not be indexed; GitLab will deliver them again: "
+                                + report.get("failures"),
+                        RestStatus.INTERNAL_SERVER_ERROR);
             }
             return new Response(report);
         }
@@ -167,8 +190,9 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         }
 
         private static OpenSearchStatusException tooLarge(String why) {
-            return new OpenSearchStatusException("[gitlab_stream] " + why + "; lower the batch size of the streaming destination or raise the limit",
-                RestStatus.REQUEST_ENTITY_TOO_LARGE);
+            return new OpenSearchStatusException(
+                    "[gitlab_stream] " + why + "; lower the batch size of the streaming destination or raise the limit",
+                    RestStatus.REQUEST_ENTITY_TOO_LARGE);
         }
     }
 }

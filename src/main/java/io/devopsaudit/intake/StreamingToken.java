@@ -22,7 +22,8 @@ import java.util.Arrays;
  */
 public final class StreamingToken {
 
-    public static final Setting<SecureString> SETTING = SecureSetting.secureString("devops_audit.gitlab.streaming_token", null);
+    public static final Setting<SecureString> SETTING =
+            SecureSetting.secureString("devops_audit.gitlab.streaming_token", null);
 
     private volatile byte[] digest;
 

@@ -43,10 +43,26 @@ public final class AccessReport {
     public static final int MAX_DISTINCT = 10_000;
     /** The event indices the investigation actions read (dead letters are not events). */
     public static final String[] EVENT_INDICES = IndexNames.eventPatterns();
-    static final Set<String> KEYS = Set.of("scope", "from", "to", "categories", "actions", "exclude_networks", "exclude_email_domains",
-        "exclude_users", "detail", "redact", "include_identities");
-    static final List<String> ACCESS_ACTIONS = List.of("repository_file_accessed_api", "repository_file_accessed_web", "repository_download_operation",
-        "public_repository_download_operation", "project_export_file_download_started", "context.secrets.accessed");
+
+    static final Set<String> KEYS = Set.of(
+            "scope",
+            "from",
+            "to",
+            "categories",
+            "actions",
+            "exclude_networks",
+            "exclude_email_domains",
+            "exclude_users",
+            "detail",
+            "redact",
+            "include_identities");
+    static final List<String> ACCESS_ACTIONS = List.of(
+            "repository_file_accessed_api",
+            "repository_file_accessed_web",
+            "repository_download_operation",
+            "public_repository_download_operation",
+            "project_export_file_download_started",
+            "context.secrets.accessed");
 
     private final Client client;
     private final Pseudonyms pseudonyms;
@@ -57,8 +73,18 @@ public final class AccessReport {
     }
 
     /** Validated parameters; every error names its parameter. */
-    public record Params(String scope, Instant from, Instant to, List<String> categories, List<String> actions, List<String> networks,
-                         List<String> domains, List<String> users, boolean detail, boolean redact, Set<String> include) {
+    public record Params(
+            String scope,
+            Instant from,
+            Instant to,
+            List<String> categories,
+            List<String> actions,
+            List<String> networks,
+            List<String> domains,
+            List<String> users,
+            boolean detail,
+            boolean redact,
+            Set<String> include) {
 
         /** The same question with the per-user and per-IP rows (the CSV answer is made of them). */
         public Params withDetail() {
@@ -68,7 +94,8 @@ public final class AccessReport {
         /** What must hold whatever the parameters came from (a REST body, or a request read from the wire). */
         public void check() {
             if (scope == null || scope.isBlank()) {
-                throw new IllegalArgumentException("[scope] is required: a GitLab project or group path, or a CircleCI organization[/project]");
+                throw new IllegalArgumentException(
+                        "[scope] is required: a GitLab project or group path, or a CircleCI organization[/project]");
             }
             if (from.isAfter(to)) throw new IllegalArgumentException("[from] must not be after [to]");
             for (String n : networks) {
@@ -83,7 +110,9 @@ public final class AccessReport {
 
     public static Params parse(Map<String, Object> body, Instant now) {
         for (String k : body.keySet()) {
-            if (KEYS.contains(k) == false) throw new IllegalArgumentException("unknown parameter [" + k + "], expected one of " + KEYS.stream().sorted().toList());
+            if (KEYS.contains(k) == false)
+                throw new IllegalArgumentException("unknown parameter [" + k + "], expected one of "
+                        + KEYS.stream().sorted().toList());
         }
         Object scope = body.get("scope");
         if (scope != null && scope instanceof String == false) {
@@ -93,9 +122,18 @@ public final class AccessReport {
         Instant from = time(body, "from", to.minus(Duration.ofDays(7)));
         Set<String> include = new HashSet<>();
         strings(body, "include_identities").forEach(i -> include.add(i.toLowerCase(Locale.ROOT)));
-        Params p = new Params(scope == null ? null : ((String) scope).trim(), from, to, strings(body, "categories"), strings(body, "actions"),
-            strings(body, "exclude_networks"), strings(body, "exclude_email_domains"), strings(body, "exclude_users"), bool(body, "detail"),
-            bool(body, "redact"), include);
+        Params p = new Params(
+                scope == null ? null : ((String) scope).trim(),
+                from,
+                to,
+                strings(body, "categories"),
+                strings(body, "actions"),
+                strings(body, "exclude_networks"),
+                strings(body, "exclude_email_domains"),
+                strings(body, "exclude_users"),
+                bool(body, "detail"),
+                bool(body, "redact"),
+                include);
         p.check();
         return p;
     }
@@ -106,14 +144,16 @@ public final class AccessReport {
         try {
             return Timestamps.parse(key, key, v);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("[" + key + "] must be an ISO-8601 time such as 2024-03-01T00:00:00Z, found [" + v + "]");
+            throw new IllegalArgumentException(
+                    "[" + key + "] must be an ISO-8601 time such as 2024-03-01T00:00:00Z, found [" + v + "]");
         }
     }
 
     private static List<String> strings(Map<String, Object> body, String key) {
         Object v = body.get(key);
         if (v == null) return List.of();
-        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String)) return l.stream().map(Object::toString).toList();
+        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String))
+            return l.stream().map(Object::toString).toList();
         throw new IllegalArgumentException("[" + key + "] must be a list of strings, found [" + v + "]");
     }
 
@@ -126,36 +166,49 @@ public final class AccessReport {
 
     static QueryBuilder query(Params p) {
         BoolQueryBuilder q = QueryBuilders.boolQuery()
-            .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP).gte(p.from().toEpochMilli()).lte(p.to().toEpochMilli()).format("epoch_millis"));
-        BoolQueryBuilder scope = QueryBuilders.boolQuery().minimumShouldMatch(1)
-            .should(QueryBuilders.termQuery(Fields.AUDIT_SCOPE_PATH, p.scope()))
-            .should(QueryBuilders.prefixQuery(Fields.AUDIT_SCOPE_PATH, p.scope() + "/"))
-            .should(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, p.scope()));
+                .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP)
+                        .gte(p.from().toEpochMilli())
+                        .lte(p.to().toEpochMilli())
+                        .format("epoch_millis"));
+        BoolQueryBuilder scope = QueryBuilders.boolQuery()
+                .minimumShouldMatch(1)
+                .should(QueryBuilders.termQuery(Fields.AUDIT_SCOPE_PATH, p.scope()))
+                .should(QueryBuilders.prefixQuery(Fields.AUDIT_SCOPE_PATH, p.scope() + "/"))
+                .should(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, p.scope()));
         int slash = p.scope().indexOf('/');
         if (slash > 0) {
-            scope.should(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, Provider.CIRCLECI.id()))
-                .filter(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, p.scope().substring(0, slash)))
-                .filter(QueryBuilders.termQuery(Fields.AUDIT_TARGET_NAME, p.scope().substring(slash + 1))));
+            scope.should(QueryBuilders.boolQuery()
+                    .filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, Provider.CIRCLECI.id()))
+                    .filter(QueryBuilders.termQuery(
+                            Fields.ORGANIZATION_NAME, p.scope().substring(0, slash)))
+                    .filter(QueryBuilders.termQuery(
+                            Fields.AUDIT_TARGET_NAME, p.scope().substring(slash + 1))));
         }
         q.filter(scope);
         if (p.categories().isEmpty() == false || p.actions().isEmpty() == false) {
             BoolQueryBuilder which = QueryBuilders.boolQuery().minimumShouldMatch(1);
-            if (p.categories().isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.AUDIT_CATEGORY, p.categories()));
-            if (p.actions().isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, p.actions()));
+            if (p.categories().isEmpty() == false)
+                which.should(QueryBuilders.termsQuery(Fields.AUDIT_CATEGORY, p.categories()));
+            if (p.actions().isEmpty() == false)
+                which.should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, p.actions()));
             q.filter(which);
         } else {
-            q.filter(QueryBuilders.boolQuery().minimumShouldMatch(1)
-                // sign-ins only: the authentication category also holds 2FA/SSO/password setting changes, which are not accesses
-                .should(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(Fields.AUDIT_AREA, "sign_in"))
-                    .filter(QueryBuilders.termQuery(Fields.EVENT_OUTCOME, Fields.OUTCOME_SUCCESS)))
-                .should(QueryBuilders.termQuery(Fields.AUDIT_AREA, "git_operations"))
-                .should(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "data_export"))
-                .should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, ACCESS_ACTIONS)));
+            q.filter(QueryBuilders.boolQuery()
+                    .minimumShouldMatch(1)
+                    // sign-ins only: the authentication category also holds 2FA/SSO/password setting changes, which are
+                    // not accesses
+                    .should(QueryBuilders.boolQuery()
+                            .filter(QueryBuilders.termQuery(Fields.AUDIT_AREA, "sign_in"))
+                            .filter(QueryBuilders.termQuery(Fields.EVENT_OUTCOME, Fields.OUTCOME_SUCCESS)))
+                    .should(QueryBuilders.termQuery(Fields.AUDIT_AREA, "git_operations"))
+                    .should(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "data_export"))
+                    .should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, ACCESS_ACTIONS)));
         }
         if (p.networks().isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.SOURCE_IP, p.networks()));
         for (String d : p.domains()) {
             String domain = d.startsWith("@") ? d.substring(1) : d;
-            q.mustNot(QueryBuilders.wildcardQuery(Fields.USER_EMAIL, "*@" + domain).caseInsensitive(true));
+            q.mustNot(QueryBuilders.wildcardQuery(Fields.USER_EMAIL, "*@" + domain)
+                    .caseInsensitive(true));
         }
         if (p.users().isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.USER_NAME, p.users()));
         return q;
@@ -164,11 +217,18 @@ public final class AccessReport {
     /** Runs the report over {@code indices} (the event indices, as the Security plugin let the request through). */
     public Map<String, Object> run(Params p, String[] indices) {
         QueryBuilder query = query(p);
-        SearchSourceBuilder summary = new SearchSourceBuilder().query(query).size(0).trackTotalHits(true)
-            .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
-            .aggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP))
-            .aggregation(AggregationBuilders.terms("per_project").field(Fields.AUDIT_SCOPE_PATH).size(1000))
-            .aggregation(AggregationBuilders.terms("per_type").field(Fields.EVENT_ACTION).size(1000));
+        SearchSourceBuilder summary = new SearchSourceBuilder()
+                .query(query)
+                .size(0)
+                .trackTotalHits(true)
+                .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
+                .aggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP))
+                .aggregation(AggregationBuilders.terms("per_project")
+                        .field(Fields.AUDIT_SCOPE_PATH)
+                        .size(1000))
+                .aggregation(AggregationBuilders.terms("per_type")
+                        .field(Fields.EVENT_ACTION)
+                        .size(1000));
         SearchResponse s = search(indices, summary);
         long accesses = s.getHits().getTotalHits().value();
         List<Map<String, Object>> users = distinct(indices, query, Fields.USER_NAME, Fields.SOURCE_IP);
@@ -182,8 +242,18 @@ public final class AccessReport {
         out.put("distinct_users", Math.min(users.size(), MAX_DISTINCT));
         out.put("accesses", accesses);
         out.put("distinct_source_ips", Math.min(ips.size(), MAX_DISTINCT));
-        out.put("first_access", accesses == 0 ? null : Timestamps.format(Instant.ofEpochMilli((long) ((Min) s.getAggregations().get("first")).getValue())));
-        out.put("last_access", accesses == 0 ? null : Timestamps.format(Instant.ofEpochMilli((long) ((Max) s.getAggregations().get("last")).getValue())));
+        out.put(
+                "first_access",
+                accesses == 0
+                        ? null
+                        : Timestamps.format(Instant.ofEpochMilli(
+                                (long) ((Min) s.getAggregations().get("first")).getValue())));
+        out.put(
+                "last_access",
+                accesses == 0
+                        ? null
+                        : Timestamps.format(Instant.ofEpochMilli(
+                                (long) ((Max) s.getAggregations().get("last")).getValue())));
         out.put("per_project", buckets(s.getAggregations().get("per_project")));
         out.put("per_access_type", buckets(s.getAggregations().get("per_type")));
         out.put("bound", MAX_DISTINCT);
@@ -202,7 +272,10 @@ public final class AccessReport {
     }
 
     private SearchResponse search(String[] indices, SearchSourceBuilder source) {
-        return client.prepareSearch(indices).setIndicesOptions(IndicesOptions.lenientExpandOpen()).setSource(source).get();
+        return client.prepareSearch(indices)
+                .setIndicesOptions(IndicesOptions.lenientExpandOpen())
+                .setSource(source)
+                .get();
     }
 
     private static Map<String, Object> buckets(Terms terms) {
@@ -216,23 +289,29 @@ public final class AccessReport {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Object> after = null;
         while (rows.size() <= MAX_DISTINCT) {
-            CompositeAggregationBuilder agg = AggregationBuilders.composite("values", List.of(new TermsValuesSourceBuilder("v").field(field)))
-                .size(1000)
-                .subAggregation(AggregationBuilders.terms("related").field(related).size(100))
-                .subAggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
-                .subAggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP));
+            CompositeAggregationBuilder agg = AggregationBuilders.composite(
+                            "values", List.of(new TermsValuesSourceBuilder("v").field(field)))
+                    .size(1000)
+                    .subAggregation(
+                            AggregationBuilders.terms("related").field(related).size(100))
+                    .subAggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
+                    .subAggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP));
             if (after != null) agg.aggregateAfter(after);
-            SearchResponse r = search(indices, new SearchSourceBuilder().query(query).size(0).aggregation(agg));
+            SearchResponse r = search(
+                    indices, new SearchSourceBuilder().query(query).size(0).aggregation(agg));
             CompositeAggregation c = r.getAggregations().get("values");
             for (CompositeAggregation.Bucket b : c.getBuckets()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("value", String.valueOf(b.getKey().get("v")));
                 row.put("accesses", b.getDocCount());
                 List<String> rel = new ArrayList<>();
-                for (Terms.Bucket t : ((Terms) b.getAggregations().get("related")).getBuckets()) rel.add(t.getKeyAsString());
+                for (Terms.Bucket t : ((Terms) b.getAggregations().get("related")).getBuckets())
+                    rel.add(t.getKeyAsString());
                 row.put("related", rel);
-                row.put("first", Timestamps.format(Instant.ofEpochMilli((long) ((Min) b.getAggregations().get("first")).getValue())));
-                row.put("last", Timestamps.format(Instant.ofEpochMilli((long) ((Max) b.getAggregations().get("last")).getValue())));
+                row.put("first", Timestamps.format(Instant.ofEpochMilli((long)
+                        ((Min) b.getAggregations().get("first")).getValue())));
+                row.put("last", Timestamps.format(Instant.ofEpochMilli((long)
+                        ((Max) b.getAggregations().get("last")).getValue())));
                 rows.add(row);
             }
             if (c.afterKey() == null || c.getBuckets().isEmpty()) break;
@@ -242,7 +321,8 @@ public final class AccessReport {
     }
 
     /** Replaces identities that are not the caller's own ({@code include_identities}) with stable pseudonyms. */
-    private List<Map<String, Object>> redact(List<Map<String, Object>> rows, Params p, String kind, String relatedKind) {
+    private List<Map<String, Object>> redact(
+            List<Map<String, Object>> rows, Params p, String kind, String relatedKind) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -250,7 +330,9 @@ public final class AccessReport {
             r.put("accesses", row.get("accesses"));
             @SuppressWarnings("unchecked")
             List<String> rel = (List<String>) row.get("related");
-            r.put(relatedKind + "s", p.redact() ? rel.stream().map(v -> mask(relatedKind, v, p)).toList() : rel);
+            r.put(
+                    relatedKind + "s",
+                    p.redact() ? rel.stream().map(v -> mask(relatedKind, v, p)).toList() : rel);
             r.put("first", row.get("first"));
             r.put("last", row.get("last"));
             out.add(r);
@@ -266,10 +348,15 @@ public final class AccessReport {
     @SuppressWarnings("unchecked")
     public static String csv(Map<String, Object> report) {
         StringBuilder sb = new StringBuilder("kind,identity,accesses,related,first,last\n");
-        for (String[] k : new String[][] { { "users", "user", "ips" }, { "source_ips", "ip", "users" } }) {
+        for (String[] k : new String[][] {{"users", "user", "ips"}, {"source_ips", "ip", "users"}}) {
             for (Map<String, Object> row : (List<Map<String, Object>>) report.getOrDefault(k[0], List.of())) {
-                sb.append(io.devopsaudit.intake.RawRecords.csvRow(List.of(k[1], String.valueOf(row.get(k[1])), String.valueOf(row.get("accesses")),
-                    String.join(" ", (List<String>) row.get(k[2])), String.valueOf(row.get("first")), String.valueOf(row.get("last")))));
+                sb.append(io.devopsaudit.intake.RawRecords.csvRow(List.of(
+                        k[1],
+                        String.valueOf(row.get(k[1])),
+                        String.valueOf(row.get("accesses")),
+                        String.join(" ", (List<String>) row.get(k[2])),
+                        String.valueOf(row.get("first")),
+                        String.valueOf(row.get("last")))));
             }
         }
         return sb.toString();

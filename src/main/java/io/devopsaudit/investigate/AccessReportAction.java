@@ -43,8 +43,18 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            params = new AccessReport.Params(in.readOptionalString(), in.readInstant(), in.readInstant(), in.readStringList(), in.readStringList(),
-                in.readStringList(), in.readStringList(), in.readStringList(), in.readBoolean(), in.readBoolean(), new HashSet<>(in.readStringList()));
+            params = new AccessReport.Params(
+                    in.readOptionalString(),
+                    in.readInstant(),
+                    in.readInstant(),
+                    in.readStringList(),
+                    in.readStringList(),
+                    in.readStringList(),
+                    in.readStringList(),
+                    in.readStringList(),
+                    in.readBoolean(),
+                    in.readBoolean(),
+                    new HashSet<>(in.readStringList()));
         }
 
         public AccessReport.Params params() {
@@ -105,7 +115,8 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
         private final AccessReport report;
 
         @Inject
-        public TransportAction(TransportService transportService, ActionFilters actionFilters, Client client, Pseudonyms pseudonyms) {
+        public TransportAction(
+                TransportService transportService, ActionFilters actionFilters, Client client, Pseudonyms pseudonyms) {
             super(NAME, transportService, actionFilters, Request::new);
             this.report = new AccessReport(client, pseudonyms);
         }

@@ -40,10 +40,16 @@ public final class ChangeContext {
 
     /** The context of event {@code id}, searched in {@code indices} (the event indices, as the Security plugin let the request through). */
     public Map<String, Object> run(String id, TimeValue before, TimeValue after, String[] indices) {
-        SearchHit event = one(indices, QueryBuilders.boolQuery().minimumShouldMatch(1).should(QueryBuilders.idsQuery().addIds(id))
-            .should(QueryBuilders.termQuery(Fields.AUDIT_DEDUP_KEY, id)).should(QueryBuilders.termQuery(Fields.EVENT_ID, id)));
+        SearchHit event = one(
+                indices,
+                QueryBuilders.boolQuery()
+                        .minimumShouldMatch(1)
+                        .should(QueryBuilders.idsQuery().addIds(id))
+                        .should(QueryBuilders.termQuery(Fields.AUDIT_DEDUP_KEY, id))
+                        .should(QueryBuilders.termQuery(Fields.EVENT_ID, id)));
         if (event == null) {
-            throw new OpenSearchStatusException("no audit event with id [" + id + "] (an _id, audit.dedup_key or event.id)", RestStatus.NOT_FOUND);
+            throw new OpenSearchStatusException(
+                    "no audit event with id [" + id + "] (an _id, audit.dedup_key or event.id)", RestStatus.NOT_FOUND);
         }
         Map<String, Object> source = event.getSourceAsMap();
         Instant at = Instant.parse((String) source.get(Fields.TIMESTAMP));
@@ -51,15 +57,22 @@ public final class ChangeContext {
         add(timeline, event, "event");
         String correlation = value(source, "audit", "correlation_id");
         if (correlation != null) {
-            for (SearchHit h : many(indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation))) add(timeline, h, "same_request");
+            for (SearchHit h : many(indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation)))
+                add(timeline, h, "same_request");
         }
         String actorField = value(source, "user", "name") != null ? Fields.USER_NAME : Fields.USER_ID;
         String actor = value(source, "user", actorField.equals(Fields.USER_NAME) ? "name" : "id");
         Instant from = at.minusMillis(before.millis());
         Instant to = at.plusMillis(after.millis());
         if (actor != null) {
-            for (SearchHit h : many(indices, QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(actorField, actor))
-                .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP).gte(from.toEpochMilli()).lte(to.toEpochMilli()).format("epoch_millis")))) {
+            for (SearchHit h : many(
+                    indices,
+                    QueryBuilders.boolQuery()
+                            .filter(QueryBuilders.termQuery(actorField, actor))
+                            .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP)
+                                    .gte(from.toEpochMilli())
+                                    .lte(to.toEpochMilli())
+                                    .format("epoch_millis")))) {
                 add(timeline, h, "same_actor");
             }
         }
@@ -87,15 +100,19 @@ public final class ChangeContext {
     }
 
     static void checkDuration(String key, TimeValue t) {
-        if (t.millis() < 0 || t.days() > MAX_WINDOW_DAYS) throw new IllegalArgumentException(durationMessage(key, t.getStringRep()));
+        if (t.millis() < 0 || t.days() > MAX_WINDOW_DAYS)
+            throw new IllegalArgumentException(durationMessage(key, t.getStringRep()));
     }
 
     private static String durationMessage(String key, String value) {
-        return "[" + key + "] must be a duration such as 15m, 2h or 1d (at most " + MAX_WINDOW_DAYS + "d), found [" + value + "]";
+        return "[" + key + "] must be a duration such as 15m, 2h or 1d (at most " + MAX_WINDOW_DAYS + "d), found ["
+                + value + "]";
     }
 
     private static String value(Map<String, Object> source, String parent, String leaf) {
-        return source.get(parent) instanceof Map<?, ?> m && m.get(leaf) != null ? m.get(leaf).toString() : null;
+        return source.get(parent) instanceof Map<?, ?> m && m.get(leaf) != null
+                ? m.get(leaf).toString()
+                : null;
     }
 
     /** Sorted by time then id; an event found twice keeps every reason. */
@@ -126,8 +143,10 @@ public final class ChangeContext {
     }
 
     private SearchHit[] search(String[] indices, QueryBuilder q, int size) {
-        SearchResponse r = client.prepareSearch(indices).setIndicesOptions(IndicesOptions.lenientExpandOpen())
-            .setSource(new SearchSourceBuilder().query(q).size(size).sort(Fields.TIMESTAMP, SortOrder.ASC)).get();
+        SearchResponse r = client.prepareSearch(indices)
+                .setIndicesOptions(IndicesOptions.lenientExpandOpen())
+                .setSource(new SearchSourceBuilder().query(q).size(size).sort(Fields.TIMESTAMP, SortOrder.ASC))
+                .get();
         return r.getHits().getHits();
     }
 }

@@ -66,7 +66,7 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
                 v = new ActionRequestValidationException();
                 v.addValidationError("[id] is required: an _id, audit.dedup_key or event.id");
             }
-            for (Object[] kv : new Object[][] { { "before", before }, { "after", after } }) {
+            for (Object[] kv : new Object[][] {{"before", before}, {"after", after}}) {
                 try {
                     ChangeContext.checkDuration((String) kv[0], (TimeValue) kv[1]);
                 } catch (IllegalArgumentException e) {
@@ -79,7 +79,11 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && sameIndices(r) && Objects.equals(r.id, id) && r.before.equals(before) && r.after.equals(after);
+            return o instanceof Request r
+                    && sameIndices(r)
+                    && Objects.equals(r.id, id)
+                    && r.before.equals(before)
+                    && r.after.equals(after);
         }
 
         @Override

@@ -28,7 +28,9 @@ public final class Pseudonyms {
 
     public void load(Settings settings) {
         try (SecureString value = KEY.get(settings)) {
-            key = value.length() == 0 ? null : new SecretKeySpec(value.toString().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+            key = value.length() == 0
+                    ? null
+                    : new SecretKeySpec(value.toString().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         }
     }
 
@@ -40,7 +42,8 @@ public final class Pseudonyms {
     public String of(String kind, String identity) {
         SecretKeySpec k = key;
         if (k == null) {
-            throw new IllegalArgumentException("[redact] needs devops_audit.redaction.key in the OpenSearch keystore (then POST _nodes/reload_secure_settings)");
+            throw new IllegalArgumentException(
+                    "[redact] needs devops_audit.redaction.key in the OpenSearch keystore (then POST _nodes/reload_secure_settings)");
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -27,7 +27,11 @@ final class CircleciNormalizer {
         }
         r.put(Fields.EVENT_ACTION, action);
         Object success = e.get("success");
-        r.put(Fields.EVENT_OUTCOME, success instanceof Boolean b ? (b ? Fields.OUTCOME_SUCCESS : Fields.OUTCOME_FAILURE) : Fields.OUTCOME_UNKNOWN);
+        r.put(
+                Fields.EVENT_OUTCOME,
+                success instanceof Boolean b
+                        ? (b ? Fields.OUTCOME_SUCCESS : Fields.OUTCOME_FAILURE)
+                        : Fields.OUTCOME_UNKNOWN);
 
         Map<?, ?> actor = object(e, "actor");
         Map<?, ?> target = object(e, "target");

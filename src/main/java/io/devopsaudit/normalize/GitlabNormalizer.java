@@ -18,10 +18,24 @@ final class GitlabNormalizer {
 
     /** details.author_class (GitLab 15.3+) to audit.actor.type. */
     private static final Map<String, String> AUTHOR_CLASSES = Map.of(
-        "user", "user", "deploykey", "deploy_key", "deploytoken", "deploy_token", "gitlab::audit::deploykeyauthor", "deploy_key",
-        "gitlab::audit::deploytokenauthor", "deploy_token", "gitlab::audit::unauthenticatedauthor", "unauthenticated",
-        "gitlab::audit::nullauthor", "system", "gitlab::audit::cirunnertokenauthor", "ci_runner",
-        "serviceaccount", "service_account");
+            "user",
+            "user",
+            "deploykey",
+            "deploy_key",
+            "deploytoken",
+            "deploy_token",
+            "gitlab::audit::deploykeyauthor",
+            "deploy_key",
+            "gitlab::audit::deploytokenauthor",
+            "deploy_token",
+            "gitlab::audit::unauthenticatedauthor",
+            "unauthenticated",
+            "gitlab::audit::nullauthor",
+            "system",
+            "gitlab::audit::cirunnertokenauthor",
+            "ci_runner",
+            "serviceaccount",
+            "service_account");
 
     private final DerivedActions derivedActions;
 
@@ -49,7 +63,8 @@ final class GitlabNormalizer {
         r.put(Fields.AUDIT_ACTOR_TYPE, actorType(e.text("author_class"), authorId));
 
         String ip = e.text("ip_address");
-        Normalizer.putIp(r, e, ip != null ? "ip_address" : "meta.remote_ip", ip != null ? ip : e.text("meta.remote_ip"));
+        Normalizer.putIp(
+                r, e, ip != null ? "ip_address" : "meta.remote_ip", ip != null ? ip : e.text("meta.remote_ip"));
         r.put(Fields.USER_AGENT_ORIGINAL, e.text("user_agent"));
 
         scope(e, r);
@@ -60,7 +75,7 @@ final class GitlabNormalizer {
     }
 
     private String action(ParsedEvent e) {
-        for (String key : new String[] { "event_name", "event_type" }) {
+        for (String key : new String[] {"event_name", "event_type"}) {
             String v = e.text(key);
             if (v != null) {
                 return v;
@@ -105,8 +120,7 @@ final class GitlabNormalizer {
                 case "group", "namespace" -> "group";
                 case "user" -> "user";
                 case "gitlab::audit::instancescope", "instance" -> "instance";
-                default -> t.startsWith("namespaces::") ? "group" : t.replace("::", "_");
-            };
+                default -> t.startsWith("namespaces::") ? "group" : t.replace("::", "_");};
         } else if (e.text("project_id") != null) {
             scopeType = "project";
             scopeId = e.text("project_id");
@@ -134,8 +148,8 @@ final class GitlabNormalizer {
         String id = e.text("target_id");
         Object details = e.get("target_details");
         String name = details instanceof Map<?, ?> m
-            ? (m.get("name") != null ? m.get("name").toString() : JsonText.write(details))
-            : ParsedEvent.asText(details);
+                ? (m.get("name") != null ? m.get("name").toString() : JsonText.write(details))
+                : ParsedEvent.asText(details);
         r.put(Fields.AUDIT_TARGET_TYPE, type);
         r.put(Fields.AUDIT_TARGET_ID, id);
         r.put(Fields.AUDIT_TARGET_NAME, name);

@@ -11,7 +11,6 @@ import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.Provider;
 import org.opensearch.common.network.InetAddresses;
 
-
 /**
  * Builds the normalized record from a parsed event: the platform's normalizer fills actor, scope, target, change
  * and message; this class adds what every record shares — classification, provenance and pivot fields.

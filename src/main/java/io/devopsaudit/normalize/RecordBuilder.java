@@ -63,7 +63,8 @@ public final class RecordBuilder {
      * Field names split once: the schema's names are few, and fresh substrings per put would be re-hashed every time
      * (the profiler's top item). Names outside the schema (tests, vendor paths) are split on the fly.
      */
-    private static final java.util.concurrent.ConcurrentMap<String, String[]> PATHS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentMap<String, String[]> PATHS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String[] path(String dotted) {
         String[] p = PATHS.get(dotted);

@@ -25,7 +25,9 @@ import java.util.Locale;
 public final class Timestamps {
     private Timestamps() {}
 
-    private static final DateTimeFormatter OUT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter OUT = DateTimeFormatter.ofPattern(
+                    "uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     public static String format(Instant instant) {
         long second = instant.getEpochSecond();
@@ -58,6 +60,7 @@ public final class Timestamps {
 
     /** Years 0000-9999: what the fast path writes and reads; others go through java.time. */
     private static final long MIN_FAST_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+
     private static final long MAX_FAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
 
     private static void digits(char[] c, int at, int value, int width) {
@@ -80,13 +83,27 @@ public final class Timestamps {
      */
     static Instant parseIso(String t) {
         int n = t.length();
-        if (n < 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':' || t.charAt(16) != ':') {
+        if (n < 20
+                || t.charAt(4) != '-'
+                || t.charAt(7) != '-'
+                || t.charAt(10) != 'T'
+                || t.charAt(13) != ':'
+                || t.charAt(16) != ':') {
             return null;
         }
         int year = number(t, 0, 4), month = number(t, 5, 2), day = number(t, 8, 2);
         int hour = number(t, 11, 2), minute = number(t, 14, 2), sec = number(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > Month.of(month).length(Year.isLeap(year))
-            || hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 28 && day > Month.of(month).length(Year.isLeap(year))
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || sec < 0
+                || sec > 59) {
             return null;
         }
         int i = 19;
@@ -106,7 +123,9 @@ public final class Timestamps {
         int offsetSeconds;
         if (i == n - 1 && (t.charAt(i) == 'Z' || t.charAt(i) == 'z')) {
             offsetSeconds = 0;
-        } else if (i < n && (t.charAt(i) == '+' || t.charAt(i) == '-') && (n - i == 6 && t.charAt(i + 3) == ':' || n - i == 5)) {
+        } else if (i < n
+                && (t.charAt(i) == '+' || t.charAt(i) == '-')
+                && (n - i == 6 && t.charAt(i + 3) == ':' || n - i == 5)) {
             int oh = number(t, i + 1, 2);
             int om = number(t, n - 2, 2);
             if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > 18 * 60) {
@@ -144,7 +163,8 @@ public final class Timestamps {
         }
         String s = ((String) value).trim();
         if (s.length() > 64) {
-            throw new AuditParseException(format, "field [" + field + "]: cannot parse [" + s.substring(0, 64) + "...] as a date");
+            throw new AuditParseException(
+                    format, "field [" + field + "]: cannot parse [" + s.substring(0, 64) + "...] as a date");
         }
         Instant fast = parseIso(s);
         if (fast != null) {
@@ -163,7 +183,8 @@ public final class Timestamps {
                 if (t.endsWith("Z") || t.endsWith("z")) {
                     return Instant.parse(t.substring(0, t.length() - 1) + "Z");
                 }
-                return OffsetDateTime.parse(withColonInOffset(t), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                return OffsetDateTime.parse(withColonInOffset(t), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .toInstant();
             }
             return LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
         } catch (DateTimeException e) {

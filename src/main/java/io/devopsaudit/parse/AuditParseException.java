@@ -23,7 +23,9 @@ public class AuditParseException extends IllegalArgumentException {
 
     /** A field of the event has the wrong type, e.g. {@code details} is a string. */
     public static AuditParseException wrongType(String format, String field, String expected, Object actual) {
-        return new AuditParseException(format, String.format(Locale.ROOT, "field [%s] must be %s, found %s", field, expected, describe(actual)));
+        return new AuditParseException(
+                format,
+                String.format(Locale.ROOT, "field [%s] must be %s, found %s", field, expected, describe(actual)));
     }
 
     static String describe(Object value) {

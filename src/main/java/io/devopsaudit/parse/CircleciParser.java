@@ -18,8 +18,19 @@ import java.util.Map;
 public final class CircleciParser implements EventParser {
 
     /** The documented field order: the default header of a CSV record given without one. */
-    public static final List<String> HEADER = List.of("id", "action", "actor", "target", "payload", "occurred_at", "metadata",
-        "version", "scope", "success", "request");
+    public static final List<String> HEADER = List.of(
+            "id",
+            "action",
+            "actor",
+            "target",
+            "payload",
+            "occurred_at",
+            "metadata",
+            "version",
+            "scope",
+            "success",
+            "request");
+
     static final List<String> OBJECT_FIELDS = List.of("actor", "target", "payload", "metadata", "scope", "request");
 
     private final SourceFormat format;

@@ -24,14 +24,16 @@ import java.util.List;
 public final class CsvText {
     private CsvText() {}
 
-    private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
+    private static final CsvMapper MAPPER =
+            CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
     private static final ObjectReader CELLS = MAPPER.readerFor(String[].class).with(CsvSchema.emptySchema());
 
     /** Parses text that must hold exactly one CSV record (a trailing line end is allowed). */
     public static List<String> oneRecord(String format, String field, String text) {
         List<List<String>> records = records(format, field, stripBom(text));
         if (records.size() != 1) {
-            throw new AuditParseException(format, "field [" + field + "] must hold exactly one CSV record, found " + records.size());
+            throw new AuditParseException(
+                    format, "field [" + field + "] must hold exactly one CSV record, found " + records.size());
         }
         return records.get(0);
     }

@@ -16,8 +16,17 @@ import java.util.Map;
  */
 public final class EventReader {
 
-    private static final List<String> STREAM_ONLY_KEYS = List.of("event_type", "author_name", "entity_path", "target_id",
-        "target_type", "target_details", "ip_address", "project_id", "group_id", "user_id");
+    private static final List<String> STREAM_ONLY_KEYS = List.of(
+            "event_type",
+            "author_name",
+            "entity_path",
+            "target_id",
+            "target_type",
+            "target_details",
+            "ip_address",
+            "project_id",
+            "group_id",
+            "user_id");
 
     private final Map<SourceFormat, EventParser> parsers = new EnumMap<>(SourceFormat.class);
 
@@ -50,8 +59,10 @@ public final class EventReader {
     private ParsedEvent readObject(Map<String, Object> event, SourceFormat format, String field) {
         SourceFormat f = format != null ? format : detect(event);
         if (f == null) {
-            throw new AuditParseException(SourceFormat.AUTO, "cannot detect the format of field [" + field + "]: tried [" + SourceFormat.ids()
-                + "] and none matches its keys " + keysForMessage(event));
+            throw new AuditParseException(
+                    SourceFormat.AUTO,
+                    "cannot detect the format of field [" + field + "]: tried [" + SourceFormat.ids()
+                            + "] and none matches its keys " + keysForMessage(event));
         }
         return parsers.get(f).parse(event, field);
     }
@@ -65,14 +76,17 @@ public final class EventReader {
         }
         boolean json = trimmed.charAt(0) == '{' || trimmed.charAt(0) == '[';
         if (format != null && format.isCsv() == false && json == false) {
-            throw new AuditParseException(name, "field [" + field + "] is not a JSON text: it starts with [" + preview(trimmed) + "]");
+            throw new AuditParseException(
+                    name, "field [" + field + "] is not a JSON text: it starts with [" + preview(trimmed) + "]");
         }
         if (json && (format == null || format.isCsv() == false)) {
             Object value = JsonText.parse(name, field, trimmed);
             if (value instanceof List<?> list) {
                 if (list.size() != 1) {
-                    throw new AuditParseException(name, "field [" + field + "] holds a JSON array of " + list.size()
-                        + " events; a document holds one event (the _import and _stream endpoints split batches)");
+                    throw new AuditParseException(
+                            name,
+                            "field [" + field + "] holds a JSON array of " + list.size()
+                                    + " events; a document holds one event (the _import and _stream endpoints split batches)");
                 }
                 value = list.get(0);
             }
@@ -97,24 +111,30 @@ public final class EventReader {
         } else if (records.size() == 1) {
             record = records.get(0);
         } else {
-            throw new AuditParseException(name, "field [" + field + "] must hold one CSV record (optionally after its header line), found "
-                + records.size() + " records");
+            throw new AuditParseException(
+                    name,
+                    "field [" + field + "] must hold one CSV record (optionally after its header line), found "
+                            + records.size() + " records");
         }
         SourceFormat f = format;
         if (f == null) {
             f = header != null ? knownHeader(header) : detectCsvRecord(record);
             if (f == null) {
-                throw new AuditParseException(SourceFormat.AUTO, "cannot detect the format of field [" + field + "]: it is not JSON, so tried "
-                    + "[gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted action second), found "
-                    + record.size() + " columns");
+                throw new AuditParseException(
+                        SourceFormat.AUTO,
+                        "cannot detect the format of field [" + field + "]: it is not JSON, so tried "
+                                + "[gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted action second), found "
+                                + record.size() + " columns");
             }
         }
         if (header == null) {
             header = defaultHeader(f, record.size());
         }
         if (header.size() != record.size()) {
-            throw new AuditParseException(f.id(), "the CSV record in field [" + field + "] has " + record.size()
-                + " columns, its header has " + header.size() + " " + header);
+            throw new AuditParseException(
+                    f.id(),
+                    "the CSV record in field [" + field + "] has " + record.size() + " columns, its header has "
+                            + header.size() + " " + header);
         }
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) {
@@ -144,7 +164,9 @@ public final class EventReader {
 
     static List<String> defaultHeader(SourceFormat format, int columns) {
         if (format == SourceFormat.GITLAB_CSV) {
-            return columns == GitlabCsvParser.HEADER_WITHOUT_EMAIL.size() ? GitlabCsvParser.HEADER_WITHOUT_EMAIL : GitlabCsvParser.HEADER;
+            return columns == GitlabCsvParser.HEADER_WITHOUT_EMAIL.size()
+                    ? GitlabCsvParser.HEADER_WITHOUT_EMAIL
+                    : GitlabCsvParser.HEADER;
         }
         return CircleciParser.HEADER;
     }
@@ -153,7 +175,8 @@ public final class EventReader {
         if (record.size() == CircleciParser.HEADER.size() && isDottedAction(record.get(1))) {
             return SourceFormat.CIRCLECI_CSV;
         }
-        if (record.size() == GitlabCsvParser.HEADER.size() || record.size() == GitlabCsvParser.HEADER_WITHOUT_EMAIL.size()) {
+        if (record.size() == GitlabCsvParser.HEADER.size()
+                || record.size() == GitlabCsvParser.HEADER_WITHOUT_EMAIL.size()) {
             return SourceFormat.GITLAB_CSV;
         }
         return null;
@@ -165,7 +188,11 @@ public final class EventReader {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if ((c >= 'a' && c <= 'z') == false && (c >= '0' && c <= '9') == false && c != '.' && c != '_' && c != '-') {
+            if ((c >= 'a' && c <= 'z') == false
+                    && (c >= '0' && c <= '9') == false
+                    && c != '.'
+                    && c != '_'
+                    && c != '-') {
                 return false;
             }
         }
@@ -178,9 +205,10 @@ public final class EventReader {
             return SourceFormat.GITLAB_STREAM;
         }
         if (event.containsKey("action") && (event.containsKey("occurred_at") || event.containsKey("actor"))) {
-            return event.get("actor") instanceof String || event.get("occurred_at") instanceof String && event.get("target") instanceof String
-                ? SourceFormat.CIRCLECI_CSV
-                : SourceFormat.CIRCLECI_JSON;
+            return event.get("actor") instanceof String
+                            || event.get("occurred_at") instanceof String && event.get("target") instanceof String
+                    ? SourceFormat.CIRCLECI_CSV
+                    : SourceFormat.CIRCLECI_JSON;
         }
         if (GitlabCsvParser.looksLike(event)) {
             return SourceFormat.GITLAB_CSV;
@@ -205,7 +233,11 @@ public final class EventReader {
     }
 
     private static String keysForMessage(Map<String, Object> event) {
-        List<String> keys = event.keySet().stream().sorted().limit(10).map(k -> k.length() > 40 ? k.substring(0, 40) + "..." : k).toList();
+        List<String> keys = event.keySet().stream()
+                .sorted()
+                .limit(10)
+                .map(k -> k.length() > 40 ? k.substring(0, 40) + "..." : k)
+                .toList();
         return keys.toString() + (event.size() > 10 ? " (and " + (event.size() - 10) + " more)" : "");
     }
 

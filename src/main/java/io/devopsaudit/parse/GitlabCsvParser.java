@@ -16,17 +16,38 @@ import java.util.Map;
 public final class GitlabCsvParser implements EventParser {
 
     /** Current export (AuditEvents::ExportCsvService). */
-    public static final List<String> HEADER = List.of("ID", "Author ID", "Author Name", "Author Email", "Entity ID", "Entity Type",
-        "Entity Path", "Target ID", "Target Type", "Target Details", "Action", "IP Address", "Created At (UTC)");
+    public static final List<String> HEADER = List.of(
+            "ID",
+            "Author ID",
+            "Author Name",
+            "Author Email",
+            "Entity ID",
+            "Entity Type",
+            "Entity Path",
+            "Target ID",
+            "Target Type",
+            "Target Details",
+            "Action",
+            "IP Address",
+            "Created At (UTC)");
     /** Older documented export: the same without Author Email. */
-    public static final List<String> HEADER_WITHOUT_EMAIL = HEADER.stream().filter(c -> c.equals("Author Email") == false).toList();
+    public static final List<String> HEADER_WITHOUT_EMAIL =
+            HEADER.stream().filter(c -> c.equals("Author Email") == false).toList();
 
     private static final Map<String, String> COLUMN_TO_KEY = Map.ofEntries(
-        Map.entry("id", "id"), Map.entry("author id", "author_id"), Map.entry("author name", "author_name"),
-        Map.entry("author email", "author_email"), Map.entry("entity id", "entity_id"), Map.entry("entity type", "entity_type"),
-        Map.entry("entity path", "entity_path"), Map.entry("target id", "target_id"), Map.entry("target type", "target_type"),
-        Map.entry("target details", "target_details"), Map.entry("ip address", "ip_address"),
-        Map.entry("created at (utc)", "created_at"), Map.entry("action", "action"));
+            Map.entry("id", "id"),
+            Map.entry("author id", "author_id"),
+            Map.entry("author name", "author_name"),
+            Map.entry("author email", "author_email"),
+            Map.entry("entity id", "entity_id"),
+            Map.entry("entity type", "entity_type"),
+            Map.entry("entity path", "entity_path"),
+            Map.entry("target id", "target_id"),
+            Map.entry("target type", "target_type"),
+            Map.entry("target details", "target_details"),
+            Map.entry("ip address", "ip_address"),
+            Map.entry("created at (utc)", "created_at"),
+            Map.entry("action", "action"));
 
     /** The export's own column names, looked up as written before trying a case-insensitive match. */
     private static final Map<String, String> COLUMN_TO_KEY_EXACT = exactNames();
@@ -54,7 +75,8 @@ public final class GitlabCsvParser implements EventParser {
         Map<String, Object> fields = new HashMap<>();
         Map<String, Object> vendor = new HashMap<>();
         for (Map.Entry<String, Object> cell : raw.entrySet()) {
-            String value = cell.getValue() == null ? null : unguard(cell.getValue().toString());
+            String value =
+                    cell.getValue() == null ? null : unguard(cell.getValue().toString());
             vendor.put(cell.getKey(), value);
             String key = COLUMN_TO_KEY_EXACT.get(cell.getKey());
             if (key == null) {
@@ -87,9 +109,14 @@ public final class GitlabCsvParser implements EventParser {
     static Map<String, Object> humanizedDetails(String action) {
         Map<String, Object> d = new HashMap<>();
         if (action.startsWith("Signed in with ") && action.endsWith(" authentication")) {
-            d.put("with", action.substring("Signed in with ".length(), action.length() - " authentication".length()).toLowerCase(Locale.ROOT));
+            d.put(
+                    "with",
+                    action.substring("Signed in with ".length(), action.length() - " authentication".length())
+                            .toLowerCase(Locale.ROOT));
         } else if (action.startsWith("Failed to login with ") && action.endsWith(" authentication")) {
-            d.put("failed_login", action.substring("Failed to login with ".length(), action.length() - " authentication".length()));
+            d.put(
+                    "failed_login",
+                    action.substring("Failed to login with ".length(), action.length() - " authentication".length()));
         } else if (action.startsWith("Added ")) {
             String rest = action.substring("Added ".length());
             int as = rest.lastIndexOf(" as ");

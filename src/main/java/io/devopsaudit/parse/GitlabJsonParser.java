@@ -48,8 +48,10 @@ public final class GitlabJsonParser implements EventParser {
         }
         List<?> list = (List<?>) entries;
         if (list.size() != 1) {
-            throw new AuditParseException(format.id(), "field [" + field + "] holds " + list.size()
-                + " Cloud Logging entries; a document holds one event (the _import and _stream endpoints split batches)");
+            throw new AuditParseException(
+                    format.id(),
+                    "field [" + field + "] holds " + list.size()
+                            + " Cloud Logging entries; a document holds one event (the _import and _stream endpoints split batches)");
         }
         Object entry = list.get(0);
         Object payload = entry instanceof Map<?, ?> m ? m.get("jsonPayload") : null;

@@ -23,19 +23,20 @@ public final class JsonText {
 
     /** Deeper than any real audit event; bounds recursion on hostile input. */
     public static final int MAX_DEPTH = 32;
+
     public static final int MAX_STRING_LENGTH = 1 << 20;
     public static final long MAX_DOCUMENT_LENGTH = 8L << 20;
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(MAX_DEPTH)
-            .maxStringLength(MAX_STRING_LENGTH)
-            .maxDocumentLength(MAX_DOCUMENT_LENGTH)
-            .maxNumberLength(100)
-            .build())
-        .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-        .build())
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxStringLength(MAX_STRING_LENGTH)
+                            .maxDocumentLength(MAX_DOCUMENT_LENGTH)
+                            .maxNumberLength(100)
+                            .build())
+                    .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * A mapper with the nesting-depth and string-length bounds, for callers that read whole bodies (import files,
@@ -43,8 +44,11 @@ public final class JsonText {
      */
     public static ObjectMapper boundedMapper(int maxNestingDepth) {
         return new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).maxStringLength(MAX_STRING_LENGTH).build())
-            .build());
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(maxNestingDepth)
+                        .maxStringLength(MAX_STRING_LENGTH)
+                        .build())
+                .build());
     }
 
     /** Parses one JSON value (object, array, ...) of the text of {@code field}. */
@@ -56,7 +60,10 @@ public final class JsonText {
             return MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
             // No cause: the ingest on_failure message is the ROOT cause's message, and ours already says it all.
-            throw new AuditParseException(format, "invalid JSON in field [" + field + "] " + position(e.getLocation()) + ": " + e.getOriginalMessage());
+            throw new AuditParseException(
+                    format,
+                    "invalid JSON in field [" + field + "] " + position(e.getLocation()) + ": "
+                            + e.getOriginalMessage());
         } catch (IOException e) {
             throw new AuditParseException(format, "cannot read field [" + field + "]: " + e.getMessage());
         }
@@ -67,7 +74,8 @@ public final class JsonText {
             return "at an unknown position";
         }
         long offset = location.getCharOffset();
-        return String.format(Locale.ROOT, "at offset %d (line %d, column %d)", offset, location.getLineNr(), location.getColumnNr());
+        return String.format(
+                Locale.ROOT, "at offset %d (line %d, column %d)", offset, location.getLineNr(), location.getColumnNr());
     }
 
     /** Serializes a parsed value back to compact JSON (for event.original of structured input and for object cells). */

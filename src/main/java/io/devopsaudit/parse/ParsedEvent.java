@@ -20,7 +20,8 @@ public final class ParsedEvent {
     public final Map<String, Object> vendor;
     public final List<String> warnings = new ArrayList<>(0);
 
-    public ParsedEvent(SourceFormat format, Map<String, Object> fields, Map<String, Object> details, Map<String, Object> vendor) {
+    public ParsedEvent(
+            SourceFormat format, Map<String, Object> fields, Map<String, Object> details, Map<String, Object> vendor) {
         this.format = format;
         this.fields = fields;
         this.details = details;

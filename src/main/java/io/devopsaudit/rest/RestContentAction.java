@@ -30,7 +30,8 @@ public final class RestContentAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        GetContentAction.Request get = new GetContentAction.Request(request.param("notification_channel_id"), request.param("dashboards_url"));
+        GetContentAction.Request get =
+                new GetContentAction.Request(request.param("notification_channel_id"), request.param("dashboards_url"));
         return channel -> client.execute(GetContentAction.INSTANCE, get, new RestToXContentListener<>(channel));
     }
 }

@@ -3,10 +3,10 @@
  */
 package io.devopsaudit.rest;
 
-import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.intake.ImportAction;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
@@ -36,11 +36,13 @@ public final class RestIntakeActions {
             return List.of(new Route(RestRequest.Method.POST, RestResponses.BASE + "/_import"));
         }
 
-
         @Override
         protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-            ImportAction.Request r = new ImportAction.Request(request.param("format"), request.param("pipeline", IndexNames.PIPELINE),
-                request.paramAsBoolean("dry_run", false), request.content());
+            ImportAction.Request r = new ImportAction.Request(
+                    request.param("format"),
+                    request.param("pipeline", IndexNames.PIPELINE),
+                    request.paramAsBoolean("dry_run", false),
+                    request.content());
             return channel -> client.execute(ImportAction.INSTANCE, r, new RestToXContentListener<>(channel));
         }
     }
@@ -71,18 +73,20 @@ public final class RestIntakeActions {
             return List.of(new Route(RestRequest.Method.POST, RestResponses.BASE + "/_stream/gitlab"));
         }
 
-
         @Override
         protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
             if (token.configured() == false) {
-                return channel -> channel.sendResponse(new BytesRestResponse(RestStatus.FORBIDDEN, "application/json",
-                    "{\"error\":\"streaming is disabled: no devops_audit.gitlab.streaming_token in the OpenSearch keystore "
-                        + "(add it with bin/opensearch-keystore, then POST _nodes/reload_secure_settings)\",\"status\":403}"));
+                return channel -> channel.sendResponse(
+                        new BytesRestResponse(
+                                RestStatus.FORBIDDEN,
+                                "application/json",
+                                "{\"error\":\"streaming is disabled: no devops_audit.gitlab.streaming_token in the OpenSearch keystore "
+                                        + "(add it with bin/opensearch-keystore, then POST _nodes/reload_secure_settings)\",\"status\":403}"));
             }
             if (token.matches(request.header(TOKEN_HEADER)) == false) {
-                request.content();   // consume the body: nothing of it is read
-                return channel -> channel.sendResponse(new BytesRestResponse(RestStatus.UNAUTHORIZED, "application/json",
-                    "{\"error\":\"unauthorized\",\"status\":401}"));
+                request.content(); // consume the body: nothing of it is read
+                return channel -> channel.sendResponse(new BytesRestResponse(
+                        RestStatus.UNAUTHORIZED, "application/json", "{\"error\":\"unauthorized\",\"status\":401}"));
             }
             StreamAction.Request r = new StreamAction.Request(request.content(), request.header(EVENT_TYPE_HEADER));
             return channel -> client.execute(StreamAction.INSTANCE, r, new RestToXContentListener<>(channel));

@@ -31,8 +31,9 @@ public final class RestInvestigateActions {
 
         @Override
         public List<Route> routes() {
-            return List.of(new Route(RestRequest.Method.POST, RestResponses.BASE + "/_access_report"),
-                new Route(RestRequest.Method.GET, RestResponses.BASE + "/_access_report"));
+            return List.of(
+                    new Route(RestRequest.Method.POST, RestResponses.BASE + "/_access_report"),
+                    new Route(RestRequest.Method.GET, RestResponses.BASE + "/_access_report"));
         }
 
         @Override
@@ -50,7 +51,8 @@ public final class RestInvestigateActions {
             return channel -> client.execute(AccessReportAction.INSTANCE, r, new RestActionListener<>(channel) {
                 @Override
                 protected void processResponse(AccessReportAction.Response response) {
-                    channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/csv; charset=UTF-8", AccessReport.csv(response.report())));
+                    channel.sendResponse(new BytesRestResponse(
+                            RestStatus.OK, "text/csv; charset=UTF-8", AccessReport.csv(response.report())));
                 }
             });
         }
@@ -69,8 +71,10 @@ public final class RestInvestigateActions {
 
         @Override
         protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-            ContextAction.Request r = new ContextAction.Request(request.param("id"), ChangeContext.duration("before", request.param("before")),
-                ChangeContext.duration("after", request.param("after")));
+            ContextAction.Request r = new ContextAction.Request(
+                    request.param("id"),
+                    ChangeContext.duration("before", request.param("before")),
+                    ChangeContext.duration("after", request.param("after")));
             return channel -> client.execute(ContextAction.INSTANCE, r, new RestToXContentListener<>(channel));
         }
     }

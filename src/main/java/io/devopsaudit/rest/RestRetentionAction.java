@@ -27,9 +27,10 @@ public final class RestRetentionAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, RestResponses.BASE + "/_retention"),
-            new Route(RestRequest.Method.PUT, RestResponses.BASE + "/_retention"),
-            new Route(RestRequest.Method.POST, RestResponses.BASE + "/_retention/_run"));
+        return List.of(
+                new Route(RestRequest.Method.GET, RestResponses.BASE + "/_retention"),
+                new Route(RestRequest.Method.PUT, RestResponses.BASE + "/_retention"),
+                new Route(RestRequest.Method.POST, RestResponses.BASE + "/_retention/_run"));
     }
 
     @Override
@@ -42,6 +43,7 @@ public final class RestRetentionAction extends BaseRestHandler {
             PutRetentionAction.Request put = PutRetentionAction.Request.parse(RestResponses.body(request));
             return channel -> client.execute(PutRetentionAction.INSTANCE, put, new RestToXContentListener<>(channel));
         }
-        return channel -> client.execute(GetRetentionAction.INSTANCE, new GetRetentionAction.Request(), new RestToXContentListener<>(channel));
+        return channel -> client.execute(
+                GetRetentionAction.INSTANCE, new GetRetentionAction.Request(), new RestToXContentListener<>(channel));
     }
 }

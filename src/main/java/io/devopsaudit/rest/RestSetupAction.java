@@ -27,15 +27,17 @@ public final class RestSetupAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.PUT, RestResponses.BASE + "/_setup"),
-            new Route(RestRequest.Method.POST, RestResponses.BASE + "/_setup"),
-            new Route(RestRequest.Method.GET, RestResponses.BASE + "/_setup"));
+        return List.of(
+                new Route(RestRequest.Method.PUT, RestResponses.BASE + "/_setup"),
+                new Route(RestRequest.Method.POST, RestResponses.BASE + "/_setup"),
+                new Route(RestRequest.Method.GET, RestResponses.BASE + "/_setup"));
     }
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         if (request.method() == RestRequest.Method.GET) {
-            return channel -> client.execute(GetSetupAction.INSTANCE, new GetSetupAction.Request(), new RestToXContentListener<>(channel));
+            return channel -> client.execute(
+                    GetSetupAction.INSTANCE, new GetSetupAction.Request(), new RestToXContentListener<>(channel));
         }
         PutSetupAction.Request put = new PutSetupAction.Request(SetupParameters.parse(RestResponses.body(request)));
         return channel -> client.execute(PutSetupAction.INSTANCE, put, new RestToXContentListener<>(channel));

@@ -61,7 +61,8 @@ public final class GetRetentionAction extends ActionType<GetRetentionAction.Resp
         private final RetentionService retention;
 
         @Inject
-        public TransportAction(TransportService transportService, ActionFilters actionFilters, RetentionService retention) {
+        public TransportAction(
+                TransportService transportService, ActionFilters actionFilters, RetentionService retention) {
             super(NAME, transportService, actionFilters, Request::new);
             this.retention = retention;
         }
@@ -72,7 +73,11 @@ public final class GetRetentionAction extends ActionType<GetRetentionAction.Resp
             out.put("settings", retention.settingsView(Settings.EMPTY));
             Map<String, Object> last = retention.lastRun();
             out.put("last_run", last);
-            out.put("next_run", last == null ? "within " + retention.interval() + " of the cluster-manager's start" : last.get("next_run"));
+            out.put(
+                    "next_run",
+                    last == null
+                            ? "within " + retention.interval() + " of the cluster-manager's start"
+                            : last.get("next_run"));
             List<Map<String, Object>> schedule = retention.schedule(Instant.now());
             out.put("managed_indices", schedule.size());
             out.put("due_next", schedule.subList(0, Math.min(DUE_NEXT, schedule.size())));

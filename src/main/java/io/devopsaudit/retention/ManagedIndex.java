@@ -17,7 +17,8 @@ import java.time.ZoneOffset;
  * {@code -<yyyy.MM.dd>}, and the dead-letter {@code devops-audit-failed-<yyyy.MM>} (ingest month). Anything else
  * does not parse, and retention never touches it.
  */
-public record ManagedIndex(String name, boolean deadLetter, String provider, String period, Instant periodStart, Instant periodEnd) {
+public record ManagedIndex(
+        String name, boolean deadLetter, String provider, String period, Instant periodStart, Instant periodEnd) {
 
     /** @return the parsed index, or {@code null} when the name is not one retention manages */
     public static ManagedIndex parse(String name) {
@@ -39,11 +40,17 @@ public record ManagedIndex(String name, boolean deadLetter, String provider, Str
         LocalDate end;
         try {
             if (period.length() == 7 && period.charAt(4) == '.') {
-                start = LocalDate.of(Integer.parseInt(period.substring(0, 4)), Integer.parseInt(period.substring(5, 7)), 1);
+                start = LocalDate.of(
+                        Integer.parseInt(period.substring(0, 4)), Integer.parseInt(period.substring(5, 7)), 1);
                 end = start.plusMonths(1);
-            } else if (period.length() == 10 && deadLetter == false && period.charAt(4) == '.' && period.charAt(7) == '.') {
-                start = LocalDate.of(Integer.parseInt(period.substring(0, 4)), Integer.parseInt(period.substring(5, 7)),
-                    Integer.parseInt(period.substring(8, 10)));
+            } else if (period.length() == 10
+                    && deadLetter == false
+                    && period.charAt(4) == '.'
+                    && period.charAt(7) == '.') {
+                start = LocalDate.of(
+                        Integer.parseInt(period.substring(0, 4)),
+                        Integer.parseInt(period.substring(5, 7)),
+                        Integer.parseInt(period.substring(8, 10)));
                 end = start.plusDays(1);
             } else {
                 return null;
@@ -51,8 +58,13 @@ public record ManagedIndex(String name, boolean deadLetter, String provider, Str
         } catch (NumberFormatException | DateTimeException e) {
             return null;
         }
-        return new ManagedIndex(name, deadLetter, provider == null ? null : provider.id(), period, start.atStartOfDay(ZoneOffset.UTC).toInstant(),
-            end.atStartOfDay(ZoneOffset.UTC).toInstant());
+        return new ManagedIndex(
+                name,
+                deadLetter,
+                provider == null ? null : provider.id(),
+                period,
+                start.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                end.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
     /** The whole period ended {@code days} ago at this instant. */

@@ -54,7 +54,8 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
         public static Request parse(Map<String, Object> body) {
             for (String key : body.keySet()) {
                 if (KEYS.contains(key) == false) {
-                    throw new IllegalArgumentException("unknown retention parameter [" + key + "], expected [days] or [dead_letter_days]");
+                    throw new IllegalArgumentException(
+                            "unknown retention parameter [" + key + "], expected [days] or [dead_letter_days]");
                 }
             }
             return new Request(days(body, "days"), days(body, "dead_letter_days"));
@@ -68,8 +69,8 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
         }
 
         private static String rangeMessage(String key, Object v) {
-            return "[" + key + "] must be a whole number of days from " + RetentionSettings.MIN_DAYS + " to " + RetentionSettings.MAX_DAYS
-                + ", found [" + v + "]";
+            return "[" + key + "] must be a whole number of days from " + RetentionSettings.MIN_DAYS + " to "
+                    + RetentionSettings.MAX_DAYS + ", found [" + v + "]";
         }
 
         @Override
@@ -86,7 +87,7 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
                 v = new ActionRequestValidationException();
                 v.addValidationError("give [days] and/or [dead_letter_days]");
             }
-            for (Object[] kv : new Object[][] { { "days", days }, { "dead_letter_days", deadLetterDays } }) {
+            for (Object[] kv : new Object[][] {{"days", days}, {"dead_letter_days", deadLetterDays}}) {
                 Integer value = (Integer) kv[1];
                 if (value != null && (value < RetentionSettings.MIN_DAYS || value > RetentionSettings.MAX_DAYS)) {
                     if (v == null) v = new ActionRequestValidationException();
@@ -105,7 +106,9 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && Objects.equals(r.days, days) && Objects.equals(r.deadLetterDays, deadLetterDays);
+            return o instanceof Request r
+                    && Objects.equals(r.days, days)
+                    && Objects.equals(r.deadLetterDays, deadLetterDays);
         }
 
         @Override
@@ -130,7 +133,11 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
         private final RetentionService retention;
 
         @Inject
-        public TransportAction(TransportService transportService, ActionFilters actionFilters, Client client, RetentionService retention) {
+        public TransportAction(
+                TransportService transportService,
+                ActionFilters actionFilters,
+                Client client,
+                RetentionService retention) {
             super(NAME, transportService, actionFilters, Request::new);
             this.client = client;
             this.retention = retention;
@@ -139,7 +146,11 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
         @Override
         protected Response run(Request request) {
             Settings update = request.asSettings();
-            client.admin().cluster().prepareUpdateSettings().setPersistentSettings(update).get();
+            client.admin()
+                    .cluster()
+                    .prepareUpdateSettings()
+                    .setPersistentSettings(update)
+                    .get();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("acknowledged", true);
             out.putAll(retention.settingsView(update));

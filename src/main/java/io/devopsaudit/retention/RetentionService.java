@@ -59,7 +59,9 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         this.deadLetterDays = RetentionSettings.DEAD_LETTER_DAYS.get(clusterService.getSettings());
         this.interval = RetentionSettings.INTERVAL.get(clusterService.getSettings());
         clusterService.getClusterSettings().addSettingsUpdateConsumer(RetentionSettings.DAYS, v -> days = v);
-        clusterService.getClusterSettings().addSettingsUpdateConsumer(RetentionSettings.DEAD_LETTER_DAYS, v -> deadLetterDays = v);
+        clusterService
+                .getClusterSettings()
+                .addSettingsUpdateConsumer(RetentionSettings.DEAD_LETTER_DAYS, v -> deadLetterDays = v);
         clusterService.getClusterSettings().addSettingsUpdateConsumer(RetentionSettings.INTERVAL, this::setInterval);
         clusterService.addLocalNodeClusterManagerListener(this);
     }
@@ -138,7 +140,8 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         }
         int d = days;
         int dl = deadLetterDays;
-        managed.sort(Comparator.comparing((ManagedIndex m) -> m.expiresAt(d, dl)).thenComparing(ManagedIndex::name));
+        managed.sort(
+                Comparator.comparing((ManagedIndex m) -> m.expiresAt(d, dl)).thenComparing(ManagedIndex::name));
         List<Map<String, Object>> out = new ArrayList<>();
         for (ManagedIndex m : managed) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -163,16 +166,26 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     public Map<String, Object> run(boolean dryRun) {
         Instant now = Instant.ofEpochMilli(threadPool.absoluteTimeInMillis());
         List<Map<String, Object>> all = schedule(now);
-        List<Map<String, Object>> expired = all.stream().filter(r -> Boolean.TRUE.equals(r.get("expired"))).toList();
+        List<Map<String, Object>> expired =
+                all.stream().filter(r -> Boolean.TRUE.equals(r.get("expired"))).toList();
         List<Map<String, Object>> deleted = new ArrayList<>();
         if (expired.isEmpty() == false) {
             String[] names = expired.stream().map(r -> (String) r.get("index")).toArray(String[]::new);
-            IndicesStatsResponse stats = client.admin().indices().prepareStats(names).clear().setDocs(true).get();
+            IndicesStatsResponse stats = client.admin()
+                    .indices()
+                    .prepareStats(names)
+                    .clear()
+                    .setDocs(true)
+                    .get();
             for (Map<String, Object> r : expired) {
                 IndexStats s = stats.getIndex((String) r.get("index"));
                 Map<String, Object> row = new LinkedHashMap<>(r);
                 row.remove("expired");
-                row.put("docs", s == null || s.getPrimaries().getDocs() == null ? 0 : s.getPrimaries().getDocs().getCount());
+                row.put(
+                        "docs",
+                        s == null || s.getPrimaries().getDocs() == null
+                                ? 0
+                                : s.getPrimaries().getDocs().getCount());
                 deleted.add(row);
             }
             if (dryRun == false) {
@@ -180,8 +193,12 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
                 // of them deletes none, and the indices go in one cluster-state update.
                 client.admin().indices().prepareDelete(names).get();
                 for (Map<String, Object> row : deleted) {
-                    logger.info("retention deleted index [{}] (period [{}], {} documents, expired at [{}])", row.get("index"), row.get("period"),
-                        row.get("docs"), row.get("expires_at"));
+                    logger.info(
+                            "retention deleted index [{}] (period [{}], {} documents, expired at [{}])",
+                            row.get("index"),
+                            row.get("period"),
+                            row.get("docs"),
+                            row.get("expires_at"));
                 }
             }
         }
@@ -196,8 +213,12 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         if (dryRun == false) {
             Map<String, Object> state = new LinkedHashMap<>(result);
             state.put("next_run", now.plusMillis(interval.millis()).toString());
-            try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-                client.prepareIndex(IndexNames.STATE).setId(STATE_DOC).setSource(state).get();
+            try (ThreadContext.StoredContext ignored =
+                    threadPool.getThreadContext().stashContext()) {
+                client.prepareIndex(IndexNames.STATE)
+                        .setId(STATE_DOC)
+                        .setSource(state)
+                        .get();
             }
         }
         return result;

@@ -16,12 +16,27 @@ public final class RetentionSettings {
     public static final int MAX_DAYS = 36500;
 
     /** 7 years: the consistent default GitLab's direction page asks for. */
-    public static final Setting<Integer> DAYS = Setting.intSetting("devops_audit.retention.days", 2555, MIN_DAYS, MAX_DAYS,
-        Setting.Property.Dynamic, Setting.Property.NodeScope);
-    public static final Setting<Integer> DEAD_LETTER_DAYS = Setting.intSetting("devops_audit.retention.dead_letter_days", 90, MIN_DAYS,
-        MAX_DAYS, Setting.Property.Dynamic, Setting.Property.NodeScope);
-    public static final Setting<TimeValue> INTERVAL = Setting.timeSetting("devops_audit.retention.interval", TimeValue.timeValueHours(1),
-        TimeValue.timeValueSeconds(1), Setting.Property.Dynamic, Setting.Property.NodeScope);
+    public static final Setting<Integer> DAYS = Setting.intSetting(
+            "devops_audit.retention.days",
+            2555,
+            MIN_DAYS,
+            MAX_DAYS,
+            Setting.Property.Dynamic,
+            Setting.Property.NodeScope);
+
+    public static final Setting<Integer> DEAD_LETTER_DAYS = Setting.intSetting(
+            "devops_audit.retention.dead_letter_days",
+            90,
+            MIN_DAYS,
+            MAX_DAYS,
+            Setting.Property.Dynamic,
+            Setting.Property.NodeScope);
+    public static final Setting<TimeValue> INTERVAL = Setting.timeSetting(
+            "devops_audit.retention.interval",
+            TimeValue.timeValueHours(1),
+            TimeValue.timeValueSeconds(1),
+            Setting.Property.Dynamic,
+            Setting.Property.NodeScope);
 
     public static List<Setting<?>> all() {
         return List.of(DAYS, DEAD_LETTER_DAYS, INTERVAL);

@@ -78,7 +78,8 @@ public final class RunRetentionAction extends ActionType<RunRetentionAction.Resp
         private final RetentionService retention;
 
         @Inject
-        public TransportAction(TransportService transportService, ActionFilters actionFilters, RetentionService retention) {
+        public TransportAction(
+                TransportService transportService, ActionFilters actionFilters, RetentionService retention) {
             super(NAME, transportService, actionFilters, Request::new);
             this.retention = retention;
         }

@@ -75,11 +75,22 @@ public final class Fields {
 
     /** The vendor's own event, kept whole (mapped as flat_object: unknown keys can never grow the mapping). */
     public static final String GITLAB_AUDIT = "gitlab.audit";
+
     public static final String CIRCLECI_AUDIT = "circleci.audit";
 
     /** Fields that hold a list of values. */
-    public static final List<String> ARRAYS = List.of(EVENT_CATEGORY, EVENT_TYPE, RELATED_USER, RELATED_IP, AUDIT_WARNINGS, AUDIT_INDICATORS,
-        RULE_ID, RULE_NAME, THREAT_TECHNIQUE_ID, THREAT_TECHNIQUE_NAME, TAGS);
+    public static final List<String> ARRAYS = List.of(
+            EVENT_CATEGORY,
+            EVENT_TYPE,
+            RELATED_USER,
+            RELATED_IP,
+            AUDIT_WARNINGS,
+            AUDIT_INDICATORS,
+            RULE_ID,
+            RULE_NAME,
+            THREAT_TECHNIQUE_ID,
+            THREAT_TECHNIQUE_NAME,
+            TAGS);
 
     /** Every field name above (not the value constants below). */
     public static final Set<String> ALL = allFieldNames();
@@ -93,8 +104,11 @@ public final class Fields {
         Set<String> names = new TreeSet<>();
         for (Field f : Fields.class.getDeclaredFields()) {
             int mod = f.getModifiers();
-            if (Modifier.isStatic(mod) && Modifier.isPublic(mod) && f.getType() == String.class && f.getName().startsWith("KIND_") == false
-                && f.getName().startsWith("OUTCOME_") == false) {
+            if (Modifier.isStatic(mod)
+                    && Modifier.isPublic(mod)
+                    && f.getType() == String.class
+                    && f.getName().startsWith("KIND_") == false
+                    && f.getName().startsWith("OUTCOME_") == false) {
                 try {
                     names.add((String) f.get(null));
                 } catch (IllegalAccessException e) {

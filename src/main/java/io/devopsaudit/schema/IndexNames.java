@@ -15,6 +15,7 @@ public final class IndexNames {
     public static final String PREFIX = "devops-audit";
     /** The shipped ingest pipeline, and the pipeline {@code _import} and {@code _stream} use by default. */
     public static final String PIPELINE = PREFIX;
+
     public static final String TEMPLATE = PREFIX;
     public static final String DEAD_LETTER_TEMPLATE = PREFIX + "-failed";
     /** Dead letters go to {@code devops-audit-failed-<yyyy.MM>} of the ingest month. */
@@ -23,6 +24,7 @@ public final class IndexNames {
     public static final String INCOMING = PREFIX + "-incoming";
     /** The plugin's own state (the last retention run): a system index. */
     public static final String STATE = "." + PREFIX + "-state";
+
     public static final String ISM_POLICY = PREFIX + "-warm";
     /** Every audit index: events of every provider, dead letters, and the intake address. */
     public static final String ALL = PREFIX + "-*";

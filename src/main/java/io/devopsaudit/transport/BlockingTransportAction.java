@@ -19,10 +19,12 @@ import org.opensearch.transport.TransportService;
  * executor carries the caller's thread context over, so every cluster call the work makes is authorized as the
  * caller (the Security plugin reads the user from that context); nothing here stashes it.
  */
-public abstract class BlockingTransportAction<Q extends ActionRequest, S extends ActionResponse> extends HandledTransportAction<Q, S> {
+public abstract class BlockingTransportAction<Q extends ActionRequest, S extends ActionResponse>
+        extends HandledTransportAction<Q, S> {
     private final ThreadPool threadPool;
 
-    protected BlockingTransportAction(String name, TransportService transportService, ActionFilters actionFilters, Writeable.Reader<Q> reader) {
+    protected BlockingTransportAction(
+            String name, TransportService transportService, ActionFilters actionFilters, Writeable.Reader<Q> reader) {
         super(name, transportService, actionFilters, reader);
         this.threadPool = transportService.getThreadPool();
     }

@@ -25,13 +25,15 @@ public final class ContentFiles {
 
     @SuppressWarnings("unchecked")
     public static List<Map<String, Object>> monitors() {
-        return (List<Map<String, Object>>) SetupService.resource("monitors.json").get("monitors");
+        return (List<Map<String, Object>>)
+                SetupService.resource("monitors.json").get("monitors");
     }
 
     public static List<Map<String, Object>> savedObjects() {
         try {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (String line : Files.readAllLines(base().resolve("dashboards/devops-audit.ndjson"), StandardCharsets.UTF_8)) {
+            for (String line :
+                    Files.readAllLines(base().resolve("dashboards/devops-audit.ndjson"), StandardCharsets.UTF_8)) {
                 if (line.isBlank() == false) out.add(TestSupport.parseJsonOrdered(line));
             }
             return out;
@@ -43,7 +45,8 @@ public final class ContentFiles {
     /** Field name to mapping type (sub-fields included, e.g. audit.message.keyword) of a shipped template. */
     @SuppressWarnings("unchecked")
     public static Map<String, String> fieldTypes(String templateFile) {
-        Map<String, Object> mappings = (Map<String, Object>) ((Map<String, Object>) SetupService.resource(templateFile).get("template")).get("mappings");
+        Map<String, Object> mappings = (Map<String, Object>)
+                ((Map<String, Object>) SetupService.resource(templateFile).get("template")).get("mappings");
         Map<String, String> out = new TreeMap<>();
         collect("", (Map<String, Object>) mappings.get("properties"), out);
         return out;
@@ -58,7 +61,8 @@ public final class ContentFiles {
                 collect(path + ".", (Map<String, Object>) p, out);
                 continue;
             }
-            boolean aggregatable = Boolean.FALSE.equals(def.get("doc_values")) == false && Boolean.FALSE.equals(def.get("index")) == false;
+            boolean aggregatable = Boolean.FALSE.equals(def.get("doc_values")) == false
+                    && Boolean.FALSE.equals(def.get("index")) == false;
             out.put(path, aggregatable ? (String) def.get("type") : def.get("type") + "(not aggregatable)");
             if (def.get("fields") instanceof Map<?, ?> sub) {
                 for (Map.Entry<?, ?> s : sub.entrySet()) {
@@ -69,6 +73,9 @@ public final class ContentFiles {
     }
 
     public static boolean aggregatable(String type) {
-        return type != null && type.equals("text") == false && type.equals("flat_object") == false && type.endsWith("(not aggregatable)") == false;
+        return type != null
+                && type.equals("text") == false
+                && type.equals("flat_object") == false
+                && type.endsWith("(not aggregatable)") == false;
     }
 }

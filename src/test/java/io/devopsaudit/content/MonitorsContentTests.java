@@ -38,11 +38,12 @@ public class MonitorsContentTests extends OpenSearchTestCase {
             assertEquals(name, 1, inputs.size());
             List<Map<String, Object>> triggers = (List<Map<String, Object>>) m.get("triggers");
             assertFalse(name, triggers.isEmpty());
-            String wrapper = switch ((String) m.get("monitor_type")) {
-                case "bucket_level_monitor" -> "bucket_level_trigger";
-                case "doc_level_monitor" -> "document_level_trigger";
-                default -> null;
-            };
+            String wrapper =
+                    switch ((String) m.get("monitor_type")) {
+                        case "bucket_level_monitor" -> "bucket_level_trigger";
+                        case "doc_level_monitor" -> "document_level_trigger";
+                        default -> null;
+                    };
             for (Map<String, Object> t : triggers) {
                 Map<String, Object> trigger = wrapper == null ? t : (Map<String, Object>) t.get(wrapper);
                 assertNotNull(name + " trigger must be wrapped in " + wrapper, trigger);
@@ -53,12 +54,18 @@ public class MonitorsContentTests extends OpenSearchTestCase {
                 assertNotNull(script.get("source"));
                 if (wrapper != null && wrapper.equals("bucket_level_trigger")) {
                     assertEquals(Map.of("_count", "_count"), condition.get("buckets_path"));
-                    Map<String, Object> query = (Map<String, Object>) ((Map<String, Object>) inputs.get(0).get("search")).get("query");
-                    assertTrue(name + ": parent_bucket_path must name the composite aggregation",
-                        ((Map<String, Object>) query.get("aggregations")).containsKey(condition.get("parent_bucket_path")));
+                    Map<String, Object> query = (Map<String, Object>)
+                            ((Map<String, Object>) inputs.get(0).get("search")).get("query");
+                    assertTrue(
+                            name + ": parent_bucket_path must name the composite aggregation",
+                            ((Map<String, Object>) query.get("aggregations"))
+                                    .containsKey(condition.get("parent_bucket_path")));
                 }
                 for (Map<String, Object> action : (List<Map<String, Object>>) trigger.get("actions")) {
-                    assertEquals("no hard-coded destination: setup fills the placeholder", "NOTIFICATION_CHANNEL_ID", action.get("destination_id"));
+                    assertEquals(
+                            "no hard-coded destination: setup fills the placeholder",
+                            "NOTIFICATION_CHANNEL_ID",
+                            action.get("destination_id"));
                     String message = (String) ((Map<String, Object>) action.get("message_template")).get("source");
                     assertTrue(name, message.contains("DASHBOARDS_URL/app/"));
                     assertTrue(name + " names the monitor", message.contains("{{ctx.monitor.name}}"));
@@ -76,9 +83,15 @@ public class MonitorsContentTests extends OpenSearchTestCase {
     public void testTheRequiredDetectionsAreCovered() {
         Set<String> names = new HashSet<>();
         ContentFiles.monitors().forEach(m -> names.add((String) m.get("name")));
-        for (String needed : List.of("Failed sign-ins per user", "Failed sign-ins per source IP", "Failed OTP/WebAuthn after a correct password",
-            "Mass clone or download by one actor", "Burst of project or group deletions", "Burst of project or group exports",
-            "Burst of access-token creation", "Burst of CircleCI secret changes")) {
+        for (String needed : List.of(
+                "Failed sign-ins per user",
+                "Failed sign-ins per source IP",
+                "Failed OTP/WebAuthn after a correct password",
+                "Mass clone or download by one actor",
+                "Burst of project or group deletions",
+                "Burst of project or group exports",
+                "Burst of access-token creation",
+                "Burst of CircleCI secret changes")) {
             assertTrue(needed, names.stream().anyMatch(n -> n.contains(needed)));
         }
         // a doc-level monitor for every indicator class that has a high or critical rule
@@ -104,14 +117,16 @@ public class MonitorsContentTests extends OpenSearchTestCase {
                 Matcher matcher = p.matcher(json);
                 while (matcher.find()) {
                     String f = matcher.group(1);
-                    if (p == termKeys && f.equals("field")) continue;   // a terms aggregation, checked by fieldRef
+                    if (p == termKeys && f.equals("field")) continue; // a terms aggregation, checked by fieldRef
                     assertTrue(m.get("name") + " uses unmapped field " + f, types.containsKey(f));
-                    if (p == fieldRef) assertTrue(m.get("name") + " aggregates " + f, ContentFiles.aggregatable(types.get(f)));
+                    if (p == fieldRef)
+                        assertTrue(m.get("name") + " aggregates " + f, ContentFiles.aggregatable(types.get(f)));
                 }
             }
             if (m.get("monitor_type").equals("doc_level_monitor")) {
                 for (Map<String, Object> input : (List<Map<String, Object>>) m.get("inputs")) {
-                    for (Map<String, Object> q : (List<Map<String, Object>>) ((Map<String, Object>) input.get("doc_level_input")).get("queries")) {
+                    for (Map<String, Object> q : (List<Map<String, Object>>)
+                            ((Map<String, Object>) input.get("doc_level_input")).get("queries")) {
                         Matcher matcher = queryStringFields.matcher((String) q.get("query"));
                         while (matcher.find()) assertTrue(matcher.group(1), types.containsKey(matcher.group(1)));
                     }

@@ -46,11 +46,13 @@ public final class GoldenCases {
                 continue;
             }
             try (Stream<Path> files = Files.list(dir)) {
-                files.filter(p -> p.getFileName().toString().endsWith(".expected.json") == false).sorted().forEach(p -> {
-                    String file = p.getFileName().toString();
-                    String name = file.substring(0, file.lastIndexOf('.'));
-                    cases.add(new Case(format, name, p, dir.resolve(name + ".expected.json")));
-                });
+                files.filter(p -> p.getFileName().toString().endsWith(".expected.json") == false)
+                        .sorted()
+                        .forEach(p -> {
+                            String file = p.getFileName().toString();
+                            String name = file.substring(0, file.lastIndexOf('.'));
+                            cases.add(new Case(format, name, p, dir.resolve(name + ".expected.json")));
+                        });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

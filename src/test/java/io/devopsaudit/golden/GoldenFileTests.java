@@ -34,16 +34,23 @@ public class GoldenFileTests extends OpenSearchTestCase {
         StringBuilder failures = new StringBuilder();
         for (GoldenCases.Case c : GoldenCases.all()) {
             // through JSON and back, so numbers compare by value as they do on a real node
-            Map<String, Object> actual = TestSupport.parseJsonOrdered(TestSupport.prettyJson(GoldenCases.stable(run(c.text(), c.format().id()))));
+            Map<String, Object> actual = TestSupport.parseJsonOrdered(TestSupport.prettyJson(
+                    GoldenCases.stable(run(c.text(), c.format().id()))));
             if (update) {
                 Files.writeString(c.expected(), TestSupport.prettyJson(actual) + "\n", StandardCharsets.UTF_8);
                 continue;
             }
-            assertTrue("missing " + c.expected() + " (run with -Dgolden.update=true, then review)", Files.exists(c.expected()));
+            assertTrue(
+                    "missing " + c.expected() + " (run with -Dgolden.update=true, then review)",
+                    Files.exists(c.expected()));
             Map<String, Object> expected = TestSupport.parseJson(GoldenCases.read(c.expected()));
             if (expected.equals(actual) == false) {
-                failures.append("\n== ").append(c).append(" ==\nexpected: ").append(TestSupport.prettyJson(expected))
-                    .append("\nactual:   ").append(TestSupport.prettyJson(actual));
+                failures.append("\n== ")
+                        .append(c)
+                        .append(" ==\nexpected: ")
+                        .append(TestSupport.prettyJson(expected))
+                        .append("\nactual:   ")
+                        .append(TestSupport.prettyJson(actual));
             }
         }
         assertEquals("golden mismatches:" + failures, 0, failures.length());
@@ -52,7 +59,8 @@ public class GoldenFileTests extends OpenSearchTestCase {
     /** Auto-detection finds the same format, hence the same record, as the explicit option. */
     public void testAutoDetectionAgreesWithTheExplicitFormat() {
         for (GoldenCases.Case c : GoldenCases.all()) {
-            Map<String, Object> explicit = GoldenCases.stable(run(c.text(), c.format().id()));
+            Map<String, Object> explicit =
+                    GoldenCases.stable(run(c.text(), c.format().id()));
             Map<String, Object> auto = GoldenCases.stable(run(c.text(), "auto"));
             @SuppressWarnings("unchecked")
             Map<String, Object> audit = (Map<String, Object>) auto.get("audit");

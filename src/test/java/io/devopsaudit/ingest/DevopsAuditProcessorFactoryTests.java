@@ -41,16 +41,20 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
 
     public void testUnknownFormatNamesTheOption() {
         Map<String, Object> config = new HashMap<>(Map.of("format", "gitlab_xml"));
-        OpenSearchParseException e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, "my-tag", null, config));
-        assertEquals("[format] unknown format [gitlab_xml], expected one of [auto, gitlab_api, gitlab_stream, gitlab_log, "
-            + "gitlab_csv, circleci_json, circleci_csv]", e.getMessage());
+        OpenSearchParseException e =
+                expectThrows(OpenSearchParseException.class, () -> factory.create(null, "my-tag", null, config));
+        assertEquals(
+                "[format] unknown format [gitlab_xml], expected one of [auto, gitlab_api, gitlab_stream, gitlab_log, "
+                        + "gitlab_csv, circleci_json, circleci_csv]",
+                e.getMessage());
         assertEquals("devops_audit", e.getMetadata("opensearch.processor_type").get(0));
         assertEquals("my-tag", e.getMetadata("opensearch.processor_tag").get(0));
     }
 
     public void testWrongTypeNamesTheOption() {
         Map<String, Object> config = new HashMap<>(Map.of("keep_original", "maybe"));
-        OpenSearchParseException e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, "t", null, config));
+        OpenSearchParseException e =
+                expectThrows(OpenSearchParseException.class, () -> factory.create(null, "t", null, config));
         assertEquals("[keep_original] property isn't a boolean, but of type [java.lang.String]", e.getMessage());
 
         Map<String, Object> config2 = new HashMap<>(Map.of("field", 42));
@@ -59,27 +63,47 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
     }
 
     public void testCsvHeaderAsListOrLine() {
-        DevopsAuditProcessor p = factory.create(null, "t", null, new HashMap<>(Map.of("format", "circleci_csv", "csv_header", "id,action,occurred_at")));
+        DevopsAuditProcessor p = factory.create(
+                null,
+                "t",
+                null,
+                new HashMap<>(Map.of("format", "circleci_csv", "csv_header", "id,action,occurred_at")));
         assertEquals(java.util.List.of("id", "action", "occurred_at"), p.getCsvHeader());
         p = factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", java.util.List.of("a", "b"))));
         assertEquals(java.util.List.of("a", "b"), p.getCsvHeader());
     }
 
     public void testBadCsvHeaderNamesTheOption() {
-        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
-            () -> factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", java.util.List.of("a", "a")))));
+        OpenSearchParseException e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(
+                        null, "t", null, new HashMap<>(Map.of("csv_header", java.util.List.of("a", "a")))));
         assertEquals("[csv_header] must name each column once, found [a, a]", e.getMessage());
-        e = expectThrows(OpenSearchParseException.class,
-            () -> factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", 5))));
+        e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", 5))));
         assertEquals("[csv_header] must be a list of column names or one header line, found [5]", e.getMessage());
-        e = expectThrows(OpenSearchParseException.class,
-            () -> factory.create(null, "t", null, new HashMap<>(Map.of("format", "gitlab_api", "csv_header", "a,b"))));
+        e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(
+                        null, "t", null, new HashMap<>(Map.of("format", "gitlab_api", "csv_header", "a,b"))));
         assertEquals("[csv_header] only applies to CSV formats, not [gitlab_api]", e.getMessage());
     }
 
     public void testSitePolicyAndRoutingOptions() {
-        DevopsAuditProcessor p = factory.create(null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("192.0.2.0/24", "2001:db8::/32"),
-            "privileged_roles", java.util.List.of("Owner"), "token_max_lifetime_days", 30, "index_granularity", "day")));
+        DevopsAuditProcessor p = factory.create(
+                null,
+                "t",
+                null,
+                new HashMap<>(Map.of(
+                        "trusted_networks",
+                        java.util.List.of("192.0.2.0/24", "2001:db8::/32"),
+                        "privileged_roles",
+                        java.util.List.of("Owner"),
+                        "token_max_lifetime_days",
+                        30,
+                        "index_granularity",
+                        "day")));
         assertEquals(2, p.getPolicy().trustedNetworks().size());
         assertEquals(java.util.Set.of("owner"), p.getPolicy().privilegedRoles());
         assertEquals(30, p.getPolicy().tokenMaxLifetimeDays());
@@ -87,30 +111,49 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
     }
 
     public void testBadSitePolicyAndRoutingOptionsNameTheOption() {
-        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
-            () -> factory.create(null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("192.0.2.0/33")))));
-        assertEquals("[trusted_networks] [192.0.2.0/33] is not a CIDR network (like 192.0.2.0/24) or an IP address", e.getMessage());
-        e = expectThrows(OpenSearchParseException.class,
-            () -> factory.create(null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("office")))));
-        assertEquals("[trusted_networks] [office] is not a CIDR network (like 192.0.2.0/24) or an IP address", e.getMessage());
-        e = expectThrows(OpenSearchParseException.class,
-            () -> factory.create(null, "t", null, new HashMap<>(Map.of("index_granularity", "week"))));
+        OpenSearchParseException e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(
+                        null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("192.0.2.0/33")))));
+        assertEquals(
+                "[trusted_networks] [192.0.2.0/33] is not a CIDR network (like 192.0.2.0/24) or an IP address",
+                e.getMessage());
+        e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(
+                        null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("office")))));
+        assertEquals(
+                "[trusted_networks] [office] is not a CIDR network (like 192.0.2.0/24) or an IP address",
+                e.getMessage());
+        e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(null, "t", null, new HashMap<>(Map.of("index_granularity", "week"))));
         assertEquals("[index_granularity] unknown value [week], expected one of [month, day, none]", e.getMessage());
-        // the prefix is fixed (IndexNames): retention, investigation, monitors and dashboards all rely on it. The option is
+        // the prefix is fixed (IndexNames): retention, investigation, monitors and dashboards all rely on it. The
+        // option is
         // no longer read, so it is left over in the config, which makes pipeline creation fail ("doesn't support ...").
         Map<String, Object> withPrefix = new HashMap<>(Map.of("index_prefix", "audit"));
         factory.create(null, "t", null, withPrefix);
         assertEquals(Map.of("index_prefix", "audit"), withPrefix);
-        e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, "t", null, new HashMap<>(Map.of("token_max_lifetime_days", 0))));
+        e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(null, "t", null, new HashMap<>(Map.of("token_max_lifetime_days", 0))));
         assertEquals("[token_max_lifetime_days] must be from 1 to 36500, found [0]", e.getMessage());
     }
 
     public void testUseDocumentIfMissingNeedsFieldAndExcludesIgnoreMissing() {
-        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
-            () -> factory.create(null, "t", null, new HashMap<>(Map.of("use_document_if_missing", true))));
+        OpenSearchParseException e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(null, "t", null, new HashMap<>(Map.of("use_document_if_missing", true))));
         assertEquals("[use_document_if_missing] needs [field]", e.getMessage());
-        e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, "t", null,
-            new HashMap<>(Map.of("field", "message", "use_document_if_missing", true, "ignore_missing", true))));
+        e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(
+                        null,
+                        "t",
+                        null,
+                        new HashMap<>(
+                                Map.of("field", "message", "use_document_if_missing", true, "ignore_missing", true))));
         assertEquals("[use_document_if_missing] cannot be combined with [ignore_missing]", e.getMessage());
     }
 }

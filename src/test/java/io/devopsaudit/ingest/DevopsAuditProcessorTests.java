@@ -17,10 +17,11 @@ import static org.hamcrest.Matchers.startsWith;
 
 public class DevopsAuditProcessorTests extends OpenSearchTestCase {
 
-    static final String CIRCLECI = "{\"id\":\"4d8b0f5e-2d0c-4c53-9f0e-6b1f3c2a9e71\",\"action\":\"context.env_var.store\",\"version\":1,"
-        + "\"actor\":{\"id\":\"u1\",\"type\":\"user\",\"name\":\"jdoe\"},\"target\":{\"id\":\"c1\",\"type\":\"context\",\"name\":\"prod\"},"
-        + "\"scope\":{\"id\":\"o1\",\"type\":\"account\",\"name\":\"acme\"},\"occurred_at\":\"2024-03-08T14:22:05.123Z\",\"success\":true,"
-        + "\"request\":{\"id\":\"r1\",\"ip_address\":\"203.0.113.7\"}}";
+    static final String CIRCLECI =
+            "{\"id\":\"4d8b0f5e-2d0c-4c53-9f0e-6b1f3c2a9e71\",\"action\":\"context.env_var.store\",\"version\":1,"
+                    + "\"actor\":{\"id\":\"u1\",\"type\":\"user\",\"name\":\"jdoe\"},\"target\":{\"id\":\"c1\",\"type\":\"context\",\"name\":\"prod\"},"
+                    + "\"scope\":{\"id\":\"o1\",\"type\":\"account\",\"name\":\"acme\"},\"occurred_at\":\"2024-03-08T14:22:05.123Z\",\"success\":true,"
+                    + "\"request\":{\"id\":\"r1\",\"ip_address\":\"203.0.113.7\"}}";
 
     static final class TestJson {
         static Map<String, Object> map(String json) {
@@ -55,7 +56,17 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         event.put("author_id", 51);
         event.put("entity_id", 51);
         event.put("entity_type", "User");
-        event.put("details", Map.of("change", "email address", "from", "a@example.com", "to", "b@example.com", "author_name", "Andreas"));
+        event.put(
+                "details",
+                Map.of(
+                        "change",
+                        "email address",
+                        "from",
+                        "a@example.com",
+                        "to",
+                        "b@example.com",
+                        "author_name",
+                        "Andreas"));
         event.put("created_at", "2019-08-22T16:34:25.639Z");
         IngestDocument d = doc(event);
         ProcessorTestAccess.create(Map.of()).execute(d);
@@ -70,82 +81,109 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
     public void testUseDocumentIfMissing() {
         Map<String, Object> event = TestJson.map(CIRCLECI);
         IngestDocument d = doc(event);
-        ProcessorTestAccess.create(Map.of("field", "message", "use_document_if_missing", true)).execute(d);
+        ProcessorTestAccess.create(Map.of("field", "message", "use_document_if_missing", true))
+                .execute(d);
         assertEquals("circleci_json", d.getFieldValue("audit.source_format", String.class));
         IngestDocument text = doc(Map.of("message", CIRCLECI));
-        ProcessorTestAccess.create(Map.of("field", "message", "use_document_if_missing", true)).execute(text);
+        ProcessorTestAccess.create(Map.of("field", "message", "use_document_if_missing", true))
+                .execute(text);
         assertEquals(CIRCLECI, text.getFieldValue("event.original", String.class));
     }
 
     public void testKeepOriginalFalse() {
         IngestDocument d = doc(Map.of("message", CIRCLECI));
-        ProcessorTestAccess.create(Map.of("field", "message", "keep_original", false)).execute(d);
+        ProcessorTestAccess.create(Map.of("field", "message", "keep_original", false))
+                .execute(d);
         assertFalse(d.hasField("event.original"));
     }
 
     public void testIgnoreMissing() {
         IngestDocument d = doc(Map.of("other", "x"));
-        ProcessorTestAccess.create(Map.of("field", "message", "ignore_missing", true)).execute(d);
+        ProcessorTestAccess.create(Map.of("field", "message", "ignore_missing", true))
+                .execute(d);
         assertEquals("untouched", "x", d.getFieldValue("other", String.class));
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-            () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(doc(Map.of("other", "x"))));
+        IllegalArgumentException e = expectThrows(
+                IllegalArgumentException.class,
+                () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(doc(Map.of("other", "x"))));
         assertEquals("field [message] is missing or null, cannot parse an audit event from it", e.getMessage());
     }
 
     public void testBadInputLeavesTheRawEventInPlace() {
         String truncated = CIRCLECI.substring(0, 60);
         IngestDocument d = doc(Map.of("message", truncated));
-        AuditParseException e = expectThrows(AuditParseException.class,
-            () -> ProcessorTestAccess.create(Map.of("field", "message", "format", "circleci_json")).execute(d));
-        assertThat(e.getMessage(), startsWith("[circleci_json] invalid JSON in field [message] at offset 60 (line 1, column 61): "));
+        AuditParseException e = expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(
+                        Map.of("field", "message", "format", "circleci_json"))
+                .execute(d));
+        assertThat(
+                e.getMessage(),
+                startsWith("[circleci_json] invalid JSON in field [message] at offset 60 (line 1, column 61): "));
         assertEquals(truncated, d.getFieldValue("message", String.class));
         assertEquals("kept for the dead-letter index", truncated, d.getFieldValue("event.original", String.class));
         assertFalse(d.hasField("event.provider"));
     }
 
     public void testEmptyAndUndetectableInput() {
-        AuditParseException e = expectThrows(AuditParseException.class,
-            () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(doc(Map.of("message", "  "))));
+        AuditParseException e =
+                expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
+                        .execute(doc(Map.of("message", "  "))));
         assertEquals("[auto] field [message] is empty", e.getMessage());
 
-        e = expectThrows(AuditParseException.class,
-            () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(doc(Map.of("message", "{\"hello\":\"world\"}"))));
-        assertThat(e.getMessage(), startsWith("[auto] cannot detect the format of field [message]: tried [gitlab_api, gitlab_stream, "
-            + "gitlab_log, gitlab_csv, circleci_json, circleci_csv] and none matches its keys [hello]"));
+        e = expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
+                .execute(doc(Map.of("message", "{\"hello\":\"world\"}"))));
+        assertThat(
+                e.getMessage(),
+                startsWith("[auto] cannot detect the format of field [message]: tried [gitlab_api, gitlab_stream, "
+                        + "gitlab_log, gitlab_csv, circleci_json, circleci_csv] and none matches its keys [hello]"));
 
-        e = expectThrows(AuditParseException.class,
-            () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(doc(Map.of("message", "a,b,c"))));
-        assertThat(e.getMessage(), containsString("tried [gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted action second), found 3 columns"));
+        e = expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
+                .execute(doc(Map.of("message", "a,b,c"))));
+        assertThat(
+                e.getMessage(),
+                containsString(
+                        "tried [gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted action second), found 3 columns"));
     }
 
     public void testBatchesAreRefusedWithAPointerToTheEndpoints() {
         IngestDocument d = doc(Map.of("message", "[" + CIRCLECI + "," + CIRCLECI + "]"));
-        AuditParseException e = expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(d));
+        AuditParseException e =
+                expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
+                        .execute(d));
         assertThat(e.getMessage(), containsString("holds a JSON array of 2 events"));
     }
 
     public void testWrongTypesNameTheField() {
-        String badDetails = "{\"id\":1,\"author_id\":1,\"entity_type\":\"User\",\"details\":\"oops\",\"created_at\":\"2024-01-01T00:00:00Z\"}";
-        AuditParseException e = expectThrows(AuditParseException.class,
-            () -> ProcessorTestAccess.create(Map.of("field", "message", "format", "gitlab_api")).execute(doc(Map.of("message", badDetails))));
+        String badDetails =
+                "{\"id\":1,\"author_id\":1,\"entity_type\":\"User\",\"details\":\"oops\",\"created_at\":\"2024-01-01T00:00:00Z\"}";
+        AuditParseException e = expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(
+                        Map.of("field", "message", "format", "gitlab_api"))
+                .execute(doc(Map.of("message", badDetails))));
         assertEquals("[gitlab_api] field [details] must be an object, found a string", e.getMessage());
 
-        String badTime = "{\"id\":1,\"author_id\":1,\"entity_type\":\"User\",\"details\":{},\"created_at\":\"yesterday\"}";
-        e = expectThrows(AuditParseException.class,
-            () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(doc(Map.of("message", badTime))));
+        String badTime =
+                "{\"id\":1,\"author_id\":1,\"entity_type\":\"User\",\"details\":{},\"created_at\":\"yesterday\"}";
+        e = expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
+                .execute(doc(Map.of("message", badTime))));
         assertEquals("[gitlab_api] field [created_at]: cannot parse [yesterday] as a date", e.getMessage());
 
         String csvInJsonFormat = "a,b";
-        e = expectThrows(AuditParseException.class,
-            () -> ProcessorTestAccess.create(Map.of("field", "message", "format", "gitlab_log")).execute(doc(Map.of("message", csvInJsonFormat))));
+        e = expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(
+                        Map.of("field", "message", "format", "gitlab_log"))
+                .execute(doc(Map.of("message", csvInJsonFormat))));
         assertEquals("[gitlab_log] field [message] is not a JSON text: it starts with [a,b]", e.getMessage());
     }
 
     public void testCsvRecordWithConfiguredHeaderInAnyColumnOrder() {
-        String record = "context.delete,2024-03-08T14:22:05Z,e-1,\"{\"\"id\"\":\"\"u1\"\",\"\"type\"\":\"\"user\"\",\"\"name\"\":\"\"jdoe\"\"}\",false";
+        String record =
+                "context.delete,2024-03-08T14:22:05Z,e-1,\"{\"\"id\"\":\"\"u1\"\",\"\"type\"\":\"\"user\"\",\"\"name\"\":\"\"jdoe\"\"}\",false";
         IngestDocument d = doc(Map.of("message", record));
-        ProcessorTestAccess.create(Map.of("field", "message", "format", "circleci_csv",
-            "csv_header", List.of("action", "occurred_at", "id", "actor", "success"))).execute(d);
+        ProcessorTestAccess.create(Map.of(
+                        "field",
+                        "message",
+                        "format",
+                        "circleci_csv",
+                        "csv_header",
+                        List.of("action", "occurred_at", "id", "actor", "success")))
+                .execute(d);
         assertEquals("e-1", d.getFieldValue("event.id", String.class));
         assertEquals("jdoe", d.getFieldValue("user.name", String.class));
         assertEquals("failure", d.getFieldValue("event.outcome", String.class));
@@ -153,10 +191,13 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
     }
 
     public void testCsvColumnCountMismatchIsReported() {
-        AuditParseException e = expectThrows(AuditParseException.class,
-            () -> ProcessorTestAccess.create(Map.of("field", "message", "format", "circleci_csv")).execute(doc(Map.of("message", "a,b,c,d,e"))));
-        assertEquals("[circleci_csv] the CSV record in field [message] has 5 columns, its header has 11 "
-            + "[id, action, actor, target, payload, occurred_at, metadata, version, scope, success, request]", e.getMessage());
+        AuditParseException e = expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(
+                        Map.of("field", "message", "format", "circleci_csv"))
+                .execute(doc(Map.of("message", "a,b,c,d,e"))));
+        assertEquals(
+                "[circleci_csv] the CSV record in field [message] has 5 columns, its header has 11 "
+                        + "[id, action, actor, target, payload, occurred_at, metadata, version, scope, success, request]",
+                e.getMessage());
     }
 
     public void testUnmappedActionsAreKeptAndFlagged() {
@@ -172,20 +213,25 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
 
     public void testIndexGranularity() {
         IngestDocument d = doc(Map.of("message", CIRCLECI));
-        ProcessorTestAccess.create(Map.of("field", "message", "index_granularity", "day")).execute(d);
+        ProcessorTestAccess.create(Map.of("field", "message", "index_granularity", "day"))
+                .execute(d);
         assertEquals("devops-audit-circleci-2024.03.08", d.getFieldValue("_index", String.class));
         d = doc(Map.of("message", CIRCLECI));
-        ProcessorTestAccess.create(Map.of("field", "message", "index_granularity", "none")).execute(d);
+        ProcessorTestAccess.create(Map.of("field", "message", "index_granularity", "none"))
+                .execute(d);
         assertEquals("devops-audit-circleci", d.getFieldValue("_index", String.class));
     }
 
     public void testSameGitlabIdInEveryFormatGivesTheSameKey() {
-        String api = "{\"id\":179,\"author_id\":5,\"entity_id\":7,\"entity_type\":\"Group\",\"details\":{\"remove\":\"user_access\"},"
-            + "\"created_at\":\"2024-05-10T17:46:49.058Z\"}";
-        String log = "{\"severity\":\"INFO\",\"time\":\"2024-05-10T17:46:49.100Z\",\"correlation_id\":\"c1\",\"id\":179,\"author_id\":5,"
-            + "\"entity_id\":7,\"entity_type\":\"Group\",\"remove\":\"user_access\",\"created_at\":\"2024-05-10T17:46:49.058+00:00\"}";
-        String csv = "ID,Author ID,Author Name,Entity ID,Entity Type,Entity Path,Target ID,Target Type,Target Details,Action,IP Address,Created At (UTC)\n"
-            + "179,5,alice,7,Group,acme,9,User,bob,Removed user_access,192.0.2.1,2024-05-10 17:46:49";
+        String api =
+                "{\"id\":179,\"author_id\":5,\"entity_id\":7,\"entity_type\":\"Group\",\"details\":{\"remove\":\"user_access\"},"
+                        + "\"created_at\":\"2024-05-10T17:46:49.058Z\"}";
+        String log =
+                "{\"severity\":\"INFO\",\"time\":\"2024-05-10T17:46:49.100Z\",\"correlation_id\":\"c1\",\"id\":179,\"author_id\":5,"
+                        + "\"entity_id\":7,\"entity_type\":\"Group\",\"remove\":\"user_access\",\"created_at\":\"2024-05-10T17:46:49.058+00:00\"}";
+        String csv =
+                "ID,Author ID,Author Name,Entity ID,Entity Type,Entity Path,Target ID,Target Type,Target Details,Action,IP Address,Created At (UTC)\n"
+                        + "179,5,alice,7,Group,acme,9,User,bob,Removed user_access,192.0.2.1,2024-05-10 17:46:49";
         for (String raw : List.of(api, log, csv)) {
             IngestDocument d = doc(Map.of("message", raw));
             ProcessorTestAccess.create(Map.of("field", "message")).execute(d);
@@ -195,9 +241,10 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
     }
 
     public void testStreamOnlyUuidIdsFallBackToAStableFingerprint() {
-        String body = "{\"id\":\"%s\",\"author_id\":5,\"author_name\":\"alice\",\"entity_id\":7,\"entity_type\":\"Project\","
-            + "\"entity_path\":\"acme/web\",\"event_type\":\"repository_git_operation\",\"created_at\":\"2024-05-10T17:46:49.058Z\","
-            + "\"details\":{\"custom_message\":{\"protocol\":\"ssh\",\"action\":\"git-upload-pack\"}}}";
+        String body =
+                "{\"id\":\"%s\",\"author_id\":5,\"author_name\":\"alice\",\"entity_id\":7,\"entity_type\":\"Project\","
+                        + "\"entity_path\":\"acme/web\",\"event_type\":\"repository_git_operation\",\"created_at\":\"2024-05-10T17:46:49.058Z\","
+                        + "\"details\":{\"custom_message\":{\"protocol\":\"ssh\",\"action\":\"git-upload-pack\"}}}";
         String first = key(String.format(java.util.Locale.ROOT, body, "0b0e8a1c-1111-4000-8000-000000000001"));
         String redelivery = key(String.format(java.util.Locale.ROOT, body, "7f3d2c4e-2222-4000-8000-000000000002"));
         assertEquals("a redelivery with a fresh UUID collapses", first, redelivery);
@@ -205,7 +252,8 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         String other = key(String.format(java.util.Locale.ROOT, body, "x").replace("acme/web", "acme/api"));
         assertNotEquals("a distinct event is not merged", first, other);
         // the oldest workers used created_at.to_i as the id: it collides, so it is not trusted either
-        String epochId = key(String.format(java.util.Locale.ROOT, body, "x").replace("\"id\":\"x\"", "\"id\":1715363209"));
+        String epochId =
+                key(String.format(java.util.Locale.ROOT, body, "x").replace("\"id\":\"x\"", "\"id\":1715363209"));
         assertEquals(first, epochId);
         // digits other than ASCII are not a database id (Long.parseLong would read them): fingerprinted too
         String arabicIndicId = key(String.format(java.util.Locale.ROOT, body, "\u0661\u0667\u0669"));
@@ -219,21 +267,26 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
     }
 
     public void testIndicatorsAreTaggedWithThePolicy() {
-        String pat = "{\"id\":42,\"author_id\":5,\"entity_id\":5,\"entity_type\":\"User\",\"event_type\":\"personal_access_token_created\","
-            + "\"ip_address\":\"198.51.100.23\",\"created_at\":\"2024-05-10T17:46:49.058Z\",\"details\":{\"custom_message\":\"Created personal access token with id 42\"}}";
+        String pat =
+                "{\"id\":42,\"author_id\":5,\"entity_id\":5,\"entity_type\":\"User\",\"event_type\":\"personal_access_token_created\","
+                        + "\"ip_address\":\"198.51.100.23\",\"created_at\":\"2024-05-10T17:46:49.058Z\",\"details\":{\"custom_message\":\"Created personal access token with id 42\"}}";
         IngestDocument d = doc(Map.of("message", pat));
-        ProcessorTestAccess.create(Map.of("field", "message", "trusted_networks", List.of("192.0.2.0/24"))).execute(d);
+        ProcessorTestAccess.create(Map.of("field", "message", "trusted_networks", List.of("192.0.2.0/24")))
+                .execute(d);
         assertEquals(List.of("persistent_access", "untrusted_source"), d.getFieldValue("audit.indicators", List.class));
         assertEquals(List.of("DA-GL-011", "DA-ANY-002"), d.getFieldValue("rule.id", List.class));
         assertEquals(2L, ((Number) d.getFieldValue("event.severity", Object.class)).longValue());
         assertEquals("medium", d.getFieldValue("audit.severity", String.class));
         assertEquals(47.0f, ((Number) d.getFieldValue("event.risk_score", Object.class)).floatValue(), 0f);
         assertEquals(List.of("T1098.001", "T1078"), d.getFieldValue("threat.technique.id", List.class));
-        assertEquals(List.of("Additional Cloud Credentials", "Valid Accounts"), d.getFieldValue("threat.technique.name", List.class));
+        assertEquals(
+                List.of("Additional Cloud Credentials", "Valid Accounts"),
+                d.getFieldValue("threat.technique.name", List.class));
         assertEquals(List.of("security_indicator"), d.getFieldValue("tags", List.class));
 
         IngestDocument inside = doc(Map.of("message", pat.replace("198.51.100.23", "192.0.2.9")));
-        ProcessorTestAccess.create(Map.of("field", "message", "trusted_networks", List.of("192.0.2.0/24"))).execute(inside);
+        ProcessorTestAccess.create(Map.of("field", "message", "trusted_networks", List.of("192.0.2.0/24")))
+                .execute(inside);
         assertEquals(List.of("persistent_access"), inside.getFieldValue("audit.indicators", List.class));
     }
 }

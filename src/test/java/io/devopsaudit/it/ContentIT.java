@@ -36,28 +36,103 @@ public class ContentIT extends DevopsAuditRestTestCase {
     }
 
     static final Map<String, Fixture> FIXTURES = new LinkedHashMap<>();
+
     static {
-        Map<String, Object> failed = doc("event.action", "login_failed_with_standard_authentication", "event.outcome", "failure",
-            "user.name", "victim", "source.ip", "198.51.100.23");
+        Map<String, Object> failed = doc(
+                "event.action",
+                "login_failed_with_standard_authentication",
+                "event.outcome",
+                "failure",
+                "user.name",
+                "victim",
+                "source.ip",
+                "198.51.100.23");
         FIXTURES.put("Failed sign-ins per user", new Fixture(failed, 12, failed, 9));
-        Map<String, Object> spray = doc("event.action", "user.logged_in", "event.outcome", "failure", "user.name", "#", "source.ip", "198.51.100.99");
-        FIXTURES.put("Failed sign-ins per source IP", new Fixture(spray, 12, doc("event.action", "user.logged_in", "event.outcome", "failure",
-            "user.name", "#", "source.ip", "198.51.100.#"), 12));
-        FIXTURES.put("Failed OTP/WebAuthn", new Fixture(doc("event.action", "login_failed_with_otp_authentication", "user.name", "bob"), 3,
-            doc("event.action", "login_failed_with_otp_authentication", "user.name", "bob"), 2));
-        FIXTURES.put("Mass clone", new Fixture(doc("event.action", "repository_git_operation", "audit.message", "protocol: ssh, action: git-upload-pack",
-            "user.name", "mallory"), 25, doc("event.action", "repository_git_operation", "audit.message", "protocol: ssh, action: git-receive-pack",
-            "user.name", "mallory"), 30));
-        FIXTURES.put("deletions", new Fixture(doc("event.action", "project_destroyed", "user.name", "carol"), 10,
-            doc("event.action", "project_destroyed", "user.name", "carol"), 9));
-        FIXTURES.put("exports", new Fixture(doc("event.action", "project_export_created", "user.name", "mallory"), 3,
-            doc("event.action", "project_export_created", "user.name", "mallory"), 2));
-        FIXTURES.put("access-token", new Fixture(doc("event.action", "personal_access_token_created", "user.name", "mallory"), 3,
-            doc("event.action", "personal_access_token_revoked", "user.name", "mallory"), 5));
-        FIXTURES.put("CircleCI secret", new Fixture(doc("event.action", "context.env_var.store", "user.name", "mallory"), 5,
-            doc("event.action", "context.env_var.store", "user.name", "mallory"), 4));
-        FIXTURES.put("password resets", new Fixture(doc("event.action", "password_reset_requested", "user.target.name", "victim"), 5,
-            doc("event.action", "password_reset_requested", "user.target.name", "victim"), 4));
+        Map<String, Object> spray = doc(
+                "event.action",
+                "user.logged_in",
+                "event.outcome",
+                "failure",
+                "user.name",
+                "#",
+                "source.ip",
+                "198.51.100.99");
+        FIXTURES.put(
+                "Failed sign-ins per source IP",
+                new Fixture(
+                        spray,
+                        12,
+                        doc(
+                                "event.action",
+                                "user.logged_in",
+                                "event.outcome",
+                                "failure",
+                                "user.name",
+                                "#",
+                                "source.ip",
+                                "198.51.100.#"),
+                        12));
+        FIXTURES.put(
+                "Failed OTP/WebAuthn",
+                new Fixture(
+                        doc("event.action", "login_failed_with_otp_authentication", "user.name", "bob"),
+                        3,
+                        doc("event.action", "login_failed_with_otp_authentication", "user.name", "bob"),
+                        2));
+        FIXTURES.put(
+                "Mass clone",
+                new Fixture(
+                        doc(
+                                "event.action",
+                                "repository_git_operation",
+                                "audit.message",
+                                "protocol: ssh, action: git-upload-pack",
+                                "user.name",
+                                "mallory"),
+                        25,
+                        doc(
+                                "event.action",
+                                "repository_git_operation",
+                                "audit.message",
+                                "protocol: ssh, action: git-receive-pack",
+                                "user.name",
+                                "mallory"),
+                        30));
+        FIXTURES.put(
+                "deletions",
+                new Fixture(
+                        doc("event.action", "project_destroyed", "user.name", "carol"),
+                        10,
+                        doc("event.action", "project_destroyed", "user.name", "carol"),
+                        9));
+        FIXTURES.put(
+                "exports",
+                new Fixture(
+                        doc("event.action", "project_export_created", "user.name", "mallory"),
+                        3,
+                        doc("event.action", "project_export_created", "user.name", "mallory"),
+                        2));
+        FIXTURES.put(
+                "access-token",
+                new Fixture(
+                        doc("event.action", "personal_access_token_created", "user.name", "mallory"),
+                        3,
+                        doc("event.action", "personal_access_token_revoked", "user.name", "mallory"),
+                        5));
+        FIXTURES.put(
+                "CircleCI secret",
+                new Fixture(
+                        doc("event.action", "context.env_var.store", "user.name", "mallory"),
+                        5,
+                        doc("event.action", "context.env_var.store", "user.name", "mallory"),
+                        4));
+        FIXTURES.put(
+                "password resets",
+                new Fixture(
+                        doc("event.action", "password_reset_requested", "user.target.name", "victim"),
+                        5,
+                        doc("event.action", "password_reset_requested", "user.target.name", "victim"),
+                        4));
     }
 
     @SuppressWarnings("unchecked")
@@ -71,12 +146,16 @@ public class ContentIT extends DevopsAuditRestTestCase {
                 replayed++;
                 continue;
             }
-            Fixture f = FIXTURES.entrySet().stream().filter(e -> name.contains(e.getKey())).map(Map.Entry::getValue).findFirst()
-                .orElseThrow(() -> new AssertionError("no fixture for monitor [" + name + "]"));
+            Fixture f = FIXTURES.entrySet().stream()
+                    .filter(e -> name.contains(e.getKey()))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no fixture for monitor [" + name + "]"));
             index("devops-audit-fixture-positive", f.positive(), f.positives());
             index("devops-audit-fixture-benign", f.benign(), f.benigns());
             assertTrue(name + " must fire on the positive fixture", fires(monitor, "devops-audit-fixture-positive"));
-            assertFalse(name + " must stay silent on the benign fixture", fires(monitor, "devops-audit-fixture-benign"));
+            assertFalse(
+                    name + " must stay silent on the benign fixture", fires(monitor, "devops-audit-fixture-benign"));
             deleteIndex("devops-audit-fixture-positive");
             deleteIndex("devops-audit-fixture-benign");
             replayed++;
@@ -87,16 +166,20 @@ public class ContentIT extends DevopsAuditRestTestCase {
     /** Runs the monitor's rendered search on one index and its bucket trigger script on each bucket. */
     @SuppressWarnings("unchecked")
     private boolean fires(Map<String, Object> monitor, String index) throws Exception {
-        Map<String, Object> search = (Map<String, Object>) ((List<Map<String, Object>>) monitor.get("inputs")).get(0).get("search");
-        String query = JsonText.write(search.get("query")).replace("{{period_end}}", Long.toString(PERIOD_END.toEpochMilli()))
-            .replace("{{period_start}}", Long.toString(PERIOD_END.toEpochMilli() - 300_000));
+        Map<String, Object> search = (Map<String, Object>)
+                ((List<Map<String, Object>>) monitor.get("inputs")).get(0).get("search");
+        String query = JsonText.write(search.get("query"))
+                .replace("{{period_end}}", Long.toString(PERIOD_END.toEpochMilli()))
+                .replace("{{period_start}}", Long.toString(PERIOD_END.toEpochMilli() - 300_000));
         Request request = new Request("POST", "/" + index + "/_search");
         request.setJsonEntity(query);
         Map<String, Object> response = entityAsMap(client().performRequest(request));
-        Map<String, Object> trigger = (Map<String, Object>) ((Map<String, Object>) ((List<Object>) monitor.get("triggers")).get(0)).get("bucket_level_trigger");
+        Map<String, Object> trigger = (Map<String, Object>)
+                ((Map<String, Object>) ((List<Object>) monitor.get("triggers")).get(0)).get("bucket_level_trigger");
         Map<String, Object> condition = (Map<String, Object>) trigger.get("condition");
         String script = (String) ((Map<String, Object>) condition.get("script")).get("source");
-        Map<String, Object> parent = (Map<String, Object>) ((Map<String, Object>) response.get("aggregations")).get(condition.get("parent_bucket_path"));
+        Map<String, Object> parent = (Map<String, Object>)
+                ((Map<String, Object>) response.get("aggregations")).get(condition.get("parent_bucket_path"));
         boolean any = false;
         for (Map<String, Object> bucket : (List<Map<String, Object>>) parent.get("buckets")) {
             any |= painless(script, Map.of("_count", bucket.get("doc_count")));
@@ -107,28 +190,41 @@ public class ContentIT extends DevopsAuditRestTestCase {
     /** A doc-level monitor's query_string queries against a positive and a benign document. */
     @SuppressWarnings("unchecked")
     private void replayDocLevel(Map<String, Object> monitor) throws Exception {
-        Map<String, Object> input = (Map<String, Object>) ((List<Map<String, Object>>) monitor.get("inputs")).get(0).get("doc_level_input");
+        Map<String, Object> input = (Map<String, Object>)
+                ((List<Map<String, Object>>) monitor.get("inputs")).get(0).get("doc_level_input");
         for (Map<String, Object> q : (List<Map<String, Object>>) input.get("queries")) {
             String cls = (String) q.get("name");
             index("devops-audit-fixture-positive", doc("audit.indicators", List.of(cls), "audit.severity", "high"), 1);
             index("devops-audit-fixture-benign", doc("audit.indicators", List.of(cls), "audit.severity", "low"), 1);
-            for (String[] idx : new String[][] { { "devops-audit-fixture-positive", "1" }, { "devops-audit-fixture-benign", "0" } }) {
+            for (String[] idx :
+                    new String[][] {{"devops-audit-fixture-positive", "1"}, {"devops-audit-fixture-benign", "0"}}) {
                 Request r = new Request("POST", "/" + idx[0] + "/_count");
                 r.setJsonEntity("{\"query\":{\"query_string\":{\"query\":" + JsonText.write(q.get("query")) + "}}}");
-                assertEquals(monitor.get("name") + " on " + idx[0], Integer.parseInt(idx[1]), entityAsMap(client().performRequest(r)).get("count"));
+                assertEquals(
+                        monitor.get("name") + " on " + idx[0],
+                        Integer.parseInt(idx[1]),
+                        entityAsMap(client().performRequest(r)).get("count"));
             }
             deleteIndex("devops-audit-fixture-positive");
             deleteIndex("devops-audit-fixture-benign");
-            String condition = (String) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((List<Object>) monitor.get("triggers"))
-                .get(0)).get("document_level_trigger")).get("condition")).get("script").toString();
-            assertTrue("the trigger refers to the query's tag", condition.contains("query[tag=" + ((List<Object>) q.get("tags")).get(0) + "]"));
+            String condition = (String) ((Map<String, Object>) ((Map<String, Object>)
+                                    ((Map<String, Object>) ((List<Object>) monitor.get("triggers")).get(0))
+                                            .get("document_level_trigger"))
+                            .get("condition"))
+                    .get("script")
+                    .toString();
+            assertTrue(
+                    "the trigger refers to the query's tag",
+                    condition.contains("query[tag=" + ((List<Object>) q.get("tags")).get(0) + "]"));
         }
     }
 
     private static boolean painless(String source, Map<String, Object> params) throws Exception {
         Request r = new Request("POST", "/_scripts/painless/_execute");
-        r.setJsonEntity("{\"script\":{\"source\":" + JsonText.write(source) + ",\"params\":" + JsonText.write(params) + "}}");
-        return Boolean.parseBoolean(String.valueOf(entityAsMap(client().performRequest(r)).get("result")));
+        r.setJsonEntity(
+                "{\"script\":{\"source\":" + JsonText.write(source) + ",\"params\":" + JsonText.write(params) + "}}");
+        return Boolean.parseBoolean(
+                String.valueOf(entityAsMap(client().performRequest(r)).get("result")));
     }
 
     /** Indexes {@code count} copies of a fixture record, one minute apart ending just before period_end; "#" becomes the copy number. */
@@ -142,7 +238,11 @@ public class ContentIT extends DevopsAuditRestTestCase {
                 Object v = e.getValue() instanceof String s ? s.replace("#", Integer.toString(i)) : e.getValue();
                 r.put(e.getKey(), v);
             }
-            bulk.append("{\"index\":{\"_index\":\"").append(index).append("\"}}\n").append(JsonText.write(r.build())).append('\n');
+            bulk.append("{\"index\":{\"_index\":\"")
+                    .append(index)
+                    .append("\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
         }
         Request request = new Request("POST", "/_bulk?refresh=true");
         request.setJsonEntity(bulk.toString());
@@ -155,7 +255,9 @@ public class ContentIT extends DevopsAuditRestTestCase {
         SetupIT.setup();
         StringBuilder bulk = new StringBuilder();
         for (GoldenCases.Case c : GoldenCases.all()) {
-            bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":").append(JsonText.write(c.text())).append("}\n");
+            bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":")
+                    .append(JsonText.write(c.text()))
+                    .append("}\n");
         }
         bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":\"not an audit event\"}\n");
         Request load = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
@@ -166,37 +268,59 @@ public class ContentIT extends DevopsAuditRestTestCase {
         Map<String, String> patterns = new HashMap<>();
         List<Map<String, Object>> objects = ContentFiles.savedObjects();
         for (Map<String, Object> o : objects) {
-            if (o.get("type").equals("index-pattern")) patterns.put((String) o.get("id"), (String) ((Map<String, Object>) o.get("attributes")).get("title"));
+            if (o.get("type").equals("index-pattern"))
+                patterns.put((String) o.get("id"), (String) ((Map<String, Object>) o.get("attributes")).get("title"));
         }
         int ran = 0;
         List<String> empty = new ArrayList<>();
         for (Map<String, Object> o : objects) {
             Map<String, Object> attributes = (Map<String, Object>) o.get("attributes");
             Object meta = attributes.get("kibanaSavedObjectMeta");
-            if (meta == null || o.get("type").equals("dashboard") && ((List<Object>) TestSupport.parseJson((String) ((Map<String, Object>) meta)
-                .get("searchSourceJSON")).get("filter")).isEmpty()) continue;
-            Map<String, Object> source = TestSupport.parseJson((String) ((Map<String, Object>) meta).get("searchSourceJSON"));
+            if (meta == null
+                    || o.get("type").equals("dashboard")
+                            && ((List<Object>) TestSupport.parseJson(
+                                                    (String) ((Map<String, Object>) meta).get("searchSourceJSON"))
+                                            .get("filter"))
+                                    .isEmpty()) continue;
+            Map<String, Object> source =
+                    TestSupport.parseJson((String) ((Map<String, Object>) meta).get("searchSourceJSON"));
             String queryText = (String) ((Map<String, Object>) source.get("query")).get("query");
             List<Object> filters = new ArrayList<>();
-            filters.add(queryText.isEmpty() ? Map.of("match_all", Map.of()) : Map.of("query_string", Map.of("query", queryText)));
+            filters.add(
+                    queryText.isEmpty()
+                            ? Map.of("match_all", Map.of())
+                            : Map.of("query_string", Map.of("query", queryText)));
             List<Object> mustNot = new ArrayList<>();
-            for (Object f : (List<Object>) source.get("filter")) {                      // run even the disabled ones: they must be valid
+            for (Object f : (List<Object>) source.get("filter")) { // run even the disabled ones: they must be valid
                 Map<String, Object> filter = (Map<String, Object>) f;
                 Object q = filter.get("query");
-                if (Boolean.TRUE.equals(((Map<String, Object>) filter.get("meta")).get("negate"))) mustNot.add(q); else filters.add(q);
+                if (Boolean.TRUE.equals(((Map<String, Object>) filter.get("meta")).get("negate"))) mustNot.add(q);
+                else filters.add(q);
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("size", 0);
             body.put("track_total_hits", true);
             body.put("query", Map.of("bool", Map.of("filter", filters, "must_not", mustNot)));
-            if (o.get("type").equals("visualization")) body.put("aggs", aggs(TestSupport.parseJson((String) attributes.get("visState"))));
-            String pattern = o.get("type").equals("dashboard") ? patterns.values().stream().filter(p -> p.contains("gitlab")).findFirst().get()
-                : patterns.get(((List<Map<String, Object>>) o.get("references")).get(0).get("id"));
+            if (o.get("type").equals("visualization"))
+                body.put("aggs", aggs(TestSupport.parseJson((String) attributes.get("visState"))));
+            String pattern = o.get("type").equals("dashboard")
+                    ? patterns.values().stream()
+                            .filter(p -> p.contains("gitlab"))
+                            .findFirst()
+                            .get()
+                    : patterns.get(((List<Map<String, Object>>) o.get("references"))
+                            .get(0)
+                            .get("id"));
             Request request = new Request("POST", "/" + pattern + "/_search");
             request.setJsonEntity(JsonText.write(body));
             Map<String, Object> response = entityAsMap(client().performRequest(request));
-            assertEquals(attributes.get("title") + ": " + response, 0, ((Map<String, Object>) response.get("_shards")).get("failed"));
-            long hits = ((Number) ((Map<String, Object>) ((Map<String, Object>) response.get("hits")).get("total")).get("value")).longValue();
+            assertEquals(
+                    attributes.get("title") + ": " + response,
+                    0,
+                    ((Map<String, Object>) response.get("_shards")).get("failed"));
+            long hits = ((Number) ((Map<String, Object>) ((Map<String, Object>) response.get("hits")).get("total"))
+                            .get("value"))
+                    .longValue();
             if (hits == 0) empty.add((String) attributes.get("title"));
             ran++;
         }
@@ -215,7 +339,7 @@ public class ContentIT extends DevopsAuditRestTestCase {
             Map<String, Object> params = (Map<String, Object>) agg.get("params");
             String type = (String) agg.get("type");
             switch (type) {
-                case "count" -> { }
+                case "count" -> {}
                 case "terms" -> {
                     Map<String, Object> inner = new LinkedHashMap<>();
                     Map<String, Object> def = new LinkedHashMap<>();
@@ -227,7 +351,9 @@ public class ContentIT extends DevopsAuditRestTestCase {
                 case "date_histogram" -> {
                     Map<String, Object> inner = new LinkedHashMap<>();
                     Map<String, Object> def = new LinkedHashMap<>();
-                    def.put("date_histogram", Map.of("field", params.get("field"), "fixed_interval", "1h", "min_doc_count", 1));
+                    def.put(
+                            "date_histogram",
+                            Map.of("field", params.get("field"), "fixed_interval", "1h", "min_doc_count", 1));
                     def.put("aggs", inner);
                     current.put("agg_" + agg.get("id"), def);
                     current = inner;
@@ -236,15 +362,22 @@ public class ContentIT extends DevopsAuditRestTestCase {
             }
         }
         for (Map<String, Object> m : metrics) {
-            current.put("agg_" + m.get("id"), Map.of((String) m.get("type"), Map.of("field", ((Map<String, Object>) m.get("params")).get("field"))));
+            current.put(
+                    "agg_" + m.get("id"),
+                    Map.of(
+                            (String) m.get("type"),
+                            Map.of("field", ((Map<String, Object>) m.get("params")).get("field"))));
         }
         return root;
     }
 
     @SuppressWarnings("unchecked")
     public void testRenderedMonitorsCarryTheChannelAndDashboardsUrl() throws Exception {
-        Map<String, Object> withChannel = call("GET", "/_plugins/devops_audit/_content/monitors?notification_channel_id=chan-1"
-            + "&dashboards_url=https://dash.example.com/", null);
+        Map<String, Object> withChannel = call(
+                "GET",
+                "/_plugins/devops_audit/_content/monitors?notification_channel_id=chan-1"
+                        + "&dashboards_url=https://dash.example.com/",
+                null);
         String text = JsonText.write(withChannel);
         assertFalse(text.contains("NOTIFICATION_CHANNEL_ID"));
         assertFalse(text.contains("DASHBOARDS_URL"));
@@ -253,8 +386,9 @@ public class ContentIT extends DevopsAuditRestTestCase {
         assertEquals(ContentFiles.monitors().size(), ((List<Object>) withChannel.get("monitors")).size());
         String without = JsonText.write(call("GET", "/_plugins/devops_audit/_content/monitors", null));
         assertFalse("without a channel there are no actions", without.contains("destination_id"));
-        org.opensearch.client.ResponseException e = expectThrows(org.opensearch.client.ResponseException.class,
-            () -> call("GET", "/_plugins/devops_audit/_content/monitors?notification_channel_id=a%20b", null));
+        org.opensearch.client.ResponseException e = expectThrows(
+                org.opensearch.client.ResponseException.class,
+                () -> call("GET", "/_plugins/devops_audit/_content/monitors?notification_channel_id=a%20b", null));
         assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
         assertTrue(e.getMessage().contains("[notification_channel_id] must be a notification channel id"));
     }

@@ -43,7 +43,7 @@ public class DedupIT extends DevopsAuditRestTestCase {
             AuditEventGenerator.Event e;
             int kind = r.nextInt(100);
             if (kind < 2) {
-                e = gen.gitlabStreamOnly(2 + r.nextInt(2));      // every delivery has a different UUID
+                e = gen.gitlabStreamOnly(2 + r.nextInt(2)); // every delivery has a different UUID
             } else if (kind < 60) {
                 e = gen.gitlab(1_000_000L + i);
             } else {
@@ -55,13 +55,18 @@ public class DedupIT extends DevopsAuditRestTestCase {
             } else {
                 int first = r.nextInt(renderings.size());
                 docs.add(renderings.get(first));
-                if (r.nextInt(100) < 20) {                      // 20 % come again in another format carrying the same id
+                if (r.nextInt(100) < 20) { // 20 % come again in another format carrying the same id
                     docs.add(renderings.get((first + 1 + r.nextInt(renderings.size() - 1)) % renderings.size()));
                     crossFormat++;
                 }
             }
         }
-        logger.info("dedup proof: seed [{}], {} events, {} documents per pass, {} cross-format duplicates", seed, EVENTS, docs.size(), crossFormat);
+        logger.info(
+                "dedup proof: seed [{}], {} events, {} documents per pass, {} cross-format duplicates",
+                seed,
+                EVENTS,
+                docs.size(),
+                crossFormat);
         assertTrue(crossFormat > EVENTS / 6);
 
         for (int pass = 1; pass <= 3; pass++) {
@@ -81,7 +86,8 @@ public class DedupIT extends DevopsAuditRestTestCase {
 
     static void installTemplate() throws IOException {
         try (InputStream in = DedupIT.class.getResourceAsStream("/io/devopsaudit/content/index-template.json")) {
-            String template = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\"number_of_replicas\": 1", "\"number_of_replicas\": 0");
+            String template = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("\"number_of_replicas\": 1", "\"number_of_replicas\": 0");
             call("PUT", "/_index_template/devops-audit", template);
         }
     }
@@ -95,7 +101,9 @@ public class DedupIT extends DevopsAuditRestTestCase {
     private void bulk(List<String> batch) throws Exception {
         StringBuilder body = new StringBuilder();
         for (String raw : batch) {
-            body.append("{\"index\":{\"_index\":\"dedup-raw\"}}\n{\"message\":").append(JsonText.write(raw)).append("}\n");
+            body.append("{\"index\":{\"_index\":\"dedup-raw\"}}\n{\"message\":")
+                    .append(JsonText.write(raw))
+                    .append("}\n");
         }
         for (int attempt = 1; ; attempt++) {
             try {
@@ -105,8 +113,11 @@ public class DedupIT extends DevopsAuditRestTestCase {
                 Map<String, Object> result = entityAsMap(response);
                 if (Boolean.TRUE.equals(result.get("errors"))) {
                     List<Object> items = (List<Object>) result.get("items");
-                    Object firstError = items.stream().map(i -> ((Map<String, Object>) ((Map<String, Object>) i).get("index")).get("error"))
-                        .filter(e -> e != null).findFirst().orElse(null);
+                    Object firstError = items.stream()
+                            .map(i -> ((Map<String, Object>) ((Map<String, Object>) i).get("index")).get("error"))
+                            .filter(e -> e != null)
+                            .findFirst()
+                            .orElse(null);
                     fail("bulk had errors, first: " + firstError);
                 }
                 return;
@@ -120,8 +131,14 @@ public class DedupIT extends DevopsAuditRestTestCase {
 
     private void restartNode() throws Exception {
         Path base = Path.of(System.getProperty("project.basedir"));
-        Process p = new ProcessBuilder("bash", base.resolve("devops-audit").toString(), "node-restart", "--home",
-            base.resolve("target/it-node").toString()).inheritIO().start();
+        Process p = new ProcessBuilder(
+                        "bash",
+                        base.resolve("devops-audit").toString(),
+                        "node-restart",
+                        "--home",
+                        base.resolve("target/it-node").toString())
+                .inheritIO()
+                .start();
         assertTrue("restart took too long", p.waitFor(200, TimeUnit.SECONDS));
         assertEquals("node-restart failed", 0, p.exitValue());
         ensureHealth(req -> req.addParameter("wait_for_status", "yellow"));

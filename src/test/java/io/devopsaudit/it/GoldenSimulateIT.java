@@ -19,10 +19,11 @@ public class GoldenSimulateIT extends DevopsAuditRestTestCase {
         assertFalse(cases.isEmpty());
         List<String> mismatches = new ArrayList<>();
         for (GoldenCases.Case c : cases) {
-            String body = "{\"pipeline\":{\"processors\":[{\"devops_audit\":{\"field\":\"message\",\"format\":\"" + c.format().id() + "\"}}]},"
-                + "\"docs\":[{\"_source\":{\"message\":" + quote(c.text()) + "}}]}";
+            String body = "{\"pipeline\":{\"processors\":[{\"devops_audit\":{\"field\":\"message\",\"format\":\""
+                    + c.format().id() + "\"}}]}," + "\"docs\":[{\"_source\":{\"message\":" + quote(c.text()) + "}}]}";
             Map<String, Object> result = call("POST", "/_ingest/pipeline/_simulate", body);
-            Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) ((List<Object>) result.get("docs")).get(0)).get("doc");
+            Map<String, Object> doc =
+                    (Map<String, Object>) ((Map<String, Object>) ((List<Object>) result.get("docs")).get(0)).get("doc");
             assertNotNull(c + ": " + result, doc);
             Map<String, Object> actual = GoldenCases.stable((Map<String, Object>) doc.get("_source"));
             Map<String, Object> expected = TestSupport.parseJson(GoldenCases.read(c.expected()));

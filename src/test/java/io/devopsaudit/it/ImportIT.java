@@ -6,10 +6,10 @@ package io.devopsaudit.it;
 import io.devopsaudit.golden.GoldenCases;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.testdata.AuditEventGenerator;
-import org.opensearch.client.Request;
-import org.opensearch.client.ResponseException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.opensearch.client.Request;
+import org.opensearch.client.ResponseException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,12 +42,16 @@ public class ImportIT extends DevopsAuditRestTestCase {
         SetupIT.setup();
         long expected = 0;
         for (SourceFormat f : SourceFormat.values()) {
-            List<GoldenCases.Case> cases = GoldenCases.all().stream().filter(c -> c.format() == f).toList();
+            List<GoldenCases.Case> cases =
+                    GoldenCases.all().stream().filter(c -> c.format() == f).toList();
             List<String> files = new ArrayList<>();
             switch (f) {
-                case GITLAB_API, CIRCLECI_JSON -> files.add("[" + cases.stream().map(GoldenCases.Case::text).collect(Collectors.joining(",")) + "]");
-                case GITLAB_STREAM -> files.add(cases.stream().map(c -> c.text().replace("\n", "")).collect(Collectors.joining("\n")));
-                case GITLAB_LOG -> files.add(cases.stream().map(GoldenCases.Case::text).collect(Collectors.joining()));
+                case GITLAB_API, CIRCLECI_JSON -> files.add(
+                        "[" + cases.stream().map(GoldenCases.Case::text).collect(Collectors.joining(",")) + "]");
+                case GITLAB_STREAM -> files.add(
+                        cases.stream().map(c -> c.text().replace("\n", "")).collect(Collectors.joining("\n")));
+                case GITLAB_LOG -> files.add(
+                        cases.stream().map(GoldenCases.Case::text).collect(Collectors.joining()));
                 default -> cases.forEach(c -> files.add(c.text()));
             }
             for (String file : files) {
@@ -70,13 +74,14 @@ public class ImportIT extends DevopsAuditRestTestCase {
     public void testLargeCircleciCsvWithDuplicateIds() throws Exception {
         SetupIT.setup();
         AuditEventGenerator gen = new AuditEventGenerator(random().nextLong());
-        StringBuilder csv = new StringBuilder("id,action,actor,target,payload,occurred_at,metadata,version,scope,success,request\n");
+        StringBuilder csv = new StringBuilder(
+                "id,action,actor,target,payload,occurred_at,metadata,version,scope,success,request\n");
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < 90_000; i++) {
             rows.add(gen.circleci().renderings().get(1));
         }
         for (int i = 0; i < 10_000; i++) {
-            rows.add(rows.get(random().nextInt(90_000)));       // CircleCI's duplicates share the id
+            rows.add(rows.get(random().nextInt(90_000))); // CircleCI's duplicates share the id
         }
         java.util.Collections.shuffle(rows, random());
         rows.forEach(r -> csv.append(r).append('\n'));
@@ -99,7 +104,8 @@ public class ImportIT extends DevopsAuditRestTestCase {
         SetupIT.setup();
         String good = GoldenCases.read(GoldenCases.root().resolve("circleci_csv/project_env_var_create.csv"));
         String[] lines = good.split("\n");
-        String csv = lines[0] + "\n" + lines[1] + "\n" + "x,context.delete,a,b,c\n" + lines[1].replace("000000000040", "000000000099") + "\n";
+        String csv = lines[0] + "\n" + lines[1] + "\n" + "x,context.delete,a,b,c\n"
+                + lines[1].replace("000000000040", "000000000099") + "\n";
         Map<String, Object> report = importText("", csv);
         assertEquals(3, report.get("received"));
         assertEquals(2, report.get("indexed"));
@@ -119,7 +125,9 @@ public class ImportIT extends DevopsAuditRestTestCase {
         byte[] latin1 = "id,action\n1,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
         ResponseException e = expectThrows(ResponseException.class, () -> importBody("?format=circleci_csv", latin1));
         assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
-        assertThat(e.getMessage(), containsString("[circleci_csv] the body is not valid UTF-8: invalid byte [0xe9] at byte offset 15"));
+        assertThat(
+                e.getMessage(),
+                containsString("[circleci_csv] the body is not valid UTF-8: invalid byte [0xe9] at byte offset 15"));
 
         call("PUT", "/_cluster/settings", "{\"transient\":{\"devops_audit.import.max_bytes\":\"100b\"}}");
         try {

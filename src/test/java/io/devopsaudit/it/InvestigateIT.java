@@ -27,18 +27,64 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
     record Access(String user, String email, String ip, String project, String action, String time) {}
 
     static final List<Access> FIXTURE = new ArrayList<>();
+
     static {
         String t = "2019-08-15T20:0";
-        for (int i = 0; i < 3; i++) FIXTURE.add(new Access("alice", "alice@example.com", "192.0.2.10", "acme/web", "repository_git_operation", t + (6 + i) + ":00.000Z"));
-        FIXTURE.add(new Access("bob", "bob@example.com", "192.0.2.11", "acme/web", "repository_file_accessed_web", t + "7:30.000Z"));
-        FIXTURE.add(new Access("eve", "eve@contractor.example.org", "192.0.2.20", "acme/web", "repository_file_accessed_web", t + "8:00.000Z"));
-        FIXTURE.add(new Access("eve", "eve@contractor.example.org", "192.0.2.20", "acme/web", "repository_file_accessed_web", t + "9:00.000Z"));
-        FIXTURE.add(new Access("mallory", "mallory@evil.example.net", "198.51.100.23", "acme/web", "repository_git_operation", t + "6:30.000Z"));
-        FIXTURE.add(new Access("mallory", "mallory@evil.example.net", "198.51.100.23", "acme/web", "repository_file_accessed_web", "2019-08-15T20:10:00.000Z"));
+        for (int i = 0; i < 3; i++)
+            FIXTURE.add(new Access(
+                    "alice",
+                    "alice@example.com",
+                    "192.0.2.10",
+                    "acme/web",
+                    "repository_git_operation",
+                    t + (6 + i) + ":00.000Z"));
+        FIXTURE.add(new Access(
+                "bob", "bob@example.com", "192.0.2.11", "acme/web", "repository_file_accessed_web", t + "7:30.000Z"));
+        FIXTURE.add(new Access(
+                "eve",
+                "eve@contractor.example.org",
+                "192.0.2.20",
+                "acme/web",
+                "repository_file_accessed_web",
+                t + "8:00.000Z"));
+        FIXTURE.add(new Access(
+                "eve",
+                "eve@contractor.example.org",
+                "192.0.2.20",
+                "acme/web",
+                "repository_file_accessed_web",
+                t + "9:00.000Z"));
+        FIXTURE.add(new Access(
+                "mallory",
+                "mallory@evil.example.net",
+                "198.51.100.23",
+                "acme/web",
+                "repository_git_operation",
+                t + "6:30.000Z"));
+        FIXTURE.add(new Access(
+                "mallory",
+                "mallory@evil.example.net",
+                "198.51.100.23",
+                "acme/web",
+                "repository_file_accessed_web",
+                "2019-08-15T20:10:00.000Z"));
         FIXTURE.add(new Access("frank", null, "203.0.113.5", "acme/web", "repository_git_operation", t + "9:59.000Z"));
-        FIXTURE.add(new Access("mallory", "mallory@evil.example.net", "198.51.100.23", "acme/api", "repository_git_operation", t + "7:00.000Z"));
-        FIXTURE.add(new Access("mallory", "mallory@evil.example.net", "198.51.100.23", "acme/web", "repository_git_operation", "2019-08-15T21:30:00.000Z"));
-        FIXTURE.add(new Access("carol", "carol@example.com", "192.0.2.12", "acme/web", "member_created", t + "8:30.000Z"));
+        FIXTURE.add(new Access(
+                "mallory",
+                "mallory@evil.example.net",
+                "198.51.100.23",
+                "acme/api",
+                "repository_git_operation",
+                t + "7:00.000Z"));
+        FIXTURE.add(new Access(
+                "mallory",
+                "mallory@evil.example.net",
+                "198.51.100.23",
+                "acme/web",
+                "repository_git_operation",
+                "2019-08-15T21:30:00.000Z"));
+        FIXTURE.add(
+                new Access("carol", "carol@example.com", "192.0.2.12", "acme/web", "member_created", t + "8:30.000Z"));
     }
 
     static void load() throws Exception {
@@ -47,20 +93,29 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
         int n = 0;
         for (Access a : FIXTURE) {
             RecordBuilder r = new RecordBuilder();
-            r.put("@timestamp", a.time()).put("event.provider", "gitlab").put("event.action", a.action()).put("event.outcome", "success");
+            r.put("@timestamp", a.time())
+                    .put("event.provider", "gitlab")
+                    .put("event.action", a.action())
+                    .put("event.outcome", "success");
             r.put("user.name", a.user()).put("user.email", a.email()).put("source.ip", a.ip());
-            r.put("audit.scope.type", "project").put("audit.scope.path", a.project()).put("organization.name", "acme");
+            r.put("audit.scope.type", "project")
+                    .put("audit.scope.path", a.project())
+                    .put("organization.name", "acme");
             r.put("audit.category", a.action().equals("member_created") ? "authorization" : "repository");
             r.put("audit.area", a.action().equals("member_created") ? "membership" : "git_operations");
-            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"gitlab:").append(++n).append("\"}}\n")
-                .append(JsonText.write(r.build())).append('\n');
+            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"gitlab:")
+                    .append(++n)
+                    .append("\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
         }
         Request request = new Request("POST", "/_bulk?refresh=true");
         request.setJsonEntity(bulk.toString());
         assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
     }
 
-    static final String WINDOW = "\"scope\":\"acme/web\",\"from\":\"2019-08-15T20:00:00Z\",\"to\":\"2019-08-15T20:15:00Z\"";
+    static final String WINDOW =
+            "\"scope\":\"acme/web\",\"from\":\"2019-08-15T20:00:00Z\",\"to\":\"2019-08-15T20:15:00Z\"";
 
     static Map<String, Object> report(String extra) throws Exception {
         return call("POST", "/_plugins/devops_audit/_access_report", "{" + WINDOW + extra + "}");
@@ -68,9 +123,12 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
 
     /** The same question answered independently over the fixture list. */
     static List<Access> expected(Predicate<Access> excluded) {
-        return FIXTURE.stream().filter(a -> a.project().equals("acme/web") && a.action().equals("member_created") == false)
-            .filter(a -> a.time().compareTo("2019-08-15T20:00:00") >= 0 && a.time().compareTo("2019-08-15T20:15:00") <= 0)
-            .filter(excluded.negate()).toList();
+        return FIXTURE.stream()
+                .filter(a -> a.project().equals("acme/web") && a.action().equals("member_created") == false)
+                .filter(a -> a.time().compareTo("2019-08-15T20:00:00") >= 0
+                        && a.time().compareTo("2019-08-15T20:15:00") <= 0)
+                .filter(excluded.negate())
+                .toList();
     }
 
     public void testSeed001ExampleWithExclusions() throws Exception {
@@ -80,13 +138,19 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
         Map<String, Object> r = report("");
         assertEquals(all.stream().map(Access::user).distinct().count(), ((Number) r.get("distinct_users")).longValue());
         assertEquals((long) all.size(), ((Number) r.get("accesses")).longValue());
-        assertEquals(all.stream().map(Access::ip).distinct().count(), ((Number) r.get("distinct_source_ips")).longValue());
+        assertEquals(
+                all.stream().map(Access::ip).distinct().count(), ((Number) r.get("distinct_source_ips")).longValue());
 
-        List<Access> outside = expected(a -> office.contains(a.ip()) || (a.email() != null && a.email().endsWith("@example.com")));
-        Map<String, Object> ex = report(",\"exclude_networks\":[\"192.0.2.0/24\"],\"exclude_email_domains\":[\"example.com\"],\"detail\":true");
-        assertEquals(outside.stream().map(Access::user).distinct().count(), ((Number) ex.get("distinct_users")).longValue());
+        List<Access> outside = expected(
+                a -> office.contains(a.ip()) || (a.email() != null && a.email().endsWith("@example.com")));
+        Map<String, Object> ex = report(
+                ",\"exclude_networks\":[\"192.0.2.0/24\"],\"exclude_email_domains\":[\"example.com\"],\"detail\":true");
+        assertEquals(
+                outside.stream().map(Access::user).distinct().count(), ((Number) ex.get("distinct_users")).longValue());
         assertEquals((long) outside.size(), ((Number) ex.get("accesses")).longValue());
-        assertEquals(outside.stream().map(Access::ip).distinct().count(), ((Number) ex.get("distinct_source_ips")).longValue());
+        assertEquals(
+                outside.stream().map(Access::ip).distinct().count(),
+                ((Number) ex.get("distinct_source_ips")).longValue());
         assertEquals(outside.stream().map(Access::time).min(String::compareTo).get(), ex.get("first_access"));
         assertEquals(outside.stream().map(Access::time).max(String::compareTo).get(), ex.get("last_access"));
         assertEquals(Map.of("acme/web", outside.size()), ex.get("per_project"));
@@ -94,13 +158,20 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
         assertThat(ex.toString(), containsString("user=mallory"));
         assertFalse(ex.toString().contains("alice"));
 
-        Map<String, Object> noUsers = report(",\"exclude_users\":[\"mallory\",\"frank\"],\"exclude_networks\":[\"192.0.2.0/24\"]");
+        Map<String, Object> noUsers =
+                report(",\"exclude_users\":[\"mallory\",\"frank\"],\"exclude_networks\":[\"192.0.2.0/24\"]");
         assertEquals(0, ((Number) noUsers.get("accesses")).intValue());
 
-        Map<String, Object> group = call("POST", "/_plugins/devops_audit/_access_report",
-            "{\"scope\":\"acme\",\"from\":\"2019-08-15T20:00:00Z\",\"to\":\"2019-08-15T20:15:00Z\"}");
-        assertEquals("prefix match on the group takes its projects", (long) all.size() + 1, ((Number) group.get("accesses")).longValue());
-        Map<String, Object> unknown = call("POST", "/_plugins/devops_audit/_access_report", "{\"scope\":\"nobody/nothing\"}");
+        Map<String, Object> group = call(
+                "POST",
+                "/_plugins/devops_audit/_access_report",
+                "{\"scope\":\"acme\",\"from\":\"2019-08-15T20:00:00Z\",\"to\":\"2019-08-15T20:15:00Z\"}");
+        assertEquals(
+                "prefix match on the group takes its projects",
+                (long) all.size() + 1,
+                ((Number) group.get("accesses")).longValue());
+        Map<String, Object> unknown =
+                call("POST", "/_plugins/devops_audit/_access_report", "{\"scope\":\"nobody/nothing\"}");
         assertEquals(0, ((Number) unknown.get("accesses")).intValue());
         assertEquals(0, ((Number) unknown.get("distinct_users")).intValue());
 
@@ -115,10 +186,18 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
     }
 
     public void testBadParametersAreNamed() {
-        for (String[] c : new String[][] { { "{}", "[scope] is required" }, { "{\"scope\":\"a\",\"from\":\"yesterday\"}", "[from] must be an ISO-8601 time" },
-            { "{\"scope\":\"a\",\"exclude_networks\":[\"10.0.0.0/40\"]}", "[exclude_networks] [10.0.0.0/40] is not a CIDR network" },
-            { "{\"scope\":\"a\",\"colour\":1}", "unknown parameter [colour]" }, { "{\"scope\":\"a\",\"detail\":\"yes\"}", "[detail] must be true or false" } }) {
-            ResponseException e = expectThrows(ResponseException.class, () -> call("POST", "/_plugins/devops_audit/_access_report", c[0]));
+        for (String[] c : new String[][] {
+            {"{}", "[scope] is required"},
+            {"{\"scope\":\"a\",\"from\":\"yesterday\"}", "[from] must be an ISO-8601 time"},
+            {
+                "{\"scope\":\"a\",\"exclude_networks\":[\"10.0.0.0/40\"]}",
+                "[exclude_networks] [10.0.0.0/40] is not a CIDR network"
+            },
+            {"{\"scope\":\"a\",\"colour\":1}", "unknown parameter [colour]"},
+            {"{\"scope\":\"a\",\"detail\":\"yes\"}", "[detail] must be true or false"}
+        }) {
+            ResponseException e = expectThrows(
+                    ResponseException.class, () -> call("POST", "/_plugins/devops_audit/_access_report", c[0]));
             assertEquals(c[0], 400, e.getResponse().getStatusLine().getStatusCode());
             assertThat(e.getMessage(), containsString(c[1]));
         }
@@ -134,12 +213,14 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
         assertEquals("stable across calls", first, second);
         String text = first.toString();
         for (Access a : FIXTURE) {
-            if (a.user().equals("mallory") == false) assertFalse(a.user() + " leaked", text.contains("=" + a.user() + ","));
+            if (a.user().equals("mallory") == false)
+                assertFalse(a.user() + " leaked", text.contains("=" + a.user() + ","));
             if (a.ip().equals("198.51.100.23") == false) assertFalse(a.ip() + " leaked", text.contains(a.ip()));
         }
         assertThat(text, containsString("user=mallory"));
         assertThat(text, containsString("user-"));
-        assertEquals("counts are unchanged by redaction", report("").get("distinct_users"), first.get("distinct_users"));
+        assertEquals(
+                "counts are unchanged by redaction", report("").get("distinct_users"), first.get("distinct_users"));
         List<Map<String, Object>> users = (List<Map<String, Object>>) first.get("users");
         Set<String> pseudonyms = new HashSet<>();
         users.forEach(u -> pseudonyms.add((String) u.get("user")));
@@ -155,24 +236,32 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
     public void testContextOfAChange() throws Exception {
         SetupIT.setup();
         Instant t = Instant.parse("2024-04-10T12:00:00Z");
-        List<String[]> docs = new ArrayList<>();   // id, time, user, correlation
-        docs.add(new String[] { "change", t.toString(), "alice", "req-1" });
-        docs.add(new String[] { "corr-1", t.minusSeconds(2).toString(), "ci-bot", "req-1" });
-        docs.add(new String[] { "corr-2", t.plusSeconds(1).toString(), "ci-bot", "req-1" });
-        docs.add(new String[] { "corr-3", t.plusSeconds(3600).toString(), "system", "req-1" });  // same request, outside the window: still context
-        docs.add(new String[] { "near-1", t.minusSeconds(600).toString(), "alice", "req-2" });
-        docs.add(new String[] { "near-2", t.plusSeconds(300).toString(), "alice", "req-3" });
-        docs.add(new String[] { "near-3", t.plusSeconds(899).toString(), "alice", "req-4" });
-        docs.add(new String[] { "far-1", t.minusSeconds(3600).toString(), "alice", "req-5" });
-        docs.add(new String[] { "far-2", t.plusSeconds(7200).toString(), "alice", "req-6" });
-        docs.add(new String[] { "other", t.toString(), "bob", "req-7" });
+        List<String[]> docs = new ArrayList<>(); // id, time, user, correlation
+        docs.add(new String[] {"change", t.toString(), "alice", "req-1"});
+        docs.add(new String[] {"corr-1", t.minusSeconds(2).toString(), "ci-bot", "req-1"});
+        docs.add(new String[] {"corr-2", t.plusSeconds(1).toString(), "ci-bot", "req-1"});
+        docs.add(new String[] {"corr-3", t.plusSeconds(3600).toString(), "system", "req-1"
+        }); // same request, outside the window: still context
+        docs.add(new String[] {"near-1", t.minusSeconds(600).toString(), "alice", "req-2"});
+        docs.add(new String[] {"near-2", t.plusSeconds(300).toString(), "alice", "req-3"});
+        docs.add(new String[] {"near-3", t.plusSeconds(899).toString(), "alice", "req-4"});
+        docs.add(new String[] {"far-1", t.minusSeconds(3600).toString(), "alice", "req-5"});
+        docs.add(new String[] {"far-2", t.plusSeconds(7200).toString(), "alice", "req-6"});
+        docs.add(new String[] {"other", t.toString(), "bob", "req-7"});
         StringBuilder bulk = new StringBuilder();
         for (String[] d : docs) {
-            RecordBuilder r = new RecordBuilder().put("@timestamp", d[1].replace("Z", ".000Z").replace(".000.000Z", ".000Z"))
-                .put("event.provider", "gitlab").put("event.action", "member_updated").put("user.name", d[2]).put("audit.correlation_id", d[3])
-                .put("audit.dedup_key", "gitlab:" + d[0]);
-            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2024.04\",\"_id\":\"gitlab:").append(d[0]).append("\"}}\n")
-                .append(JsonText.write(r.build())).append('\n');
+            RecordBuilder r = new RecordBuilder()
+                    .put("@timestamp", d[1].replace("Z", ".000Z").replace(".000.000Z", ".000Z"))
+                    .put("event.provider", "gitlab")
+                    .put("event.action", "member_updated")
+                    .put("user.name", d[2])
+                    .put("audit.correlation_id", d[3])
+                    .put("audit.dedup_key", "gitlab:" + d[0]);
+            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2024.04\",\"_id\":\"gitlab:")
+                    .append(d[0])
+                    .append("\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
         }
         Request request = new Request("POST", "/_bulk?refresh=true");
         request.setJsonEntity(bulk.toString());
@@ -180,16 +269,23 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
 
         Map<String, Object> ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:change", null);
         List<Map<String, Object>> events = (List<Map<String, Object>>) ctx.get("events");
-        List<String> ids = events.stream().map(e -> ((String) e.get("_id")).substring("gitlab:".length())).toList();
+        List<String> ids = events.stream()
+                .map(e -> ((String) e.get("_id")).substring("gitlab:".length()))
+                .toList();
         assertEquals(List.of("near-1", "corr-1", "change", "corr-2", "near-2", "near-3", "corr-3"), ids);
         assertEquals(7, ctx.get("total"));
-        assertEquals(List.of("event", "same_request", "same_actor"), events.get(2).get("reasons"));
+        assertEquals(
+                List.of("event", "same_request", "same_actor"), events.get(2).get("reasons"));
 
-        Map<String, Object> wide = call("GET", "/_plugins/devops_audit/_context/gitlab:change?before=2h&after=3h", null);
+        Map<String, Object> wide =
+                call("GET", "/_plugins/devops_audit/_context/gitlab:change?before=2h&after=3h", null);
         assertEquals(9, wide.get("total"));
-        ResponseException e = expectThrows(ResponseException.class, () -> call("GET", "/_plugins/devops_audit/_context/gitlab:nope", null));
+        ResponseException e = expectThrows(
+                ResponseException.class, () -> call("GET", "/_plugins/devops_audit/_context/gitlab:nope", null));
         assertEquals(404, e.getResponse().getStatusLine().getStatusCode());
-        e = expectThrows(ResponseException.class, () -> call("GET", "/_plugins/devops_audit/_context/gitlab:change?before=soon", null));
+        e = expectThrows(
+                ResponseException.class,
+                () -> call("GET", "/_plugins/devops_audit/_context/gitlab:change?before=soon", null));
         assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
         assertThat(e.getMessage(), containsString("[before] must be a duration"));
     }

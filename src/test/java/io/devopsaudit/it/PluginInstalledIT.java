@@ -16,7 +16,8 @@ public class PluginInstalledIT extends DevopsAuditRestTestCase {
 
     public void testPluginIsListed() throws Exception {
         var response = client().performRequest(new Request("GET", "/_cat/plugins?h=component"));
-        String body = new String(response.getEntity().getContent().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String body =
+                new String(response.getEntity().getContent().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(body, containsString("devops-audit"));
     }
 
@@ -24,8 +25,13 @@ public class PluginInstalledIT extends DevopsAuditRestTestCase {
         Request put = new Request("PUT", "/_ingest/pipeline/bad");
         put.setJsonEntity("{\"processors\":[{\"devops_audit\":{\"tag\":\"p1\",\"colour\":\"blue\"}}]}");
         ResponseException e = expectThrows(ResponseException.class, () -> client().performRequest(put));
-        assertEquals(RestStatus.BAD_REQUEST.getStatus(), e.getResponse().getStatusLine().getStatusCode());
-        assertThat(e.getMessage(), containsString("processor [devops_audit] doesn't support one or more provided configuration parameters [colour]"));
+        assertEquals(
+                RestStatus.BAD_REQUEST.getStatus(),
+                e.getResponse().getStatusLine().getStatusCode());
+        assertThat(
+                e.getMessage(),
+                containsString(
+                        "processor [devops_audit] doesn't support one or more provided configuration parameters [colour]"));
     }
 
     public void testWrongOptionTypeIsRejectedNamingProcessorAndOption() {
@@ -40,9 +46,13 @@ public class PluginInstalledIT extends DevopsAuditRestTestCase {
     @SuppressWarnings("unchecked")
     public void testSimulateRunsTheProcessor() throws Exception {
         call("PUT", "/_ingest/pipeline/p", "{\"processors\":[{\"devops_audit\":{\"format\":\"gitlab_api\"}}]}");
-        Map<String, Object> result = call("POST", "/_ingest/pipeline/p/_simulate", "{\"docs\":[{\"_source\":{\"id\":1,\"author_id\":2,"
-            + "\"entity_id\":3,\"entity_type\":\"Project\",\"details\":{\"with\":\"standard\"},\"created_at\":\"2024-01-02T03:04:05Z\"}}]}");
-        Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) ((List<Object>) result.get("docs")).get(0)).get("doc");
+        Map<String, Object> result = call(
+                "POST",
+                "/_ingest/pipeline/p/_simulate",
+                "{\"docs\":[{\"_source\":{\"id\":1,\"author_id\":2,"
+                        + "\"entity_id\":3,\"entity_type\":\"Project\",\"details\":{\"with\":\"standard\"},\"created_at\":\"2024-01-02T03:04:05Z\"}}]}");
+        Map<String, Object> doc =
+                (Map<String, Object>) ((Map<String, Object>) ((List<Object>) result.get("docs")).get(0)).get("doc");
         Map<String, Object> event = (Map<String, Object>) ((Map<String, Object>) doc.get("_source")).get("event");
         assertEquals("gitlab", event.get("provider"));
         assertEquals("authenticated_with_password", event.get("action"));

@@ -26,10 +26,19 @@ public class RetentionIT extends DevopsAuditRestTestCase {
         String twoYearsAgo = now.minusMonths(24).format(MONTH);
         String lastMonth = now.minusMonths(1).format(MONTH);
         String thisMonth = now.format(MONTH);
-        List<String> expired = List.of("devops-audit-gitlab-2019.01", "devops-audit-gitlab-2019.02.01", "devops-audit-circleci-" + twoYearsAgo,
-            "devops-audit-failed-2019.01", "devops-audit-failed-" + now.minusMonths(3).format(MONTH));
-        List<String> kept = List.of("devops-audit-gitlab-" + lastMonth, "devops-audit-circleci-" + thisMonth, "devops-audit-failed-" + thisMonth,
-            "devops-audit-gitlab-custom", "devops-audit-gitlab-2019.13", "audit-2019.01");
+        List<String> expired = List.of(
+                "devops-audit-gitlab-2019.01",
+                "devops-audit-gitlab-2019.02.01",
+                "devops-audit-circleci-" + twoYearsAgo,
+                "devops-audit-failed-2019.01",
+                "devops-audit-failed-" + now.minusMonths(3).format(MONTH));
+        List<String> kept = List.of(
+                "devops-audit-gitlab-" + lastMonth,
+                "devops-audit-circleci-" + thisMonth,
+                "devops-audit-failed-" + thisMonth,
+                "devops-audit-gitlab-custom",
+                "devops-audit-gitlab-2019.13",
+                "audit-2019.01");
         for (String index : concat(expired, kept)) {
             call("PUT", "/" + index, "{\"settings\":{\"number_of_replicas\":0}}");
         }
@@ -38,19 +47,30 @@ public class RetentionIT extends DevopsAuditRestTestCase {
         doc.setJsonEntity("{\"@timestamp\":\"2019-01-15T00:00:00Z\"}");
         client().performRequest(doc);
 
-        Map<String, Object> put = call("PUT", "/_plugins/devops_audit/_retention", "{\"days\":365,\"dead_letter_days\":30}");
+        Map<String, Object> put =
+                call("PUT", "/_plugins/devops_audit/_retention", "{\"days\":365,\"dead_letter_days\":30}");
         assertEquals(365, put.get("days"));
         Map<String, Object> dry = call("POST", "/_plugins/devops_audit/_retention/_run?dry_run=true", null);
         List<Map<String, Object>> wouldDelete = (List<Map<String, Object>>) dry.get("would_delete");
-        assertEquals(sorted(expired), sorted(wouldDelete.stream().map(r -> (String) r.get("index")).toList()));
-        assertEquals(1, wouldDelete.stream().filter(r -> r.get("index").equals("devops-audit-gitlab-2019.01")).findFirst().get().get("docs"));
+        assertEquals(
+                sorted(expired),
+                sorted(wouldDelete.stream().map(r -> (String) r.get("index")).toList()));
+        assertEquals(
+                1,
+                wouldDelete.stream()
+                        .filter(r -> r.get("index").equals("devops-audit-gitlab-2019.01"))
+                        .findFirst()
+                        .get()
+                        .get("docs"));
         for (String index : concat(expired, kept)) {
             assertTrue("dry run deletes nothing: " + index, indexExists(index));
         }
 
         Map<String, Object> run = call("POST", "/_plugins/devops_audit/_retention/_run", null);
         List<Map<String, Object>> deleted = (List<Map<String, Object>>) run.get("deleted");
-        assertEquals(sorted(expired), sorted(deleted.stream().map(r -> (String) r.get("index")).toList()));
+        assertEquals(
+                sorted(expired),
+                sorted(deleted.stream().map(r -> (String) r.get("index")).toList()));
         for (String index : expired) assertFalse(index, indexExists(index));
         for (String index : kept) assertTrue(index, indexExists(index));
 
@@ -65,12 +85,15 @@ public class RetentionIT extends DevopsAuditRestTestCase {
     }
 
     public void testBadValuesAreRejectedWith400() {
-        for (String body : List.of("{\"days\":0}", "{\"days\":36501}", "{\"days\":\"ten\"}", "{\"dead_letter_days\":-5}")) {
-            ResponseException e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_retention", body));
+        for (String body :
+                List.of("{\"days\":0}", "{\"days\":36501}", "{\"days\":\"ten\"}", "{\"dead_letter_days\":-5}")) {
+            ResponseException e =
+                    expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_retention", body));
             assertEquals(body, 400, e.getResponse().getStatusLine().getStatusCode());
             assertThat(e.getMessage(), containsString("must be a whole number of days from 1 to 36500"));
         }
-        ResponseException e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_retention", "{\"years\":7}"));
+        ResponseException e = expectThrows(
+                ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_retention", "{\"years\":7}"));
         assertThat(e.getMessage(), containsString("unknown retention parameter [years]"));
     }
 

@@ -35,24 +35,35 @@ public class SetupIT extends DevopsAuditRestTestCase {
                 assertEquals("the Index State Management plugin is not installed on this cluster", a.get("reason"));
             } else if (a.get("type").equals("alerting_monitors")) {
                 assertEquals("skipped", a.get("status"));
-                assertEquals("the Alerting plugin is not installed on this cluster (16 monitors ship in content/monitors.json)", a.get("reason"));
+                assertEquals(
+                        "the Alerting plugin is not installed on this cluster (16 monitors ship in content/monitors.json)",
+                        a.get("reason"));
             } else {
                 assertEquals(a.toString(), "current", a.get("status"));
             }
         }
-        assertEquals(List.of("devops-audit", "devops-audit-failed", "devops-audit", "devops-audit-warm", "devops-audit-monitors"),
-            assets.stream().map(a -> a.get("name")).toList());
+        assertEquals(
+                List.of(
+                        "devops-audit",
+                        "devops-audit-failed",
+                        "devops-audit",
+                        "devops-audit-warm",
+                        "devops-audit-monitors"),
+                assets.stream().map(a -> a.get("name")).toList());
         Map<String, Object> template = call("GET", "/_index_template/devops-audit", null);
         assertThat(template.toString(), containsString("number_of_replicas=0"));
     }
 
     public void testBadParametersAre400sNamingTheParameter() {
-        ResponseException e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":-1}"));
+        ResponseException e = expectThrows(
+                ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":-1}"));
         assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
         assertThat(e.getMessage(), containsString("[replicas] must be a whole number from 0 to 10, found [-1]"));
         e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"colour\":1}"));
         assertThat(e.getMessage(), containsString("unknown setup parameter [colour]"));
-        e = expectThrows(ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"trusted_networks\":[\"10.0.0.0/99\"]}"));
+        e = expectThrows(
+                ResponseException.class,
+                () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"trusted_networks\":[\"10.0.0.0/99\"]}"));
         assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
         assertThat(e.getMessage(), containsString("[trusted_networks] [10.0.0.0/99] is not a CIDR network"));
     }
@@ -63,7 +74,9 @@ public class SetupIT extends DevopsAuditRestTestCase {
         List<GoldenCases.Case> cases = GoldenCases.all();
         StringBuilder bulk = new StringBuilder();
         for (GoldenCases.Case c : cases) {
-            bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":").append(JsonText.write(c.text())).append("}\n");
+            bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":")
+                    .append(JsonText.write(c.text()))
+                    .append("}\n");
         }
         Request request = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
         request.setJsonEntity(bulk.toString());
@@ -73,7 +86,9 @@ public class SetupIT extends DevopsAuditRestTestCase {
             String index = (String) ((Map<String, Object>) ((Map<String, Object>) item).get("index")).get("_index");
             assertTrue(index, index.startsWith("devops-audit-gitlab-") || index.startsWith("devops-audit-circleci-"));
         }
-        long count = ((Number) call("GET", "/devops-audit-gitlab-*,devops-audit-circleci-*/_count", null).get("count")).longValue();
+        long count = ((Number) call("GET", "/devops-audit-gitlab-*,devops-audit-circleci-*/_count", null)
+                        .get("count"))
+                .longValue();
         assertEquals(cases.size(), count);
     }
 
@@ -91,13 +106,16 @@ public class SetupIT extends DevopsAuditRestTestCase {
         setup();
         String raw = GoldenCases.read(GoldenCases.root().resolve("bad/truncated.json")) + " \u00e9\u2603\n\t\"";
         Request request = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
-        request.setJsonEntity("{\"index\":{\"_index\":\"incoming\",\"_id\":\"bad-1\"}}\n{\"message\":" + JsonText.write(raw) + "}\n");
+        request.setJsonEntity(
+                "{\"index\":{\"_index\":\"incoming\",\"_id\":\"bad-1\"}}\n{\"message\":" + JsonText.write(raw) + "}\n");
         Map<String, Object> result = entityAsMap(client().performRequest(request));
         assertEquals(false, result.get("errors"));
-        Map<String, Object> item = (Map<String, Object>) ((Map<String, Object>) ((List<Object>) result.get("items")).get(0)).get("index");
+        Map<String, Object> item =
+                (Map<String, Object>) ((Map<String, Object>) ((List<Object>) result.get("items")).get(0)).get("index");
         String index = (String) item.get("_index");
         assertTrue(index, index.matches("devops-audit-failed-\\d{4}\\.\\d{2}"));
-        Map<String, Object> doc = (Map<String, Object>) call("GET", "/" + index + "/_doc/bad-1", null).get("_source");
+        Map<String, Object> doc = (Map<String, Object>)
+                call("GET", "/" + index + "/_doc/bad-1", null).get("_source");
         assertEquals("byte for byte", raw, doc.get("message"));
         assertEquals(raw, ((Map<String, Object>) doc.get("event")).get("original"));
         assertEquals("pipeline_error", ((Map<String, Object>) doc.get("event")).get("kind"));
@@ -105,7 +123,9 @@ public class SetupIT extends DevopsAuditRestTestCase {
         assertThat((String) error.get("message"), containsString("[auto] invalid JSON in field [message] at offset"));
         assertEquals("devops_audit", error.get("type"));
         assertEquals("devops-audit", error.get("processor_tag"));
-        long found = ((Number) call("GET", "/devops-audit-failed-*/_count?q=error.type:devops_audit", null).get("count")).longValue();
+        long found = ((Number) call("GET", "/devops-audit-failed-*/_count?q=error.type:devops_audit", null)
+                        .get("count"))
+                .longValue();
         assertEquals("searchable for Dashboards", 1, found);
     }
 }

@@ -42,8 +42,13 @@ public class StreamIT extends DevopsAuditRestTestCase {
     /** Sets (or with null removes) a secure setting in the real node's keystore and reloads secure settings. */
     static void keystoreSet(String setting, String value) throws Exception {
         Path base = Path.of(System.getProperty("project.basedir"));
-        List<String> cmd = new ArrayList<>(List.of("bash", base.resolve("devops-audit").toString(), "node-keystore", "--home",
-            base.resolve("target/it-node").toString(), setting));
+        List<String> cmd = new ArrayList<>(List.of(
+                "bash",
+                base.resolve("devops-audit").toString(),
+                "node-keystore",
+                "--home",
+                base.resolve("target/it-node").toString(),
+                setting));
         if (value == null) cmd.add("--remove");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         if (value != null) {
@@ -77,8 +82,11 @@ public class StreamIT extends DevopsAuditRestTestCase {
     }
 
     static long count(String indices) throws Exception {
-        client().performRequest(new Request("POST", "/" + indices + "/_refresh?ignore_unavailable=true&allow_no_indices=true"));
-        return ((Number) call("GET", "/" + indices + "/_count?ignore_unavailable=true&allow_no_indices=true", null).get("count")).longValue();
+        client().performRequest(
+                        new Request("POST", "/" + indices + "/_refresh?ignore_unavailable=true&allow_no_indices=true"));
+        return ((Number) call("GET", "/" + indices + "/_count?ignore_unavailable=true&allow_no_indices=true", null)
+                        .get("count"))
+                .longValue();
     }
 
     public void testTheReceiver() throws Exception {
@@ -86,33 +94,44 @@ public class StreamIT extends DevopsAuditRestTestCase {
         String event = GoldenCases.read(GoldenCases.root().resolve("gitlab_stream/integer_id.json"));
 
         keystore(null);
-        ResponseException disabled = expectThrows(ResponseException.class, () -> send("anything", "application/json", event, null));
+        ResponseException disabled =
+                expectThrows(ResponseException.class, () -> send("anything", "application/json", event, null));
         assertEquals(403, disabled.getResponse().getStatusLine().getStatusCode());
-        assertThat(disabled.getMessage(), containsString("streaming is disabled: no devops_audit.gitlab.streaming_token in the OpenSearch keystore"));
+        assertThat(
+                disabled.getMessage(),
+                containsString(
+                        "streaming is disabled: no devops_audit.gitlab.streaming_token in the OpenSearch keystore"));
 
         String token = "s3cr3t-t0ken-" + randomAlphaOfLength(8);
         keystore(token);
-        for (String wrong : new String[] { null, "", "nope", token.substring(1), token + "x", token.toUpperCase(java.util.Locale.ROOT) }) {
+        for (String wrong : new String[] {
+            null, "", "nope", token.substring(1), token + "x", token.toUpperCase(java.util.Locale.ROOT)
+        }) {
             assertEquals("token [" + wrong + "]", 401, status(wrong, event));
         }
-        ResponseException unauthorized = expectThrows(ResponseException.class, () -> send("nope", "application/json", event, null));
-        assertEquals("{\"error\":\"unauthorized\",\"status\":401}", new String(unauthorized.getResponse().getEntity().getContent().readAllBytes(),
-            StandardCharsets.UTF_8));
+        ResponseException unauthorized =
+                expectThrows(ResponseException.class, () -> send("nope", "application/json", event, null));
+        assertEquals(
+                "{\"error\":\"unauthorized\",\"status\":401}",
+                new String(unauthorized.getResponse().getEntity().getContent().readAllBytes(), StandardCharsets.UTF_8));
         assertEquals("nothing indexed by refused requests", 0, count("devops-audit-gitlab-*"));
 
         assertEquals(200, status(token, event));
-        assertEquals(200, status(token, event));                          // a redelivery
+        assertEquals(200, status(token, event)); // a redelivery
         assertEquals(1, count("devops-audit-gitlab-*"));
 
         // batch mode: a JSON array, with the same event again and a stream-only event redelivered with a new UUID
         String uuid = GoldenCases.read(GoldenCases.root().resolve("gitlab_stream/uuid_id_stream_only.json"));
-        String redelivered = uuid.replace("5f0b7d3c-8a6e-4d52-9c1e-2b7a4f6d9e10", "0d8f2a61-1111-4222-8333-944455556666");
-        Map<String, Object> batch = entityAsMap(send(token, "application/json", "[" + event + "," + uuid + "," + redelivered + "]", null));
+        String redelivered =
+                uuid.replace("5f0b7d3c-8a6e-4d52-9c1e-2b7a4f6d9e10", "0d8f2a61-1111-4222-8333-944455556666");
+        Map<String, Object> batch =
+                entityAsMap(send(token, "application/json", "[" + event + "," + uuid + "," + redelivered + "]", null));
         assertEquals(3, batch.get("received"));
         assertEquals(2, count("devops-audit-gitlab-*"));
 
         // the event-type header is only a hint, used when the body names no event
-        String nameless = "{\"id\":777,\"author_id\":7,\"entity_id\":12,\"entity_type\":\"Project\",\"created_at\":\"2024-03-20T10:00:00Z\",\"details\":{}}";
+        String nameless =
+                "{\"id\":777,\"author_id\":7,\"entity_id\":12,\"entity_type\":\"Project\",\"created_at\":\"2024-03-20T10:00:00Z\",\"details\":{}}";
         send(token, "application/json", nameless, "deploy_key_added");
         Map<String, Object> doc = call("GET", "/devops-audit-gitlab-2024.03/_doc/gitlab:777", null);
         assertThat(doc.toString(), containsString("action=deploy_key_added"));
@@ -125,28 +144,34 @@ public class StreamIT extends DevopsAuditRestTestCase {
 
         // a malformed body: 400 with the reason, and the raw body kept in the dead-letter index
         long deadBefore = count("devops-audit-failed-*");
-        ResponseException bad = expectThrows(ResponseException.class, () -> send(rotated, "application/json", "{\"id\": 1, \"oops\"", null));
+        ResponseException bad = expectThrows(
+                ResponseException.class, () -> send(rotated, "application/json", "{\"id\": 1, \"oops\"", null));
         assertEquals(400, bad.getResponse().getStatusLine().getStatusCode());
         assertThat(bad.getMessage(), containsString("[gitlab_stream] the body is not JSON at offset"));
         assertEquals(deadBefore + 1, count("devops-audit-failed-*"));
 
-        // GitLab's default Content-Type is refused by OpenSearch's REST layer itself (docs/intake.md: set Content-Type: application/json)
-        ResponseException form = expectThrows(ResponseException.class,
-            () -> send(rotated, "application/x-www-form-urlencoded", event, null));
+        // GitLab's default Content-Type is refused by OpenSearch's REST layer itself (docs/intake.md: set Content-Type:
+        // application/json)
+        ResponseException form = expectThrows(
+                ResponseException.class, () -> send(rotated, "application/x-www-form-urlencoded", event, null));
         assertEquals(406, form.getResponse().getStatusLine().getStatusCode());
 
         // limits: 413 with a clear message
         call("PUT", "/_cluster/settings", "{\"transient\":{\"devops_audit.stream.max_events\":2}}");
         try {
-            ResponseException tooMany = expectThrows(ResponseException.class,
-                () -> send(rotated, "application/json", "[" + event + "," + event + "," + event + "]", null));
+            ResponseException tooMany = expectThrows(
+                    ResponseException.class,
+                    () -> send(rotated, "application/json", "[" + event + "," + event + "," + event + "]", null));
             assertEquals(413, tooMany.getResponse().getStatusLine().getStatusCode());
-            assertThat(tooMany.getMessage(), containsString("the batch has 3 events, more than devops_audit.stream.max_events (2)"));
+            assertThat(
+                    tooMany.getMessage(),
+                    containsString("the batch has 3 events, more than devops_audit.stream.max_events (2)"));
         } finally {
             call("PUT", "/_cluster/settings", "{\"transient\":{\"devops_audit.stream.max_events\":null}}");
         }
-        ResponseException deep = expectThrows(ResponseException.class,
-            () -> send(rotated, "application/json", "{\"a\":".repeat(40) + "1" + "}".repeat(40), null));
+        ResponseException deep = expectThrows(
+                ResponseException.class,
+                () -> send(rotated, "application/json", "{\"a\":".repeat(40) + "1" + "}".repeat(40), null));
         assertEquals(413, deep.getResponse().getStatusLine().getStatusCode());
     }
 
@@ -166,11 +191,13 @@ public class StreamIT extends DevopsAuditRestTestCase {
             for (int sender = 0; sender < 2; sender++) {
                 final int offset = sender * 500;
                 jobs.add(pool.submit(() -> {
-                    for (int i = 0; i < 1_500; i += 50) {          // overlapping ranges, batches of 50 stream bodies
+                    for (int i = 0; i < 1_500; i += 50) { // overlapping ranges, batches of 50 stream bodies
                         StringBuilder b = new StringBuilder("[");
                         for (int k = i; k < i + 50; k++) {
                             if (k > i) b.append(',');
-                            b.append(events.get((offset + k) % events.size()).renderings().get(1));
+                            b.append(events.get((offset + k) % events.size())
+                                    .renderings()
+                                    .get(1));
                         }
                         assertEquals(200, status(token, b.append(']').toString()));
                     }
@@ -181,7 +208,11 @@ public class StreamIT extends DevopsAuditRestTestCase {
                 final int offset = importer * 700;
                 jobs.add(pool.submit(() -> {
                     StringBuilder ndjson = new StringBuilder();
-                    for (int k = 0; k < 1_300; k++) ndjson.append(events.get((offset + k) % events.size()).renderings().get(0)).append('\n');
+                    for (int k = 0; k < 1_300; k++)
+                        ndjson.append(events.get((offset + k) % events.size())
+                                        .renderings()
+                                        .get(0))
+                                .append('\n');
                     Map<String, Object> r = ImportIT.importText("?format=gitlab_api", ndjson.toString());
                     assertEquals(0, r.get("failed"));
                     return null;

@@ -21,21 +21,23 @@ import java.util.Map;
  */
 public class ParserFuzzTests extends OpenSearchTestCase {
 
-    private static final List<String> FORMATS = List.of("auto", "gitlab_api", "gitlab_stream", "gitlab_log", "gitlab_csv", "circleci_json",
-        "circleci_csv");
+    private static final List<String> FORMATS =
+            List.of("auto", "gitlab_api", "gitlab_stream", "gitlab_log", "gitlab_csv", "circleci_json", "circleci_csv");
 
     private void runExpectingRecordOrParseError(Object input, String format) {
         Map<String, Object> source = new HashMap<>();
         source.put("message", input);
         IngestDocument doc = new IngestDocument("i", "1", null, null, null, source);
         try {
-            ProcessorTestAccess.create(Map.of("field", "message", "format", format)).execute(doc);
+            ProcessorTestAccess.create(Map.of("field", "message", "format", format))
+                    .execute(doc);
             assertNotNull(doc.getFieldValue("@timestamp", String.class));
             assertNotNull(doc.getFieldValue("event.action", String.class));
         } catch (AuditParseException expected) {
             assertTrue(expected.getMessage(), expected.getMessage().startsWith("["));
         } catch (RuntimeException | StackOverflowError e) {
-            throw new AssertionError("format [" + format + "] input [" + abbreviate(String.valueOf(input)) + "] threw " + e, e);
+            throw new AssertionError(
+                    "format [" + format + "] input [" + abbreviate(String.valueOf(input)) + "] threw " + e, e);
         }
     }
 
@@ -50,10 +52,46 @@ public class ParserFuzzTests extends OpenSearchTestCase {
     }
 
     public void testRandomTypesAtKnownKeys() {
-        List<String> keys = List.of("id", "author_id", "entity_id", "entity_type", "entity_path", "details", "created_at", "time", "event_name",
-            "event_type", "target_id", "target_type", "target_details", "ip_address", "custom_message", "change", "from", "to", "add", "as",
-            "remove", "with", "failed_login", "author_class", "entries", "action", "actor", "target", "scope", "payload", "metadata",
-            "request", "occurred_at", "success", "version", "meta.remote_ip", "severity", "correlation_id", "project_id");
+        List<String> keys = List.of(
+                "id",
+                "author_id",
+                "entity_id",
+                "entity_type",
+                "entity_path",
+                "details",
+                "created_at",
+                "time",
+                "event_name",
+                "event_type",
+                "target_id",
+                "target_type",
+                "target_details",
+                "ip_address",
+                "custom_message",
+                "change",
+                "from",
+                "to",
+                "add",
+                "as",
+                "remove",
+                "with",
+                "failed_login",
+                "author_class",
+                "entries",
+                "action",
+                "actor",
+                "target",
+                "scope",
+                "payload",
+                "metadata",
+                "request",
+                "occurred_at",
+                "success",
+                "version",
+                "meta.remote_ip",
+                "severity",
+                "correlation_id",
+                "project_id");
         for (int i = 0; i < 3000; i++) {
             Map<String, Object> event = new HashMap<>();
             int n = between(1, 12);
@@ -73,7 +111,8 @@ public class ParserFuzzTests extends OpenSearchTestCase {
         runExpectingRecordOrParseError("{\"a\":".repeat(size / 5), "gitlab_api");
         runExpectingRecordOrParseError("\"".repeat(size), "gitlab_csv");
         String longChange = "Changed " + " from x to y".repeat(size / 12);
-        String csv = "1,2,alice,a@example.com,3,Project,acme/web,4,Project,web," + "\"" + longChange + "\"" + ",192.0.2.1,2024-01-01T00:00:00Z";
+        String csv = "1,2,alice,a@example.com,3,Project,acme/web,4,Project,web," + "\"" + longChange + "\""
+                + ",192.0.2.1,2024-01-01T00:00:00Z";
         runExpectingRecordOrParseError(csv, "gitlab_csv");
         runExpectingRecordOrParseError("x".repeat(size), "auto");
     }
@@ -91,11 +130,14 @@ public class ParserFuzzTests extends OpenSearchTestCase {
             case 4:
                 return randomDouble();
             case 5:
-                return randomFrom("2024-01-01T00:00:00Z", "192.0.2.1", "-3", "", "Project", "Group", "User", "{\"a\":1}", "'=1");
+                return randomFrom(
+                        "2024-01-01T00:00:00Z", "192.0.2.1", "-3", "", "Project", "Group", "User", "{\"a\":1}", "'=1");
             case 6: {
                 Map<String, Object> m = new HashMap<>();
                 for (int i = between(0, 3); i > 0; i--) {
-                    m.put(randomFrom("id", "name", "type", "jsonPayload", "change", "ip_address"), randomValue(depth - 1));
+                    m.put(
+                            randomFrom("id", "name", "type", "jsonPayload", "change", "ip_address"),
+                            randomValue(depth - 1));
                 }
                 return m;
             }
@@ -115,11 +157,14 @@ public class ParserFuzzTests extends OpenSearchTestCase {
             int pos = between(0, sb.length() - 1);
             switch (between(0, 5)) {
                 case 0 -> sb.deleteCharAt(pos);
-                case 1 -> sb.insert(pos, randomFrom(new Character[] { '"', ',', '{', '}', '[', ']', ':', '\n', '\\', '\u00e9', '\uFFFD', 'x', '0' }));
+                case 1 -> sb.insert(pos, randomFrom(new Character[] {
+                    '"', ',', '{', '}', '[', ']', ':', '\n', '\\', '\u00e9', '\uFFFD', 'x', '0'
+                }));
                 case 2 -> sb.setLength(pos);
                 case 3 -> sb.insert(pos, sb.substring(pos, Math.min(sb.length(), pos + between(1, 40))));
                 case 4 -> sb.setCharAt(pos, (char) between(0, 0x7ff));
-                default -> sb.replace(pos, Math.min(sb.length(), pos + between(1, 20)), randomUnicodeOfLengthBetween(0, 5));
+                default -> sb.replace(
+                        pos, Math.min(sb.length(), pos + between(1, 20)), randomUnicodeOfLengthBetween(0, 5));
             }
         }
         return sb.toString();

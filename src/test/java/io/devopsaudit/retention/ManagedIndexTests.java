@@ -23,9 +23,18 @@ public class ManagedIndexTests extends OpenSearchTestCase {
     }
 
     public void testNamesItCannotParseAreNeverManaged() {
-        for (String name : new String[] { "devops-audit-gitlab", "devops-audit-gitlab-2019.13", "devops-audit-gitlab-2019.02.30",
-            "devops-audit-jenkins-2019.01", "devops-audit-gitlab-2019-01", "devops-audit-failed-2019.01.01", "audit-gitlab-2019.01",
-            "devops-audit-gitlab-2019.01-restored", ".devops-audit-state", "devops-audit-gitlab-abcd.ef" }) {
+        for (String name : new String[] {
+            "devops-audit-gitlab",
+            "devops-audit-gitlab-2019.13",
+            "devops-audit-gitlab-2019.02.30",
+            "devops-audit-jenkins-2019.01",
+            "devops-audit-gitlab-2019-01",
+            "devops-audit-failed-2019.01.01",
+            "audit-gitlab-2019.01",
+            "devops-audit-gitlab-2019.01-restored",
+            ".devops-audit-state",
+            "devops-audit-gitlab-abcd.ef"
+        }) {
             assertNull(name, ManagedIndex.parse(name));
         }
     }

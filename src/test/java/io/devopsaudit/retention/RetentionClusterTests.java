@@ -3,8 +3,8 @@
  */
 package io.devopsaudit.retention;
 
-import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.DevopsAuditPlugin;
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.plugins.Plugin;
@@ -18,8 +18,12 @@ import java.util.concurrent.TimeUnit;
  * Retention runs on the elected cluster-manager only, and moves with it: a 3-node cluster, a 1 s interval, then the
  * cluster-manager is stopped and the new one takes over the schedule.
  */
-@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.TEST, numDataNodes = 0, numClientNodes = 0,
-    supportsDedicatedMasters = false, autoManageMasterNodes = true)
+@OpenSearchIntegTestCase.ClusterScope(
+        scope = OpenSearchIntegTestCase.Scope.TEST,
+        numDataNodes = 0,
+        numClientNodes = 0,
+        supportsDedicatedMasters = false,
+        autoManageMasterNodes = true)
 public class RetentionClusterTests extends OpenSearchIntegTestCase {
 
     @Override
@@ -28,35 +32,45 @@ public class RetentionClusterTests extends OpenSearchIntegTestCase {
     }
 
     public void testRunsOnTheClusterManagerOnlyAndSurvivesAChange() throws Exception {
-        Settings fast = Settings.builder().put(RetentionSettings.INTERVAL.getKey(), "1s").build();
+        Settings fast = Settings.builder()
+                .put(RetentionSettings.INTERVAL.getKey(), "1s")
+                .build();
         internalCluster().startNodes(3, fast);
         ensureStableCluster(3);
         String first = internalCluster().getClusterManagerName();
         String firstId = internalCluster().clusterService(first).localNode().getId();
-        assertBusy(() -> {
-            assertEquals("exactly one node schedules retention", 1, RetentionService.ACTIVE_SCHEDULES.size());
-            assertTrue(RetentionService.ACTIVE_SCHEDULES.contains(firstId));
-            assertEquals(first, lastRunNode());
-        }, 30, TimeUnit.SECONDS);
+        assertBusy(
+                () -> {
+                    assertEquals("exactly one node schedules retention", 1, RetentionService.ACTIVE_SCHEDULES.size());
+                    assertTrue(RetentionService.ACTIVE_SCHEDULES.contains(firstId));
+                    assertEquals(first, lastRunNode());
+                },
+                30,
+                TimeUnit.SECONDS);
 
         internalCluster().stopCurrentClusterManagerNode();
         ensureStableCluster(2);
         String second = internalCluster().getClusterManagerName();
         assertNotEquals(first, second);
         String secondId = internalCluster().clusterService(second).localNode().getId();
-        assertBusy(() -> {
-            assertEquals(1, RetentionService.ACTIVE_SCHEDULES.size());
-            assertTrue(RetentionService.ACTIVE_SCHEDULES.contains(secondId));
-            assertEquals("the new cluster-manager runs it now", second, lastRunNode());
-        }, 30, TimeUnit.SECONDS);
+        assertBusy(
+                () -> {
+                    assertEquals(1, RetentionService.ACTIVE_SCHEDULES.size());
+                    assertTrue(RetentionService.ACTIVE_SCHEDULES.contains(secondId));
+                    assertEquals("the new cluster-manager runs it now", second, lastRunNode());
+                },
+                30,
+                TimeUnit.SECONDS);
     }
 
     /** The node of the last recorded run; before the first run there is nothing (assertBusy retries assertion errors only). */
     private String lastRunNode() {
         try {
-            GetResponse state = client().prepareGet(IndexNames.STATE, RetentionService.STATE_DOC).get();
+            GetResponse state = client().prepareGet(IndexNames.STATE, RetentionService.STATE_DOC)
+                    .get();
             return state.isExists() ? (String) state.getSourceAsMap().get("node") : null;
-        } catch (org.opensearch.index.IndexNotFoundException | org.opensearch.action.NoShardAvailableActionException e) {
+        } catch (org.opensearch.index.IndexNotFoundException
+                | org.opensearch.action.NoShardAvailableActionException e) {
             return null;
         }
     }

@@ -45,16 +45,23 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
 
     public void testTemplatesPipelineAndPolicyUseTheseNames() {
         assertEquals(Set.of(IndexNames.ALL), strings(SetupService.resource("index-template.json"), "index_patterns"));
-        assertEquals(Set.of(IndexNames.DEAD_LETTER_PREFIX + "*"), strings(SetupService.resource("dead-letter-template.json"), "index_patterns"));
-        assertEquals(Set.of(IndexNames.DEAD_LETTER_PREFIX), strings(SetupService.resource("ingest-pipeline.json"), "index_name_prefix"));
-        assertEquals(Set.of(IndexNames.eventPatterns()), strings(SetupService.resource("ism-policy.json"), "index_patterns"));
+        assertEquals(
+                Set.of(IndexNames.DEAD_LETTER_PREFIX + "*"),
+                strings(SetupService.resource("dead-letter-template.json"), "index_patterns"));
+        assertEquals(
+                Set.of(IndexNames.DEAD_LETTER_PREFIX),
+                strings(SetupService.resource("ingest-pipeline.json"), "index_name_prefix"));
+        assertEquals(
+                Set.of(IndexNames.eventPatterns()),
+                strings(SetupService.resource("ism-policy.json"), "index_patterns"));
     }
 
     public void testMonitorsDashboardsAndRolesUseTheseNames() {
         assertEquals(Set.of(IndexNames.eventPatterns()), strings(Map.of("m", ContentFiles.monitors()), "indices"));
         Set<String> titles = new TreeSet<>();
         for (Map<String, Object> o : ContentFiles.savedObjects()) {
-            if ("index-pattern".equals(o.get("type"))) titles.add(((Map<?, ?>) o.get("attributes")).get("title").toString());
+            if ("index-pattern".equals(o.get("type")))
+                titles.add(((Map<?, ?>) o.get("attributes")).get("title").toString());
         }
         Set<String> expected = new TreeSet<>(List.of(IndexNames.eventPatterns()));
         expected.add(IndexNames.DEAD_LETTER_PREFIX + "*");

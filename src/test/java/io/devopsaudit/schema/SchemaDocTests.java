@@ -23,8 +23,10 @@ public class SchemaDocTests extends OpenSearchTestCase {
     static Set<String> fieldNamesInCode() throws IllegalAccessException {
         Set<String> names = new TreeSet<>();
         for (Field f : Fields.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && f.getName().startsWith("KIND_") == false
-                && f.getName().startsWith("OUTCOME_") == false) {
+            if (Modifier.isStatic(f.getModifiers())
+                    && f.getType() == String.class
+                    && f.getName().startsWith("KIND_") == false
+                    && f.getName().startsWith("OUTCOME_") == false) {
                 names.add((String) f.get(null));
             }
         }
@@ -32,7 +34,8 @@ public class SchemaDocTests extends OpenSearchTestCase {
     }
 
     static Set<String> fieldNamesInDoc() throws Exception {
-        String doc = Files.readString(Path.of(System.getProperty("project.basedir", "."), "docs", "schema.md"), StandardCharsets.UTF_8);
+        String doc = Files.readString(
+                Path.of(System.getProperty("project.basedir", "."), "docs", "schema.md"), StandardCharsets.UTF_8);
         String table = doc.substring(doc.indexOf("## Fields"), doc.indexOf("## GitLab"));
         Set<String> names = new TreeSet<>();
         Matcher m = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(table);

@@ -38,7 +38,8 @@ public class TemplateSchemaTests extends OpenSearchTestCase {
 
     @SuppressWarnings("unchecked")
     public void testTemplateMapsExactlyTheSchemaFields() throws IOException {
-        Map<String, Object> mappings = (Map<String, Object>) ((Map<String, Object>) template().get("template")).get("mappings");
+        Map<String, Object> mappings =
+                (Map<String, Object>) ((Map<String, Object>) template().get("template")).get("mappings");
         assertEquals("strict", mappings.get("dynamic"));
         Set<String> mapped = new TreeSet<>();
         leaves("", (Map<String, Object>) mappings.get("properties"), mapped);

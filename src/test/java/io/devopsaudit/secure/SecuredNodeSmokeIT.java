@@ -42,7 +42,9 @@ public class SecuredNodeSmokeIT extends SecuredNodeTestCase {
     }
 
     public void testWrongPasswordIsRefused() throws Exception {
-        assertEquals(401, status(clientAs(ADMIN, adminPassword() + "x"), new Request("GET", "/_plugins/devops_audit/_setup")));
+        assertEquals(
+                401,
+                status(clientAs(ADMIN, adminPassword() + "x"), new Request("GET", "/_plugins/devops_audit/_setup")));
     }
 
     public void testSecurityAndDevopsAuditAreInstalled() throws Exception {

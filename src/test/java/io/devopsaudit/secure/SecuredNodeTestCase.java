@@ -9,6 +9,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.junit.After;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
@@ -19,7 +20,6 @@ import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.test.rest.OpenSearchRestTestCase;
-import org.junit.After;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -86,7 +86,8 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
     private static String required(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property [" + property + "] is not set: run the secured-node tests through mvn verify");
+            throw new IllegalStateException(
+                    "system property [" + property + "] is not set: run the secured-node tests through mvn verify");
         }
         return value;
     }
@@ -115,15 +116,15 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
     @Override
     protected Settings restClientSettings() {
         return Settings.builder()
-            .put(super.restClientSettings())
-            .put(ThreadContext.PREFIX + ".Authorization", basicAuth(ADMIN, adminPassword()))
-            .build();
+                .put(super.restClientSettings())
+                .put(ThreadContext.PREFIX + ".Authorization", basicAuth(ADMIN, adminPassword()))
+                .build();
     }
 
     @Override
     protected RestClient buildClient(Settings settings, HttpHost[] hosts) throws IOException {
         RestClientBuilder builder = RestClient.builder(hosts);
-        configureClient(builder, settings);   // default headers (Authorization), socket timeout, path prefix
+        configureClient(builder, settings); // default headers (Authorization), socket timeout, path prefix
         trustDemoCa(builder);
         builder.setStrictDeprecationMode(true);
         return builder.build();
@@ -134,7 +135,8 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
      * credentials within a test, closed after it.
      */
     protected RestClient clientAs(String user, String password) {
-        return extraClient(user + '\u0000' + password, new Header[] { new BasicHeader("Authorization", basicAuth(user, password)) });
+        return extraClient(
+                user + '\u0000' + password, new Header[] {new BasicHeader("Authorization", basicAuth(user, password))});
     }
 
     /** A client that sends no credentials at all; closed after the test. */
@@ -170,14 +172,13 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
      */
     private static void trustDemoCa(RestClientBuilder builder) {
         SSLContext sslContext = demoCaContext();
-        builder.setHttpClientConfigCallback(
-            httpClient -> httpClient.setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
-                .setConnectionManager(
-                    PoolingAsyncClientConnectionManagerBuilder.create()
-                        .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(sslContext).build())
-                        .build()
-                )
-        );
+        builder.setHttpClientConfigCallback(httpClient -> httpClient
+                .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setTlsStrategy(ClientTlsStrategyBuilder.create()
+                                .setSslContext(sslContext)
+                                .build())
+                        .build()));
     }
 
     private static SSLContext demoCaContext() {
@@ -185,7 +186,8 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 trust.setCertificateEntry("demo-ca-" + i++, certificate);
             }
             if (i == 0) {
@@ -218,7 +220,8 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
         }
     }
 
-    protected static Map<String, Object> call(RestClient client, String method, String endpoint, String jsonBody) throws IOException {
+    protected static Map<String, Object> call(RestClient client, String method, String endpoint, String jsonBody)
+            throws IOException {
         Request request = new Request(method, endpoint);
         if (jsonBody != null) {
             request.setJsonEntity(jsonBody);
@@ -231,7 +234,8 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
 
     /** A password the Security plugin accepts (strong, unlike any user name). */
     protected static String strongPassword() {
-        return randomAlphaOfLength(6) + "-" + randomIntBetween(1000, 9999) + "-" + randomAlphaOfLength(6).toUpperCase(Locale.ROOT) + "!x";
+        return randomAlphaOfLength(6) + "-" + randomIntBetween(1000, 9999) + "-"
+                + randomAlphaOfLength(6).toUpperCase(Locale.ROOT) + "!x";
     }
 
     /** Creates (or replaces) an internal user with the given password and backend roles. */
@@ -272,11 +276,13 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
      * to a shared role such as {@code all_access} never unmaps the admin).
      */
     @SuppressWarnings("unchecked")
-    protected static void addToRoleMapping(String role, List<String> users, List<String> backendRoles) throws IOException {
+    protected static void addToRoleMapping(String role, List<String> users, List<String> backendRoles)
+            throws IOException {
         Request get = new Request("GET", "/_plugins/_security/api/rolesmapping/" + role);
         Map<String, Object> current = Map.of();
         if (status(client(), get) == 200) {
-            current = (Map<String, Object>) entityAsMap(client().performRequest(get)).get(role);
+            current = (Map<String, Object>)
+                    entityAsMap(client().performRequest(get)).get(role);
         }
         LinkedHashMap<String, Object> mapping = new LinkedHashMap<>();
         for (String key : List.of("hosts", "and_backend_roles")) {

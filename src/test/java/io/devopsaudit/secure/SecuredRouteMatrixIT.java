@@ -6,12 +6,12 @@ package io.devopsaudit.secure;
 import io.devopsaudit.content.SetupService;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.junit.Before;
 import org.opensearch.client.Request;
 import org.opensearch.client.RequestOptions;
 import org.opensearch.client.RestClient;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.bytes.BytesReference;
-import org.junit.Before;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -50,8 +50,15 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
             for (Map.Entry<String, Object> role : roles.entrySet()) {
                 createRole(role.getKey(), json(role.getValue()));
             }
-            Map<String, String> roleOf = Map.of(ADMIN_USER, "devops_audit_admin", ANALYST, "devops_audit_analyst", STREAM_WRITER,
-                "devops_audit_stream_writer", READER, "devops_audit_reader");
+            Map<String, String> roleOf = Map.of(
+                    ADMIN_USER,
+                    "devops_audit_admin",
+                    ANALYST,
+                    "devops_audit_analyst",
+                    STREAM_WRITER,
+                    "devops_audit_stream_writer",
+                    READER,
+                    "devops_audit_reader");
             for (String user : NAMED_USERS) {
                 String password = strongPassword();
                 if (roleOf.containsKey(user)) {
@@ -87,7 +94,10 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
     private void expectStatuses(Supplier<Request> request, Map<String, Integer> expected) throws IOException {
         for (Map.Entry<String, Integer> e : expected.entrySet()) {
             Request r = request.get();
-            assertEquals(e.getKey() + " " + r.getMethod() + " " + r.getEndpoint(), (int) e.getValue(), status(as(e.getKey()), r));
+            assertEquals(
+                    e.getKey() + " " + r.getMethod() + " " + r.getEndpoint(),
+                    (int) e.getValue(),
+                    status(as(e.getKey()), r));
         }
     }
 
@@ -105,17 +115,20 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
     /** Documents of one test scope, counted as the super admin after a refresh. */
     private static long storedIn(String scope) throws IOException {
         status(client(), new Request("POST", "/devops-audit-*/_refresh"));
-        Request count = json("POST", "/devops-audit-*/_count?ignore_unavailable=true",
-            "{\"query\": {\"term\": {\"audit.scope.path\": \"" + scope + "\"}}}");
+        Request count = json(
+                "POST",
+                "/devops-audit-*/_count?ignore_unavailable=true",
+                "{\"query\": {\"term\": {\"audit.scope.path\": \"" + scope + "\"}}}");
         return ((Number) entityAsMap(client().performRequest(count)).get("count")).longValue();
     }
 
     /** A GitLab API audit event (a repository download: an access) in its own scope, now. */
     private static String event(long id, String scope) {
-        return "{\"id\": " + id + ", \"author_id\": 7, \"entity_id\": 12, \"entity_type\": \"Project\", \"event_name\": "
-            + "\"repository_download_operation\", \"details\": {\"author_name\": \"mallory\", \"target_type\": \"Project\", \"target_details\": \""
-            + scope + "\", \"ip_address\": \"203.0.113.9\", \"entity_path\": \"" + scope + "\"}, \"created_at\": \""
-            + Instant.now().minusSeconds(60) + "\"}";
+        return "{\"id\": " + id
+                + ", \"author_id\": 7, \"entity_id\": 12, \"entity_type\": \"Project\", \"event_name\": "
+                + "\"repository_download_operation\", \"details\": {\"author_name\": \"mallory\", \"target_type\": \"Project\", \"target_details\": \""
+                + scope + "\", \"ip_address\": \"203.0.113.9\", \"entity_path\": \"" + scope + "\"}, \"created_at\": \""
+                + Instant.now().minusSeconds(60) + "\"}";
     }
 
     private static Request importRequest(String body) {
@@ -138,7 +151,10 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         Map<String, Integer> setup = only(200, 403, ADMIN_USER);
         setup.remove(ADMIN_USER);
         expectStatuses(() -> json("PUT", BASE + "/_setup", "{\"replicas\": 0}"), setup);
-        assertEquals("a denied setup wrote the pipeline", 404, status(client(), new Request("GET", "/_ingest/pipeline/devops-audit")));
+        assertEquals(
+                "a denied setup wrote the pipeline",
+                404,
+                status(client(), new Request("GET", "/_ingest/pipeline/devops-audit")));
         assertEquals(200, status(as(ADMIN_USER), json("PUT", BASE + "/_setup", "{\"replicas\": 0}")));
         assertEquals(200, status(client(), new Request("GET", "/_ingest/pipeline/devops-audit")));
 
@@ -153,7 +169,8 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         try {
             expectStatuses(() -> new Request("GET", BASE + "/_retention"), only(200, 403, ADMIN_USER));
             Map<String, Object> view = call(as(ADMIN_USER), "GET", BASE + "/_retention", null);
-            List<Object> due = ((List<Map<String, Object>>) view.get("due_next")).stream().map(m -> m.get("index")).toList();
+            List<Object> due = ((List<Map<String, Object>>) view.get("due_next"))
+                    .stream().map(m -> m.get("index")).toList();
             assertThat(due, hasItem(expired));
 
             // PUT: denied users change nothing
@@ -165,7 +182,8 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
             assertEquals("3001", persistentDays());
             assertEquals(200, status(as(ADMIN_USER), json("PUT", BASE + "/_retention", "{\"days\": 2555}")));
 
-            expectStatuses(() -> new Request("POST", BASE + "/_retention/_run?dry_run=true"), only(200, 403, ADMIN_USER));
+            expectStatuses(
+                    () -> new Request("POST", BASE + "/_retention/_run?dry_run=true"), only(200, 403, ADMIN_USER));
             assertTrue(exists("/" + expired));
 
             // a real run: every denied user deletes nothing
@@ -177,8 +195,10 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
             // allowed to run retention but not to delete the audit indices: 403 and nothing deleted
             String runner = "da-runner";
             String password = strongPassword();
-            createRole("da_retention_runner_no_delete", "{\"cluster_permissions\": [\"cluster:admin/devops_audit/retention/run\"], "
-                + "\"index_permissions\": [{\"index_patterns\": [\"devops-audit-*\"], \"allowed_actions\": [\"indices:monitor/stats\"]}]}");
+            createRole(
+                    "da_retention_runner_no_delete",
+                    "{\"cluster_permissions\": [\"cluster:admin/devops_audit/retention/run\"], "
+                            + "\"index_permissions\": [{\"index_patterns\": [\"devops-audit-*\"], \"allowed_actions\": [\"indices:monitor/stats\"]}]}");
             createUserWithRoles(runner, password, "da_retention_runner_no_delete");
             PASSWORDS.put(runner, password);
             assertEquals(200, status(as(runner), new Request("POST", BASE + "/_retention/_run?dry_run=true")));
@@ -186,7 +206,8 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
             assertTrue("a caller without delete rights deleted " + expired, exists("/" + expired));
 
             Map<String, Object> result = call(as(ADMIN_USER), "POST", BASE + "/_retention/_run?dry_run=false", null);
-            List<Object> deleted = ((List<Map<String, Object>>) result.get("deleted")).stream().map(m -> m.get("index")).toList();
+            List<Object> deleted = ((List<Map<String, Object>>) result.get("deleted"))
+                    .stream().map(m -> m.get("index")).toList();
             assertThat(deleted, hasItem(expired));
             assertFalse(exists("/" + expired));
         } finally {
@@ -196,7 +217,8 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
 
     @SuppressWarnings("unchecked")
     private static String persistentDays() throws IOException {
-        Map<String, Object> settings = entityAsMap(client().performRequest(new Request("GET", "/_cluster/settings?flat_settings=true")));
+        Map<String, Object> settings =
+                entityAsMap(client().performRequest(new Request("GET", "/_cluster/settings?flat_settings=true")));
         Object v = ((Map<String, Object>) settings.get("persistent")).get("devops_audit.retention.days");
         return v == null ? null : v.toString();
     }
@@ -212,8 +234,10 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         // granted the import action on the audit indices but no bulk write: 403, not a 200 that counts a failure
         String importer = "da-importer";
         String password = strongPassword();
-        createRole("da_import_without_bulk", "{\"index_permissions\": [{\"index_patterns\": [\"devops-audit-*\"], "
-            + "\"allowed_actions\": [\"indices:data/write/devops_audit/import\"]}]}");
+        createRole(
+                "da_import_without_bulk",
+                "{\"index_permissions\": [{\"index_patterns\": [\"devops-audit-*\"], "
+                        + "\"allowed_actions\": [\"indices:data/write/devops_audit/import\"]}]}");
         createUserWithRoles(importer, password, "da_import_without_bulk");
         PASSWORDS.put(importer, password);
         assertEquals(403, status(as(importer), importRequest(body)));
@@ -232,10 +256,12 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         expected.remove(STREAM_WRITER);
         expectStatuses(() -> streamRequest(body, streamToken()), expected);
         assertEquals("a denied stream wrote", 0, storedIn(scope));
-        assertEquals("a wrong token is refused", 401, status(as(STREAM_WRITER), streamRequest(body, streamToken() + "x")));
+        assertEquals(
+                "a wrong token is refused", 401, status(as(STREAM_WRITER), streamRequest(body, streamToken() + "x")));
         assertEquals(0, storedIn(scope));
 
-        Map<String, Object> delivered = entityAsMap(as(STREAM_WRITER).performRequest(streamRequest(body, streamToken())));
+        Map<String, Object> delivered =
+                entityAsMap(as(STREAM_WRITER).performRequest(streamRequest(body, streamToken())));
         assertEquals(1, delivered.get("indexed"));
         assertEquals(1, storedIn(scope));
         // a redelivery (GitLab delivers at least once) by the admin overwrites the same document
@@ -248,9 +274,13 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         String scope = "secure-matrix/inv-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
         assertEquals(200, status(as(ADMIN_USER), importRequest(event(randomLongBetween(1_000_000, 9_000_000), scope))));
         assertEquals(1, storedIn(scope));
-        Map<String, Object> hits = entityAsMap(client().performRequest(json("POST", "/devops-audit-gitlab-*/_search",
-            "{\"query\": {\"term\": {\"audit.scope.path\": \"" + scope + "\"}}}")));
-        String id = (String) ((List<Map<String, Object>>) ((Map<String, Object>) hits.get("hits")).get("hits")).get(0).get("_id");
+        Map<String, Object> hits = entityAsMap(client().performRequest(json(
+                "POST",
+                "/devops-audit-gitlab-*/_search",
+                "{\"query\": {\"term\": {\"audit.scope.path\": \"" + scope + "\"}}}")));
+        String id = (String) ((List<Map<String, Object>>) ((Map<String, Object>) hits.get("hits")).get("hits"))
+                .get(0)
+                .get("_id");
 
         String reportBody = "{\"scope\": \"" + scope + "\"}";
         expectStatuses(() -> json("POST", BASE + "/_access_report", reportBody), only(200, 403, ADMIN_USER, ANALYST));
@@ -259,6 +289,7 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         assertEquals(1, report.get("distinct_users"));
 
         expectStatuses(() -> new Request("GET", BASE + "/_context/" + id), only(200, 403, ADMIN_USER, ANALYST));
-        assertEquals(id, call(as(ANALYST), "GET", BASE + "/_context/" + id, null).get("event_id"));
+        assertEquals(
+                id, call(as(ANALYST), "GET", BASE + "/_context/" + id, null).get("event_id"));
     }
 }

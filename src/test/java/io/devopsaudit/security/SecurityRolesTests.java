@@ -25,7 +25,9 @@ public class SecurityRolesTests extends OpenSearchTestCase {
 
     private static Set<String> pluginActions() {
         Set<String> names = new TreeSet<>();
-        new DevopsAuditPlugin().getActions().forEach(h -> names.add(h.getAction().name()));
+        new DevopsAuditPlugin()
+                .getActions()
+                .forEach(h -> names.add(h.getAction().name()));
         return names;
     }
 
@@ -48,31 +50,53 @@ public class SecurityRolesTests extends OpenSearchTestCase {
     @SuppressWarnings("unchecked")
     public void testRolesHaveTheSecurityApiShapeAndTheIntendedPluginActions() {
         Map<String, Object> roles = SetupService.resource("security-roles.json");
-        assertEquals(Set.of("devops_audit_admin", "devops_audit_analyst", "devops_audit_stream_writer", "devops_audit_reader"), roles.keySet());
+        assertEquals(
+                Set.of(
+                        "devops_audit_admin",
+                        "devops_audit_analyst",
+                        "devops_audit_stream_writer",
+                        "devops_audit_reader"),
+                roles.keySet());
         for (Map.Entry<String, Object> e : roles.entrySet()) {
             Map<String, Object> role = (Map<String, Object>) e.getValue();
-            assertTrue(e.getKey() + " has only Security API keys: " + role.keySet(), ROLE_KEYS.containsAll(role.keySet()));
+            assertTrue(
+                    e.getKey() + " has only Security API keys: " + role.keySet(), ROLE_KEYS.containsAll(role.keySet()));
             for (Map<String, Object> ip : (List<Map<String, Object>>) role.get("index_permissions")) {
                 assertEquals(e.getKey(), Set.of("index_patterns", "allowed_actions"), ip.keySet());
                 for (String pattern : (List<String>) ip.get("index_patterns")) {
-                    assertTrue(e.getKey() + " grants only audit indices, not " + pattern, pattern.startsWith("devops-audit-"));
+                    assertTrue(
+                            e.getKey() + " grants only audit indices, not " + pattern,
+                            pattern.startsWith("devops-audit-"));
                 }
             }
         }
         Set<String> actions = pluginActions();
         assertEquals(10, actions.size());
-        assertEquals("admin gets every route", actions, granted((Map<String, Object>) roles.get("devops_audit_admin"), actions));
-        assertEquals(Set.of("indices:data/read/devops_audit/access_report", "indices:data/read/devops_audit/context",
-            "cluster:monitor/devops_audit/content/get"), granted((Map<String, Object>) roles.get("devops_audit_analyst"), actions));
-        assertEquals(Set.of("indices:data/write/devops_audit/stream"), granted((Map<String, Object>) roles.get("devops_audit_stream_writer"), actions));
+        assertEquals(
+                "admin gets every route",
+                actions,
+                granted((Map<String, Object>) roles.get("devops_audit_admin"), actions));
+        assertEquals(
+                Set.of(
+                        "indices:data/read/devops_audit/access_report",
+                        "indices:data/read/devops_audit/context",
+                        "cluster:monitor/devops_audit/content/get"),
+                granted((Map<String, Object>) roles.get("devops_audit_analyst"), actions));
+        assertEquals(
+                Set.of("indices:data/write/devops_audit/stream"),
+                granted((Map<String, Object>) roles.get("devops_audit_stream_writer"), actions));
         assertEquals(Set.of(), granted((Map<String, Object>) roles.get("devops_audit_reader"), actions));
     }
 
     @SuppressWarnings("unchecked")
     public void testOnlyTheAdminMayDeleteOrChangeSettings() {
         Map<String, Object> roles = SetupService.resource("security-roles.json");
-        Set<String> dangerous = Set.of("indices:admin/delete", "cluster:admin/settings/update", "cluster:admin/ingest/pipeline/put",
-            "indices:admin/index_template/put", "cluster:admin/devops_audit/retention/run");
+        Set<String> dangerous = Set.of(
+                "indices:admin/delete",
+                "cluster:admin/settings/update",
+                "cluster:admin/ingest/pipeline/put",
+                "indices:admin/index_template/put",
+                "cluster:admin/devops_audit/retention/run");
         for (String name : List.of("devops_audit_analyst", "devops_audit_stream_writer", "devops_audit_reader")) {
             assertEquals(name, Set.of(), granted((Map<String, Object>) roles.get(name), dangerous));
         }

@@ -24,13 +24,36 @@ public final class AuditEventGenerator {
     /** A logical event and its renderings. */
     public record Event(String provider, String key, List<String> renderings) {}
 
-    private static final String[] USERS = { "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "mallory", "trent" };
-    private static final String[] PROJECTS = { "acme/web", "acme/api", "acme/infra", "acme/mobile", "acme/data/pipeline", "beta/site" };
-    private static final String[] GITLAB_ACTIONS = { "member_created", "member_updated", "project_visibility_level_updated",
-        "personal_access_token_created", "ci_variable_updated", "repository_git_operation", "project_export_created", "deploy_key_added",
-        "protected_branch_removed", "user_disable_two_factor", "login_failed_with_standard_authentication", "project_destroyed" };
-    private static final String[] CIRCLECI_ACTIONS = { "context.env_var.store", "project.env_var.create", "workflow.job.start",
-        "workflow.job.finish", "user.logged_in", "project.settings.update", "project.ssh_key.create", "schedule.update" };
+    private static final String[] USERS = {
+        "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "mallory", "trent"
+    };
+    private static final String[] PROJECTS = {
+        "acme/web", "acme/api", "acme/infra", "acme/mobile", "acme/data/pipeline", "beta/site"
+    };
+    private static final String[] GITLAB_ACTIONS = {
+        "member_created",
+        "member_updated",
+        "project_visibility_level_updated",
+        "personal_access_token_created",
+        "ci_variable_updated",
+        "repository_git_operation",
+        "project_export_created",
+        "deploy_key_added",
+        "protected_branch_removed",
+        "user_disable_two_factor",
+        "login_failed_with_standard_authentication",
+        "project_destroyed"
+    };
+    private static final String[] CIRCLECI_ACTIONS = {
+        "context.env_var.store",
+        "project.env_var.create",
+        "workflow.job.start",
+        "workflow.job.finish",
+        "user.logged_in",
+        "project.settings.update",
+        "project.ssh_key.create",
+        "schedule.update"
+    };
 
     private final Random random;
     private final Instant start = Instant.parse("2024-01-01T00:00:00Z");
@@ -70,11 +93,27 @@ public final class AuditEventGenerator {
         details.put("ip_address", ip);
         details.put("entity_path", project);
         switch (action) {
-            case "member_created" -> { details.put("add", "user_access"); details.put("as", random.nextBoolean() ? "Developer" : "Owner"); }
-            case "member_updated" -> { details.put("change", "access_level"); details.put("from", "Developer"); details.put("to", "Maintainer"); }
-            case "project_visibility_level_updated" -> { details.put("change", "visibility_level"); details.put("from", "Private"); details.put("to", "Public"); }
-            case "ci_variable_updated" -> { details.put("change", "variable protection"); details.put("from", "true"); details.put("to", "false"); }
-            case "repository_git_operation" -> details.put("custom_message", Map.of("protocol", "ssh", "action", "git-upload-pack"));
+            case "member_created" -> {
+                details.put("add", "user_access");
+                details.put("as", random.nextBoolean() ? "Developer" : "Owner");
+            }
+            case "member_updated" -> {
+                details.put("change", "access_level");
+                details.put("from", "Developer");
+                details.put("to", "Maintainer");
+            }
+            case "project_visibility_level_updated" -> {
+                details.put("change", "visibility_level");
+                details.put("from", "Private");
+                details.put("to", "Public");
+            }
+            case "ci_variable_updated" -> {
+                details.put("change", "variable protection");
+                details.put("from", "true");
+                details.put("to", "false");
+            }
+            case "repository_git_operation" -> details.put(
+                    "custom_message", Map.of("protocol", "ssh", "action", "git-upload-pack"));
             default -> details.put("custom_message", "Performed " + action.replace('_', ' ') + " on " + project);
         }
         Map<String, Object> api = new LinkedHashMap<>();
@@ -98,27 +137,52 @@ public final class AuditEventGenerator {
         Map<String, Object> log = new LinkedHashMap<>();
         log.put("severity", "INFO");
         log.put("time", created);
-        log.put("correlation_id", UUID.nameUUIDFromBytes(("c" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", ""));
+        log.put(
+                "correlation_id",
+                UUID.nameUUIDFromBytes(("c" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toString()
+                        .replace("-", ""));
         log.put("meta.remote_ip", ip);
         log.put("meta.user", user);
         log.putAll(api);
         log.putAll(details);
-        return new Event("gitlab", "gitlab:" + id, List.of(JsonText.write(api), JsonText.write(stream), JsonText.write(log)));
+        return new Event(
+                "gitlab", "gitlab:" + id, List.of(JsonText.write(api), JsonText.write(stream), JsonText.write(log)));
     }
 
     /** The GitLab UI export header (with Author Email). */
-    public static final String GITLAB_CSV_HEADER = "ID,Author ID,Author Name,Author Email,Entity ID,Entity Type,Entity Path,Target ID,Target Type,"
-        + "Target Details,Action,IP Address,Created At (UTC)";
+    public static final String GITLAB_CSV_HEADER =
+            "ID,Author ID,Author Name,Author Email,Entity ID,Entity Type,Entity Path,Target ID,Target Type,"
+                    + "Target Details,Action,IP Address,Created At (UTC)";
 
     /** A GitLab event as one row of the UI CSV export, with its header line in front (what the processor takes as one record). */
     public String gitlabCsv(long id) {
         String user = pick(USERS);
         String project = pick(PROJECTS);
-        String[] actions = { "Changed visibility_level from Private to Public", "Added user access as Developer", "Removed user access",
-            "Signed in with STANDARD authentication", "Changed access_level from Developer to Maintainer", "Created personal access token with id 7" };
-        return GITLAB_CSV_HEADER + "\n" + String.join(",", Long.toString(id), Integer.toString(100 + random.nextInt(900)), user, user + "@example.com",
-            Integer.toString(1000 + random.nextInt(1000)), "Project", project, Integer.toString(random.nextInt(5000)), "User", pick(USERS),
-            csvCell(pick(actions)), ip(), time().toString());
+        String[] actions = {
+            "Changed visibility_level from Private to Public",
+            "Added user access as Developer",
+            "Removed user access",
+            "Signed in with STANDARD authentication",
+            "Changed access_level from Developer to Maintainer",
+            "Created personal access token with id 7"
+        };
+        return GITLAB_CSV_HEADER + "\n"
+                + String.join(
+                        ",",
+                        Long.toString(id),
+                        Integer.toString(100 + random.nextInt(900)),
+                        user,
+                        user + "@example.com",
+                        Integer.toString(1000 + random.nextInt(1000)),
+                        "Project",
+                        project,
+                        Integer.toString(random.nextInt(5000)),
+                        "User",
+                        pick(USERS),
+                        csvCell(pick(actions)),
+                        ip(),
+                        time().toString());
     }
 
     /** A GitLab stream-only event delivered {@code deliveries} times, each with a fresh per-delivery UUID id. */
@@ -138,7 +202,13 @@ public final class AuditEventGenerator {
             body.put("event_type", "repository_git_operation");
             body.put("ip_address", "203.0.113.9");
             body.put("created_at", created);
-            body.put("details", Map.of("custom_message", Map.of("protocol", "http", "action", "git-upload-pack"), "author_name", user));
+            body.put(
+                    "details",
+                    Map.of(
+                            "custom_message",
+                            Map.of("protocol", "http", "action", "git-upload-pack"),
+                            "author_name",
+                            user));
             bodies.add(JsonText.write(body));
         }
         return new Event("gitlab", "stream-only:" + created + ":" + user, bodies);
@@ -149,11 +219,27 @@ public final class AuditEventGenerator {
         String id = new UUID(random.nextLong(), random.nextLong()).toString();
         String action = pick(CIRCLECI_ACTIONS);
         String user = pick(USERS);
-        Map<String, Object> actor = Map.of("id", UUID.nameUUIDFromBytes(user.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(), "type", "user", "name", user);
-        Map<String, Object> target = Map.of("id", "p-" + random.nextInt(50), "type", action.startsWith("context") ? "context" : "project", "name", "acme-" + random.nextInt(50));
-        Map<String, Object> scope = Map.of("id", "0b9d0000-0000-4000-8000-000000000003", "type", "account", "name", "acme");
-        Map<String, Object> payload = action.contains("env_var") ? Map.of("env_var_name", "SECRET_" + random.nextInt(20)) : Map.of();
-        Map<String, Object> request = Map.of("id", new UUID(random.nextLong(), random.nextLong()).toString(), "ip_address", ip());
+        Map<String, Object> actor = Map.of(
+                "id",
+                UUID.nameUUIDFromBytes(user.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toString(),
+                "type",
+                "user",
+                "name",
+                user);
+        Map<String, Object> target = Map.of(
+                "id",
+                "p-" + random.nextInt(50),
+                "type",
+                action.startsWith("context") ? "context" : "project",
+                "name",
+                "acme-" + random.nextInt(50));
+        Map<String, Object> scope =
+                Map.of("id", "0b9d0000-0000-4000-8000-000000000003", "type", "account", "name", "acme");
+        Map<String, Object> payload =
+                action.contains("env_var") ? Map.of("env_var_name", "SECRET_" + random.nextInt(20)) : Map.of();
+        Map<String, Object> request =
+                Map.of("id", new UUID(random.nextLong(), random.nextLong()).toString(), "ip_address", ip());
         boolean success = random.nextInt(10) != 0;
         String occurred = time().toString();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -168,9 +254,19 @@ public final class AuditEventGenerator {
         json.put("scope", scope);
         json.put("success", success);
         json.put("request", request);
-        String csv = String.join(",", id, action, csvCell(JsonText.write(actor)), csvCell(JsonText.write(target)), csvCell(JsonText.write(payload)),
-            occurred, csvCell(JsonText.write(Map.of("source", "web"))), "1", csvCell(JsonText.write(scope)), String.valueOf(success),
-            csvCell(JsonText.write(request)));
+        String csv = String.join(
+                ",",
+                id,
+                action,
+                csvCell(JsonText.write(actor)),
+                csvCell(JsonText.write(target)),
+                csvCell(JsonText.write(payload)),
+                occurred,
+                csvCell(JsonText.write(Map.of("source", "web"))),
+                "1",
+                csvCell(JsonText.write(scope)),
+                String.valueOf(success),
+                csvCell(JsonText.write(request)));
         return new Event("circleci", "circleci:" + id, List.of(JsonText.write(json), csv));
     }
 

@@ -63,9 +63,14 @@ public class ActionWireTests extends OpenSearchTestCase {
     }
 
     public void testSetupRequestsRoundTrip() throws IOException {
-        SetupParameters p = new SetupParameters(randomBoolean() ? null : randomIntBetween(0, 10), randomBoolean() ? null : randomIntBetween(1, 64),
-            randomBoolean() ? null : List.of("10.0.0.0/8", "192.0.2.0/24"), randomBoolean() ? null : strings(),
-            randomBoolean() ? null : randomIntBetween(1, 36500), maybe("channel-" + randomAlphaOfLength(4)), maybe("https://dash.example.com"));
+        SetupParameters p = new SetupParameters(
+                randomBoolean() ? null : randomIntBetween(0, 10),
+                randomBoolean() ? null : randomIntBetween(1, 64),
+                randomBoolean() ? null : List.of("10.0.0.0/8", "192.0.2.0/24"),
+                randomBoolean() ? null : strings(),
+                randomBoolean() ? null : randomIntBetween(1, 36500),
+                maybe("channel-" + randomAlphaOfLength(4)),
+                maybe("https://dash.example.com"));
         PutSetupAction.Request put = new PutSetupAction.Request(p);
         PutSetupAction.Request read = copy(put, PutSetupAction.Request::new);
         assertEquals(put, read);
@@ -79,26 +84,39 @@ public class ActionWireTests extends OpenSearchTestCase {
         ActionRequestValidationException e = new PutSetupAction.Request(bad).validate();
         assertNotNull(e);
         assertThat(e.getMessage(), containsString("[replicas] must be a whole number from 0 to 10, found [11]"));
-        assertThat(new PutSetupAction.Request(new SetupParameters(null, null, null, null, null, "bad id!", null)).validate().getMessage(),
-            containsString("[notification_channel_id]"));
+        assertThat(
+                new PutSetupAction.Request(new SetupParameters(null, null, null, null, null, "bad id!", null))
+                        .validate()
+                        .getMessage(),
+                containsString("[notification_channel_id]"));
     }
 
     public void testContentRequestRoundTripAndValidation() throws IOException {
-        GetContentAction.Request r = new GetContentAction.Request(maybe("chan_1"), maybe("https://dashboards.example.com"));
+        GetContentAction.Request r =
+                new GetContentAction.Request(maybe("chan_1"), maybe("https://dashboards.example.com"));
         assertEquals(r, copy(r, GetContentAction.Request::new));
         assertNull(r.validate());
-        assertThat(new GetContentAction.Request(null, "javascript:alert(1)").validate().getMessage(), containsString("[dashboards_url]"));
+        assertThat(
+                new GetContentAction.Request(null, "javascript:alert(1)")
+                        .validate()
+                        .getMessage(),
+                containsString("[dashboards_url]"));
     }
 
     public void testRetentionRequestsRoundTripAndValidation() throws IOException {
-        PutRetentionAction.Request put = new PutRetentionAction.Request(randomIntBetween(1, 36500), randomBoolean() ? null : randomIntBetween(1, 36500));
+        PutRetentionAction.Request put = new PutRetentionAction.Request(
+                randomIntBetween(1, 36500), randomBoolean() ? null : randomIntBetween(1, 36500));
         assertEquals(put, copy(put, PutRetentionAction.Request::new));
         assertNull(put.validate());
-        assertThat(new PutRetentionAction.Request(null, null).validate().getMessage(), containsString("give [days] and/or [dead_letter_days]"));
-        assertThat(new PutRetentionAction.Request(0, 36501).validate().getMessage(),
-            containsString("[dead_letter_days] must be a whole number of days from 1 to 36500, found [36501]"));
+        assertThat(
+                new PutRetentionAction.Request(null, null).validate().getMessage(),
+                containsString("give [days] and/or [dead_letter_days]"));
+        assertThat(
+                new PutRetentionAction.Request(0, 36501).validate().getMessage(),
+                containsString("[dead_letter_days] must be a whole number of days from 1 to 36500, found [36501]"));
         expectThrows(IllegalArgumentException.class, () -> PutRetentionAction.Request.parse(Map.of("weeks", 3)));
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> PutRetentionAction.Request.parse(Map.of("days", "ten")));
+        IllegalArgumentException e = expectThrows(
+                IllegalArgumentException.class, () -> PutRetentionAction.Request.parse(Map.of("days", "ten")));
         assertThat(e.getMessage(), containsString("[days] must be a whole number of days"));
         assertEquals(new PutRetentionAction.Request(30, null), PutRetentionAction.Request.parse(Map.of("days", 30)));
 
@@ -119,7 +137,8 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertThat(e.getMessage(), containsString("[pipeline] must name an ingest pipeline"));
 
         ImportAction.Request narrowed = new ImportAction.Request("gitlab_csv", "devops-audit", false, body);
-        narrowed.indices("devops-audit-gitlab-2024.03");   // what the Security plugin may do with do_not_fail_on_forbidden
+        narrowed.indices(
+                "devops-audit-gitlab-2024.03"); // what the Security plugin may do with do_not_fail_on_forbidden
         ImportAction.Request narrowedRead = copy(narrowed, ImportAction.Request::new);
         assertThat(narrowedRead.indices(), arrayContaining("devops-audit-gitlab-2024.03"));
         assertNotEquals(imp, narrowedRead);
@@ -131,24 +150,50 @@ public class ActionWireTests extends OpenSearchTestCase {
     }
 
     public void testInvestigationRequestsRoundTripAndNameTheEventIndices() throws IOException {
-        Instant to = Instant.ofEpochSecond(randomLongBetween(1_500_000_000L, 1_900_000_000L), randomIntBetween(0, 999_999_999));
-        AccessReport.Params p = new AccessReport.Params("acme/" + randomAlphaOfLength(5), to.minusSeconds(randomIntBetween(0, 100_000)), to, strings(),
-            strings(), List.of("192.0.2.0/24"), strings(), strings(), randomBoolean(), randomBoolean(), Set.copyOf(strings()));
+        Instant to = Instant.ofEpochSecond(
+                randomLongBetween(1_500_000_000L, 1_900_000_000L), randomIntBetween(0, 999_999_999));
+        AccessReport.Params p = new AccessReport.Params(
+                "acme/" + randomAlphaOfLength(5),
+                to.minusSeconds(randomIntBetween(0, 100_000)),
+                to,
+                strings(),
+                strings(),
+                List.of("192.0.2.0/24"),
+                strings(),
+                strings(),
+                randomBoolean(),
+                randomBoolean(),
+                Set.copyOf(strings()));
         AccessReportAction.Request report = new AccessReportAction.Request(p);
         AccessReportAction.Request read = copy(report, AccessReportAction.Request::new);
         assertEquals(report, read);
         assertNull(read.validate());
         assertAuditIndices(report, "devops-audit-gitlab-*", "devops-audit-circleci-*");
-        AccessReport.Params backwards = new AccessReport.Params("acme", to, to.minusSeconds(1), List.of(), List.of(), List.of("not-a-cidr"), List.of(),
-            List.of(), false, false, Set.of());
-        assertThat(new AccessReportAction.Request(backwards).validate().getMessage(), containsString("[from] must not be after [to]"));
+        AccessReport.Params backwards = new AccessReport.Params(
+                "acme",
+                to,
+                to.minusSeconds(1),
+                List.of(),
+                List.of(),
+                List.of("not-a-cidr"),
+                List.of(),
+                List.of(),
+                false,
+                false,
+                Set.of());
+        assertThat(
+                new AccessReportAction.Request(backwards).validate().getMessage(),
+                containsString("[from] must not be after [to]"));
 
-        ContextAction.Request context = new ContextAction.Request(randomAlphaOfLength(12), TimeValue.timeValueMinutes(randomIntBetween(0, 600)),
-            TimeValue.timeValueHours(randomIntBetween(0, 48)));
+        ContextAction.Request context = new ContextAction.Request(
+                randomAlphaOfLength(12),
+                TimeValue.timeValueMinutes(randomIntBetween(0, 600)),
+                TimeValue.timeValueHours(randomIntBetween(0, 48)));
         assertEquals(context, copy(context, ContextAction.Request::new));
         assertNull(context.validate());
         assertAuditIndices(context, "devops-audit-gitlab-*", "devops-audit-circleci-*");
-        ActionRequestValidationException e = new ContextAction.Request(null, TimeValue.timeValueDays(400), TimeValue.ZERO).validate();
+        ActionRequestValidationException e =
+                new ContextAction.Request(null, TimeValue.timeValueDays(400), TimeValue.ZERO).validate();
         assertThat(e.getMessage(), containsString("[id] is required"));
         assertThat(e.getMessage(), containsString("[before] must be a duration"));
     }
@@ -164,17 +209,24 @@ public class ActionWireTests extends OpenSearchTestCase {
         RunRetentionAction.Response response = new RunRetentionAction.Response(report);
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             response.writeTo(out);
-            RunRetentionAction.Response read = RunRetentionAction.INSTANCE.getResponseReader().read(out.bytes().streamInput());
+            RunRetentionAction.Response read = RunRetentionAction.INSTANCE
+                    .getResponseReader()
+                    .read(out.bytes().streamInput());
             assertEquals(response, read);
-            assertEquals(List.of("zeta", "alpha", "nested"), List.copyOf(read.report().keySet()));
-            assertEquals(List.of("b", "a"), List.copyOf(((Map<?, ?>) read.report().get("nested")).keySet()));
+            assertEquals(
+                    List.of("zeta", "alpha", "nested"),
+                    List.copyOf(read.report().keySet()));
+            assertEquals(
+                    List.of("b", "a"), List.copyOf(((Map<?, ?>) read.report().get("nested")).keySet()));
         }
     }
 
     private static void assertAuditIndices(ActionRequest request, String... expected) {
-        // the Security plugin reads the indices of Replaceable requests only; a plain IndicesRequest is evaluated as "_all"
-        assertTrue(request.getClass().getName() + " touches indices, so the Security plugin must see which",
-            request instanceof IndicesRequest.Replaceable);
+        // the Security plugin reads the indices of Replaceable requests only; a plain IndicesRequest is evaluated as
+        // "_all"
+        assertTrue(
+                request.getClass().getName() + " touches indices, so the Security plugin must see which",
+                request instanceof IndicesRequest.Replaceable);
         assertThat(((IndicesRequest) request).indices(), arrayContaining(expected));
         assertNotNull(((IndicesRequest) request).indicesOptions());
     }
