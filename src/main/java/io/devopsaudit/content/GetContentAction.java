@@ -5,6 +5,7 @@ package io.devopsaudit.content;
 
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
@@ -54,14 +55,7 @@ public final class GetContentAction extends ActionType<GetContentAction.Response
 
         @Override
         public ActionRequestValidationException validate() {
-            try {
-                MonitorContent.render(notificationChannelId, dashboardsUrl);
-                return null;
-            } catch (IllegalArgumentException e) {
-                ActionRequestValidationException v = new ActionRequestValidationException();
-                v.addValidationError(e.getMessage());
-                return v;
-            }
+            return Validation.check(null, () -> MonitorContent.render(notificationChannelId, dashboardsUrl));
         }
 
         @Override

@@ -5,6 +5,7 @@ package io.devopsaudit.content;
 
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
@@ -69,14 +70,7 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
 
         @Override
         public ActionRequestValidationException validate() {
-            try {
-                parameters.validate();
-                return null;
-            } catch (IllegalArgumentException e) {
-                ActionRequestValidationException v = new ActionRequestValidationException();
-                v.addValidationError(e.getMessage());
-                return v;
-            }
+            return Validation.check(null, parameters::validate);
         }
 
         @Override

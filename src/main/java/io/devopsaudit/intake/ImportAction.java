@@ -8,6 +8,7 @@ import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
@@ -80,21 +81,15 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
 
         @Override
         public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = null;
-            if (format != null && format.equals(SourceFormat.AUTO) == false && SourceFormat.fromId(format) == null) {
-                e = new ActionRequestValidationException();
-                e.addValidationError("[format] unknown format [" + format + "], expected one of [" + SourceFormat.AUTO
-                        + ", " + SourceFormat.ids() + "]");
-            }
-            if (body == null || body.length() == 0) {
-                if (e == null) e = new ActionRequestValidationException();
-                e.addValidationError("the body is empty: send the whole file");
-            }
-            if (pipeline == null || pipeline.isBlank()) {
-                if (e == null) e = new ActionRequestValidationException();
-                e.addValidationError("[pipeline] must name an ingest pipeline");
-            }
-            return e;
+            ActionRequestValidationException errors = Validation.require(
+                    format == null || format.equals(SourceFormat.AUTO) || SourceFormat.fromId(format) != null,
+                    "[format] unknown format [" + format + "], expected one of [" + SourceFormat.AUTO + ", "
+                            + SourceFormat.ids() + "]",
+                    null);
+            errors = Validation.require(
+                    body != null && body.length() > 0, "the body is empty: send the whole file", errors);
+            return Validation.require(
+                    pipeline != null && pipeline.isBlank() == false, "[pipeline] must name an ingest pipeline", errors);
         }
 
         @Override

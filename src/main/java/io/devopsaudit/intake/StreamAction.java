@@ -11,6 +11,7 @@ import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
@@ -73,12 +74,7 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         /** Size limits are dynamic settings, checked by the action; only a missing body is refused here. */
         @Override
         public ActionRequestValidationException validate() {
-            if (body == null) {
-                ActionRequestValidationException e = new ActionRequestValidationException();
-                e.addValidationError("[gitlab_stream] the body is missing");
-                return e;
-            }
-            return null;
+            return Validation.require(body != null, "[gitlab_stream] the body is missing", null);
         }
 
         @Override

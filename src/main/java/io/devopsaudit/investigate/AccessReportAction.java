@@ -6,6 +6,7 @@ package io.devopsaudit.investigate;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
@@ -79,14 +80,7 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
 
         @Override
         public ActionRequestValidationException validate() {
-            try {
-                params.check();
-                return null;
-            } catch (IllegalArgumentException e) {
-                ActionRequestValidationException v = new ActionRequestValidationException();
-                v.addValidationError(e.getMessage());
-                return v;
-            }
+            return Validation.check(null, params::check);
         }
 
         @Override

@@ -6,6 +6,7 @@ package io.devopsaudit.investigate;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
@@ -61,20 +62,12 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
 
         @Override
         public ActionRequestValidationException validate() {
-            ActionRequestValidationException v = null;
-            if (id == null || id.isBlank()) {
-                v = new ActionRequestValidationException();
-                v.addValidationError("[id] is required: an _id, audit.dedup_key or event.id");
-            }
-            for (Object[] kv : new Object[][] {{"before", before}, {"after", after}}) {
-                try {
-                    ChangeContext.checkDuration((String) kv[0], (TimeValue) kv[1]);
-                } catch (IllegalArgumentException e) {
-                    if (v == null) v = new ActionRequestValidationException();
-                    v.addValidationError(e.getMessage());
-                }
-            }
-            return v;
+            ActionRequestValidationException errors = Validation.require(
+                    id != null && id.isBlank() == false, "[id] is required: an _id, audit.dedup_key or event.id", null);
+            return Validation.check(
+                    errors,
+                    () -> ChangeContext.checkDuration("before", before),
+                    () -> ChangeContext.checkDuration("after", after));
         }
 
         @Override

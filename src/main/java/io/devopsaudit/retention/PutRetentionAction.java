@@ -5,6 +5,7 @@ package io.devopsaudit.retention;
 
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
@@ -82,19 +83,16 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
 
         @Override
         public ActionRequestValidationException validate() {
-            ActionRequestValidationException v = null;
-            if (days == null && deadLetterDays == null) {
-                v = new ActionRequestValidationException();
-                v.addValidationError("give [days] and/or [dead_letter_days]");
+            ActionRequestValidationException errors = Validation.require(
+                    days != null || deadLetterDays != null, "give [days] and/or [dead_letter_days]", null);
+            return Validation.check(
+                    errors, () -> checkRange("days", days), () -> checkRange("dead_letter_days", deadLetterDays));
+        }
+
+        private static void checkRange(String key, Integer value) {
+            if (value != null && (value < RetentionSettings.MIN_DAYS || value > RetentionSettings.MAX_DAYS)) {
+                throw new IllegalArgumentException(rangeMessage(key, value));
             }
-            for (Object[] kv : new Object[][] {{"days", days}, {"dead_letter_days", deadLetterDays}}) {
-                Integer value = (Integer) kv[1];
-                if (value != null && (value < RetentionSettings.MIN_DAYS || value > RetentionSettings.MAX_DAYS)) {
-                    if (v == null) v = new ActionRequestValidationException();
-                    v.addValidationError(rangeMessage((String) kv[0], value));
-                }
-            }
-            return v;
         }
 
         Settings asSettings() {
