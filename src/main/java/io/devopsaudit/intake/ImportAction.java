@@ -151,7 +151,7 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                                 + " bytes, more than devops_audit.import.max_bytes ("
                                 + max
                                 + "): split the file — NDJSON and audit_json.log by lines (split -l 100000 events.ndjson part-), CSV into parts "
-                                + "that each start with the header line — or use ./devops-audit import, which splits for you",
+                                + "that each start with the header line; ./devops-audit import splits NDJSON and audit_json.log files for you",
                         RestStatus.REQUEST_ENTITY_TOO_LARGE);
             }
             SourceFormat format = formatName.equals(SourceFormat.AUTO) ? null : SourceFormat.fromId(formatName);

@@ -40,11 +40,6 @@ public final class CircleciParser implements EventParser {
     }
 
     @Override
-    public SourceFormat format() {
-        return format;
-    }
-
-    @Override
     public ParsedEvent parse(Map<String, Object> raw, String field) {
         if (format == SourceFormat.CIRCLECI_JSON) {
             for (String f : OBJECT_FIELDS) {

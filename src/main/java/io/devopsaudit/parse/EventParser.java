@@ -8,8 +8,6 @@ import java.util.Map;
 /** One per source format: turns the format's raw event (JSON object or CSV row) into a {@link ParsedEvent}. */
 public interface EventParser {
 
-    SourceFormat format();
-
     /**
      * @param raw   the event as an object: a parsed JSON object, or a CSV row keyed by its header names
      * @param field where the event came from, for error messages ({@code _source} for the document itself)

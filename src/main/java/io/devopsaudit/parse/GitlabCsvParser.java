@@ -60,11 +60,6 @@ public final class GitlabCsvParser implements EventParser {
         return Map.copyOf(m);
     }
 
-    @Override
-    public SourceFormat format() {
-        return SourceFormat.GITLAB_CSV;
-    }
-
     /** True when a row keyed by column names looks like this export. */
     public static boolean looksLike(Map<String, Object> row) {
         return row.containsKey("Created At (UTC)") || row.containsKey("Author Name") || row.containsKey("Entity Path");

@@ -20,11 +20,6 @@ public final class GitlabJsonParser implements EventParser {
     }
 
     @Override
-    public SourceFormat format() {
-        return format;
-    }
-
-    @Override
     public ParsedEvent parse(Map<String, Object> raw, String field) {
         Map<String, Object> event = format == SourceFormat.GITLAB_STREAM ? unwrapCloudLogging(raw, field) : raw;
         Object details = event.get("details");
