@@ -18,6 +18,7 @@ import org.opensearch.core.xcontent.XContentParser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 /** Shared, loaded-once objects for tests (the same ones the plugin builds at node start). */
@@ -49,9 +50,8 @@ public final class TestSupport {
     }
 
     @SuppressWarnings("unchecked")
-    public static java.util.List<Map<String, Object>> parseJsonList(String json) {
-        return (java.util.List<Map<String, Object>>)
-                parseJson("{\"l\":" + json + "}").get("l");
+    public static List<Map<String, Object>> parseJsonList(String json) {
+        return (List<Map<String, Object>>) parseJson("{\"l\":" + json + "}").get("l");
     }
 
     public static String prettyJson(Map<String, Object> map) {

@@ -5,6 +5,7 @@ package io.devopsaudit.content;
 
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.action.admin.cluster.node.info.NodesInfoResponse;
+import org.opensearch.action.admin.cluster.node.info.PluginsAndModules;
 import org.opensearch.action.admin.indices.template.get.GetComposableIndexTemplateAction;
 import org.opensearch.action.admin.indices.template.put.PutComposableIndexTemplateAction;
 import org.opensearch.action.ingest.GetPipelineRequest;
@@ -24,10 +25,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Installs and reports the shipped content: the two index templates and the ingest pipeline (and reports the ISM
@@ -46,7 +50,30 @@ public final class SetupService {
         this.client = client;
     }
 
+    /** Parsed content files, read once per node: they are part of the plugin and never change while it runs. */
+    private static final Map<String, Map<String, Object>> CONTENT = new ConcurrentHashMap<>();
+
+    /** A shipped content file, parsed once; read-only at every level (callers copy what they change). */
     public static Map<String, Object> resource(String file) {
+        return CONTENT.computeIfAbsent(file, f -> (Map<String, Object>) readOnly(parse(f)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object readOnly(Object node) {
+        if (node instanceof Map<?, ?> m) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put((String) k, readOnly(v)));
+            return Collections.unmodifiableMap(copy);
+        }
+        if (node instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>(l.size());
+            l.forEach(v -> copy.add(readOnly(v)));
+            return Collections.unmodifiableList(copy);
+        }
+        return node;
+    }
+
+    private static Map<String, Object> parse(String file) {
         try (InputStream in = SetupService.class.getResourceAsStream(file)) {
             if (in == null) throw new IllegalStateException("content file [" + file + "] is missing from the plugin");
             try (XContentParser p = JsonXContent.jsonXContent.createParser(
@@ -172,10 +199,10 @@ public final class SetupService {
                 .clear()
                 .addMetric("plugins")
                 .get();
-        Set<String> names = new java.util.HashSet<>();
-        info.getNodes().forEach(n -> n.getInfo(org.opensearch.action.admin.cluster.node.info.PluginsAndModules.class)
-                .getPluginInfos()
-                .forEach(p -> names.add(p.getName())));
+        Set<String> names = new HashSet<>();
+        info.getNodes()
+                .forEach(
+                        n -> n.getInfo(PluginsAndModules.class).getPluginInfos().forEach(p -> names.add(p.getName())));
         return names;
     }
 

@@ -26,6 +26,7 @@ import org.opensearch.ingest.Processor;
 
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -244,7 +245,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                         "index_granularity",
                         "unknown value [" + granularityName + "], expected one of [month, day, none]");
             }
-            List<Cidr> trusted = new java.util.ArrayList<>();
+            List<Cidr> trusted = new ArrayList<>();
             List<String> networks = ConfigurationUtils.readOptionalList(TYPE, tag, config, "trusted_networks");
             for (String n : networks == null ? List.<String>of() : networks) {
                 try {

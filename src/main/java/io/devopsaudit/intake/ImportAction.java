@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -172,7 +173,7 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("format", formatName);
-            out.put("shape", shape.name().toLowerCase(java.util.Locale.ROOT));
+            out.put("shape", shape.name().toLowerCase(Locale.ROOT));
             out.put("pipeline", request.pipeline);
             out.put("dry_run", request.dryRun);
             out.putAll(report);

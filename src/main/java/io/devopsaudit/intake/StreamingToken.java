@@ -8,6 +8,7 @@ import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.settings.SecureString;
 
+import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -47,7 +48,7 @@ public final class StreamingToken {
     }
 
     private static byte[] sha256(CharSequence value) {
-        java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(value));
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(value));
         byte[] raw = new byte[bytes.remaining()];
         bytes.get(raw);
         try {

@@ -9,6 +9,7 @@ import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.parse.ParsedEvent;
 import io.devopsaudit.schema.Fields;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -179,7 +180,7 @@ final class GitlabNormalizer {
     /** from/to as GitLab's API writes them (to_s): booleans and numbers as text, objects as JSON. */
     private static String scalar(Object v) {
         if (v == null) return null;
-        if (v instanceof Map || v instanceof java.util.List) return JsonText.write(v);
+        if (v instanceof Map || v instanceof List) return JsonText.write(v);
         return v.toString();
     }
 

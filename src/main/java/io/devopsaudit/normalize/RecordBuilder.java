@@ -6,15 +6,18 @@ package io.devopsaudit.normalize;
 import io.devopsaudit.schema.Fields;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /** Builds the nested normalized record from dotted field names; nulls and blank strings are left out. */
 public final class RecordBuilder {
     private final Map<String, Object> root = new LinkedHashMap<>();
     /** The same values by dotted name, so lookups (classification, rules, dedup key) need no path walking. */
-    private final Map<String, Object> flat = new java.util.HashMap<>();
+    private final Map<String, Object> flat = new HashMap<>();
 
     /** Sets a field; a null or blank value is ignored. */
     public RecordBuilder put(String dotted, Object value) {
@@ -63,8 +66,7 @@ public final class RecordBuilder {
      * Field names split once: the schema's names are few, and fresh substrings per put would be re-hashed every time
      * (the profiler's top item). Names outside the schema (tests, vendor paths) are split on the fly.
      */
-    private static final java.util.concurrent.ConcurrentMap<String, String[]> PATHS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentMap<String, String[]> PATHS = new ConcurrentHashMap<>();
 
     private static String[] path(String dotted) {
         String[] p = PATHS.get(dotted);

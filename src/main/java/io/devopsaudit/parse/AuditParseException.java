@@ -3,7 +3,9 @@
  */
 package io.devopsaudit.parse;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The one exception the parsers throw for bad input. Its message always starts with the format in brackets and
@@ -33,8 +35,8 @@ public class AuditParseException extends IllegalArgumentException {
         if (value instanceof String) return "a string";
         if (value instanceof Number) return "a number";
         if (value instanceof Boolean) return "a boolean";
-        if (value instanceof java.util.Map) return "an object";
-        if (value instanceof java.util.List) return "an array";
+        if (value instanceof Map) return "an object";
+        if (value instanceof List) return "an array";
         return "a " + value.getClass().getSimpleName();
     }
 }

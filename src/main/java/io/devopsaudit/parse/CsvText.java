@@ -12,9 +12,11 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * CSV records read with Jackson's CSV module (RFC 4180 quoting, embedded newlines and doubled quotes). Records
@@ -41,7 +43,7 @@ public final class CsvText {
     /** Parses all records of a CSV text. */
     public static List<List<String>> records(String format, String field, String text) {
         List<List<String>> out = new ArrayList<>();
-        Iterator<List<String>> it = iterate(format, field, new java.io.StringReader(text));
+        Iterator<List<String>> it = iterate(format, field, new StringReader(text));
         while (it.hasNext()) {
             out.add(it.next());
         }
@@ -84,7 +86,7 @@ public final class CsvText {
             @Override
             public List<String> next() {
                 if (hasNext() == false) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 List<String> r = next;
                 next = null;

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,7 +81,7 @@ public class GoldenFileTests extends OpenSearchTestCase {
         source.put("message", text);
         IngestDocument doc = new IngestDocument("devops-audit", "1", null, null, null, source);
         ProcessorTestAccess.create(Map.of("field", "message", "format", format)).execute(doc);
-        Map<String, Object> out = new java.util.LinkedHashMap<>(doc.getSourceAndMetadata());
+        Map<String, Object> out = new LinkedHashMap<>(doc.getSourceAndMetadata());
         out.keySet().removeIf(k -> k.startsWith("_"));
         return out;
     }

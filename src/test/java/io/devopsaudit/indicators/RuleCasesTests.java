@@ -6,6 +6,7 @@ package io.devopsaudit.indicators;
 import io.devopsaudit.TestSupport;
 import io.devopsaudit.normalize.RecordBuilder;
 import io.devopsaudit.schema.Fields;
+import org.hamcrest.Matchers;
 import org.opensearch.common.xcontent.yaml.YamlXContent;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -139,7 +141,7 @@ public class RuleCasesTests extends OpenSearchTestCase {
                 "match",
                 Map.of("action", List.of("a")));
         assertNotNull(RuleSet.parse(Map.of("classes", List.of("c"), "rules", List.of(base)), techniques));
-        Map<String, Object> bad = new java.util.HashMap<>(base);
+        Map<String, Object> bad = new HashMap<>(base);
         bad.put("match", Map.of("in", Map.of("audit.chnage.to", List.of("x"))));
         IllegalStateException e = expectThrows(
                 IllegalStateException.class,
@@ -161,8 +163,7 @@ public class RuleCasesTests extends OpenSearchTestCase {
                 () -> RuleSet.parse(Map.of("classes", List.of("c"), "rules", List.of(bad)), techniques));
         assertThat(
                 e.getMessage(),
-                org.hamcrest.Matchers.startsWith(
-                        "data file [rules.yml] rule [X-1]: severity [extreme] must be one of"));
+                Matchers.startsWith("data file [rules.yml] rule [X-1]: severity [extreme] must be one of"));
     }
 
     public void testIndicatorsDocIsGeneratedFromTheRules() throws IOException {

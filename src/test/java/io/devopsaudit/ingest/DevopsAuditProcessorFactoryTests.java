@@ -8,7 +8,9 @@ import org.opensearch.OpenSearchParseException;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
 
@@ -68,16 +70,15 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
                 "t",
                 null,
                 new HashMap<>(Map.of("format", "circleci_csv", "csv_header", "id,action,occurred_at")));
-        assertEquals(java.util.List.of("id", "action", "occurred_at"), p.getCsvHeader());
-        p = factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", java.util.List.of("a", "b"))));
-        assertEquals(java.util.List.of("a", "b"), p.getCsvHeader());
+        assertEquals(List.of("id", "action", "occurred_at"), p.getCsvHeader());
+        p = factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", List.of("a", "b"))));
+        assertEquals(List.of("a", "b"), p.getCsvHeader());
     }
 
     public void testBadCsvHeaderNamesTheOption() {
         OpenSearchParseException e = expectThrows(
                 OpenSearchParseException.class,
-                () -> factory.create(
-                        null, "t", null, new HashMap<>(Map.of("csv_header", java.util.List.of("a", "a")))));
+                () -> factory.create(null, "t", null, new HashMap<>(Map.of("csv_header", List.of("a", "a")))));
         assertEquals("[csv_header] must name each column once, found [a, a]", e.getMessage());
         e = expectThrows(
                 OpenSearchParseException.class,
@@ -97,15 +98,15 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
                 null,
                 new HashMap<>(Map.of(
                         "trusted_networks",
-                        java.util.List.of("192.0.2.0/24", "2001:db8::/32"),
+                        List.of("192.0.2.0/24", "2001:db8::/32"),
                         "privileged_roles",
-                        java.util.List.of("Owner"),
+                        List.of("Owner"),
                         "token_max_lifetime_days",
                         30,
                         "index_granularity",
                         "day")));
         assertEquals(2, p.getPolicy().trustedNetworks().size());
-        assertEquals(java.util.Set.of("owner"), p.getPolicy().privilegedRoles());
+        assertEquals(Set.of("owner"), p.getPolicy().privilegedRoles());
         assertEquals(30, p.getPolicy().tokenMaxLifetimeDays());
         assertEquals(io.devopsaudit.dedup.IndexName.DAY, p.getIndexGranularity());
     }
@@ -114,14 +115,13 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
         OpenSearchParseException e = expectThrows(
                 OpenSearchParseException.class,
                 () -> factory.create(
-                        null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("192.0.2.0/33")))));
+                        null, "t", null, new HashMap<>(Map.of("trusted_networks", List.of("192.0.2.0/33")))));
         assertEquals(
                 "[trusted_networks] [192.0.2.0/33] is not a CIDR network (like 192.0.2.0/24) or an IP address",
                 e.getMessage());
         e = expectThrows(
                 OpenSearchParseException.class,
-                () -> factory.create(
-                        null, "t", null, new HashMap<>(Map.of("trusted_networks", java.util.List.of("office")))));
+                () -> factory.create(null, "t", null, new HashMap<>(Map.of("trusted_networks", List.of("office")))));
         assertEquals(
                 "[trusted_networks] [office] is not a CIDR network (like 192.0.2.0/24) or an IP address",
                 e.getMessage());

@@ -10,6 +10,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
@@ -245,18 +246,17 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
                 "{\"id\":\"%s\",\"author_id\":5,\"author_name\":\"alice\",\"entity_id\":7,\"entity_type\":\"Project\","
                         + "\"entity_path\":\"acme/web\",\"event_type\":\"repository_git_operation\",\"created_at\":\"2024-05-10T17:46:49.058Z\","
                         + "\"details\":{\"custom_message\":{\"protocol\":\"ssh\",\"action\":\"git-upload-pack\"}}}";
-        String first = key(String.format(java.util.Locale.ROOT, body, "0b0e8a1c-1111-4000-8000-000000000001"));
-        String redelivery = key(String.format(java.util.Locale.ROOT, body, "7f3d2c4e-2222-4000-8000-000000000002"));
+        String first = key(String.format(Locale.ROOT, body, "0b0e8a1c-1111-4000-8000-000000000001"));
+        String redelivery = key(String.format(Locale.ROOT, body, "7f3d2c4e-2222-4000-8000-000000000002"));
         assertEquals("a redelivery with a fresh UUID collapses", first, redelivery);
         assertTrue(first, first.startsWith("gitlab:fp:"));
-        String other = key(String.format(java.util.Locale.ROOT, body, "x").replace("acme/web", "acme/api"));
+        String other = key(String.format(Locale.ROOT, body, "x").replace("acme/web", "acme/api"));
         assertNotEquals("a distinct event is not merged", first, other);
         // the oldest workers used created_at.to_i as the id: it collides, so it is not trusted either
-        String epochId =
-                key(String.format(java.util.Locale.ROOT, body, "x").replace("\"id\":\"x\"", "\"id\":1715363209"));
+        String epochId = key(String.format(Locale.ROOT, body, "x").replace("\"id\":\"x\"", "\"id\":1715363209"));
         assertEquals(first, epochId);
         // digits other than ASCII are not a database id (Long.parseLong would read them): fingerprinted too
-        String arabicIndicId = key(String.format(java.util.Locale.ROOT, body, "\u0661\u0667\u0669"));
+        String arabicIndicId = key(String.format(Locale.ROOT, body, "\u0661\u0667\u0669"));
         assertEquals(first, arabicIndicId);
     }
 

@@ -8,6 +8,7 @@ import io.devopsaudit.content.ContentFiles;
 import io.devopsaudit.golden.GoldenCases;
 import io.devopsaudit.parse.JsonText;
 import org.opensearch.client.Request;
+import org.opensearch.client.ResponseException;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -386,8 +387,8 @@ public class ContentIT extends DevopsAuditRestTestCase {
         assertEquals(ContentFiles.monitors().size(), ((List<Object>) withChannel.get("monitors")).size());
         String without = JsonText.write(call("GET", "/_plugins/devops_audit/_content/monitors", null));
         assertFalse("without a channel there are no actions", without.contains("destination_id"));
-        org.opensearch.client.ResponseException e = expectThrows(
-                org.opensearch.client.ResponseException.class,
+        ResponseException e = expectThrows(
+                ResponseException.class,
                 () -> call("GET", "/_plugins/devops_audit/_content/monitors?notification_channel_id=a%20b", null));
         assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
         assertTrue(e.getMessage().contains("[notification_channel_id] must be a notification channel id"));

@@ -13,6 +13,7 @@ import org.opensearch.client.ResponseException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -83,7 +84,7 @@ public class ImportIT extends DevopsAuditRestTestCase {
         for (int i = 0; i < 10_000; i++) {
             rows.add(rows.get(random().nextInt(90_000))); // CircleCI's duplicates share the id
         }
-        java.util.Collections.shuffle(rows, random());
+        Collections.shuffle(rows, random());
         rows.forEach(r -> csv.append(r).append('\n'));
         byte[] body = csv.toString().getBytes(StandardCharsets.UTF_8);
         logger.info("importing {} rows, {} bytes", rows.size(), body.length);

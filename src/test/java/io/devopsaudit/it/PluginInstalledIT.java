@@ -7,6 +7,7 @@ import org.opensearch.client.Request;
 import org.opensearch.client.ResponseException;
 import org.opensearch.core.rest.RestStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -16,8 +17,7 @@ public class PluginInstalledIT extends DevopsAuditRestTestCase {
 
     public void testPluginIsListed() throws Exception {
         var response = client().performRequest(new Request("GET", "/_cat/plugins?h=component"));
-        String body =
-                new String(response.getEntity().getContent().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String body = new String(response.getEntity().getContent().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(body, containsString("devops-audit"));
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -104,9 +105,8 @@ public class StreamIT extends DevopsAuditRestTestCase {
 
         String token = "s3cr3t-t0ken-" + randomAlphaOfLength(8);
         keystore(token);
-        for (String wrong : new String[] {
-            null, "", "nope", token.substring(1), token + "x", token.toUpperCase(java.util.Locale.ROOT)
-        }) {
+        for (String wrong :
+                new String[] {null, "", "nope", token.substring(1), token + "x", token.toUpperCase(Locale.ROOT)}) {
             assertEquals("token [" + wrong + "]", 401, status(wrong, event));
         }
         ResponseException unauthorized =

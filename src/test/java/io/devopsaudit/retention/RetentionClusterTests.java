@@ -5,8 +5,10 @@ package io.devopsaudit.retention;
 
 import io.devopsaudit.DevopsAuditPlugin;
 import io.devopsaudit.schema.IndexNames;
+import org.opensearch.action.NoShardAvailableActionException;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
@@ -69,8 +71,7 @@ public class RetentionClusterTests extends OpenSearchIntegTestCase {
             GetResponse state = client().prepareGet(IndexNames.STATE, RetentionService.STATE_DOC)
                     .get();
             return state.isExists() ? (String) state.getSourceAsMap().get("node") : null;
-        } catch (org.opensearch.index.IndexNotFoundException
-                | org.opensearch.action.NoShardAvailableActionException e) {
+        } catch (IndexNotFoundException | NoShardAvailableActionException e) {
             return null;
         }
     }

@@ -5,6 +5,7 @@ package io.devopsaudit.testdata;
 
 import io.devopsaudit.parse.JsonText;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -139,7 +140,7 @@ public final class AuditEventGenerator {
         log.put("time", created);
         log.put(
                 "correlation_id",
-                UUID.nameUUIDFromBytes(("c" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                UUID.nameUUIDFromBytes(("c" + id).getBytes(StandardCharsets.UTF_8))
                         .toString()
                         .replace("-", ""));
         log.put("meta.remote_ip", ip);
@@ -221,8 +222,7 @@ public final class AuditEventGenerator {
         String user = pick(USERS);
         Map<String, Object> actor = Map.of(
                 "id",
-                UUID.nameUUIDFromBytes(user.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                        .toString(),
+                UUID.nameUUIDFromBytes(user.getBytes(StandardCharsets.UTF_8)).toString(),
                 "type",
                 "user",
                 "name",
