@@ -25,8 +25,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Deletes event-month indices whose whole period ended more than {@code devops_audit.retention.days} ago (and
@@ -40,8 +38,6 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     private static final Logger logger = LogManager.getLogger(RetentionService.class);
 
     static final String STATE_DOC = "retention";
-    /** Ids of nodes whose schedule is active (one JVM can host several test nodes). */
-    static final Set<String> ACTIVE_SCHEDULES = ConcurrentHashMap.newKeySet();
 
     private final Client client;
     private final ClusterService clusterService;
@@ -82,7 +78,6 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     public synchronized void onClusterManager() {
         cancel();
         scheduled = threadPool.scheduleWithFixedDelay(this::scheduledRun, interval, ThreadPool.Names.GENERIC);
-        ACTIVE_SCHEDULES.add(clusterService.localNode().getId());
         logger.info("retention by event time scheduled every [{}] on this cluster-manager node", interval);
     }
 
@@ -96,9 +91,11 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
             scheduled.cancel();
             scheduled = null;
         }
-        if (clusterService.localNode() != null) {
-            ACTIVE_SCHEDULES.remove(clusterService.localNode().getId());
-        }
+    }
+
+    /** Whether this node runs the periodic retention (it does while it is the elected cluster-manager). */
+    public synchronized boolean scheduled() {
+        return scheduled != null;
     }
 
     private synchronized void setInterval(TimeValue value) {
