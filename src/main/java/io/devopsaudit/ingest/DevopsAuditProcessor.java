@@ -127,11 +127,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         RecordBuilder record = normalizer.normalize(parsed);
         Provider provider = parsed.format.provider();
         rules.tag(provider.id(), record, policy);
-        String dedupKey = DedupKey.of(
-                record,
-                parsed.details.isEmpty() && parsed.get("payload") instanceof Map<?, ?> payload
-                        ? castMap(payload)
-                        : parsed.details);
+        String dedupKey = DedupKey.of(record, parsed.content());
         record.put(Fields.AUDIT_DEDUP_KEY, dedupKey);
 
         sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
@@ -144,11 +140,6 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         }
         document.setFieldValue(Fields.EVENT_INGESTED, ingestTime(document));
         return document;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Map<?, ?> m) {
-        return (Map<String, Object>) m;
     }
 
     /** The pipeline's own start time ({@code _ingest.timestamp}), so every processor of one run agrees. */

@@ -186,9 +186,8 @@ final class GitlabNormalizer {
 
     /** custom_message when it is a sentence, else the sentence GitLab's Audit::Details.humanize would write. */
     static String message(ParsedEvent e) {
-        String csvAction = e.text("message");
-        if (csvAction != null && e.format == io.devopsaudit.parse.SourceFormat.GITLAB_CSV) {
-            return csvAction;
+        if (e.sourceMessage() != null) {
+            return e.sourceMessage();
         }
         Object custom = e.get("custom_message");
         if (custom instanceof String s && s.isBlank() == false) {

@@ -48,7 +48,7 @@ public final class CircleciParser implements EventParser {
                     throw AuditParseException.wrongType(format.id(), f, "an object", v);
                 }
             }
-            return new ParsedEvent(format, raw, Map.of(), raw);
+            return withPayloadAsContent(new ParsedEvent(format, raw, Map.of(), raw));
         }
         Map<String, Object> event = new LinkedHashMap<>();
         ParsedEvent parsed = new ParsedEvent(format, event, Map.of(), event);
@@ -62,7 +62,15 @@ public final class CircleciParser implements EventParser {
                 event.put(name, value);
             }
         }
-        return parsed;
+        return withPayloadAsContent(parsed);
+    }
+
+    /** A CircleCI event's own content is its payload (there is no details object). */
+    @SuppressWarnings("unchecked")
+    private static ParsedEvent withPayloadAsContent(ParsedEvent parsed) {
+        return parsed.fields.get("payload") instanceof Map<?, ?> payload
+                ? parsed.content((Map<String, Object>) payload)
+                : parsed;
     }
 
     private Object cellValue(String column, String text, ParsedEvent parsed) {

@@ -83,10 +83,7 @@ public final class GitlabCsvParser implements EventParser {
         }
         String action = (String) fields.remove("action");
         Map<String, Object> details = action == null ? Map.of() : humanizedDetails(action);
-        if (action != null) {
-            fields.put("message", action);
-        }
-        return new ParsedEvent(SourceFormat.GITLAB_CSV, fields, details, vendor);
+        return new ParsedEvent(SourceFormat.GITLAB_CSV, fields, details, vendor).sourceMessage(action);
     }
 
     /**

@@ -19,6 +19,10 @@ public final class ParsedEvent {
     public final Map<String, Object> details;
     public final Map<String, Object> vendor;
     public final List<String> warnings = new ArrayList<>(0);
+    /** What tells this event apart from another with the same time, actor and action: GitLab's details by default. */
+    private Map<String, Object> content;
+    /** The human sentence for the event as the source wrote it (GitLab's CSV "Action" column), when it has one. */
+    private String sourceMessage;
 
     public ParsedEvent(
             SourceFormat format, Map<String, Object> fields, Map<String, Object> details, Map<String, Object> vendor) {
@@ -26,6 +30,27 @@ public final class ParsedEvent {
         this.fields = fields;
         this.details = details;
         this.vendor = vendor;
+        this.content = details;
+    }
+
+    /** The event's own content, for the dedup fingerprint (a parser whose format keeps it elsewhere sets it). */
+    public Map<String, Object> content() {
+        return content;
+    }
+
+    ParsedEvent content(Map<String, Object> content) {
+        this.content = content;
+        return this;
+    }
+
+    /** The sentence the source wrote for this event, or {@code null}: the normalizer then writes GitLab's own. */
+    public String sourceMessage() {
+        return sourceMessage;
+    }
+
+    ParsedEvent sourceMessage(String sentence) {
+        this.sourceMessage = sentence;
+        return this;
     }
 
     /** The value of a key at the top level, else in details; {@code null} when absent. */
