@@ -7,6 +7,7 @@ import io.devopsaudit.golden.GoldenCases;
 import io.devopsaudit.parse.JsonText;
 import org.opensearch.client.Request;
 import org.opensearch.client.ResponseException;
+import org.opensearch.test.rest.yaml.ObjectPath;
 
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,10 @@ public class SetupIT extends DevopsAuditRestTestCase {
                         "devops-audit-monitors"),
                 assets.stream().map(a -> a.get("name")).toList());
         Map<String, Object> template = call("GET", "/_index_template/devops-audit", null);
-        assertThat(template.toString(), containsString("number_of_replicas=0"));
+        assertEquals(
+                "0",
+                ObjectPath.evaluate(
+                        template, "index_templates.0.index_template.template.settings.index.number_of_replicas"));
     }
 
     public void testBadParametersAre400sNamingTheParameter() {
