@@ -120,8 +120,4 @@ public final class BulkIntake {
         out.put("failures", failures);
         return out;
     }
-
-    public long failedCount() {
-        return failed;
-    }
 }

@@ -39,6 +39,53 @@ public final class CircleciParser implements EventParser {
         this.format = format;
     }
 
+    /**
+     * CircleCI's format for an event object, or {@code null}: its events have an action with an occurred_at or an
+     * actor; in a CSV row (keyed by column) actor and target are texts, in the JSON events objects.
+     */
+    static SourceFormat claim(Map<String, Object> event) {
+        if (event.containsKey("action") && (event.containsKey("occurred_at") || event.containsKey("actor"))) {
+            return event.get("actor") instanceof String
+                            || event.get("occurred_at") instanceof String && event.get("target") instanceof String
+                    ? SourceFormat.CIRCLECI_CSV
+                    : SourceFormat.CIRCLECI_JSON;
+        }
+        return null;
+    }
+
+    /** Whether these cells are the CSV export's header line. */
+    static boolean isCsvHeader(List<String> cells) {
+        boolean action = false, occurredAt = false;
+        for (String c : cells) {
+            String l = c.trim().toLowerCase(Locale.ROOT);
+            action |= l.equals("action");
+            occurredAt |= l.equals("occurred_at");
+        }
+        return action && occurredAt;
+    }
+
+    /** Whether a CSV record without its header has the export's shape: its column count, a dotted action second. */
+    static boolean looksLikeCsvRecord(List<String> record) {
+        return record.size() == HEADER.size() && isDottedAction(record.get(1));
+    }
+
+    private static boolean isDottedAction(String s) {
+        if (s.isEmpty() || s.indexOf('.') < 0) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c >= 'a' && c <= 'z') == false
+                    && (c >= '0' && c <= '9') == false
+                    && c != '.'
+                    && c != '_'
+                    && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public ParsedEvent parse(Map<String, Object> raw, String field) {
         if (format == SourceFormat.CIRCLECI_JSON) {

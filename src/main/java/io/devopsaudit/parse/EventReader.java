@@ -6,7 +6,6 @@ package io.devopsaudit.parse;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -15,18 +14,6 @@ import java.util.Map;
  * object (the document's own fields).
  */
 public final class EventReader {
-
-    private static final List<String> STREAM_ONLY_KEYS = List.of(
-            "event_type",
-            "author_name",
-            "entity_path",
-            "target_id",
-            "target_type",
-            "target_details",
-            "ip_address",
-            "project_id",
-            "group_id",
-            "user_id");
 
     private final Map<SourceFormat, EventParser> parsers = new EnumMap<>(SourceFormat.class);
 
@@ -143,93 +130,30 @@ public final class EventReader {
         return parsers.get(f).parse(row, field);
     }
 
-    /** Which export a header row belongs to, or {@code null}. */
+    /**
+     * Which format an event object is, by its keys; {@code null} if none fits. Each reader knows its own format's
+     * marks; they are asked from the most specific to the least (a GitLab API object has the fewest).
+     */
+    public static SourceFormat detect(Map<String, Object> event) {
+        SourceFormat f = CircleciParser.claim(event);
+        if (f == null && GitlabCsvParser.looksLike(event)) f = SourceFormat.GITLAB_CSV;
+        return f != null ? f : GitlabJsonParser.claim(event);
+    }
+
+    /** Which export a header line belongs to, or {@code null}. */
     static SourceFormat knownHeader(List<String> cells) {
-        boolean createdAt = false, authorName = false, action = false, occurredAt = false;
-        for (String c : cells) {
-            String l = c.trim().toLowerCase(Locale.ROOT);
-            createdAt |= l.equals("created at (utc)");
-            authorName |= l.equals("author name");
-            action |= l.equals("action");
-            occurredAt |= l.equals("occurred_at");
-        }
-        if (createdAt || (authorName && action)) {
-            return SourceFormat.GITLAB_CSV;
-        }
-        if (action && occurredAt) {
-            return SourceFormat.CIRCLECI_CSV;
-        }
-        return null;
+        if (GitlabCsvParser.isHeader(cells)) return SourceFormat.GITLAB_CSV;
+        return CircleciParser.isCsvHeader(cells) ? SourceFormat.CIRCLECI_CSV : null;
+    }
+
+    /** Which export a record without its header line belongs to, by its shape, or {@code null}. */
+    static SourceFormat detectCsvRecord(List<String> record) {
+        if (CircleciParser.looksLikeCsvRecord(record)) return SourceFormat.CIRCLECI_CSV;
+        return GitlabCsvParser.looksLikeRecord(record) ? SourceFormat.GITLAB_CSV : null;
     }
 
     static List<String> defaultHeader(SourceFormat format, int columns) {
-        if (format == SourceFormat.GITLAB_CSV) {
-            return columns == GitlabCsvParser.HEADER_WITHOUT_EMAIL.size()
-                    ? GitlabCsvParser.HEADER_WITHOUT_EMAIL
-                    : GitlabCsvParser.HEADER;
-        }
-        return CircleciParser.HEADER;
-    }
-
-    static SourceFormat detectCsvRecord(List<String> record) {
-        if (record.size() == CircleciParser.HEADER.size() && isDottedAction(record.get(1))) {
-            return SourceFormat.CIRCLECI_CSV;
-        }
-        if (record.size() == GitlabCsvParser.HEADER.size()
-                || record.size() == GitlabCsvParser.HEADER_WITHOUT_EMAIL.size()) {
-            return SourceFormat.GITLAB_CSV;
-        }
-        return null;
-    }
-
-    private static boolean isDottedAction(String s) {
-        if (s.isEmpty() || s.indexOf('.') < 0) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c >= 'a' && c <= 'z') == false
-                    && (c >= '0' && c <= '9') == false
-                    && c != '.'
-                    && c != '_'
-                    && c != '-') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Which format an event object is, by its keys; {@code null} if none fits. */
-    public static SourceFormat detect(Map<String, Object> event) {
-        if (event.get("entries") instanceof List) {
-            return SourceFormat.GITLAB_STREAM;
-        }
-        if (event.containsKey("action") && (event.containsKey("occurred_at") || event.containsKey("actor"))) {
-            return event.get("actor") instanceof String
-                            || event.get("occurred_at") instanceof String && event.get("target") instanceof String
-                    ? SourceFormat.CIRCLECI_CSV
-                    : SourceFormat.CIRCLECI_JSON;
-        }
-        if (GitlabCsvParser.looksLike(event)) {
-            return SourceFormat.GITLAB_CSV;
-        }
-        if ((event.containsKey("severity") && event.containsKey("time")) || event.containsKey("correlation_id")) {
-            return SourceFormat.GITLAB_LOG;
-        }
-        for (String key : event.keySet()) {
-            if (key.startsWith("meta.")) {
-                return SourceFormat.GITLAB_LOG;
-            }
-        }
-        for (String key : STREAM_ONLY_KEYS) {
-            if (event.containsKey(key)) {
-                return SourceFormat.GITLAB_STREAM;
-            }
-        }
-        if (event.containsKey("details") || event.containsKey("entity_type") || event.containsKey("author_id")) {
-            return SourceFormat.GITLAB_API;
-        }
-        return null;
+        return format == SourceFormat.GITLAB_CSV ? GitlabCsvParser.defaultHeader(columns) : CircleciParser.HEADER;
     }
 
     private static String keysForMessage(Map<String, Object> event) {

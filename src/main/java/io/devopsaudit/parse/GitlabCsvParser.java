@@ -60,6 +60,28 @@ public final class GitlabCsvParser implements EventParser {
         return Map.copyOf(m);
     }
 
+    /** Whether these cells are this export's header line. */
+    static boolean isHeader(List<String> cells) {
+        boolean createdAt = false, authorName = false, action = false;
+        for (String c : cells) {
+            String l = c.trim().toLowerCase(Locale.ROOT);
+            createdAt |= l.equals("created at (utc)");
+            authorName |= l.equals("author name");
+            action |= l.equals("action");
+        }
+        return createdAt || (authorName && action);
+    }
+
+    /** Whether a record given without its header line has this export's shape (with or without the email column). */
+    static boolean looksLikeRecord(List<String> record) {
+        return record.size() == HEADER.size() || record.size() == HEADER_WITHOUT_EMAIL.size();
+    }
+
+    /** The header of a record given without one: older exports have no Author Email column. */
+    static List<String> defaultHeader(int columns) {
+        return columns == HEADER_WITHOUT_EMAIL.size() ? HEADER_WITHOUT_EMAIL : HEADER;
+    }
+
     /** True when a row keyed by column names looks like this export. */
     public static boolean looksLike(Map<String, Object> row) {
         return row.containsKey("Created At (UTC)") || row.containsKey("Author Name") || row.containsKey("Entity Path");

@@ -19,6 +19,46 @@ public final class GitlabJsonParser implements EventParser {
         this.format = format;
     }
 
+    /** Keys only streaming bodies have at the top level (API objects keep them in details). */
+    private static final List<String> STREAM_ONLY_KEYS = List.of(
+            "event_type",
+            "author_name",
+            "entity_path",
+            "target_id",
+            "target_type",
+            "target_details",
+            "ip_address",
+            "project_id",
+            "group_id",
+            "user_id");
+
+    /**
+     * The GitLab JSON shape of an event object, or {@code null}: a Cloud Logging export or streaming body, an
+     * audit_json.log line (severity and time, a correlation id or meta.* keys), or an API object.
+     */
+    static SourceFormat claim(Map<String, Object> event) {
+        if (event.get("entries") instanceof List) {
+            return SourceFormat.GITLAB_STREAM;
+        }
+        if ((event.containsKey("severity") && event.containsKey("time")) || event.containsKey("correlation_id")) {
+            return SourceFormat.GITLAB_LOG;
+        }
+        for (String key : event.keySet()) {
+            if (key.startsWith("meta.")) {
+                return SourceFormat.GITLAB_LOG;
+            }
+        }
+        for (String key : STREAM_ONLY_KEYS) {
+            if (event.containsKey(key)) {
+                return SourceFormat.GITLAB_STREAM;
+            }
+        }
+        if (event.containsKey("details") || event.containsKey("entity_type") || event.containsKey("author_id")) {
+            return SourceFormat.GITLAB_API;
+        }
+        return null;
+    }
+
     @Override
     public ParsedEvent parse(Map<String, Object> raw, String field) {
         Map<String, Object> event = format == SourceFormat.GITLAB_STREAM ? unwrapCloudLogging(raw, field) : raw;
