@@ -4,6 +4,7 @@
 package io.devopsaudit.investigate;
 
 import io.devopsaudit.indicators.Cidr;
+import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.IndexNames;
@@ -350,7 +351,7 @@ public final class AccessReport {
         StringBuilder sb = new StringBuilder("kind,identity,accesses,related,first,last\n");
         for (String[] k : new String[][] {{"users", "user", "ips"}, {"source_ips", "ip", "users"}}) {
             for (Map<String, Object> row : (List<Map<String, Object>>) report.getOrDefault(k[0], List.of())) {
-                sb.append(io.devopsaudit.intake.RawRecords.csvRow(List.of(
+                sb.append(RawRecords.csvRow(List.of(
                         k[1],
                         String.valueOf(row.get(k[1])),
                         String.valueOf(row.get("accesses")),

@@ -1,0 +1,96 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.intake;
+
+import io.devopsaudit.parse.AuditParseException;
+import io.devopsaudit.parse.SourceFormat;
+import org.opensearch.common.settings.MockSecureSettings;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.hamcrest.Matchers.containsString;
+
+/** The pure parts of intake: strict UTF-8, body shapes, record splitting with record numbers, the streaming token. */
+public class IntakeHelpersTests extends OpenSearchTestCase {
+
+    private static List<RawRecords.Record> split(SourceFormat format, String body) {
+        List<RawRecords.Record> out = new ArrayList<>();
+        RawRecords.split(SourceFormat.idOf(format), RawRecords.shape(format, body), body, out::add);
+        return out;
+    }
+
+    public void testUtf8IsStrictAndNamesTheOffset() {
+        assertEquals("zürich", RawRecords.utf8("gitlab_csv", "zürich".getBytes(StandardCharsets.UTF_8)));
+        byte[] body = "ab\u00e9cd".getBytes(StandardCharsets.UTF_8);
+        byte[] broken = new byte[body.length + 1];
+        System.arraycopy(body, 0, broken, 0, 2);
+        broken[2] = (byte) 0xff;
+        System.arraycopy(body, 2, broken, 3, body.length - 2);
+        AuditParseException e = expectThrows(AuditParseException.class, () -> RawRecords.utf8("gitlab_csv", broken));
+        assertThat(e.getMessage(), containsString("[0xff] at byte offset 2"));
+        assertThat(e.getMessage(), containsString("gitlab_csv"));
+    }
+
+    public void testShapeByFormatAndByFirstCharacter() {
+        assertEquals(RawRecords.Shape.CSV, RawRecords.shape(SourceFormat.CIRCLECI_CSV, "[not json"));
+        assertEquals(RawRecords.Shape.LINES, RawRecords.shape(SourceFormat.GITLAB_LOG, "[{\"a\":1}]"));
+        assertEquals(RawRecords.Shape.JSON_ARRAY, RawRecords.shape(null, " [{\"id\":1},{\"id\":2}]\n"));
+        assertEquals(
+                "an array on the first line of NDJSON",
+                RawRecords.Shape.LINES,
+                RawRecords.shape(null, "[{\"id\":1}]\n{\"id\":2}\n"));
+        assertEquals(RawRecords.Shape.LINES, RawRecords.shape(null, "\uFEFF{\"id\":1}\n"));
+        assertEquals(RawRecords.Shape.CSV, RawRecords.shape(null, "id,action\n1,x\n"));
+    }
+
+    public void testLinesKeepTheirLineNumbersAndSkipBlankLines() {
+        List<RawRecords.Record> records = split(null, "{\"id\":1}\n\n  \n{\"id\":2}\n");
+        assertEquals(List.of(new RawRecords.Record(1, "{\"id\":1}"), new RawRecords.Record(4, "{\"id\":2}")), records);
+    }
+
+    public void testJsonArrayRecordsAndStructuralErrorsWithPosition() {
+        List<RawRecords.Record> records = split(SourceFormat.GITLAB_API, "[{\"id\":1}, {\"id\": 2, \"x\": [1,2]}]");
+        assertEquals(
+                List.of(new RawRecords.Record(1, "{\"id\":1}"), new RawRecords.Record(2, "{\"id\":2,\"x\":[1,2]}")),
+                records);
+        AuditParseException e = expectThrows(
+                AuditParseException.class,
+                () -> RawRecords.split("gitlab_api", RawRecords.Shape.JSON_ARRAY, "[{\"id\":1}] {\"id\":2}", r -> {}));
+        assertThat(e.getMessage(), containsString("content after the end of the JSON array at offset 11 (line 1)"));
+        e = expectThrows(
+                AuditParseException.class,
+                () -> RawRecords.split("gitlab_api", RawRecords.Shape.JSON_ARRAY, "[{\"id\":1},", r -> {}));
+        assertThat(e.getMessage(), containsString("gitlab_api"));
+    }
+
+    public void testCsvRecordsCarryTheirHeaderAndQuotedNewlinesStayInOneRecord() {
+        List<RawRecords.Record> records = split(SourceFormat.CIRCLECI_CSV, "id,action\n1,\"two\nlines\"\n2,plain\n");
+        assertEquals(2, records.size());
+        assertEquals(new RawRecords.Record(1, "id,action\n1,\"two\nlines\"\n"), records.get(0));
+        assertEquals(new RawRecords.Record(2, "id,action\n2,plain\n"), records.get(1));
+        assertEquals("a,\"b,c\",\"d\"\"e\"\n", RawRecords.csvRow(List.of("a", "b,c", "d\"e")));
+    }
+
+    public void testStreamingTokenMatchesOnlyItself() {
+        StreamingToken token = new StreamingToken();
+        token.load(Settings.EMPTY);
+        assertFalse(token.configured());
+        assertFalse("nothing matches an unset token", token.matches(""));
+        String secret = randomAlphaOfLengthBetween(20, 40);
+        MockSecureSettings secure = new MockSecureSettings();
+        secure.setString(StreamingToken.SETTING.getKey(), secret);
+        token.load(Settings.builder().setSecureSettings(secure).build());
+        assertTrue(token.configured());
+        assertTrue(token.matches(secret));
+        for (String wrong : List.of("", secret.substring(1), secret + "x", secret.toUpperCase(Locale.ROOT) + "!")) {
+            assertFalse(wrong, token.matches(wrong));
+        }
+        assertFalse(token.matches(null));
+    }
+}

@@ -1,0 +1,151 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.investigate;
+
+import org.opensearch.common.settings.MockSecureSettings;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.matchesPattern;
+
+/** The pure parts of investigation: report parameters, CSV rendering, keyed pseudonyms, context windows. */
+public class InvestigateHelpersTests extends OpenSearchTestCase {
+
+    private static Pseudonyms keyed(String key) {
+        MockSecureSettings secure = new MockSecureSettings();
+        secure.setString(Pseudonyms.KEY.getKey(), key);
+        Pseudonyms p = new Pseudonyms();
+        p.load(Settings.builder().setSecureSettings(secure).build());
+        return p;
+    }
+
+    public void testPseudonymsAreStableCaseInsensitiveAndKeyed() {
+        Pseudonyms a = keyed("first-key-" + randomAlphaOfLength(8));
+        String alice = a.of("user", "alice");
+        assertThat(alice, matchesPattern("user-[0-9a-f]{20}"));
+        assertEquals(alice, a.of("user", "ALICE"));
+        assertNotEquals(alice, a.of("ip", "alice"));
+        assertNotEquals(alice, a.of("user", "bob"));
+        assertNotEquals(
+                "another key, another pseudonym",
+                alice,
+                keyed("second-key-" + randomAlphaOfLength(8)).of("user", "alice"));
+        Pseudonyms none = new Pseudonyms();
+        none.load(Settings.EMPTY);
+        assertFalse(none.configured());
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> none.of("user", "alice"))
+                        .getMessage(),
+                containsString("[redact]"));
+    }
+
+    public void testReportParametersDefaultsAndErrorsNameTheParameter() {
+        Instant now = Instant.parse("2024-03-08T12:00:00Z");
+        AccessReport.Params p = AccessReport.parse(Map.of("scope", " acme/web "), now);
+        assertEquals("acme/web", p.scope());
+        assertEquals(now, p.to());
+        assertEquals(now.minus(Duration.ofDays(7)), p.from());
+        assertFalse(p.detail());
+        assertTrue(p.withDetail().detail());
+        assertEquals(p.scope(), p.withDetail().scope());
+
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> AccessReport.parse(Map.of(), now))
+                        .getMessage(),
+                containsString("[scope] is required"));
+        assertThat(
+                expectThrows(
+                                IllegalArgumentException.class,
+                                () -> AccessReport.parse(Map.of("scope", "a", "colour", 1), now))
+                        .getMessage(),
+                containsString("unknown parameter [colour]"));
+        assertThat(
+                expectThrows(
+                                IllegalArgumentException.class,
+                                () -> AccessReport.parse(
+                                        Map.of("scope", "a", "exclude_networks", List.of("10.0.0.0/33")), now))
+                        .getMessage(),
+                containsString("[exclude_networks]"));
+        assertThat(
+                expectThrows(
+                                IllegalArgumentException.class,
+                                () -> AccessReport.parse(
+                                        Map.of(
+                                                "scope",
+                                                "a",
+                                                "from",
+                                                "2024-03-09T00:00:00Z",
+                                                "to",
+                                                "2024-03-08T00:00:00Z"),
+                                        now))
+                        .getMessage(),
+                containsString("[from] must not be after [to]"));
+        assertThat(
+                expectThrows(
+                                IllegalArgumentException.class,
+                                () -> AccessReport.parse(Map.of("scope", "a", "to", "yesterday"), now))
+                        .getMessage(),
+                containsString("[to] must be an ISO-8601 time"));
+        assertThat(
+                expectThrows(
+                                IllegalArgumentException.class,
+                                () -> AccessReport.parse(Map.of("scope", "a", "detail", "yes"), now))
+                        .getMessage(),
+                containsString("[detail] must be true or false"));
+    }
+
+    public void testCsvHasOneRowPerUserAndAddressQuotedWhereNeeded() {
+        Map<String, Object> report = Map.of(
+                "users",
+                        List.of(Map.of(
+                                "user",
+                                "mallory, the",
+                                "accesses",
+                                3,
+                                "ips",
+                                List.of("203.0.113.9", "198.51.100.1"),
+                                "first",
+                                "f1",
+                                "last",
+                                "l1")),
+                "source_ips",
+                        List.of(Map.of(
+                                "ip",
+                                "203.0.113.9",
+                                "accesses",
+                                2,
+                                "users",
+                                List.of("mallory, the"),
+                                "first",
+                                "f2",
+                                "last",
+                                "l2")));
+        assertEquals(
+                "kind,identity,accesses,related,first,last\n"
+                        + "user,\"mallory, the\",3,\"203.0.113.9 198.51.100.1\",f1,l1\n"
+                        + "ip,203.0.113.9,2,\"mallory, the\",f2,l2\n",
+                AccessReport.csv(report));
+        assertEquals("kind,identity,accesses,related,first,last\n", AccessReport.csv(Map.of()));
+    }
+
+    public void testContextWindows() {
+        assertEquals(TimeValue.timeValueMinutes(15), ChangeContext.duration("before", null));
+        assertEquals(TimeValue.timeValueHours(2), ChangeContext.duration("after", "2h"));
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> ChangeContext.duration("before", "400d"))
+                        .getMessage(),
+                containsString("[before] must be a duration such as 15m, 2h or 1d (at most 366d)"));
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> ChangeContext.duration("after", "soon"))
+                        .getMessage(),
+                containsString("[after]"));
+    }
+}
