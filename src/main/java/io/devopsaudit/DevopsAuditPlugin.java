@@ -126,8 +126,8 @@ public class DevopsAuditPlugin extends Plugin
                 new ActionHandler<>(GetRetentionAction.INSTANCE, GetRetentionAction.TransportAction.class),
                 new ActionHandler<>(PutRetentionAction.INSTANCE, PutRetentionAction.TransportAction.class),
                 new ActionHandler<>(RunRetentionAction.INSTANCE, RunRetentionAction.TransportAction.class),
-                new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportImportAction.class),
-                new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportStreamAction.class),
+                new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportAction.class),
+                new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportAction.class),
                 new ActionHandler<>(AccessReportAction.INSTANCE, AccessReportAction.TransportAction.class),
                 new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class));
     }

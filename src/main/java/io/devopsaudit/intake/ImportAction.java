@@ -120,13 +120,13 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         }
     }
 
-    public static final class TransportImportAction extends BlockingTransportAction<Request, Response> {
+    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
         private final Client client;
         private final ClusterService clusterService;
         private final AuditEngine engine;
 
         @Inject
-        public TransportImportAction(
+        public TransportAction(
                 TransportService transportService,
                 ActionFilters actionFilters,
                 Client client,

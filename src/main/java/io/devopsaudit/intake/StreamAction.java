@@ -102,12 +102,12 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         }
     }
 
-    public static final class TransportStreamAction extends BlockingTransportAction<Request, Response> {
+    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
         private final Client client;
         private final ClusterService clusterService;
 
         @Inject
-        public TransportStreamAction(
+        public TransportAction(
                 TransportService transportService,
                 ActionFilters actionFilters,
                 Client client,
