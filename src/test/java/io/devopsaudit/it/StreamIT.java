@@ -227,6 +227,6 @@ public class StreamIT extends DevopsAuditRestTestCase {
         for (int s = 0; s < 2; s++) for (int k = 0; k < 1_500; k++) covered.add((s * 500 + k) % 2_000);
         for (int s = 0; s < 2; s++) for (int k = 0; k < 1_300; k++) covered.add((s * 700 + k) % 2_000);
         assertEquals((long) covered.size(), count("devops-audit-gitlab-*"));
-        assertEquals(keys.size(), 2_000);
+        assertEquals("the generator made distinct events", 2_000, keys.size());
     }
 }
