@@ -4,6 +4,7 @@
 package io.devopsaudit.content;
 
 import io.devopsaudit.schema.IndexNames;
+import org.opensearch.ResourceNotFoundException;
 import org.opensearch.action.admin.cluster.node.info.NodesInfoResponse;
 import org.opensearch.action.admin.cluster.node.info.PluginsAndModules;
 import org.opensearch.action.admin.indices.template.get.GetComposableIndexTemplateAction;
@@ -126,12 +127,17 @@ public final class SetupService {
             {IndexNames.TEMPLATE, "index-template.json"}, {IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json"}
         }) {
             long shipped = version(resource(t[1]));
-            ComposableIndexTemplate installed = client.execute(
-                            GetComposableIndexTemplateAction.INSTANCE,
-                            new GetComposableIndexTemplateAction.Request(t[0]))
-                    .actionGet()
-                    .indexTemplates()
-                    .get(t[0]);
+            ComposableIndexTemplate installed;
+            try {
+                installed = client.execute(
+                                GetComposableIndexTemplateAction.INSTANCE,
+                                new GetComposableIndexTemplateAction.Request(t[0]))
+                        .actionGet()
+                        .indexTemplates()
+                        .get(t[0]);
+            } catch (ResourceNotFoundException e) {
+                installed = null; // a fresh cluster: reported as missing, not as an error (some versions answer 404)
+            }
             report.add(compare(t[0], "index_template", installed == null ? null : installed.version(), shipped));
         }
         long shippedPipeline = version(resource("ingest-pipeline.json"));

@@ -34,7 +34,8 @@ public final class AuditEngine {
     }
 
     /** The outcome of the default processor on one raw event. */
-    public record Outcome(String index, String id, String error) {}
+    /** Where the default processor sends the event, under which id, with its source's richness (its version). */
+    public record Outcome(String index, String id, long richness, String error) {}
 
     public Outcome simulate(String raw) {
         Map<String, Object> source = new HashMap<>();
@@ -42,9 +43,13 @@ public final class AuditEngine {
         IngestDocument doc = new IngestDocument(IndexNames.INCOMING, null, null, null, null, source);
         try {
             defaults.execute(doc);
-            return new Outcome(doc.getFieldValue("_index", String.class), doc.getFieldValue("_id", String.class), null);
+            return new Outcome(
+                    doc.getFieldValue("_index", String.class),
+                    doc.getFieldValue("_id", String.class),
+                    doc.getFieldValue("_version", Long.class),
+                    null);
         } catch (IllegalArgumentException e) {
-            return new Outcome(null, null, e.getMessage());
+            return new Outcome(null, null, 0, e.getMessage());
         }
     }
 }

@@ -19,6 +19,7 @@ import io.devopsaudit.parse.ParsedEvent;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.Provider;
+import org.opensearch.index.VersionType;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
@@ -133,6 +134,12 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
         sourceAndMetadata.putAll(record.build());
         sourceAndMetadata.put(IngestDocument.Metadata.ID.getFieldName(), dedupKey);
+        // The richest copy of an event wins, whatever the arrival order: the document's version is its source's
+        // richness, written with external versioning, so a richer copy replaces the stored one and an equal or
+        // poorer copy is refused as a version conflict (a duplicate), atomically, even under concurrent senders.
+        sourceAndMetadata.put(IngestDocument.Metadata.VERSION.getFieldName(), (long) parsed.format.richness());
+        sourceAndMetadata.put(
+                IngestDocument.Metadata.VERSION_TYPE.getFieldName(), VersionType.toString(VersionType.EXTERNAL));
         sourceAndMetadata.put(IngestDocument.Metadata.INDEX.getFieldName(), indexGranularity.of(provider, (String)
                 record.get(Fields.TIMESTAMP)));
         if (original != null) {

@@ -6,6 +6,7 @@ package io.devopsaudit.intake;
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.DocWriteRequest;
+import org.opensearch.action.DocWriteResponse;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
@@ -21,9 +22,10 @@ import java.util.function.Function;
 
 /**
  * Sends raw events through an ingest pipeline in bulk batches ({@code {"message": raw}} documents, as the shipped
- * pipeline expects) and tallies the outcome of each: indexed (a new document), duplicate (its {@code _id} already
- * existed: version conflict on create), failed (dead-lettered by the pipeline, or rejected), with the first failures'
- * record numbers and reasons. Blocking: run on a generic thread.
+ * pipeline expects) and tallies the outcome of each: indexed (a new document), upgraded (a richer copy replaced the
+ * stored one), duplicate (a copy as rich or poorer was already stored: the pipeline versions documents by their
+ * source's richness, so it is a version conflict and nothing is written), failed (dead-lettered by the pipeline, or
+ * rejected), with the first failures' record numbers and reasons. Blocking: run on a generic thread.
  */
 public final class BulkIntake {
     public static final int MAX_REPORTED_FAILURES = 20;
@@ -32,7 +34,6 @@ public final class BulkIntake {
 
     private final Client client;
     private final String pipeline;
-    private final boolean create;
     private final int batchSize;
     /** Explains why a dead-lettered raw event failed (the processor's own message). */
     private final Function<String, String> explain;
@@ -41,6 +42,7 @@ public final class BulkIntake {
 
     long received;
     long indexed;
+    long upgraded;
     long duplicates;
     long failed;
     /** Items the cluster refused (not dead-lettered): those events are NOT stored. */
@@ -48,11 +50,9 @@ public final class BulkIntake {
 
     final List<Map<String, Object>> failures = new ArrayList<>();
 
-    /** @param create true: duplicates are reported (op_type create); false: redeliveries overwrite their document */
-    public BulkIntake(Client client, String pipeline, boolean create, int batchSize, Function<String, String> explain) {
+    public BulkIntake(Client client, String pipeline, int batchSize, Function<String, String> explain) {
         this.client = client;
         this.pipeline = pipeline;
-        this.create = create;
         this.batchSize = batchSize;
         this.explain = explain;
     }
@@ -70,7 +70,7 @@ public final class BulkIntake {
             bulk.add(new IndexRequest(IndexNames.INCOMING)
                     .source(Map.of("message", r.text()))
                     .setPipeline(pipeline)
-                    .opType(create ? DocWriteRequest.OpType.CREATE : DocWriteRequest.OpType.INDEX));
+                    .opType(DocWriteRequest.OpType.INDEX));
         }
         BulkResponse response = client.bulk(bulk).actionGet();
         BulkItemResponse[] items = response.getItems();
@@ -81,7 +81,7 @@ public final class BulkIntake {
                 if (item.status() == RestStatus.FORBIDDEN || item.status() == RestStatus.UNAUTHORIZED) {
                     // A permission problem is the caller's answer, not a property of the event: refuse the request.
                     throw new OpenSearchStatusException(
-                            "the caller may not write audit event " + record.number() + " (" + item.getIndex() + "): "
+                            "the caller may not write audit event " + record.where() + " (" + item.getIndex() + "): "
                                     + item.getFailureMessage() + "; " + indexed
                                     + " events of this request were stored before",
                             RestStatus.FORBIDDEN);
@@ -94,6 +94,8 @@ public final class BulkIntake {
                 }
             } else if (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX)) {
                 fail(record, explain.apply(record.text()) + " (kept in " + item.getIndex() + ")");
+            } else if (item.getResponse().getResult() == DocWriteResponse.Result.UPDATED) {
+                upgraded++;
             } else {
                 indexed++;
             }
@@ -106,6 +108,7 @@ public final class BulkIntake {
         if (failures.size() < MAX_REPORTED_FAILURES) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("record", record.number());
+            if (record.entry() > 0) f.put("entry", record.entry());
             f.put("reason", reason);
             failures.add(f);
         }
@@ -115,6 +118,7 @@ public final class BulkIntake {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("received", received);
         out.put("indexed", indexed);
+        out.put("upgraded", upgraded);
         out.put("duplicates", duplicates);
         out.put("failed", failed);
         out.put("failures", failures);

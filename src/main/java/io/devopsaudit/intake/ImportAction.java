@@ -26,13 +26,11 @@ import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code indices:data/write/devops_audit/import}: a whole export (CSV with header, JSON array, NDJSON or audit_json.log
@@ -163,7 +161,7 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                 report = dryRun(formatName, shape, text);
             } else {
                 int batch = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
-                BulkIntake intake = new BulkIntake(client, request.pipeline, true, batch, raw -> {
+                BulkIntake intake = new BulkIntake(client, request.pipeline, batch, raw -> {
                     String error = engine.simulate(raw).error();
                     return error == null ? "the pipeline failed" : error;
                 });
@@ -185,35 +183,45 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
 
         /** Parses and normalizes in-process with the default processor options; writes nothing. */
         private Map<String, Object> dryRun(String formatName, RawRecords.Shape shape, String text) {
-            List<String[]> keys = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            BulkIntake tally = new BulkIntake(client, "none", true, Integer.MAX_VALUE, raw -> "");
+            // per event key: index, id and the richest copy in the file (a richer copy would replace a poorer one)
+            Map<String, AuditEngine.Outcome> richest = new LinkedHashMap<>();
+            BulkIntake tally = new BulkIntake(client, "none", Integer.MAX_VALUE, raw -> "");
             long[] inFile = new long[1];
             RawRecords.split(formatName, shape, text, r -> {
                 tally.received++;
                 AuditEngine.Outcome o = engine.simulate(r.text());
                 if (o.error() != null) {
                     tally.fail(r, o.error());
-                } else if (seen.add(o.index() + "/" + o.id()) == false) {
+                    return;
+                }
+                AuditEngine.Outcome before = richest.putIfAbsent(o.index() + "/" + o.id(), o);
+                if (before != null) {
                     inFile[0]++;
-                } else {
-                    keys.add(new String[] {o.index(), o.id()});
+                    if (o.richness() > before.richness()) richest.put(o.index() + "/" + o.id(), o);
                 }
             });
+            List<AuditEngine.Outcome> keys = new ArrayList<>(richest.values());
             long existing = 0;
+            long upgrades = 0;
             for (int from = 0; from < keys.size(); from += 1000) {
+                List<AuditEngine.Outcome> slice = keys.subList(from, Math.min(keys.size(), from + 1000));
                 MultiGetRequest mget = new MultiGetRequest();
-                for (String[] k : keys.subList(from, Math.min(keys.size(), from + 1000))) {
-                    mget.add(k[0], k[1]);
+                for (AuditEngine.Outcome k : slice) {
+                    mget.add(k.index(), k.id());
                 }
-                for (MultiGetItemResponse item :
-                        client.multiGet(mget.realtime(true)).actionGet().getResponses()) {
-                    if (item.isFailed() == false && item.getResponse().isExists()) existing++;
+                MultiGetItemResponse[] items =
+                        client.multiGet(mget.realtime(true)).actionGet().getResponses();
+                for (int i = 0; i < items.length; i++) {
+                    if (items[i].isFailed() || items[i].getResponse().isExists() == false) continue;
+                    // a stored document's version is the richness of its source
+                    if (items[i].getResponse().getVersion() < slice.get(i).richness()) upgrades++;
+                    else existing++;
                 }
             }
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("received", tally.received);
-            report.put("would_index", keys.size() - existing);
+            report.put("would_index", keys.size() - existing - upgrades);
+            report.put("would_upgrade", upgrades);
             report.put("duplicates", inFile[0] + existing);
             report.put("duplicates_in_file", inFile[0]);
             report.put("already_stored", existing);

@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
@@ -38,12 +39,26 @@ import java.util.function.Consumer;
 public final class RawRecords {
     private RawRecords() {}
 
-    /** One raw event and where it came from. */
-    public record Record(long number, String text) {}
+    /**
+     * One raw event and where it came from: its record in the body (line, array position or CSV data row) and, for
+     * an entry of a Cloud Logging batch, its position in {@code entries} (from 1; 0 for a whole record).
+     */
+    public record Record(long number, int entry, String text) {
+        public Record(long number, String text) {
+            this(number, 0, text);
+        }
+
+        /** How a report names it: {@code 12}, or {@code 12 entry 3}. */
+        public String where() {
+            return entry == 0 ? Long.toString(number) : number + " entry " + entry;
+        }
+    }
 
     /** The file shapes an import body can have. */
     public enum Shape {
         JSON_ARRAY,
+        /** One JSON object however it is laid out (a Cloud Logging batch, a pretty-printed event). */
+        JSON_OBJECT,
         LINES,
         CSV
     }
@@ -97,7 +112,7 @@ public final class RawRecords {
         }
         String t = CsvText.stripBom(text).stripLeading();
         if (t.startsWith("[")) return wholeBodyIsOneJsonValue(t) ? Shape.JSON_ARRAY : Shape.LINES;
-        if (t.startsWith("{")) return Shape.LINES;
+        if (t.startsWith("{")) return wholeBodyIsOneJsonValue(t) ? Shape.JSON_OBJECT : Shape.LINES;
         if (format != null) return Shape.LINES;
         return Shape.CSV;
     }
@@ -119,10 +134,49 @@ public final class RawRecords {
      */
     public static void split(String format, Shape shape, String text, Consumer<Record> sink) {
         String body = CsvText.stripBom(text);
+        Consumer<Record> each = r -> cloudLoggingEntries(r, sink);
         switch (shape) {
-            case LINES -> lines(body, sink);
-            case JSON_ARRAY -> jsonArray(format, body, sink);
+            case LINES -> lines(body, each);
+            case JSON_ARRAY -> jsonArray(format, body, each);
+            case JSON_OBJECT -> each.accept(new Record(1, body.strip()));
             case CSV -> csv(format, body, sink);
+        }
+    }
+
+    /**
+     * A Cloud Logging batch ({@code {"entries": [...]}}, as GitLab's Google Cloud Logging destination and
+     * {@code entries.write} bodies hold them) is one event per entry; anything else passes as it is. Each entry
+     * keeps the number of its record and its own position.
+     */
+    static void cloudLoggingEntries(Record record, Consumer<Record> sink) {
+        String t = record.text();
+        if (t.startsWith("{") == false || t.contains("\"entries\"") == false) {
+            sink.accept(record);
+            return;
+        }
+        List<String> entries = entries(t);
+        if (entries == null || entries.size() < 2) {
+            sink.accept(record);
+            return;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            sink.accept(new Record(record.number(), i + 1, entries.get(i)));
+        }
+    }
+
+    /** The entries of a Cloud Logging batch as JSON texts, or {@code null} when the text is not one (the pipeline then says why). */
+    public static List<String> entries(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            JsonNode entries = node == null ? null : node.get("entries");
+            if (entries == null || entries.isArray() == false) return null;
+            List<String> out = new ArrayList<>(entries.size());
+            for (JsonNode entry : entries) {
+                out.add(JSON.writeValueAsString(entry));
+            }
+            return out;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -34,7 +34,8 @@ import java.util.Objects;
 /**
  * {@code indices:data/write/devops_audit/stream}: events from a GitLab streaming destination (one event, or a JSON
  * array in batch mode) indexed through the pipeline. The token is checked by the REST layer before this runs.
- * Redeliveries overwrite their own document (same {@code _id}), so GitLab's at-least-once delivery leaves one copy.
+ * A redelivery is a duplicate of its stored copy (same {@code _id}, same richness: nothing is written), so GitLab's
+ * at-least-once delivery leaves one copy; a streamed event replaces a poorer copy stored from another source.
  * A body that is not JSON is still kept (the pipeline dead-letters it) and answered with 400. The request names the
  * audit indices it writes, so a role can grant it on those indices alone (least privilege for the GitLab sender).
  */
@@ -91,7 +92,7 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         }
     }
 
-    /** Counts of the request's events: received, indexed (new or redelivered), failed (dead-lettered). */
+    /** Counts of the request's events: received, indexed, upgraded, duplicates (redeliveries), failed (dead-lettered). */
     public static final class Response extends ReportResponse {
         public Response(Map<String, Object> report) {
             super(report);
@@ -147,13 +148,23 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
                                 : "at offset " + e.getLocation().getCharOffset()) + ": " + e.getOriginalMessage()
                         + "; it was kept in devops-audit-failed-*");
             }
-            List<Object> events = parsed instanceof List<?> l ? (List<Object>) l : List.of(parsed);
+            // a JSON array (batch mode) or a Cloud Logging batch ({"entries": [...]}) is one event per element
+            List<Object> events;
+            if (parsed instanceof List<?> l) {
+                events = (List<Object>) l;
+            } else if (parsed instanceof Map<?, ?> m
+                    && m.get("entries") instanceof List<?> entries
+                    && entries.size() > 1) {
+                events = (List<Object>) entries;
+            } else {
+                events = List.of(parsed);
+            }
             if (events.size() > maxEvents) {
                 throw tooLarge("the batch has " + events.size() + " events, more than devops_audit.stream.max_events ("
                         + maxEvents + ")");
             }
             BulkIntake intake = new BulkIntake(
-                    client, IndexNames.PIPELINE, false, Math.max(1, events.size()), raw -> "not a GitLab audit event");
+                    client, IndexNames.PIPELINE, Math.max(1, events.size()), raw -> "not a GitLab audit event");
             long n = 0;
             for (Object event : events) {
                 n++;
@@ -180,7 +191,7 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         }
 
         private void deadLetter(String raw) {
-            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, false, 1, r -> "");
+            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, 1, r -> "");
             intake.add(new RawRecords.Record(1, raw));
             intake.flush();
         }

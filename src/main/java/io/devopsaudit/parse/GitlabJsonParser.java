@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.parse;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +38,8 @@ public final class GitlabJsonParser implements EventParser {
      * audit_json.log line (severity and time, a correlation id or meta.* keys), or an API object.
      */
     static SourceFormat claim(Map<String, Object> event) {
-        if (event.get("entries") instanceof List) {
-            return SourceFormat.GITLAB_STREAM;
+        if (event.get("entries") instanceof List || event.get("jsonPayload") instanceof Map) {
+            return SourceFormat.GITLAB_STREAM; // Cloud Logging: a destination batch or a single LogEntry
         }
         if ((event.containsKey("severity") && event.containsKey("time")) || event.containsKey("correlation_id")) {
             return SourceFormat.GITLAB_LOG;
@@ -71,28 +72,46 @@ public final class GitlabJsonParser implements EventParser {
         return new ParsedEvent(format, event, detailMap, event);
     }
 
-    /** {@code {"entries":[{"jsonPayload": body}]}} as GitLab's Google Cloud Logging destination sends it. */
+    /**
+     * Google Cloud Logging: GitLab's destination sends {@code {"entries": [LogEntry]}}, and a log sink exports single
+     * LogEntry objects; either way the GitLab event is the entry's {@code jsonPayload}. The entry's own
+     * {@code insertId} and {@code logName} are kept beside the event's keys in the vendor original.
+     */
     @SuppressWarnings("unchecked")
     private Map<String, Object> unwrapCloudLogging(Map<String, Object> raw, String field) {
         Object entries = raw.get("entries");
-        if (entries == null) {
+        Map<String, Object> entry = raw;
+        String where = "";
+        if (entries != null) {
+            if (entries instanceof List == false) {
+                throw AuditParseException.wrongType(format.id(), "entries", "an array", entries);
+            }
+            List<?> list = (List<?>) entries;
+            if (list.size() != 1) {
+                throw new AuditParseException(
+                        format.id(),
+                        "field [" + field + "] holds " + list.size()
+                                + " Cloud Logging entries; a document holds one event (the _import and _stream endpoints split batches)");
+            }
+            if (list.get(0) instanceof Map == false) {
+                throw AuditParseException.wrongType(format.id(), "entries[0]", "an object", list.get(0));
+            }
+            entry = (Map<String, Object>) list.get(0);
+            where = "entries[0].";
+        } else if (raw.containsKey("jsonPayload") == false) {
             return raw;
         }
-        if (entries instanceof List == false) {
-            throw AuditParseException.wrongType(format.id(), "entries", "an array", entries);
-        }
-        List<?> list = (List<?>) entries;
-        if (list.size() != 1) {
-            throw new AuditParseException(
-                    format.id(),
-                    "field [" + field + "] holds " + list.size()
-                            + " Cloud Logging entries; a document holds one event (the _import and _stream endpoints split batches)");
-        }
-        Object entry = list.get(0);
-        Object payload = entry instanceof Map<?, ?> m ? m.get("jsonPayload") : null;
+        Object payload = entry.get("jsonPayload");
         if (payload instanceof Map == false) {
-            throw AuditParseException.wrongType(format.id(), "entries[0].jsonPayload", "an object", payload);
+            throw AuditParseException.wrongType(format.id(), where + "jsonPayload", "an object", payload);
         }
-        return (Map<String, Object>) payload;
+        Map<String, Object> event = new LinkedHashMap<>((Map<String, Object>) payload);
+        for (String key : LOG_ENTRY_KEYS) {
+            if (entry.get(key) != null && event.containsKey(key) == false) event.put(key, entry.get(key));
+        }
+        return event;
     }
+
+    /** The LogEntry keys kept with the event: they identify the entry in Cloud Logging. */
+    private static final List<String> LOG_ENTRY_KEYS = List.of("insertId", "logName");
 }

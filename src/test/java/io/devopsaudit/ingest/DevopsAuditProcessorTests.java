@@ -8,6 +8,7 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -233,12 +234,17 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         String csv =
                 "ID,Author ID,Author Name,Entity ID,Entity Type,Entity Path,Target ID,Target Type,Target Details,Action,IP Address,Created At (UTC)\n"
                         + "179,5,alice,7,Group,acme,9,User,bob,Removed user_access,192.0.2.1,2024-05-10 17:46:49";
-        for (String raw : List.of(api, log, csv)) {
+        List<Long> versions = new ArrayList<>();
+        for (String raw : List.of(csv, log, api)) {
             IngestDocument d = doc(Map.of("message", raw));
             ProcessorTestAccess.create(Map.of("field", "message")).execute(d);
             assertEquals(raw, "gitlab:179", d.getFieldValue("_id", String.class));
             assertEquals(raw, "devops-audit-gitlab-2024.05", d.getFieldValue("_index", String.class));
+            // the richest copy wins: the version is the source's richness, written with external versioning
+            assertEquals("external", d.getFieldValue("_version_type", String.class));
+            versions.add(d.getFieldValue("_version", Long.class));
         }
+        assertEquals("CSV < audit_json.log < API", List.of(1L, 2L, 3L), versions);
     }
 
     public void testStreamOnlyUuidIdsFallBackToAStableFingerprint() {

@@ -45,7 +45,11 @@ public class IntakeHelpersTests extends OpenSearchTestCase {
                 "an array on the first line of NDJSON",
                 RawRecords.Shape.LINES,
                 RawRecords.shape(null, "[{\"id\":1}]\n{\"id\":2}\n"));
-        assertEquals(RawRecords.Shape.LINES, RawRecords.shape(null, "\uFEFF{\"id\":1}\n"));
+        assertEquals(RawRecords.Shape.LINES, RawRecords.shape(null, "\uFEFF{\"id\":1}\n{\"id\":2}\n"));
+        assertEquals(
+                "one object, however laid out",
+                RawRecords.Shape.JSON_OBJECT,
+                RawRecords.shape(null, "{\n  \"id\": 1\n}\n"));
         assertEquals(RawRecords.Shape.CSV, RawRecords.shape(null, "id,action\n1,x\n"));
     }
 
@@ -75,6 +79,28 @@ public class IntakeHelpersTests extends OpenSearchTestCase {
         assertEquals(new RawRecords.Record(1, "id,action\n1,\"two\nlines\"\n"), records.get(0));
         assertEquals(new RawRecords.Record(2, "id,action\n2,plain\n"), records.get(1));
         assertEquals("a,\"b,c\",\"d\"\"e\"\n", RawRecords.csvRow(List.of("a", "b,c", "d\"e")));
+    }
+
+    public void testCloudLoggingBatchesAreOneRecordPerEntryWhereverTheyStand() {
+        String entry1 = "{\"insertId\":\"a\",\"jsonPayload\":{\"id\":1}}";
+        String entry2 = "{\"insertId\":\"b\",\"jsonPayload\":{\"id\":2}}";
+        String batch = "{\"entries\":[" + entry1 + "," + entry2 + "]}";
+        List<RawRecords.Record> expected =
+                List.of(new RawRecords.Record(1, 1, entry1), new RawRecords.Record(1, 2, entry2));
+        assertEquals("a whole pretty-printed body", expected, split(null, batch.replace(",", ",\n  ")));
+        List<RawRecords.Record> lines = split(null, "{\"id\":0}\n" + batch + "\n");
+        assertEquals(
+                List.of(
+                        new RawRecords.Record(1, "{\"id\":0}"),
+                        new RawRecords.Record(2, 1, entry1),
+                        new RawRecords.Record(2, 2, entry2)),
+                lines);
+        assertEquals("2 entry 1", lines.get(1).where());
+        String single = "{\"entries\":[" + entry1 + "]}";
+        assertEquals(
+                "a batch of one is left whole (the processor reads it)",
+                List.of(new RawRecords.Record(1, single)),
+                split(null, single));
     }
 
     public void testStreamingTokenMatchesOnlyItself() {

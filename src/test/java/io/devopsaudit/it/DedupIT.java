@@ -112,13 +112,16 @@ public class DedupIT extends DevopsAuditRestTestCase {
                 Response response = client().performRequest(request);
                 Map<String, Object> result = entityAsMap(response);
                 if (Boolean.TRUE.equals(result.get("errors"))) {
+                    // a copy as rich as (or poorer than) the stored one is refused as a version conflict: that is the
+                    // deduplication itself, not an error; anything else is
                     List<Object> items = (List<Object>) result.get("items");
                     Object firstError = items.stream()
-                            .map(i -> ((Map<String, Object>) ((Map<String, Object>) i).get("index")).get("error"))
-                            .filter(e -> e != null)
+                            .map(i -> (Map<String, Object>) ((Map<String, Object>) i).get("index"))
+                            .filter(i -> i.get("error") != null && ((Number) i.get("status")).intValue() != 409)
+                            .map(i -> i.get("error"))
                             .findFirst()
                             .orElse(null);
-                    fail("bulk had errors, first: " + firstError);
+                    if (firstError != null) fail("bulk had errors, first: " + firstError);
                 }
                 return;
             } catch (IOException e) {

@@ -58,6 +58,24 @@ public class SetupIT extends DevopsAuditRestTestCase {
                         template, "index_templates.0.index_template.template.settings.index.number_of_replicas"));
     }
 
+    @SuppressWarnings("unchecked")
+    public void testAMissingTemplateIsReportedAsMissing() throws Exception {
+        call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":0}");
+        client().performRequest(new Request("DELETE", "/_index_template/devops-audit-failed"));
+        try {
+            Map<String, Object> status = call("GET", "/_plugins/devops_audit/_setup", null);
+            Map<String, Object> deadLetter = ((List<Map<String, Object>>) status.get("assets"))
+                    .stream()
+                            .filter(a -> a.get("name").equals("devops-audit-failed"))
+                            .findFirst()
+                            .orElseThrow();
+            assertEquals("missing", deadLetter.get("status"));
+            assertNull(deadLetter.get("installed_version"));
+        } finally {
+            call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":0}");
+        }
+    }
+
     public void testBadParametersAre400sNamingTheParameter() {
         ResponseException e = expectThrows(
                 ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":-1}"));
