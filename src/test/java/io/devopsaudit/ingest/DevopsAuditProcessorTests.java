@@ -141,7 +141,7 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertThat(
                 e.getMessage(),
                 containsString(
-                        "tried [gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted action second), found 3 columns"));
+                        "tried [gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted or hyphenated action second), found 3 columns"));
     }
 
     public void testBatchesAreRefusedWithAPointerToTheEndpoints() {
