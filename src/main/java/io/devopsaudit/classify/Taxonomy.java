@@ -147,14 +147,29 @@ public final class Taxonomy {
         return byProvider.getOrDefault(provider, Map.of()).keySet();
     }
 
+    /**
+     * An unlisted action: {@code other}, with its ECS type guessed from its last word. Dots, hyphens and underscores
+     * all separate words ({@code webhook-create}, {@code pipeline.definition.update}, {@code member_destroyed}).
+     */
     static Classification unmapped(String provider, String action) {
         String[] words = action.toLowerCase(Locale.ROOT).split("[._\\-]");
         String verb = words.length == 0 ? "" : words[words.length - 1];
         String type = VERB_TYPES.getOrDefault(verb, "info");
-        // CircleCI actions name their entity first ("pipeline.definition.update"): that is the best area we have.
-        String area = Provider.CIRCLECI.id().equals(provider) && action.indexOf('.') > 0
-                ? action.substring(0, action.indexOf('.')).replace('-', '_')
-                : "other";
-        return new Classification("other", area, List.of("configuration"), List.of(type), false);
+        String area = Provider.CIRCLECI.id().equals(provider) ? circleciEntity(action) : null;
+        return new Classification(
+                "other", area == null ? "other" : area, List.of("configuration"), List.of(type), false);
+    }
+
+    /**
+     * The entity a CircleCI action names first, the best area we have: the part before the first dot
+     * ({@code checkout-key.rotate} → {@code checkout_key}), or in a name without dots the part before the first
+     * hyphen ({@code release_integration-token-create} → {@code release_integration}); {@code null} if there is none.
+     */
+    static String circleciEntity(String action) {
+        int end = action.indexOf('.');
+        if (end < 0) {
+            end = action.indexOf('-');
+        }
+        return end > 0 ? action.substring(0, end).toLowerCase(Locale.ROOT).replace('-', '_') : null;
     }
 }

@@ -31,7 +31,9 @@ public final class CircleciParser implements EventParser {
             "success",
             "request");
 
-    static final List<String> OBJECT_FIELDS = List.of("actor", "target", "payload", "metadata", "scope", "request");
+    /** The fields whose value is a JSON object (a JSON text in a CSV cell). */
+    static final List<String> OBJECT_FIELDS = List.of(
+            "actor", "target", "payload", "metadata", "scope", "organization", "account", "request", "common_fields");
 
     private final SourceFormat format;
 
@@ -64,13 +66,16 @@ public final class CircleciParser implements EventParser {
         return action && occurredAt;
     }
 
-    /** Whether a CSV record without its header has the export's shape: its column count, a dotted action second. */
+    /**
+     * Whether a CSV record without its header has the export's shape: its column count, an action second (lower-case
+     * words separated by dots or hyphens: {@code context.create}, {@code webhook-create}).
+     */
     static boolean looksLikeCsvRecord(List<String> record) {
-        return record.size() == HEADER.size() && isDottedAction(record.get(1));
+        return record.size() == HEADER.size() && isAction(record.get(1));
     }
 
-    private static boolean isDottedAction(String s) {
-        if (s.isEmpty() || s.indexOf('.') < 0) {
+    private static boolean isAction(String s) {
+        if (s.isEmpty() || s.indexOf('.') < 0 && s.indexOf('-') < 0) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {

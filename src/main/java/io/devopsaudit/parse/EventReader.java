@@ -110,7 +110,7 @@ public final class EventReader {
                 throw new AuditParseException(
                         SourceFormat.AUTO,
                         "cannot detect the format of field [" + field + "]: it is not JSON, so tried "
-                                + "[gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted action second), found "
+                                + "[gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted or hyphenated action second), found "
                                 + record.size() + " columns");
             }
         }

@@ -41,8 +41,11 @@ public final class Fields {
     public static final String RELATED_IP = "related.ip";
     public static final String ORGANIZATION_ID = "organization.id";
     public static final String ORGANIZATION_NAME = "organization.name";
+    public static final String TRACE_ID = "trace.id";
 
     public static final String AUDIT_ACTOR_TYPE = "audit.actor.type";
+    public static final String AUDIT_ACCOUNT_ID = "audit.account.id";
+    public static final String AUDIT_ACCOUNT_NAME = "audit.account.name";
     public static final String AUDIT_CATEGORY = "audit.category";
     public static final String AUDIT_AREA = "audit.area";
     public static final String AUDIT_UNMAPPED = "audit.unmapped";

@@ -142,7 +142,7 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertThat(
                 e.getMessage(),
                 containsString(
-                        "tried [gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted action second), found 3 columns"));
+                        "tried [gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted or hyphenated action second), found 3 columns"));
     }
 
     public void testBatchesAreRefusedWithAPointerToTheEndpoints() {
@@ -211,6 +211,38 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertEquals("pipeline", d.getFieldValue("audit.area", String.class));
         assertEquals(List.of("change"), d.getFieldValue("event.type", List.class));
         assertTrue(d.getFieldValue("audit.unmapped", Boolean.class));
+    }
+
+    public void testCircleciCommonFieldsAreOnlyAFallback() {
+        // both present: success, request.ip_address and occurred_at win over their common_fields copies
+        String both = CIRCLECI.replace(
+                "\"success\":true,",
+                "\"success\":true,\"common_fields\":{\"outcome\":\"failure\",\"source_ip\":\"192.0.2.1\","
+                        + "\"status\":\"info\",\"timestamp\":\"2020-01-01T00:00:00Z\"},");
+        IngestDocument d = doc(Map.of("message", both));
+        ProcessorTestAccess.create(Map.of("field", "message")).execute(d);
+        assertEquals("success", d.getFieldValue("event.outcome", String.class));
+        assertEquals("203.0.113.7", d.getFieldValue("source.ip", String.class));
+        assertEquals("2024-03-08T14:22:05.123Z", d.getFieldValue("@timestamp", String.class));
+
+        // a common_fields.source_ip that is not an address is named in the warning
+        String onlyCommon = CIRCLECI.replace("\"ip_address\":\"203.0.113.7\"", "\"client_trace_id\":\"t-1\"")
+                .replace("\"success\":true,", "\"common_fields\":{\"source_ip\":\"unknown\"},");
+        d = doc(Map.of("message", onlyCommon));
+        ProcessorTestAccess.create(Map.of("field", "message")).execute(d);
+        assertFalse(d.hasField("source.ip"));
+        assertEquals("unknown", d.getFieldValue("event.outcome", String.class));
+        assertEquals("t-1", d.getFieldValue("trace.id", String.class));
+        assertEquals(
+                List.of("field [common_fields.source_ip] is not an IP address; not copied to source.ip"),
+                d.getFieldValue("audit.warnings", List.class));
+
+        String noTime = CIRCLECI.replace("\"occurred_at\":\"2024-03-08T14:22:05.123Z\",", "");
+        Exception e = expectThrows(Exception.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
+                .execute(doc(Map.of("message", noTime))));
+        assertEquals(
+                "[circleci_json] the event has no time: [occurred_at] and [common_fields.timestamp] are missing",
+                e.getMessage());
     }
 
     public void testIndexGranularity() {
