@@ -3,6 +3,8 @@
  */
 package io.devopsaudit.parse;
 
+import io.devopsaudit.classify.GitlabMessages;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,9 +13,20 @@ import java.util.Map;
 /**
  * Rows of GitLab's UI export ("Export as CSV"). The export has no event name and folds the details into the
  * human "Action" sentence, so the parser maps columns to the API's keys and reads the details back out of the
- * sentence GitLab's {@code Audit::Details.humanize} wrote (plain string operations, no regular expressions).
+ * sentence: first against GitLab's own message templates ({@link GitlabMessages}), which give the event name the API
+ * record carries, then by reversing the generic shapes GitLab's {@code Audit::Details.humanize} writes.
  */
 public final class GitlabCsvParser implements EventParser {
+
+    private final GitlabMessages messages;
+
+    public GitlabCsvParser() {
+        this(GitlabMessages.load());
+    }
+
+    GitlabCsvParser(GitlabMessages messages) {
+        this.messages = messages;
+    }
 
     /** Current export (AuditEvents::ExportCsvService). */
     public static final List<String> HEADER = List.of(
@@ -105,6 +118,12 @@ public final class GitlabCsvParser implements EventParser {
         }
         String action = (String) fields.remove("action");
         Map<String, Object> details = action == null ? Map.of() : humanizedDetails(action);
+        GitlabMessages.Match match = messages.match(action);
+        if (match != null) {
+            // The API record of the same event carries its name in details.event_name; so does this one now.
+            details.put("event_name", match.eventName());
+            match.details().forEach(details::putIfAbsent);
+        }
         return new ParsedEvent(SourceFormat.GITLAB_CSV, fields, details, vendor).sourceMessage(action);
     }
 
