@@ -46,7 +46,7 @@ public class RetentionClusterTests extends OpenSearchIntegTestCase {
                     assertEquals("exactly the cluster-manager schedules retention", List.of(first), scheduling());
                     assertEquals(first, lastRunNode());
                 },
-                30,
+                60,
                 TimeUnit.SECONDS);
 
         internalCluster().stopCurrentClusterManagerNode();
@@ -58,7 +58,7 @@ public class RetentionClusterTests extends OpenSearchIntegTestCase {
                     assertEquals(List.of(second), scheduling());
                     assertEquals("the new cluster-manager runs it now", second, lastRunNode());
                 },
-                30,
+                60,
                 TimeUnit.SECONDS);
     }
 
