@@ -58,11 +58,22 @@ public final class DedupKey {
     public static String of(RecordBuilder record, Map<String, Object> vendorDetails) {
         String provider = (String) record.get(Fields.EVENT_PROVIDER);
         String id = (String) record.get(Fields.EVENT_ID);
+        // two instances (GitLab.com and a self-managed one) both have an event 1001: a named instance keeps them apart
+        String instance = (String) record.get(Fields.AUDIT_INSTANCE);
+        String prefix = instance == null ? provider : provider + ":" + instance;
         if (id != null && trusted(provider, id, (String) record.get(Fields.TIMESTAMP))) {
-            return provider + ":" + id;
+            return prefix + ":" + id;
         }
-        return provider + ":fp:" + fingerprint(record, vendorDetails);
+        return prefix + ":fp:" + fingerprint(record, vendorDetails);
     }
+
+    /** Whether {@code name} can name an instance: lower-case letters, digits, '.', '_' and '-' (no ':', the id separator). */
+    public static boolean validInstance(String name) {
+        return name != null && name.matches("[a-z0-9][a-z0-9._-]{0,63}");
+    }
+
+    public static final String INSTANCE_RULE =
+            "1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit";
 
     static boolean trusted(String provider, String id, String timestamp) {
         if (Provider.GITLAB.id().equals(provider) == false) {

@@ -37,9 +37,10 @@ public final class AuditEngine {
     /** Where the default processor sends the event, under which id, with its source's richness (its version). */
     public record Outcome(String index, String id, long richness, String error) {}
 
-    public Outcome simulate(String raw) {
+    public Outcome simulate(String raw, String instance) {
         Map<String, Object> source = new HashMap<>();
         source.put("message", raw);
+        if (instance != null) source.put(DevopsAuditProcessor.INSTANCE_FIELD, instance);
         IngestDocument doc = new IngestDocument(IndexNames.INCOMING, null, null, null, null, source);
         try {
             defaults.execute(doc);

@@ -65,6 +65,9 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
 
     private final List<String> csvHeader;
     private final IndexName indexGranularity;
+    /** The instance named by the {@code instance} option, or {@code null}. */
+    private final String instance;
+
     private final SitePolicy policy;
     private final EventReader reader;
     private final Normalizer normalizer;
@@ -80,6 +83,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             boolean useDocumentIfMissing,
             List<String> csvHeader,
             IndexName indexGranularity,
+            String instance,
             SitePolicy policy,
             EventReader reader,
             Normalizer normalizer,
@@ -92,15 +96,23 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         this.useDocumentIfMissing = useDocumentIfMissing;
         this.csvHeader = csvHeader;
         this.indexGranularity = indexGranularity;
+        this.instance = instance;
         this.policy = policy;
         this.reader = reader;
         this.normalizer = normalizer;
         this.rules = rules;
     }
 
+    /**
+     * Documents may name their instance in {@value #INSTANCE_FIELD} (the {@code _import} and {@code _stream}
+     * endpoints put their {@code instance} parameter there); it wins over the option and is not part of the event.
+     */
+    public static final String INSTANCE_FIELD = "devops_audit_instance";
+
     @Override
     public IngestDocument execute(IngestDocument document) {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
+        String instance = instanceOf(sourceAndMetadata.remove(INSTANCE_FIELD));
         Object input = field == null ? null : document.getFieldValue(field, Object.class, true);
         String inputName = field;
         if (input == null) {
@@ -128,6 +140,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         RecordBuilder record = normalizer.normalize(parsed);
         Provider provider = parsed.format.provider();
         rules.tag(provider.id(), record, policy);
+        if (instance != null) record.put(Fields.AUDIT_INSTANCE, instance);
         String dedupKey = DedupKey.of(record, parsed.content());
         record.put(Fields.AUDIT_DEDUP_KEY, dedupKey);
 
@@ -147,6 +160,13 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         }
         document.setFieldValue(Fields.EVENT_INGESTED, ingestTime(document));
         return document;
+    }
+
+    private String instanceOf(Object named) {
+        if (named == null) return instance;
+        if (named instanceof String s && DedupKey.validInstance(s)) return s;
+        throw new IllegalArgumentException(
+                "[" + INSTANCE_FIELD + "] must be " + DedupKey.INSTANCE_RULE + ", found [" + named + "]");
     }
 
     /** The pipeline's own start time ({@code _ingest.timestamp}), so every processor of one run agrees. */
@@ -178,6 +198,10 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
 
     List<String> getCsvHeader() {
         return csvHeader;
+    }
+
+    String getInstance() {
+        return instance;
     }
 
     IndexName getIndexGranularity() {
@@ -243,6 +267,11 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                         "index_granularity",
                         "unknown value [" + granularityName + "], expected one of [month, day, none]");
             }
+            String instance = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "instance");
+            if (instance != null && DedupKey.validInstance(instance) == false) {
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE, tag, "instance", "must be " + DedupKey.INSTANCE_RULE + ", found [" + instance + "]");
+            }
             List<Cidr> trusted = new ArrayList<>();
             List<String> networks = ConfigurationUtils.readOptionalList(TYPE, tag, config, "trusted_networks");
             for (String n : networks == null ? List.<String>of() : networks) {
@@ -277,6 +306,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                     useDocument,
                     csvHeader,
                     granularity,
+                    instance,
                     policy,
                     reader,
                     normalizer,

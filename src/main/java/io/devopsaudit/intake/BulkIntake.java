@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.intake;
 
+import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.DocWriteRequest;
@@ -34,6 +35,9 @@ public final class BulkIntake {
 
     private final Client client;
     private final String pipeline;
+    /** The instance the events come from, passed to the processor with each document, or {@code null}. */
+    private final String instance;
+
     private final int batchSize;
     /** Explains why a dead-lettered raw event failed (the processor's own message). */
     private final Function<String, String> explain;
@@ -50,9 +54,11 @@ public final class BulkIntake {
 
     final List<Map<String, Object>> failures = new ArrayList<>();
 
-    public BulkIntake(Client client, String pipeline, int batchSize, Function<String, String> explain) {
+    public BulkIntake(
+            Client client, String pipeline, String instance, int batchSize, Function<String, String> explain) {
         this.client = client;
         this.pipeline = pipeline;
+        this.instance = instance;
         this.batchSize = batchSize;
         this.explain = explain;
     }
@@ -68,7 +74,10 @@ public final class BulkIntake {
         BulkRequest bulk = new BulkRequest();
         for (RawRecords.Record r : batch) {
             bulk.add(new IndexRequest(IndexNames.INCOMING)
-                    .source(Map.of("message", r.text()))
+                    .source(
+                            instance == null
+                                    ? Map.of("message", r.text())
+                                    : Map.of("message", r.text(), DevopsAuditProcessor.INSTANCE_FIELD, instance))
                     .setPipeline(pipeline)
                     .opType(DocWriteRequest.OpType.INDEX));
         }

@@ -3,7 +3,9 @@
  */
 package io.devopsaudit.intake;
 
+import io.devopsaudit.dedup.DedupKey;
 import io.devopsaudit.ingest.AuditEngine;
+import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
@@ -52,13 +54,16 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         final String pipeline;
         final boolean dryRun;
         final BytesReference body;
+        /** The instance the events come from, or {@code null} (see {@link DevopsAuditProcessor#INSTANCE_FIELD}). */
+        final String instance;
 
-        public Request(String format, String pipeline, boolean dryRun, BytesReference body) {
+        public Request(String format, String pipeline, boolean dryRun, BytesReference body, String instance) {
             super(BulkIntake.WRITE_INDICES);
             this.format = format;
             this.pipeline = pipeline;
             this.dryRun = dryRun;
             this.body = body;
+            this.instance = instance;
         }
 
         public Request(StreamInput in) throws IOException {
@@ -67,6 +72,7 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
             pipeline = in.readString();
             dryRun = in.readBoolean();
             body = in.readBytesReference();
+            instance = in.readOptionalString();
         }
 
         @Override
@@ -76,6 +82,7 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
             out.writeString(pipeline);
             out.writeBoolean(dryRun);
             out.writeBytesReference(body);
+            out.writeOptionalString(instance);
         }
 
         @Override
@@ -87,6 +94,10 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                     null);
             errors = Validation.require(
                     body != null && body.length() > 0, "the body is empty: send the whole file", errors);
+            errors = Validation.require(
+                    instance == null || DedupKey.validInstance(instance),
+                    "[instance] must be " + DedupKey.INSTANCE_RULE + ", found [" + instance + "]",
+                    errors);
             return Validation.require(
                     pipeline != null && pipeline.isBlank() == false, "[pipeline] must name an ingest pipeline", errors);
         }
@@ -98,12 +109,13 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                     && Objects.equals(r.format, format)
                     && Objects.equals(r.pipeline, pipeline)
                     && r.dryRun == dryRun
+                    && Objects.equals(r.instance, instance)
                     && Objects.equals(r.body, body);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(indicesHash(), format, pipeline, dryRun, body);
+            return Objects.hash(indicesHash(), format, pipeline, dryRun, body, instance);
         }
     }
 
@@ -158,11 +170,11 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
             RawRecords.Shape shape = RawRecords.shape(format, text);
             Map<String, Object> report;
             if (request.dryRun) {
-                report = dryRun(formatName, shape, text);
+                report = dryRun(formatName, shape, text, request.instance);
             } else {
                 int batch = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
-                BulkIntake intake = new BulkIntake(client, request.pipeline, batch, raw -> {
-                    String error = engine.simulate(raw).error();
+                BulkIntake intake = new BulkIntake(client, request.pipeline, request.instance, batch, raw -> {
+                    String error = engine.simulate(raw, request.instance).error();
                     return error == null ? "the pipeline failed" : error;
                 });
                 RawRecords.split(formatName, shape, text, intake::add);
@@ -182,14 +194,14 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         }
 
         /** Parses and normalizes in-process with the default processor options; writes nothing. */
-        private Map<String, Object> dryRun(String formatName, RawRecords.Shape shape, String text) {
+        private Map<String, Object> dryRun(String formatName, RawRecords.Shape shape, String text, String instance) {
             // per event key: index, id and the richest copy in the file (a richer copy would replace a poorer one)
             Map<String, AuditEngine.Outcome> richest = new LinkedHashMap<>();
-            BulkIntake tally = new BulkIntake(client, "none", Integer.MAX_VALUE, raw -> "");
+            BulkIntake tally = new BulkIntake(client, "none", null, Integer.MAX_VALUE, raw -> "");
             long[] inFile = new long[1];
             RawRecords.split(formatName, shape, text, r -> {
                 tally.received++;
-                AuditEngine.Outcome o = engine.simulate(r.text());
+                AuditEngine.Outcome o = engine.simulate(r.text(), instance);
                 if (o.error() != null) {
                     tally.fail(r, o.error());
                     return;

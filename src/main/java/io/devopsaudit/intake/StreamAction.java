@@ -6,6 +6,7 @@ package io.devopsaudit.intake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.devopsaudit.dedup.DedupKey;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.transport.AuditIndicesRequest;
@@ -52,17 +53,20 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
     public static final class Request extends AuditIndicesRequest {
         final BytesReference body;
         final String eventTypeHint;
+        final String instance;
 
-        public Request(BytesReference body, String eventTypeHint) {
+        public Request(BytesReference body, String eventTypeHint, String instance) {
             super(BulkIntake.WRITE_INDICES);
             this.body = body;
             this.eventTypeHint = eventTypeHint;
+            this.instance = instance;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
             body = in.readBytesReference();
             eventTypeHint = in.readOptionalString();
+            instance = in.readOptionalString();
         }
 
         @Override
@@ -70,12 +74,18 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             super.writeTo(out);
             out.writeBytesReference(body);
             out.writeOptionalString(eventTypeHint);
+            out.writeOptionalString(instance);
         }
 
         /** Size limits are dynamic settings, checked by the action; only a missing body is refused here. */
         @Override
         public ActionRequestValidationException validate() {
-            return Validation.require(body != null, "[gitlab_stream] the body is missing", null);
+            ActionRequestValidationException errors =
+                    Validation.require(body != null, "[gitlab_stream] the body is missing", null);
+            return Validation.require(
+                    instance == null || DedupKey.validInstance(instance),
+                    "[instance] must be " + DedupKey.INSTANCE_RULE + ", found [" + instance + "]",
+                    errors);
         }
 
         @Override
@@ -83,12 +93,13 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             return o instanceof Request r
                     && sameIndices(r)
                     && Objects.equals(r.body, body)
-                    && Objects.equals(r.eventTypeHint, eventTypeHint);
+                    && Objects.equals(r.eventTypeHint, eventTypeHint)
+                    && Objects.equals(r.instance, instance);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(indicesHash(), body, eventTypeHint);
+            return Objects.hash(indicesHash(), body, eventTypeHint, instance);
         }
     }
 
@@ -164,7 +175,11 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
                         + maxEvents + ")");
             }
             BulkIntake intake = new BulkIntake(
-                    client, IndexNames.PIPELINE, Math.max(1, events.size()), raw -> "not a GitLab audit event");
+                    client,
+                    IndexNames.PIPELINE,
+                    request.instance,
+                    Math.max(1, events.size()),
+                    raw -> "not a GitLab audit event");
             long n = 0;
             for (Object event : events) {
                 n++;
@@ -191,7 +206,7 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         }
 
         private void deadLetter(String raw) {
-            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, 1, r -> "");
+            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, null, 1, r -> "");
             intake.add(new RawRecords.Record(1, raw));
             intake.flush();
         }

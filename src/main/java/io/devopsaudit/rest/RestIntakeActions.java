@@ -42,7 +42,8 @@ public final class RestIntakeActions {
                     request.param("format"),
                     request.param("pipeline", IndexNames.PIPELINE),
                     request.paramAsBoolean("dry_run", false),
-                    request.content());
+                    request.content(),
+                    request.param("instance"));
             return channel -> client.execute(ImportAction.INSTANCE, r, new RestToXContentListener<>(channel));
         }
     }
@@ -88,7 +89,8 @@ public final class RestIntakeActions {
                 return channel -> channel.sendResponse(new BytesRestResponse(
                         RestStatus.UNAUTHORIZED, "application/json", "{\"error\":\"unauthorized\",\"status\":401}"));
             }
-            StreamAction.Request r = new StreamAction.Request(request.content(), request.header(EVENT_TYPE_HEADER));
+            StreamAction.Request r = new StreamAction.Request(
+                    request.content(), request.header(EVENT_TYPE_HEADER), request.param("instance"));
             return channel -> client.execute(StreamAction.INSTANCE, r, new RestToXContentListener<>(channel));
         }
     }

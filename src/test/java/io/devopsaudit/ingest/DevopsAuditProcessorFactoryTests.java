@@ -111,6 +111,20 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
         assertEquals(io.devopsaudit.dedup.IndexName.DAY, p.getIndexGranularity());
     }
 
+    public void testInstanceOptionIsValidated() {
+        assertEquals(
+                "gitlab-com",
+                factory.create(null, "t", null, new HashMap<>(Map.of("instance", "gitlab-com")))
+                        .getInstance());
+        assertNull(factory.create(null, "t", null, new HashMap<>()).getInstance());
+        OpenSearchParseException e = expectThrows(
+                OpenSearchParseException.class,
+                () -> factory.create(null, "t", null, new HashMap<>(Map.of("instance", "a:b"))));
+        assertEquals(
+                "[instance] must be 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, found [a:b]",
+                e.getMessage());
+    }
+
     public void testBadSitePolicyAndRoutingOptionsNameTheOption() {
         OpenSearchParseException e = expectThrows(
                 OpenSearchParseException.class,

@@ -279,6 +279,35 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertEquals("CSV < audit_json.log < API", List.of(1L, 2L, 3L), versions);
     }
 
+    public void testANamedInstanceKeepsTwoInstancesEventsApart() {
+        String api =
+                "{\"id\":1001,\"author_id\":5,\"entity_id\":7,\"entity_type\":\"Group\",\"details\":{\"remove\":\"user_access\"},"
+                        + "\"created_at\":\"2024-05-10T17:46:49.058Z\"}";
+        IngestDocument plain = doc(Map.of("message", api));
+        ProcessorTestAccess.create(Map.of("field", "message")).execute(plain);
+        assertEquals("gitlab:1001", plain.getFieldValue("_id", String.class));
+        assertFalse(plain.hasField("audit.instance"));
+
+        IngestDocument byOption = doc(Map.of("message", api));
+        ProcessorTestAccess.create(Map.of("field", "message", "instance", "gitlab-com"))
+                .execute(byOption);
+        assertEquals("gitlab:gitlab-com:1001", byOption.getFieldValue("_id", String.class));
+        assertEquals("gitlab-com", byOption.getFieldValue("audit.instance", String.class));
+
+        // the document's own field (set by _import and _stream) wins, and is not kept
+        IngestDocument byDocument = doc(Map.of("message", api, DevopsAuditProcessor.INSTANCE_FIELD, "gitlab-acme"));
+        ProcessorTestAccess.create(Map.of("field", "message", "instance", "gitlab-com"))
+                .execute(byDocument);
+        assertEquals("gitlab:gitlab-acme:1001", byDocument.getFieldValue("_id", String.class));
+        assertFalse(byDocument.hasField(DevopsAuditProcessor.INSTANCE_FIELD));
+
+        IngestDocument bad = doc(Map.of("message", api, DevopsAuditProcessor.INSTANCE_FIELD, "GitLab:1"));
+        IllegalArgumentException e = expectThrows(
+                IllegalArgumentException.class,
+                () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(bad));
+        assertThat(e.getMessage(), containsString("[devops_audit_instance] must be 1 to 64 lower-case letters"));
+    }
+
     public void testStreamOnlyUuidIdsFallBackToAStableFingerprint() {
         String body =
                 "{\"id\":\"%s\",\"author_id\":5,\"author_name\":\"alice\",\"entity_id\":7,\"entity_type\":\"Project\","

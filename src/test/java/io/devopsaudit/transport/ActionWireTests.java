@@ -127,25 +127,29 @@ public class ActionWireTests extends OpenSearchTestCase {
 
     public void testIntakeRequestsRoundTripAndNameTheAuditIndices() throws IOException {
         BytesArray body = new BytesArray(randomAlphaOfLengthBetween(1, 200).getBytes(StandardCharsets.UTF_8));
-        ImportAction.Request imp = new ImportAction.Request(maybe("gitlab_csv"), "devops-audit", randomBoolean(), body);
+        ImportAction.Request imp = new ImportAction.Request(
+                maybe("gitlab_csv"), "devops-audit", randomBoolean(), body, maybe("gitlab-acme"));
         assertEquals(imp, copy(imp, ImportAction.Request::new));
         assertNull(imp.validate());
         assertAuditIndices(imp, "devops-audit-*");
-        ActionRequestValidationException e = new ImportAction.Request("xml", " ", false, BytesArray.EMPTY).validate();
+        ActionRequestValidationException e =
+                new ImportAction.Request("xml", " ", false, BytesArray.EMPTY, "Acme:1").validate();
         assertThat(e.getMessage(), containsString("[format] unknown format [xml]"));
         assertThat(e.getMessage(), containsString("the body is empty"));
         assertThat(e.getMessage(), containsString("[pipeline] must name an ingest pipeline"));
+        assertThat(e.getMessage(), containsString("[instance] must be 1 to 64 lower-case letters"));
 
-        ImportAction.Request narrowed = new ImportAction.Request("gitlab_csv", "devops-audit", false, body);
+        ImportAction.Request narrowed = new ImportAction.Request("gitlab_csv", "devops-audit", false, body, null);
         narrowed.indices(
                 "devops-audit-gitlab-2024.03"); // what the Security plugin may do with do_not_fail_on_forbidden
         ImportAction.Request narrowedRead = copy(narrowed, ImportAction.Request::new);
         assertThat(narrowedRead.indices(), arrayContaining("devops-audit-gitlab-2024.03"));
         assertNotEquals(imp, narrowedRead);
 
-        StreamAction.Request stream = new StreamAction.Request(body, maybe("user_created"));
+        StreamAction.Request stream = new StreamAction.Request(body, maybe("user_created"), maybe("gitlab-com"));
         assertEquals(stream, copy(stream, StreamAction.Request::new));
         assertNull(stream.validate());
+        assertThat(new StreamAction.Request(body, null, "").validate().getMessage(), containsString("[instance]"));
         assertAuditIndices(stream, "devops-audit-*");
     }
 
