@@ -44,6 +44,7 @@ public class DeliveriesIT extends DevopsAuditRestTestCase {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> doc(String id) throws Exception {
+        client().performRequest(new Request("POST", "/devops-audit-gitlab-*/_refresh"));
         Map<String, Object> hits =
                 call("POST", "/devops-audit-gitlab-*/_search", "{\"query\":{\"ids\":{\"values\":[\"" + id + "\"]}}}");
         List<Map<String, Object>> list =
@@ -158,7 +159,7 @@ public class DeliveriesIT extends DevopsAuditRestTestCase {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(out, 0, p.exitValue());
         assertThat(out, containsString("circleci_connectivity_test_1717581600: skipped (CircleCI connectivity probe)"));
-        assertThat(out, containsString("batch-3.ndjson.gz: 3 received, 2 indexed, 0 upgraded, 1 duplicates, 0 failed"));
+        assertThat(out, containsString("event-1.json: 1 received, 0 indexed, 0 upgraded, 1 duplicates, 0 failed"));
         assertThat(
                 out,
                 containsString("total 6 received, 5 indexed, 0 upgraded, 1 duplicates, 0 failed, 2 files skipped"));

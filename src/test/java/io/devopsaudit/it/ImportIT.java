@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -43,8 +44,11 @@ public class ImportIT extends DevopsAuditRestTestCase {
         SetupIT.setup();
         long expected = 0;
         for (SourceFormat f : SourceFormat.values()) {
-            List<GoldenCases.Case> cases =
-                    GoldenCases.all().stream().filter(c -> c.format() == f).toList();
+            // a CSV record without its header line is a processor input, not an export file: _import needs the header
+            List<GoldenCases.Case> cases = GoldenCases.all().stream()
+                    .filter(c -> c.format() == f)
+                    .filter(c -> f.isCsv() == false || hasHeaderLine(c.text()))
+                    .toList();
             List<String> files = new ArrayList<>();
             switch (f) {
                 case GITLAB_API, CIRCLECI_JSON -> files.add(
@@ -67,8 +71,18 @@ public class ImportIT extends DevopsAuditRestTestCase {
                 assertEquals(records, again.get("duplicates"));
             }
         }
-        assertEquals(GoldenCases.all().size(), expected);
+        assertEquals(
+                GoldenCases.all().stream()
+                        .filter(c -> c.format().isCsv() == false || hasHeaderLine(c.text()))
+                        .count(),
+                expected);
         assertEquals(expected, count("devops-audit-gitlab-*,devops-audit-circleci-*"));
+    }
+
+    private static boolean hasHeaderLine(String csv) {
+        String first = csv.lines().findFirst().orElse("").toLowerCase(Locale.ROOT);
+        return first.contains("action")
+                && (first.contains("occurred_at") || first.contains("created at") || first.contains("author name"));
     }
 
     /** 100,000 CircleCI CSV rows, 10 % of them repeating an earlier id: counts and documents exact. */
