@@ -80,7 +80,7 @@ public class TaxonomyTests extends OpenSearchTestCase {
 
     public void testEveryGitlabEventTypeOfTheCatalogueIsClassified() throws IOException {
         List<String> catalogue = gitlabCatalogue();
-        assertEquals(535, catalogue.size());
+        assertEquals(547, catalogue.size());
         List<String> missing = catalogue.stream()
                 .filter(n -> TestSupport.TAXONOMY.actions("gitlab").contains(n) == false)
                 .toList();
