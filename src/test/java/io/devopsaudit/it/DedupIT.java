@@ -11,13 +11,11 @@ import org.opensearch.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The dedup proof on the real node: 50,000 generated events (GitLab database events, CircleCI events, GitLab
@@ -133,17 +131,7 @@ public class DedupIT extends DevopsAuditRestTestCase {
     }
 
     private void restartNode() throws Exception {
-        Path base = Path.of(System.getProperty("project.basedir"));
-        Process p = new ProcessBuilder(
-                        "bash",
-                        base.resolve("devops-audit").toString(),
-                        "node-restart",
-                        "--home",
-                        base.resolve("target/it-node").toString())
-                .inheritIO()
-                .start();
-        assertTrue("restart took too long", p.waitFor(200, TimeUnit.SECONDS));
-        assertEquals("node-restart failed", 0, p.exitValue());
+        cli(null, 200, "node-restart", "--home", nodeHome());
         ensureHealth(req -> req.addParameter("wait_for_status", "yellow"));
     }
 }

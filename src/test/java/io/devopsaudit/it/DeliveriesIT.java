@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import static org.hamcrest.Matchers.containsString;
@@ -145,19 +144,8 @@ public class DeliveriesIT extends DevopsAuditRestTestCase {
         }
         Files.writeString(folder.resolve("circleci_connectivity_test_1717581600"), "");
         Files.writeString(folder.resolve("empty.json"), "");
-        Path base = Path.of(System.getProperty("project.basedir"));
-        Process p = new ProcessBuilder(
-                        "bash",
-                        base.resolve("devops-audit").toString(),
-                        "import",
-                        "--url",
-                        "http://" + System.getProperty("tests.rest.cluster"),
-                        folder.toString())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(out, 0, p.exitValue());
+        String out = cli(
+                null, 120, "import", "--url", "http://" + System.getProperty("tests.rest.cluster"), folder.toString());
         assertThat(out, containsString("circleci_connectivity_test_1717581600: skipped (CircleCI connectivity probe)"));
         assertThat(out, containsString("event-1.json: 1 received, 0 indexed, 0 upgraded, 1 duplicates, 0 failed"));
         assertThat(

@@ -8,7 +8,12 @@ import org.opensearch.client.Response;
 import org.opensearch.test.rest.OpenSearchRestTestCase;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Base of the real-node tests. The build (pre-integration-test) starts a stock OpenSearch with the freshly built
@@ -23,5 +28,30 @@ public abstract class DevopsAuditRestTestCase extends OpenSearchRestTestCase {
         }
         Response response = client().performRequest(request);
         return entityAsMap(response);
+    }
+
+    /**
+     * Runs {@code ./devops-audit ARGS...} (the CLI the build's node comes from), feeding {@code stdin} when given, and
+     * returns its output; fails the test when it does not end with exit code 0 within {@code seconds}.
+     */
+    protected static String cli(String stdin, int seconds, String... args) throws Exception {
+        Path base = Path.of(System.getProperty("project.basedir"));
+        List<String> command =
+                new ArrayList<>(List.of("bash", base.resolve("devops-audit").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(String.join(" ", args) + " took too long", p.waitFor(seconds, TimeUnit.SECONDS));
+        assertEquals(out, 0, p.exitValue());
+        return out;
+    }
+
+    /** The home of the node the build started (for node-keystore and node-restart). */
+    protected static String nodeHome() {
+        return Path.of(System.getProperty("project.basedir"))
+                .resolve("target/it-node")
+                .toString();
     }
 }

@@ -14,7 +14,6 @@ import org.opensearch.client.ResponseException;
 import org.opensearch.test.rest.yaml.ObjectPath;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,23 +42,11 @@ public class StreamIT extends DevopsAuditRestTestCase {
 
     /** Sets (or with null removes) a secure setting in the real node's keystore and reloads secure settings. */
     static void keystoreSet(String setting, String value) throws Exception {
-        Path base = Path.of(System.getProperty("project.basedir"));
-        List<String> cmd = new ArrayList<>(List.of(
-                "bash",
-                base.resolve("devops-audit").toString(),
-                "node-keystore",
-                "--home",
-                base.resolve("target/it-node").toString(),
-                setting));
-        if (value == null) cmd.add("--remove");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (value != null) {
-            p.getOutputStream().write(value.getBytes(StandardCharsets.UTF_8));
+        if (value == null) {
+            cli(null, 120, "node-keystore", "--home", nodeHome(), setting, "--remove");
+        } else {
+            cli(value, 120, "node-keystore", "--home", nodeHome(), setting);
         }
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(out, 0, p.exitValue());
         call("POST", "/_nodes/reload_secure_settings", "{}");
     }
 
