@@ -42,8 +42,20 @@ import java.util.Set;
  */
 public final class AccessReport {
     public static final int MAX_DISTINCT = 10_000;
-    /** The event indices the investigation actions read (dead letters are not events). */
-    public static final String[] EVENT_INDICES = IndexNames.eventPatterns();
+    /**
+     * The indices the investigation actions read: the event indices (dead letters are not events) and the one fixed
+     * audit index name. The fixed name matters: the Security plugin allows a request whose wildcards match no index
+     * to any user, so each request also names a concrete index it is checked against (it holds no events: the
+     * searches' queries match nothing there, and it usually does not exist).
+     */
+    public static final String[] EVENT_INDICES = withFixedName(IndexNames.eventPatterns());
+
+    private static String[] withFixedName(String[] patterns) {
+        String[] all = new String[patterns.length + 1];
+        all[0] = IndexNames.INCOMING;
+        System.arraycopy(patterns, 0, all, 1, patterns.length);
+        return all;
+    }
 
     static final Set<String> KEYS = Set.of(
             "scope",
@@ -255,8 +267,17 @@ public final class AccessReport {
                         ? null
                         : Timestamps.format(Instant.ofEpochMilli(
                                 (long) ((Max) s.getAggregations().get("last")).getValue())));
-        out.put("per_project", buckets(s.getAggregations().get("per_project")));
-        out.put("per_access_type", buckets(s.getAggregations().get("per_type")));
+        // a search over no index at all may answer without aggregations
+        out.put(
+                "per_project",
+                s.getAggregations() == null
+                        ? Map.of()
+                        : buckets(s.getAggregations().get("per_project")));
+        out.put(
+                "per_access_type",
+                s.getAggregations() == null
+                        ? Map.of()
+                        : buckets(s.getAggregations().get("per_type")));
         out.put("bound", MAX_DISTINCT);
         out.put("bound_hit", bound);
         Map<String, Object> excluded = new LinkedHashMap<>();
@@ -300,7 +321,9 @@ public final class AccessReport {
             if (after != null) agg.aggregateAfter(after);
             SearchResponse r = search(
                     indices, new SearchSourceBuilder().query(query).size(0).aggregation(agg));
-            CompositeAggregation c = r.getAggregations().get("values");
+            CompositeAggregation c =
+                    r.getAggregations() == null ? null : r.getAggregations().get("values");
+            if (c == null) break;
             for (CompositeAggregation.Bucket b : c.getBuckets()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("value", String.valueOf(b.getKey().get("v")));

@@ -145,6 +145,27 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         return r;
     }
 
+    /**
+     * With no audit index at all, the Security plugin allows a request whose wildcards match nothing to any user: the
+     * requests also name one concrete index, so a fresh cluster is no loophole.
+     */
+    public void testNoAuditIndexIsNoLoophole() throws IOException {
+        assertOK(client().performRequest(
+                        new Request("DELETE", "/devops-audit-*?expand_wildcards=all&allow_no_indices=true")));
+        String scope = "secure-matrix/empty-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        String body = event(randomLongBetween(1_000_000, 9_000_000), scope);
+        Map<String, Integer> denied = only(200, 403, ADMIN_USER);
+        denied.remove(ADMIN_USER);
+        expectStatuses(() -> importRequest(body), denied);
+        expectStatuses(
+                () -> json("POST", BASE + "/_access_report", "{\"scope\": \"" + scope + "\"}"),
+                only(200, 403, ADMIN_USER, ANALYST));
+        expectStatuses(
+                () -> new Request("GET", BASE + "/_context/gitlab:1"),
+                Map.of(STREAM_WRITER, 403, READER, 403, NO_ROLE, 403));
+        assertEquals("nothing was written by a denied user", 0, storedIn(scope));
+    }
+
     public void testSetupAndContent() throws IOException {
         // a denied setup must not (re)create anything: remove the pipeline first, as the super admin
         assertOK(client().performRequest(new Request("DELETE", "/_ingest/pipeline/devops-audit")));

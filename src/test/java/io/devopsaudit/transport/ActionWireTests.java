@@ -131,7 +131,7 @@ public class ActionWireTests extends OpenSearchTestCase {
                 maybe("gitlab_csv"), "devops-audit", randomBoolean(), body, maybe("gitlab-acme"));
         assertEquals(imp, copy(imp, ImportAction.Request::new));
         assertNull(imp.validate());
-        assertAuditIndices(imp, "devops-audit-*");
+        assertAuditIndices(imp, "devops-audit-incoming", "devops-audit-*");
         ActionRequestValidationException e =
                 new ImportAction.Request("xml", " ", false, BytesArray.EMPTY, "Acme:1").validate();
         assertThat(e.getMessage(), containsString("[format] unknown format [xml]"));
@@ -150,7 +150,7 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertEquals(stream, copy(stream, StreamAction.Request::new));
         assertNull(stream.validate());
         assertThat(new StreamAction.Request(body, null, "").validate().getMessage(), containsString("[instance]"));
-        assertAuditIndices(stream, "devops-audit-*");
+        assertAuditIndices(stream, "devops-audit-incoming", "devops-audit-*");
     }
 
     public void testInvestigationRequestsRoundTripAndNameTheEventIndices() throws IOException {
@@ -172,7 +172,7 @@ public class ActionWireTests extends OpenSearchTestCase {
         AccessReportAction.Request read = copy(report, AccessReportAction.Request::new);
         assertEquals(report, read);
         assertNull(read.validate());
-        assertAuditIndices(report, "devops-audit-gitlab-*", "devops-audit-circleci-*");
+        assertAuditIndices(report, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
         AccessReport.Params backwards = new AccessReport.Params(
                 "acme",
                 to,
@@ -195,7 +195,7 @@ public class ActionWireTests extends OpenSearchTestCase {
                 TimeValue.timeValueHours(randomIntBetween(0, 48)));
         assertEquals(context, copy(context, ContextAction.Request::new));
         assertNull(context.validate());
-        assertAuditIndices(context, "devops-audit-gitlab-*", "devops-audit-circleci-*");
+        assertAuditIndices(context, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
         ActionRequestValidationException e =
                 new ContextAction.Request(null, TimeValue.timeValueDays(400), TimeValue.ZERO).validate();
         assertThat(e.getMessage(), containsString("[id] is required"));
