@@ -4,7 +4,9 @@
 package io.devopsaudit.intake;
 
 import io.devopsaudit.ingest.DevopsAuditProcessor;
+import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.schema.IndexNames;
+import org.opensearch.OpenSearchException;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.DocWriteRequest;
 import org.opensearch.action.DocWriteResponse;
@@ -12,9 +14,13 @@ import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.index.IndexRequest;
+import org.opensearch.cluster.block.ClusterBlockException;
+import org.opensearch.cluster.block.ClusterBlockLevel;
+import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.transport.client.Client;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,10 +57,17 @@ public final class BulkIntake {
     long received;
     long indexed;
     long upgraded;
+    /** Events for a write-blocked month: kept in the dead-letter index. */
+    long late;
+
     long duplicates;
     long failed;
-    /** Items the cluster refused (not dead-lettered): those events are NOT stored. */
+    /** Items the cluster refused even as dead letters: those events are NOT stored, and the request fails retriably. */
     long rejected;
+
+    private boolean busy;
+    private String lastRejection;
+    static final int RETRY_AFTER_SECONDS = 30;
 
     final List<Map<String, Object>> failures = new ArrayList<>();
 
@@ -87,6 +100,7 @@ public final class BulkIntake {
         }
         BulkResponse response = client.bulk(bulk).actionGet();
         BulkItemResponse[] items = response.getItems();
+        List<Integer> notWritten = new ArrayList<>();
         for (int i = 0; i < items.length; i++) {
             BulkItemResponse item = items[i];
             RawRecords.Record record = batch.get(i);
@@ -102,8 +116,7 @@ public final class BulkIntake {
                 if (item.status() == RestStatus.CONFLICT) {
                     duplicates++;
                 } else {
-                    rejected++;
-                    fail(record, item.getFailureMessage());
+                    notWritten.add(i);
                 }
             } else if (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX)) {
                 fail(record, explain.apply(record.text()) + " (kept in " + item.getIndex() + ")");
@@ -113,11 +126,90 @@ public final class BulkIntake {
                 indexed++;
             }
         }
+        if (notWritten.isEmpty() == false) keepAsDeadLetters(notWritten, items);
         batch.clear();
+        if (rejected > 0) {
+            // Nothing is acknowledged that is not stored: the sender must send again (stored events then count as
+            // duplicates, so a retry cannot double-count).
+            RestStatus status = busy ? RestStatus.TOO_MANY_REQUESTS : RestStatus.SERVICE_UNAVAILABLE;
+            OpenSearchStatusException e = new OpenSearchStatusException(
+                    rejected + " events could not be stored, not even in the dead-letter index (" + lastRejection
+                            + "); " + (indexed + upgraded + duplicates)
+                            + " events of this request are stored: send it again later",
+                    status);
+            e.addHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            throw e;
+        }
+    }
+
+    /**
+     * Events the pipeline accepted but the index refused (a write-blocked month, a mapping rejection, a full write
+     * queue, a disk block) are kept in the dead-letter index with their raw text and the failure's type and reason.
+     * A write-blocked month is counted as {@code late}; an event that cannot be stored even there is {@code rejected}.
+     */
+    private void keepAsDeadLetters(List<Integer> notWritten, BulkItemResponse[] items) {
+        String now = Timestamps.format(Instant.now());
+        String index = IndexNames.DEAD_LETTER_PREFIX + now.substring(0, 4) + "." + now.substring(5, 7);
+        BulkRequest bulk = new BulkRequest();
+        for (int i : notWritten) {
+            BulkItemResponse item = items[i];
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put(
+                    "type",
+                    OpenSearchException.getExceptionName(item.getFailure().getCause()));
+            error.put("message", item.getFailureMessage());
+            error.put("pipeline", pipeline);
+            error.put("index", item.getIndex());
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("kind", "write_error");
+            event.put("original", batch.get(i).text());
+            event.put("ingested", now);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("@timestamp", now);
+            doc.put("message", batch.get(i).text());
+            doc.put("event", event);
+            doc.put("error", error);
+            bulk.add(new IndexRequest(index).source(doc));
+        }
+        BulkItemResponse[] kept = client.bulk(bulk).actionGet().getItems();
+        for (int k = 0; k < kept.length; k++) {
+            BulkItemResponse refused = items[notWritten.get(k)];
+            RawRecords.Record record = batch.get(notWritten.get(k));
+            String why = OpenSearchException.getExceptionName(
+                            refused.getFailure().getCause()) + ": " + refused.getFailureMessage();
+            if (kept[k].isFailed()) {
+                rejected++;
+                busy |= refused.status() == RestStatus.TOO_MANY_REQUESTS
+                        || kept[k].status() == RestStatus.TOO_MANY_REQUESTS;
+                lastRejection = why;
+                fail(
+                        record,
+                        "not stored in " + refused.getIndex() + " (" + why + ") nor in " + index + " ("
+                                + kept[k].getFailureMessage() + ")");
+            } else if (writeBlocked(refused)) {
+                late++;
+                note(record, "late: " + refused.getIndex() + " is write-blocked; kept in " + index);
+            } else {
+                fail(record, "not stored in " + refused.getIndex() + " (" + why + "); kept in " + index);
+            }
+        }
+    }
+
+    /** An index write block: the month was warmed (or blocked by hand), so the event arrived late. */
+    private static boolean writeBlocked(BulkItemResponse item) {
+        return item.getFailure().getCause() instanceof ClusterBlockException blocks
+                && blocks.blocks().stream()
+                        .anyMatch(b ->
+                                b.contains(ClusterBlockLevel.WRITE) && b.id() == IndexMetadata.INDEX_WRITE_BLOCK.id());
     }
 
     void fail(RawRecords.Record record, String reason) {
         failed++;
+        note(record, reason);
+    }
+
+    /** Lists the record among the first reported ones, with why. */
+    private void note(RawRecords.Record record, String reason) {
         if (failures.size() < MAX_REPORTED_FAILURES) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("record", record.number());
@@ -133,6 +225,7 @@ public final class BulkIntake {
         out.put("indexed", indexed);
         out.put("upgraded", upgraded);
         out.put("duplicates", duplicates);
+        out.put("late", late);
         out.put("failed", failed);
         out.put("failures", failures);
         return out;

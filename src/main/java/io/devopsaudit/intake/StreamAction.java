@@ -195,13 +195,8 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             }
             intake.flush();
             Map<String, Object> report = intake.report();
-            if (intake.rejected > 0) {
-                throw new OpenSearchStatusException(
-                        "[gitlab_stream] " + intake.rejected + " of " + events.size()
-                                + " events could not be indexed; GitLab will deliver them again: "
-                                + report.get("failures"),
-                        RestStatus.INTERNAL_SERVER_ERROR);
-            }
+            // every event is stored now, in its month index or the dead-letter index: an event that could not be
+            // stored anywhere made flush() answer with a retriable status (429/503 and Retry-After) instead
             return new Response(report);
         }
 

@@ -1,0 +1,111 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.it;
+
+import org.opensearch.client.Request;
+import org.opensearch.client.ResponseException;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Nothing acknowledged that is not stored: an event the pipeline accepted but its month index refuses (a
+ * write-blocked month) is kept in the dead-letter index and reported as late; an event that cannot be stored even
+ * there is answered with a retriable status and Retry-After, never 200 and never 500.
+ */
+public class ReliabilityIT extends DevopsAuditRestTestCase {
+
+    private static String event(long id) {
+        return "{\"id\":" + id
+                + ",\"author_id\":7,\"entity_id\":12,\"entity_type\":\"Project\",\"event_name\":\"project_visibility_level_updated\","
+                + "\"details\":{\"author_name\":\"alice\",\"entity_path\":\"acme/late\"},\"created_at\":\"2021-02-10T10:00:00Z\"}";
+    }
+
+    private static void block(String index, boolean on) throws Exception {
+        call("PUT", "/" + index + "/_settings", "{\"index.blocks.write\": " + on + "}");
+    }
+
+    /** Dead letters written after a refused write whose raw event has this id (the raw text is kept, not indexed). */
+    @SuppressWarnings("unchecked")
+    private static long deadLettersOf(long id) throws Exception {
+        client().performRequest(new Request("POST", "/devops-audit-failed-*/_refresh"));
+        Map<String, Object> r = call(
+                "POST",
+                "/devops-audit-failed-*/_search",
+                "{\"size\": 1000, \"query\": {\"term\": {\"event.kind\": \"write_error\"}}}");
+        List<Map<String, Object>> hits = (List<Map<String, Object>>) ((Map<String, Object>) r.get("hits")).get("hits");
+        return hits.stream()
+                .map(h -> (Map<String, Object>) h.get("_source"))
+                .filter(src -> src.get("message").toString().contains("\"id\":" + id + ","))
+                .peek(src ->
+                        assertEquals("cluster_block_exception", ((Map<String, Object>) src.get("error")).get("type")))
+                .count();
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testAWriteBlockedMonthIsLateNotLostAndNothingStoredIsRetriable() throws Exception {
+        call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\": 0}");
+        String month = "devops-audit-gitlab-2021.02";
+        String deadLetter = "devops-audit-failed-"
+                + DateTimeFormatter.ofPattern("yyyy.MM", Locale.ROOT).format(ZonedDateTime.now(ZoneOffset.UTC));
+        long id = 9_500_000L + randomIntBetween(0, 10_000) * 10L;
+        assertEquals(1, ImportIT.importText("", event(id)).get("indexed")); // creates the month
+        block(month, true);
+        try {
+            Map<String, Object> report = ImportIT.importText("", event(id + 1));
+            assertEquals(report.toString(), 1, report.get("late"));
+            assertEquals(0, report.get("indexed"));
+            assertEquals(0, report.get("failed"));
+            assertEquals(1, deadLettersOf(id + 1));
+            Map<String, Object> failure = ((List<Map<String, Object>>) report.get("failures")).get(0);
+            assertEquals(1, failure.get("record"));
+            assertTrue(
+                    failure.toString(),
+                    failure.get("reason").toString().startsWith("late: " + month + " is write-blocked"));
+
+            // the dead-letter month refuses too: nothing can be stored, so the sender is told to come back
+            call("PUT", "/" + deadLetter, null);
+            block(deadLetter, true);
+            try {
+                ResponseException e =
+                        expectThrows(ResponseException.class, () -> ImportIT.importText("", event(id + 2)));
+                int status = e.getResponse().getStatusLine().getStatusCode();
+                assertTrue("retriable, not " + status, status == 429 || status == 503);
+                assertEquals("30", e.getResponse().getHeader("Retry-After"));
+            } finally {
+                block(deadLetter, false);
+            }
+            assertEquals("it was not stored", 0, deadLettersOf(id + 2));
+            // sent again once the dead-letter index takes writes: kept, late
+            assertEquals(1, ImportIT.importText("", event(id + 2)).get("late"));
+            assertEquals(1, deadLettersOf(id + 2));
+        } finally {
+            block(month, false);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testTheReceiverAcknowledgesOnlyStoredEvents() throws Exception {
+        call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\": 0}");
+        String month = "devops-audit-gitlab-2021.02";
+        long id = 9_600_000L + randomIntBetween(0, 10_000) * 10L;
+        assertEquals(1, ImportIT.importText("", event(id)).get("indexed"));
+        String token = "rel-" + randomAlphaOfLength(16);
+        StreamIT.keystore(token);
+        block(month, true);
+        try {
+            Map<String, Object> answer = entityAsMap(
+                    StreamIT.send(token, "application/json", "[" + event(id + 1) + "," + event(id + 2) + "]", null));
+            assertEquals(answer.toString(), 2, answer.get("late"));
+            assertEquals(2, deadLettersOf(id + 1) + deadLettersOf(id + 2));
+        } finally {
+            block(month, false);
+            StreamIT.keystore(null);
+        }
+    }
+}
