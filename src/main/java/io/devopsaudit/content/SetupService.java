@@ -42,7 +42,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SetupService {
 
-    static final String ISM_PLUGIN = "opensearch-index-management";
     static final String ALERTING_PLUGIN = "opensearch-alerting";
 
     private final Client client;
@@ -115,7 +114,6 @@ public final class SetupService {
                 .actionGet();
         report.add(asset(IndexNames.PIPELINE, "ingest_pipeline", "installed", version(pipeline), null));
         Set<String> plugins = installedPlugins();
-        report.add(ismAsset(plugins));
         report.add(monitorsAsset(plugins, params.notificationChannelId(), params.dashboardsUrl()));
         return report;
     }
@@ -152,7 +150,6 @@ public final class SetupService {
                 .orElse(null);
         report.add(compare(IndexNames.PIPELINE, "ingest_pipeline", installedPipeline, shippedPipeline));
         Set<String> plugins = installedPlugins();
-        report.add(ismAsset(plugins));
         report.add(monitorsAsset(plugins, null, null));
         return report;
     }
@@ -162,19 +159,6 @@ public final class SetupService {
         Map<String, Object> a = asset(name, type, status, shipped, null);
         a.put("installed_version", installed);
         return a;
-    }
-
-    /**
-     * The ISM policy is shipped as a file. The ISM plugin's API is not callable from another plugin without a
-     * compile-time dependency on it (not on Maven Central), so setup reports it and says how to apply it.
-     */
-    private static Map<String, Object> ismAsset(Set<String> plugins) {
-        boolean ism = plugins.contains(ISM_PLUGIN);
-        String reason = ism
-                ? "the Index State Management plugin is installed; apply the shipped policy with PUT _plugins/_ism/policies/"
-                        + IndexNames.ISM_POLICY + " (body: content/ism-policy.json, docs/retention.md)"
-                : "the Index State Management plugin is not installed on this cluster";
-        return asset(IndexNames.ISM_POLICY, "ism_policy", "skipped", version(Map.of("version", 1)), reason);
     }
 
     /**

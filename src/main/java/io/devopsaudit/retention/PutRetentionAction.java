@@ -30,7 +30,9 @@ import java.util.Objects;
 public final class PutRetentionAction extends ActionType<PutRetentionAction.Response> {
     public static final String NAME = "cluster:admin/devops_audit/retention/put";
     public static final PutRetentionAction INSTANCE = new PutRetentionAction();
-    static final List<String> KEYS = List.of("days", "dead_letter_days");
+    static final List<String> KEYS = List.of("days", "dead_letter_days", "warm_after_days");
+    /** {@code warm_after_days} as it is stored when the warm step is off. */
+    static final int OFF = -1;
 
     private PutRetentionAction() {
         super(NAME, Response::new);
@@ -39,16 +41,24 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
     public static final class Request extends ActionRequest {
         private final Integer days;
         private final Integer deadLetterDays;
+        /** {@code null}: unchanged; {@link #OFF}: the warm step off; else days after a month's end. */
+        private final Integer warmAfterDays;
 
         public Request(Integer days, Integer deadLetterDays) {
+            this(days, deadLetterDays, null);
+        }
+
+        public Request(Integer days, Integer deadLetterDays, Integer warmAfterDays) {
             this.days = days;
             this.deadLetterDays = deadLetterDays;
+            this.warmAfterDays = warmAfterDays;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
             days = in.readOptionalVInt();
             deadLetterDays = in.readOptionalVInt();
+            warmAfterDays = in.readOptionalInt();
         }
 
         /** From a REST body: unknown keys and values that are not whole numbers are refused, naming the key. */
@@ -56,10 +66,19 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
             for (String key : body.keySet()) {
                 if (KEYS.contains(key) == false) {
                     throw new IllegalArgumentException(
-                            "unknown retention parameter [" + key + "], expected [days] or [dead_letter_days]");
+                            "unknown retention parameter [" + key + "], expected one of " + KEYS);
                 }
             }
-            return new Request(days(body, "days"), days(body, "dead_letter_days"));
+            Integer warm = null;
+            if (body.containsKey("warm_after_days")) {
+                Object v = body.get("warm_after_days");
+                if (v == null) warm = OFF; // null turns the warm step off
+                else if (v instanceof Integer i && i >= 0) warm = i;
+                else
+                    throw new IllegalArgumentException("[warm_after_days] must be a whole number of days from 0 to "
+                            + RetentionSettings.MAX_DAYS + ", or null to turn the warm step off, found [" + v + "]");
+            }
+            return new Request(days(body, "days"), days(body, "dead_letter_days"), warm);
         }
 
         private static Integer days(Map<String, Object> body, String key) {
@@ -79,12 +98,19 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
             super.writeTo(out);
             out.writeOptionalVInt(days);
             out.writeOptionalVInt(deadLetterDays);
+            out.writeOptionalInt(warmAfterDays);
         }
 
         @Override
         public ActionRequestValidationException validate() {
             ActionRequestValidationException errors = Validation.require(
-                    days != null || deadLetterDays != null, "give [days] and/or [dead_letter_days]", null);
+                    days != null || deadLetterDays != null || warmAfterDays != null,
+                    "give [days], [dead_letter_days] and/or [warm_after_days]",
+                    null);
+            errors = Validation.require(
+                    warmAfterDays == null || (warmAfterDays >= OFF && warmAfterDays <= RetentionSettings.MAX_DAYS),
+                    "[warm_after_days] must be from 0 to " + RetentionSettings.MAX_DAYS + " days, or off",
+                    errors);
             return Validation.check(
                     errors, () -> checkRange("days", days), () -> checkRange("dead_letter_days", deadLetterDays));
         }
@@ -99,6 +125,7 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
             Settings.Builder update = Settings.builder();
             if (days != null) update.put(RetentionSettings.DAYS.getKey(), days);
             if (deadLetterDays != null) update.put(RetentionSettings.DEAD_LETTER_DAYS.getKey(), deadLetterDays);
+            if (warmAfterDays != null) update.put(RetentionSettings.WARM_AFTER_DAYS.getKey(), warmAfterDays);
             return update.build();
         }
 
@@ -106,12 +133,13 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
         public boolean equals(Object o) {
             return o instanceof Request r
                     && Objects.equals(r.days, days)
-                    && Objects.equals(r.deadLetterDays, deadLetterDays);
+                    && Objects.equals(r.deadLetterDays, deadLetterDays)
+                    && Objects.equals(r.warmAfterDays, warmAfterDays);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(days, deadLetterDays);
+            return Objects.hash(days, deadLetterDays, warmAfterDays);
         }
     }
 

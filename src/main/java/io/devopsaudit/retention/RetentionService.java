@@ -10,6 +10,7 @@ import org.opensearch.action.admin.indices.stats.IndexStats;
 import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.cluster.LocalNodeClusterManagerListener;
+import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
@@ -19,8 +20,10 @@ import org.opensearch.threadpool.Scheduler;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +47,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     private final ThreadPool threadPool;
     private volatile int days;
     private volatile int deadLetterDays;
+    private volatile int warmAfterDays;
     private volatile TimeValue interval;
     private volatile Scheduler.Cancellable scheduled;
 
@@ -53,6 +57,10 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         this.threadPool = threadPool;
         this.days = RetentionSettings.DAYS.get(clusterService.getSettings());
         this.deadLetterDays = RetentionSettings.DEAD_LETTER_DAYS.get(clusterService.getSettings());
+        this.warmAfterDays = RetentionSettings.WARM_AFTER_DAYS.get(clusterService.getSettings());
+        clusterService
+                .getClusterSettings()
+                .addSettingsUpdateConsumer(RetentionSettings.WARM_AFTER_DAYS, v -> warmAfterDays = v);
         this.interval = RetentionSettings.INTERVAL.get(clusterService.getSettings());
         clusterService.getClusterSettings().addSettingsUpdateConsumer(RetentionSettings.DAYS, v -> days = v);
         clusterService
@@ -124,6 +132,8 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("days", pending.getAsInt(RetentionSettings.DAYS.getKey(), days));
         s.put("dead_letter_days", pending.getAsInt(RetentionSettings.DEAD_LETTER_DAYS.getKey(), deadLetterDays));
+        int warm = pending.getAsInt(RetentionSettings.WARM_AFTER_DAYS.getKey(), warmAfterDays);
+        s.put("warm_after_days", warm < 0 ? null : warm);
         s.put("interval", interval.getStringRep());
         return s;
     }
@@ -199,6 +209,8 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
                 }
             }
         }
+        List<String> warmed =
+                warm(now, expired.stream().map(r -> (String) r.get("index")).toList(), dryRun);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("dry_run", dryRun);
         result.put("ran_at", now.toString());
@@ -207,6 +219,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         result.put("dead_letter_days", deadLetterDays);
         result.put(dryRun ? "would_delete" : "deleted", deleted);
         result.put("kept", all.size() - expired.size());
+        result.put(dryRun ? "would_warm" : "warmed", warmed);
         if (dryRun == false) {
             Map<String, Object> state = new LinkedHashMap<>(result);
             state.put("next_run", now.plusMillis(interval.millis()).toString());
@@ -219,6 +232,36 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
             }
         }
         return result;
+    }
+
+    /**
+     * The warm step by event time: every event month whose month ended more than {@code warm_after_days} ago (by
+     * the month in its name, like retention) and that still takes writes is write-blocked and force-merged to one
+     * segment, as the caller. The current month and months inside the window are never touched; events that arrive
+     * later for a warmed month are kept in the dead-letter index as late (docs/retention.md).
+     */
+    private List<String> warm(Instant now, List<String> expired, boolean dryRun) {
+        int n = warmAfterDays;
+        List<String> due = new ArrayList<>();
+        if (n < 0) return due;
+        for (IndexMetadata index : clusterService.state().metadata().indices().values()) {
+            ManagedIndex m = ManagedIndex.parse(index.getIndex().getName());
+            if (m == null || m.deadLetter() || expired.contains(m.name())) continue;
+            if (m.periodEnd().plus(Duration.ofDays(n)).isBefore(now) == false) continue;
+            if (IndexMetadata.INDEX_BLOCKS_WRITE_SETTING.get(index.getSettings())) continue;
+            due.add(m.name());
+        }
+        Collections.sort(due);
+        if (dryRun || due.isEmpty()) return due;
+        String[] names = due.toArray(String[]::new);
+        client.admin()
+                .indices()
+                .prepareUpdateSettings(names)
+                .setSettings(Settings.builder().put(IndexMetadata.SETTING_BLOCKS_WRITE, true))
+                .get();
+        client.admin().indices().prepareForceMerge(names).setMaxNumSegments(1).get();
+        logger.info("retention warmed (write-blocked, force-merged) {}", due);
+        return due;
     }
 
     /** The last recorded run, or {@code null} before the first one. */

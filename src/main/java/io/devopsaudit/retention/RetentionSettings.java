@@ -31,6 +31,18 @@ public final class RetentionSettings {
             MAX_DAYS,
             Setting.Property.Dynamic,
             Setting.Property.NodeScope);
+    /**
+     * Warm step by event time: event months whose month ended more than this many days ago are write-blocked and
+     * force-merged to one segment. -1 (the default) turns it off.
+     */
+    public static final Setting<Integer> WARM_AFTER_DAYS = Setting.intSetting(
+            "devops_audit.retention.warm_after_days",
+            -1,
+            -1,
+            MAX_DAYS,
+            Setting.Property.Dynamic,
+            Setting.Property.NodeScope);
+
     public static final Setting<TimeValue> INTERVAL = Setting.timeSetting(
             "devops_audit.retention.interval",
             TimeValue.timeValueHours(1),
@@ -39,6 +51,6 @@ public final class RetentionSettings {
             Setting.Property.NodeScope);
 
     public static List<Setting<?>> all() {
-        return List.of(DAYS, DEAD_LETTER_DAYS, INTERVAL);
+        return List.of(DAYS, DEAD_LETTER_DAYS, WARM_AFTER_DAYS, INTERVAL);
     }
 }

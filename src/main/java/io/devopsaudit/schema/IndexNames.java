@@ -25,7 +25,6 @@ public final class IndexNames {
     /** The plugin's own state (the last retention run): a system index. */
     public static final String STATE = "." + PREFIX + "-state";
 
-    public static final String ISM_POLICY = PREFIX + "-warm";
     /** Every audit index: events of every provider, dead letters, and the intake address. */
     public static final String ALL = PREFIX + "-*";
 

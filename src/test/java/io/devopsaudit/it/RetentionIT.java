@@ -9,6 +9,7 @@ import org.opensearch.client.ResponseException;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,13 +77,67 @@ public class RetentionIT extends DevopsAuditRestTestCase {
         for (String index : kept) assertTrue(index, indexExists(index));
 
         Map<String, Object> status = call("GET", "/_plugins/devops_audit/_retention", null);
-        assertEquals(Map.of("days", 365, "dead_letter_days", 30, "interval", "1h"), status.get("settings"));
+        Map<String, Object> settings = new HashMap<>(Map.of("days", 365, "dead_letter_days", 30, "interval", "1h"));
+        settings.put("warm_after_days", null); // off by default
+        assertEquals(settings, status.get("settings"));
         Map<String, Object> last = (Map<String, Object>) status.get("last_run");
         assertEquals(false, last.get("dry_run"));
         assertEquals(expired.size(), ((List<Object>) last.get("deleted")).size());
         assertNotNull(status.get("next_run"));
         assertEquals("managed: the three kept event/dead-letter periods", 3, status.get("managed_indices"));
         call("PUT", "/_plugins/devops_audit/_retention", "{\"days\":2555,\"dead_letter_days\":90}");
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testTheWarmStepBlocksOnlyMonthsThatAreOver() throws Exception {
+        YearMonth now = YearMonth.now(ZoneOffset.UTC);
+        String old = "devops-audit-gitlab-" + now.minusMonths(6).format(MONTH);
+        String recent = "devops-audit-gitlab-" + now.minusMonths(1).format(MONTH); // ended at most a month ago
+        String current = "devops-audit-circleci-" + now.format(MONTH);
+        String deadLetter = "devops-audit-failed-" + now.minusMonths(2).format(MONTH);
+        for (String index : List.of(old, recent, current, deadLetter)) {
+            call("PUT", "/" + index, "{\"settings\":{\"number_of_replicas\":0}}");
+            for (int i = 0; i < 3; i++) { // a few segments to merge
+                Request doc = new Request("POST", "/" + index + "/_doc?refresh=true");
+                doc.setJsonEntity("{\"@timestamp\":\"2020-01-01T00:00:00Z\"}");
+                client().performRequest(doc);
+            }
+        }
+        try {
+            Map<String, Object> put = call("PUT", "/_plugins/devops_audit/_retention", "{\"warm_after_days\": 40}");
+            assertEquals(40, put.get("warm_after_days"));
+            Map<String, Object> dry = call("POST", "/_plugins/devops_audit/_retention/_run?dry_run=true", null);
+            assertEquals(List.of(old), dry.get("would_warm"));
+            assertNull(writeBlock(old));
+
+            Map<String, Object> run = call("POST", "/_plugins/devops_audit/_retention/_run", null);
+            assertEquals(List.of(old), run.get("warmed"));
+            assertEquals("true", writeBlock(old));
+            for (String untouched : List.of(recent, current, deadLetter)) assertNull(untouched, writeBlock(untouched));
+            Map<String, Object> segments = call("GET", "/" + old + "/_segments", null);
+            Map<String, Object> shard0 = ((List<Map<String, Object>>) ((Map<String, Object>)
+                                    ((Map<String, Object>) ((Map<String, Object>) segments.get("indices")).get(old))
+                                            .get("shards"))
+                            .get("0"))
+                    .get(0);
+            assertEquals("force-merged to one segment", 1, ((Number) shard0.get("num_search_segments")).intValue());
+            assertEquals(
+                    "warmed once",
+                    List.of(),
+                    call("POST", "/_plugins/devops_audit/_retention/_run?dry_run=true", null)
+                            .get("would_warm"));
+        } finally {
+            call("PUT", "/_plugins/devops_audit/_retention", "{\"warm_after_days\": null}");
+        }
+        assertNull(((Map<String, Object>)
+                        call("GET", "/_plugins/devops_audit/_retention", null).get("settings"))
+                .get("warm_after_days"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object writeBlock(String index) throws Exception {
+        Map<String, Object> s = call("GET", "/" + index + "/_settings?flat_settings=true", null);
+        return ((Map<String, Object>) ((Map<String, Object>) s.get(index)).get("settings")).get("index.blocks.write");
     }
 
     public void testBadValuesAreRejectedWith400() {

@@ -31,10 +31,7 @@ public class SetupIT extends DevopsAuditRestTestCase {
         assertEquals(statusAfterFirst, statusAfterSecond);
         List<Map<String, Object>> assets = (List<Map<String, Object>>) statusAfterSecond.get("assets");
         for (Map<String, Object> a : assets) {
-            if (a.get("type").equals("ism_policy")) {
-                assertEquals("skipped", a.get("status"));
-                assertEquals("the Index State Management plugin is not installed on this cluster", a.get("reason"));
-            } else if (a.get("type").equals("alerting_monitors")) {
+            if (a.get("type").equals("alerting_monitors")) {
                 assertEquals("skipped", a.get("status"));
                 assertEquals(
                         "the Alerting plugin is not installed on this cluster (16 monitors ship in content/monitors.json)",
@@ -44,12 +41,7 @@ public class SetupIT extends DevopsAuditRestTestCase {
             }
         }
         assertEquals(
-                List.of(
-                        "devops-audit",
-                        "devops-audit-failed",
-                        "devops-audit",
-                        "devops-audit-warm",
-                        "devops-audit-monitors"),
+                List.of("devops-audit", "devops-audit-failed", "devops-audit", "devops-audit-monitors"),
                 assets.stream().map(a -> a.get("name")).toList());
         Map<String, Object> template = call("GET", "/_index_template/devops-audit", null);
         assertEquals(

@@ -43,7 +43,7 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
         return out;
     }
 
-    public void testTemplatesPipelineAndPolicyUseTheseNames() {
+    public void testTemplatesAndPipelineUseTheseNames() {
         assertEquals(Set.of(IndexNames.ALL), strings(SetupService.resource("index-template.json"), "index_patterns"));
         assertEquals(
                 Set.of(IndexNames.DEAD_LETTER_PREFIX + "*"),
@@ -51,9 +51,6 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
         assertEquals(
                 Set.of(IndexNames.DEAD_LETTER_PREFIX),
                 strings(SetupService.resource("ingest-pipeline.json"), "index_name_prefix"));
-        assertEquals(
-                Set.of(IndexNames.eventPatterns()),
-                strings(SetupService.resource("ism-policy.json"), "index_patterns"));
     }
 
     public void testMonitorsDashboardsAndRolesUseTheseNames() {

@@ -28,6 +28,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,12 +106,14 @@ public class ActionWireTests extends OpenSearchTestCase {
 
     public void testRetentionRequestsRoundTripAndValidation() throws IOException {
         PutRetentionAction.Request put = new PutRetentionAction.Request(
-                randomIntBetween(1, 36500), randomBoolean() ? null : randomIntBetween(1, 36500));
+                randomIntBetween(1, 36500),
+                randomBoolean() ? null : randomIntBetween(1, 36500),
+                randomBoolean() ? null : randomFrom(-1, randomIntBetween(0, 400)));
         assertEquals(put, copy(put, PutRetentionAction.Request::new));
         assertNull(put.validate());
         assertThat(
                 new PutRetentionAction.Request(null, null).validate().getMessage(),
-                containsString("give [days] and/or [dead_letter_days]"));
+                containsString("give [days], [dead_letter_days] and/or [warm_after_days]"));
         assertThat(
                 new PutRetentionAction.Request(0, 36501).validate().getMessage(),
                 containsString("[dead_letter_days] must be a whole number of days from 1 to 36500, found [36501]"));
@@ -119,6 +122,21 @@ public class ActionWireTests extends OpenSearchTestCase {
                 IllegalArgumentException.class, () -> PutRetentionAction.Request.parse(Map.of("days", "ten")));
         assertThat(e.getMessage(), containsString("[days] must be a whole number of days"));
         assertEquals(new PutRetentionAction.Request(30, null), PutRetentionAction.Request.parse(Map.of("days", 30)));
+        Map<String, Object> off = new HashMap<>();
+        off.put("warm_after_days", null);
+        assertEquals(
+                "null turns the warm step off",
+                new PutRetentionAction.Request(null, null, -1),
+                PutRetentionAction.Request.parse(off));
+        assertEquals(
+                new PutRetentionAction.Request(null, null, 40),
+                PutRetentionAction.Request.parse(Map.of("warm_after_days", 40)));
+        assertThat(
+                expectThrows(
+                                IllegalArgumentException.class,
+                                () -> PutRetentionAction.Request.parse(Map.of("warm_after_days", -5)))
+                        .getMessage(),
+                containsString("[warm_after_days] must be a whole number of days from 0"));
 
         RunRetentionAction.Request run = new RunRetentionAction.Request(randomBoolean());
         assertEquals(run, copy(run, RunRetentionAction.Request::new));
