@@ -105,7 +105,10 @@ public final class BulkIntake {
             BulkItemResponse item = items[i];
             RawRecords.Record record = batch.get(i);
             if (item.isFailed()) {
-                if (item.status() == RestStatus.FORBIDDEN || item.status() == RestStatus.UNAUTHORIZED) {
+                // a write-blocked index answers 403 too: that is a property of the month, not of the caller
+                boolean blocked = item.getFailure().getCause() instanceof ClusterBlockException;
+                if ((item.status() == RestStatus.FORBIDDEN || item.status() == RestStatus.UNAUTHORIZED)
+                        && blocked == false) {
                     // A permission problem is the caller's answer, not a property of the event: refuse the request.
                     throw new OpenSearchStatusException(
                             "the caller may not write audit event " + record.where() + " (" + item.getIndex() + "): "
