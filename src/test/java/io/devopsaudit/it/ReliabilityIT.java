@@ -26,6 +26,16 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
                 + "\"details\":{\"author_name\":\"alice\",\"entity_path\":\"acme/late\"},\"created_at\":\"2021-02-10T10:00:00Z\"}";
     }
 
+    /** The index exists afterwards (a late event may have created it already). */
+    private static void ensureIndex(String index) throws Exception {
+        if (client().performRequest(new Request("HEAD", "/" + index))
+                        .getStatusLine()
+                        .getStatusCode()
+                == 404) {
+            call("PUT", "/" + index, null);
+        }
+    }
+
     private static void block(String index, boolean on) throws Exception {
         call("PUT", "/" + index + "/_settings", "{\"index.blocks.write\": " + on + "}");
     }
@@ -69,7 +79,7 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
                     failure.get("reason").toString().startsWith("late: " + month + " is write-blocked"));
 
             // the dead-letter month refuses too: nothing can be stored, so the sender is told to come back
-            call("PUT", "/" + deadLetter, null);
+            ensureIndex(deadLetter);
             block(deadLetter, true);
             try {
                 ResponseException e =
@@ -107,5 +117,33 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
             block(month, false);
             StreamIT.keystore(null);
         }
+    }
+
+    /** The disk flood-stage block (read-only-allow-delete) on the month and on the dead letters: 429, nothing claimed. */
+    public void testTheFloodStageBlockIsRetriable() throws Exception {
+        call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\": 0}");
+        String month = "devops-audit-gitlab-2021.02";
+        String deadLetter = "devops-audit-failed-"
+                + DateTimeFormatter.ofPattern("yyyy.MM", Locale.ROOT).format(ZonedDateTime.now(ZoneOffset.UTC));
+        long id = 9_700_000L + randomIntBetween(0, 10_000) * 10L;
+        assertEquals(1, ImportIT.importText("", event(id)).get("indexed"));
+        ensureIndex(deadLetter);
+        String token = "flood-" + randomAlphaOfLength(16);
+        StreamIT.keystore(token);
+        for (String index : List.of(month, deadLetter)) {
+            call("PUT", "/" + index + "/_settings", "{\"index.blocks.read_only_allow_delete\": true}");
+        }
+        try {
+            ResponseException e = expectThrows(
+                    ResponseException.class, () -> StreamIT.send(token, "application/json", event(id + 1), null));
+            assertEquals(429, e.getResponse().getStatusLine().getStatusCode());
+            assertEquals("30", e.getResponse().getHeader("Retry-After"));
+        } finally {
+            for (String index : List.of(month, deadLetter)) {
+                call("PUT", "/" + index + "/_settings", "{\"index.blocks.read_only_allow_delete\": null}");
+            }
+            StreamIT.keystore(null);
+        }
+        assertEquals("nothing was claimed", 0, deadLettersOf(id + 1));
     }
 }
