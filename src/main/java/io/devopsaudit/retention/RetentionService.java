@@ -262,6 +262,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
                 .setSettings(Settings.builder().put(IndexMetadata.SETTING_BLOCKS_WRITE, true))
                 .get();
         client.admin().indices().prepareForceMerge(names).setMaxNumSegments(1).get();
+        client.admin().indices().prepareRefresh(names).get(); // searches then read the one merged segment
         logger.info("retention warmed (write-blocked, force-merged) {}", due);
         return due;
     }
