@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.it;
 
+import io.devopsaudit.testdata.AuditEventGenerator;
 import org.opensearch.client.Request;
 import org.opensearch.client.ResponseException;
 
@@ -145,5 +146,47 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
             StreamIT.keystore(null);
         }
         assertEquals("nothing was claimed", 0, deadLettersOf(id + 1));
+    }
+
+    /**
+     * A node restart in the middle of a large import: whatever part was stored, running the same import again leaves
+     * exactly one document per event and reports the rest as duplicates.
+     */
+    public void testANodeRestartDuringAnImportLosesNothingAndCountsNothingTwice() throws Exception {
+        call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\": 0}");
+        int events = 60_000;
+        long base = 20_000_000L;
+        StringBuilder body = new StringBuilder();
+        AuditEventGenerator gen = new AuditEventGenerator(random().nextLong());
+        for (int i = 0; i < events; i++) {
+            body.append(gen.gitlab(base + i).renderings().get(0)).append('\n');
+        }
+        String file = body.toString();
+        Thread importer = new Thread(() -> {
+            try {
+                ImportIT.importText("", file);
+            } catch (Exception expected) {
+                // the node goes away under the request
+            }
+        });
+        importer.start();
+        Thread.sleep(1500);
+        cli(null, 200, "node-restart", "--home", nodeHome());
+        ensureHealth(req -> req.addParameter("wait_for_status", "yellow"));
+        importer.join(120_000);
+
+        Map<String, Object> again = ImportIT.importText("", file);
+        assertEquals(again.toString(), events, again.get("received"));
+        assertEquals(0, again.get("failed"));
+        long stored = ImportIT.count("devops-audit-gitlab-*");
+        assertEquals("one document per event", events, stored);
+        assertEquals(
+                "what the first run stored counts as duplicates now",
+                events,
+                ((Number) again.get("indexed")).longValue() + ((Number) again.get("duplicates")).longValue());
+        logger.info(
+                "restart during import: the second run indexed {} and found {} duplicates",
+                again.get("indexed"),
+                again.get("duplicates"));
     }
 }
