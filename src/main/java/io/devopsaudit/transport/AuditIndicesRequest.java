@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.transport;
 
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.IndicesRequest;
 import org.opensearch.action.support.IndicesOptions;
@@ -18,14 +19,19 @@ import java.util.Objects;
  * so the Security plugin evaluates them against the caller's index permissions. They are
  * {@link IndicesRequest.Replaceable} because that is the shape the Security plugin resolves: for a request that
  * only implements {@link IndicesRequest} it does not read the indices and evaluates the action as if it targeted
- * every index (which system-index protection then refuses to every regular user). A read action searches the
- * indices the request holds after that evaluation.
+ * every index (which system-index protection then refuses to every regular user). Besides its patterns, every
+ * request names one concrete audit index, {@link IndexNames#INCOMING} (the address intake documents have before the
+ * pipeline routes them; it holds no events): the Security plugin allows a request whose wildcards match no index at
+ * all to any user, so the concrete name is what it is always checked against. A read action searches the indices
+ * the request holds after that evaluation.
  */
 public abstract class AuditIndicesRequest extends ActionRequest implements IndicesRequest.Replaceable {
     private String[] indices;
 
-    protected AuditIndicesRequest(String[] indices) {
-        this.indices = indices.clone();
+    protected AuditIndicesRequest(String[] patterns) {
+        this.indices = new String[patterns.length + 1];
+        this.indices[0] = IndexNames.INCOMING;
+        System.arraycopy(patterns, 0, this.indices, 1, patterns.length);
     }
 
     protected AuditIndicesRequest(StreamInput in) throws IOException {
