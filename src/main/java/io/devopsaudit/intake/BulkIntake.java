@@ -6,22 +6,25 @@ package io.devopsaudit.intake;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.schema.IndexNames;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchException;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.DocWriteRequest;
 import org.opensearch.action.DocWriteResponse;
+import org.opensearch.action.bulk.BackoffPolicy;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequest;
-import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.index.IndexRequest;
 import org.opensearch.cluster.block.ClusterBlockException;
 import org.opensearch.cluster.block.ClusterBlockLevel;
 import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.transport.client.Client;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +64,12 @@ public final class BulkIntake {
     /** Items the cluster refused even as dead letters: those events are NOT stored, and the request fails retriably. */
     long rejected;
 
+    /** Items sent again after a full write queue refused them (reported, so an operator sees the pressure). */
+    long retries;
+
+    /** Backoff for items refused by a full write queue: 50 ms growing exponentially, 8 retries (about 8 s in all). */
+    static final BackoffPolicy BACKOFF = BackoffPolicy.exponentialBackoff(TimeValue.timeValueMillis(50), 8);
+
     private boolean busy;
     private String lastRejection;
     static final int RETRY_AFTER_SECONDS = 30;
@@ -84,22 +93,21 @@ public final class BulkIntake {
 
     public void flush() {
         if (batch.isEmpty()) return;
-        BulkRequest bulk = new BulkRequest();
-        for (RawRecords.Record r : batch) {
-            bulk.add(new IndexRequest(IndexNames.INCOMING)
-                    .source(
-                            instance == null
-                                    ? Map.of("message", r.text())
-                                    : Map.of("message", r.text(), DevopsAuditProcessor.INSTANCE_FIELD, instance))
-                    .setPipeline(pipeline)
-                    .opType(DocWriteRequest.OpType.INDEX));
-        }
-        BulkResponse response = client.bulk(bulk).actionGet();
-        BulkItemResponse[] items = response.getItems();
+        BulkItemResponse[] items = send();
         List<Integer> notWritten = new ArrayList<>();
         for (int i = 0; i < items.length; i++) {
             BulkItemResponse item = items[i];
             RawRecords.Record record = batch.get(i);
+            if (item == null || queueFull(item)) {
+                // A full write queue is the cluster's state, not the event's: keep nothing as a dead letter (the
+                // event is good) and answer 429 so the sender sends it again; stored events then count as duplicates.
+                rejected++;
+                busy = true;
+                lastRejection =
+                        item == null ? "the bulk request was rejected: write queue full" : item.getFailureMessage();
+                fail(record, "not stored: the cluster is busy (" + lastRejection + ")");
+                continue;
+            }
             if (item.isFailed()) {
                 // a write-blocked index answers 403 too: that is a property of the month, not of the caller
                 boolean blocked = item.getFailure().getCause() instanceof ClusterBlockException;
@@ -139,6 +147,54 @@ public final class BulkIntake {
             e.addHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             throw e;
         }
+    }
+
+    /**
+     * Sends the batch through the pipeline. Items refused because a write queue is full (429) are sent again, alone,
+     * after an exponential backoff, as OpenSearch's own BulkProcessor does; what is still refused after the last retry
+     * comes back as a 429 item, or as {@code null} where the whole bulk request was refused.
+     */
+    private BulkItemResponse[] send() {
+        BulkItemResponse[] results = new BulkItemResponse[batch.size()];
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) pending.add(i);
+        Iterator<TimeValue> backoff = BACKOFF.iterator();
+        while (pending.isEmpty() == false) {
+            BulkRequest bulk = new BulkRequest();
+            for (int i : pending) {
+                RawRecords.Record r = batch.get(i);
+                bulk.add(new IndexRequest(IndexNames.INCOMING)
+                        .source(
+                                instance == null
+                                        ? Map.of("message", r.text())
+                                        : Map.of("message", r.text(), DevopsAuditProcessor.INSTANCE_FIELD, instance))
+                        .setPipeline(pipeline)
+                        .opType(DocWriteRequest.OpType.INDEX));
+            }
+            List<Integer> again = new ArrayList<>();
+            try {
+                BulkItemResponse[] items = client.bulk(bulk).actionGet().getItems();
+                for (int k = 0; k < items.length; k++) {
+                    results[pending.get(k)] = items[k];
+                    if (queueFull(items[k])) {
+                        again.add(pending.get(k));
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (ExceptionsHelper.status(ExceptionsHelper.unwrapCause(e)) != RestStatus.TOO_MANY_REQUESTS) throw e;
+                again.addAll(pending); // the whole request was refused: every pending item stays null (or its last 429)
+            }
+            if (again.isEmpty() || backoff.hasNext() == false) break;
+            retries += again.size();
+            try {
+                Thread.sleep(backoff.next().millis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            pending = again;
+        }
+        return results;
     }
 
     /**
@@ -194,6 +250,16 @@ public final class BulkIntake {
         }
     }
 
+    /**
+     * A write thread pool's queue was full (429 without a cluster block): transient. The disk flood-stage block also
+     * answers 429, but it is a block that lasts until an operator acts: that goes the dead-letter way.
+     */
+    private static boolean queueFull(BulkItemResponse item) {
+        return item.isFailed()
+                && item.status() == RestStatus.TOO_MANY_REQUESTS
+                && item.getFailure().getCause() instanceof ClusterBlockException == false;
+    }
+
     /** An index write block: the month was warmed (or blocked by hand), so the event arrived late. */
     private static boolean writeBlocked(BulkItemResponse item) {
         return item.getFailure().getCause() instanceof ClusterBlockException blocks
@@ -226,6 +292,7 @@ public final class BulkIntake {
         out.put("duplicates", duplicates);
         out.put("late", late);
         out.put("failed", failed);
+        out.put("retries", retries);
         out.put("failures", failures);
         return out;
     }
