@@ -131,7 +131,7 @@ public class DedupIT extends DevopsAuditRestTestCase {
     }
 
     private void restartNode() throws Exception {
-        cli(null, 200, "node-restart", "--home", nodeHome());
+        cli(null, 330, "node-restart", "--home", nodeHome());
         ensureHealth(req -> req.addParameter("wait_for_status", "yellow"));
     }
 }

@@ -171,7 +171,7 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
         });
         importer.start();
         Thread.sleep(1500);
-        cli(null, 200, "node-restart", "--home", nodeHome());
+        cli(null, 330, "node-restart", "--home", nodeHome());
         ensureHealth(req -> req.addParameter("wait_for_status", "yellow"));
         importer.join(120_000);
 
