@@ -157,6 +157,16 @@ public class RuleCasesTests extends OpenSearchTestCase {
                 "data file [rules.yml] rule [X-1]: [10.0.0.0/33] is not a CIDR network (like 192.0.2.0/24) or an IP address",
                 e.getMessage());
         bad.put("match", Map.of("action", List.of("a")));
+        bad.put("sources", List.of("circleci_json"));
+        e = expectThrows(
+                IllegalStateException.class,
+                () -> RuleSet.parse(Map.of("classes", List.of("c"), "rules", List.of(bad)), techniques));
+        assertThat(
+                e.getMessage(),
+                Matchers.startsWith(
+                        "data file [rules.yml] rule [X-1]: source [circleci_json] is not an input shape of platform [gitlab]"));
+        bad.remove("sources");
+        bad.put("match", Map.of("action", List.of("a")));
         bad.put("severity", "extreme");
         e = expectThrows(
                 IllegalStateException.class,
