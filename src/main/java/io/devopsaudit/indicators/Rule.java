@@ -6,7 +6,10 @@ package io.devopsaudit.indicators;
 import java.util.List;
 import java.util.Map;
 
-/** One single-event indicator rule from {@code rules.yml}: metadata plus compiled conditions, all of which must hold. */
+/**
+ * One single-event indicator rule from {@code rules.yml}: metadata plus compiled conditions, all of which must hold.
+ * {@code sources} are the input shapes ({@link RuleSet#SHAPES}) on which the rule is proven to fire.
+ */
 public record Rule(
         String id,
         String name,
@@ -16,6 +19,7 @@ public record Rule(
         int riskScore,
         List<String> techniques,
         String platform,
+        List<String> sources,
         List<Condition> conditions,
         Map<String, Object> match) {
 

@@ -39,6 +39,31 @@ public final class RuleSet {
     public static final String TAG = "security_indicator";
     private static final Set<String> RULE_KEYS =
             Set.of("id", "name", "description", "class", "severity", "risk_score", "mitre", "platform", "match");
+    /** Optional rule keys. */
+    private static final Set<String> OPTIONAL_RULE_KEYS = Set.of("sources");
+
+    /**
+     * The input shapes a rule can claim in {@code sources}: the wire formats, with GitLab's audit_json.log split by
+     * generation because the 2018 lines ({@code change}/{@code from}/{@code to}, no event name) carry far less than
+     * today's. A rule claims a shape when its event, in that shape, carries every field the rule reads; the build
+     * proves each claim with a raw event of that shape (RawRuleCasesTests).
+     */
+    public static final List<String> SHAPES = List.of(
+            "gitlab_api",
+            "gitlab_stream",
+            "gitlab_log",
+            "gitlab_log_2018",
+            "gitlab_csv",
+            "circleci_json",
+            "circleci_csv");
+
+    /** The shapes a rule claims when it names none: every current shape of its platform (not the 2018 log lines). */
+    static List<String> defaultSources(String platform) {
+        return SHAPES.stream()
+                .filter(s -> s.equals("gitlab_log_2018") == false)
+                .filter(s -> platform.equals(ANY_PLATFORM) || s.startsWith(platform + "_"))
+                .toList();
+    }
 
     private final List<Rule> rules;
     private final Map<String, String> techniqueNames;
@@ -141,7 +166,7 @@ public final class RuleSet {
         String id = m.get("id") == null ? "#" + index : m.get("id").toString();
         String where = "data file [" + FILE + "] rule [" + id + "]";
         for (String key : m.keySet()) {
-            if (RULE_KEYS.contains(key) == false)
+            if (RULE_KEYS.contains(key) == false && OPTIONAL_RULE_KEYS.contains(key) == false)
                 throw new IllegalStateException(where + ": unknown key [" + key + "]");
         }
         for (String key : RULE_KEYS) {
@@ -170,6 +195,18 @@ public final class RuleSet {
                 throw new IllegalStateException(
                         where + ": ATT&CK technique [" + t + "] is not in attack-techniques.tsv");
         }
+        List<String> sources = m.get("sources") == null
+                ? defaultSources(platform)
+                : (m.get("sources") instanceof List<?> l
+                        ? l.stream().map(Object::toString).toList()
+                        : List.of(m.get("sources").toString()));
+        for (String s : sources) {
+            if (SHAPES.contains(s) == false
+                    || (platform.equals(ANY_PLATFORM) == false && s.startsWith(platform + "_") == false))
+                throw new IllegalStateException(where + ": source [" + s + "] is not an input shape of platform ["
+                        + platform + "] (one of " + SHAPES + ")");
+        }
+        if (sources.isEmpty()) throw new IllegalStateException(where + ": [sources] is empty");
         if (m.get("match") instanceof Map == false)
             throw new IllegalStateException(where + ": [match] must be an object");
         Map<String, Object> match = (Map<String, Object>) m.get("match");
@@ -184,6 +221,7 @@ public final class RuleSet {
                 risk,
                 mitre,
                 platform,
+                sources,
                 conditions,
                 match);
     }
