@@ -6,7 +6,7 @@ package io.devopsaudit.indicators;
 import java.util.List;
 import java.util.Map;
 
-/** One single-event indicator rule from {@code rules.yml}: metadata plus compiled conditions, all of which must hold. */
+/** One single-event indicator rule from {@code rules.yml} or a site rule file: metadata plus compiled conditions, all of which must hold. */
 public record Rule(
         String id,
         String name,
@@ -18,6 +18,21 @@ public record Rule(
         String platform,
         List<Condition> conditions,
         Map<String, Object> match) {
+
+    /** This rule with another severity and the risk score that goes with it ({@code severity_overrides}). */
+    public Rule withSeverity(String newSeverity) {
+        return new Rule(
+                id,
+                name,
+                description,
+                indicatorClass,
+                newSeverity,
+                RuleSet.RISK_SCORES.get(newSeverity),
+                techniques,
+                platform,
+                conditions,
+                match);
+    }
 
     public boolean matches(String provider, io.devopsaudit.normalize.RecordBuilder record, SitePolicy policy) {
         if (platform.equals(RuleSet.ANY_PLATFORM) == false && platform.equals(provider) == false) {
