@@ -8,6 +8,7 @@ import org.opensearch.OpenSearchParseException;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.env.Environment;
 import org.opensearch.env.TestEnvironment;
+import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.Processor;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -50,8 +51,20 @@ public class SiteRulesPluginTests extends OpenSearchTestCase {
         Processor.Factory factory = factory(environmentWith("acme.yml", null));
         Map<String, Object> config = new HashMap<>(
                 Map.of("disabled_rules", List.of("DA-GL-011"), "severity_overrides", Map.of("ACME-001", "critical")));
-        assertNotNull(factory.create(null, "t", null, config));
+        Processor tuned = factory.create(null, "t", null, config);
         assertTrue(config.isEmpty());
+        String event = "{\"id\":97001,\"author_id\":5,\"entity_id\":5,\"entity_type\":\"User\","
+                + "\"event_type\":\"personal_access_token_created\",\"created_at\":\"2024-05-10T17:46:49.058Z\","
+                + "\"details\":{\"author_name\":\"breakglass-site-rule-canary\"}}";
+        IngestDocument plain = new IngestDocument("i", "1", null, null, null, new HashMap<>(Map.of("message", event)));
+        factory.create(null, "t", null, new HashMap<>(Map.of("field", "message")))
+                .execute(plain);
+        assertEquals(List.of("DA-GL-011", "ACME-001"), plain.getFieldValue("rule.id", List.class));
+        IngestDocument doc =
+                new IngestDocument("i", "1", null, null, null, new HashMap<>(TestSupport.parseJson(event)));
+        tuned.execute(doc);
+        assertEquals(List.of("ACME-001"), doc.getFieldValue("rule.id", List.class));
+        assertEquals("critical", doc.getFieldValue("audit.severity", String.class));
 
         OpenSearchParseException e = expectThrows(OpenSearchParseException.class, () -> factory(
                         environmentWith("other.yml", Files.readString(EXAMPLE).replace("ACME-001", "ACME-002")))
