@@ -191,6 +191,8 @@ public class RuleCasesTests extends OpenSearchTestCase {
                         "`rule.name`, `event.severity` (low 1, medium 2, high 3, critical 4) and `audit.severity` of the most severe match,\n")
                 .append(
                         "`event.risk_score` (highest), `threat.technique.id`/`.name`, and the tag `security_indicator`.\n\n")
+                .append(
+                        "A site can switch rules off, change their severity and add its own rules: [tuning.md](tuning.md).\n\n")
                 .append(TestSupport.RULES.rules().size())
                 .append(" rules.\n\n")
                 .append(
