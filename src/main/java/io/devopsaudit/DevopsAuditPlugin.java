@@ -70,17 +70,21 @@ public class DevopsAuditPlugin extends Plugin
     private final Pseudonyms pseudonyms = new Pseudonyms();
     private AuditEngine engine;
 
-    /** Data files are read once per node; a malformed one fails the node start with a message naming it. */
-    private synchronized AuditEngine engine() {
+    /**
+     * Data files, the site's rule files in {@code <config>/devops-audit/rules/} included, are read once per node; a
+     * malformed one fails the node start with a message naming it. Both callers (the ingest service, then
+     * createComponents) pass the node's environment, so whichever comes first loads it.
+     */
+    private synchronized AuditEngine engine(Environment environment) {
         if (engine == null) {
-            engine = new AuditEngine();
+            engine = new AuditEngine(environment.configDir());
         }
         return engine;
     }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(DevopsAuditProcessor.TYPE, engine().factory());
+        return Map.of(DevopsAuditProcessor.TYPE, engine(parameters.env).factory());
     }
 
     @Override
@@ -99,7 +103,7 @@ public class DevopsAuditPlugin extends Plugin
         retention = new RetentionService(client, clusterService, threadPool);
         streamingToken.load(environment.settings());
         pseudonyms.load(environment.settings());
-        return List.of(retention, engine(), streamingToken, pseudonyms);
+        return List.of(retention, engine(environment), streamingToken, pseudonyms);
     }
 
     @Override

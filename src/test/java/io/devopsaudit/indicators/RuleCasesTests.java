@@ -206,7 +206,9 @@ public class RuleCasesTests extends OpenSearchTestCase {
                 .append(
                         "(`src/test/resources/indicators/raw/<id>.yml`, run through the processor by `RawRuleCasesTests`); a shape\n")
                 .append(
-                        "that is not listed does not carry what the rule reads (for example GitLab's CSV export has no `details`).\n\n")
+                        "that is not listed does not carry what the rule reads (for example GitLab's CSV export has no `details`).\n")
+                .append(
+                        "A site can switch rules off, change their severity and add its own rules: [tuning.md](tuning.md).\n\n")
                 .append(TestSupport.RULES.rules().size())
                 .append(" rules.\n\n")
                 .append(

@@ -71,7 +71,9 @@ public class ActionWireTests extends OpenSearchTestCase {
                 randomBoolean() ? null : strings(),
                 randomBoolean() ? null : randomIntBetween(1, 36500),
                 maybe("channel-" + randomAlphaOfLength(4)),
-                maybe("https://dash.example.com"));
+                maybe("https://dash.example.com"),
+                randomBoolean() ? null : strings(),
+                randomBoolean() ? null : Map.of("DA-GL-011", "high", "ACME-1", "low"));
         PutSetupAction.Request put = new PutSetupAction.Request(p);
         PutSetupAction.Request read = copy(put, PutSetupAction.Request::new);
         assertEquals(put, read);
@@ -81,12 +83,13 @@ public class ActionWireTests extends OpenSearchTestCase {
     }
 
     public void testSetupRequestValidatesRangesThatAParsedBodyWouldHaveRefused() {
-        SetupParameters bad = new SetupParameters(11, null, null, null, null, null, null);
+        SetupParameters bad = new SetupParameters(11, null, null, null, null, null, null, null, null);
         ActionRequestValidationException e = new PutSetupAction.Request(bad).validate();
         assertNotNull(e);
         assertThat(e.getMessage(), containsString("[replicas] must be a whole number from 0 to 10, found [11]"));
         assertThat(
-                new PutSetupAction.Request(new SetupParameters(null, null, null, null, null, "bad id!", null))
+                new PutSetupAction.Request(
+                                new SetupParameters(null, null, null, null, null, "bad id!", null, null, null))
                         .validate()
                         .getMessage(),
                 containsString("[notification_channel_id]"));
