@@ -5,6 +5,7 @@ package io.devopsaudit.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.parse.SourceFormat;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzz target for the reader of rows of CircleCI's CSV export (`circleci_csv`): the processor configured with {@code format: circleci_csv} gets the
@@ -14,8 +15,15 @@ import io.devopsaudit.parse.SourceFormat;
  */
 class CircleciCsvFuzzTests {
 
+    private static final FuzzSupport.Tally TALLY = new FuzzSupport.Tally("circleci_csv");
+
     @FuzzTest
     void recordOrParseError(byte[] data) {
-        FuzzSupport.process(FuzzSupport.text(data), SourceFormat.CIRCLECI_CSV);
+        TALLY.count(FuzzSupport.process(FuzzSupport.text(data), SourceFormat.CIRCLECI_CSV) != null);
+    }
+
+    @AfterAll
+    static void report() {
+        TALLY.report();
     }
 }

@@ -5,6 +5,7 @@ package io.devopsaudit.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.parse.SourceFormat;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzz target for the reader of CircleCI audit events as JSON (`circleci_json`): the processor configured with {@code format: circleci_json} gets the
@@ -14,8 +15,15 @@ import io.devopsaudit.parse.SourceFormat;
  */
 class CircleciJsonFuzzTests {
 
+    private static final FuzzSupport.Tally TALLY = new FuzzSupport.Tally("circleci_json");
+
     @FuzzTest
     void recordOrParseError(byte[] data) {
-        FuzzSupport.process(FuzzSupport.text(data), SourceFormat.CIRCLECI_JSON);
+        TALLY.count(FuzzSupport.process(FuzzSupport.text(data), SourceFormat.CIRCLECI_JSON) != null);
+    }
+
+    @AfterAll
+    static void report() {
+        TALLY.report();
     }
 }

@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.parse.AuditParseException;
 import io.devopsaudit.parse.CsvText;
+import org.junit.jupiter.api.AfterAll;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.List;
  */
 class CsvSplitFuzzTests {
 
+    private static final FuzzSupport.Tally TALLY = new FuzzSupport.Tally("csv_split");
+
     @FuzzTest
     void recordsOrParseError(byte[] data) {
         String body = FuzzSupport.text(data);
@@ -27,8 +30,10 @@ class CsvSplitFuzzTests {
         try {
             RawRecords.split("gitlab_csv", RawRecords.Shape.CSV, body, records::add);
         } catch (AuditParseException documented) {
+            TALLY.count(false);
             return;
         }
+        TALLY.count(true);
         if (records.isEmpty()) {
             return;
         }
@@ -51,5 +56,10 @@ class CsvSplitFuzzTests {
             }
             FuzzSupport.process(r.text(), null);
         }
+    }
+
+    @AfterAll
+    static void report() {
+        TALLY.report();
     }
 }

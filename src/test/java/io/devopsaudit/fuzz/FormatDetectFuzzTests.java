@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.parse.SourceFormat;
+import org.junit.jupiter.api.AfterAll;
 import org.opensearch.ingest.IngestDocument;
 
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.Map;
  */
 class FormatDetectFuzzTests {
 
+    private static final FuzzSupport.Tally TALLY = new FuzzSupport.Tally("format_detect");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @FuzzTest
@@ -30,6 +33,7 @@ class FormatDetectFuzzTests {
             RawRecords.shape(f, text);
         }
         IngestDocument auto = FuzzSupport.process(text, null);
+        TALLY.count(auto != null);
         if (auto != null) {
             String detected = auto.getFieldValue("audit.source_format", String.class);
             IngestDocument explicit = FuzzSupport.process(text, SourceFormat.fromId(detected));
@@ -60,5 +64,10 @@ class FormatDetectFuzzTests {
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    @AfterAll
+    static void report() {
+        TALLY.report();
     }
 }

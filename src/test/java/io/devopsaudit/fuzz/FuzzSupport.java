@@ -9,10 +9,17 @@ import io.devopsaudit.parse.AuditParseException;
 import io.devopsaudit.parse.SourceFormat;
 import org.opensearch.ingest.IngestDocument;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * What the fuzz targets share: the processor as a node builds it, and the one rule every target checks — an input
@@ -78,5 +85,57 @@ final class FuzzSupport {
 
     static String abbreviate(String s) {
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    /**
+     * What one target saw: inputs run, accepted (a record, or a split that gave records) and rejected with the
+     * documented error. Reported after the target's run (JUnit {@code @AfterAll}); with {@code -Dfuzz.summary=FILE}
+     * (set by the fuzz profile) also appended to that file as one tab-separated line per target.
+     */
+    static final class Tally {
+        private final String target;
+        private final long started = System.nanoTime();
+        private long runs, accepted, rejected;
+
+        Tally(String target) {
+            this.target = target;
+        }
+
+        /** Counts one input; {@code true} when it was accepted. */
+        void count(boolean wasAccepted) {
+            runs++;
+            if (wasAccepted) accepted++;
+            else rejected++;
+        }
+
+        void report() {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String line = String.format(
+                    Locale.ROOT,
+                    "%s\t%d\t%d\t%d\t%.0f\t%.0f",
+                    target,
+                    runs,
+                    accepted,
+                    rejected,
+                    seconds,
+                    runs / Math.max(seconds, 1e-9));
+            Logger.getLogger(FuzzSupport.class.getName())
+                    .info("fuzz target " + target + ": " + runs + " inputs (" + accepted + " accepted, " + rejected
+                            + " rejected with the documented error) in " + Math.round(seconds) + " s");
+            String file = System.getProperty("fuzz.summary", "");
+            if (file.isEmpty() == false) {
+                try {
+                    Files.createDirectories(Path.of(file).toAbsolutePath().getParent());
+                    Files.writeString(
+                            Path.of(file),
+                            line + "\n",
+                            StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
     }
 }

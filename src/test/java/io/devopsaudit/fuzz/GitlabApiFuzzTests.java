@@ -5,6 +5,7 @@ package io.devopsaudit.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.parse.SourceFormat;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzz target for the reader of GitLab REST API objects (`gitlab_api`): the processor configured with {@code format: gitlab_api} gets the
@@ -14,8 +15,15 @@ import io.devopsaudit.parse.SourceFormat;
  */
 class GitlabApiFuzzTests {
 
+    private static final FuzzSupport.Tally TALLY = new FuzzSupport.Tally("gitlab_api");
+
     @FuzzTest
     void recordOrParseError(byte[] data) {
-        FuzzSupport.process(FuzzSupport.text(data), SourceFormat.GITLAB_API);
+        TALLY.count(FuzzSupport.process(FuzzSupport.text(data), SourceFormat.GITLAB_API) != null);
+    }
+
+    @AfterAll
+    static void report() {
+        TALLY.report();
     }
 }

@@ -5,6 +5,7 @@ package io.devopsaudit.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.parse.SourceFormat;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzz target for the reader of rows of GitLab's CSV export, with or without the header line (`gitlab_csv`): the processor configured with {@code format: gitlab_csv} gets the
@@ -14,8 +15,15 @@ import io.devopsaudit.parse.SourceFormat;
  */
 class GitlabCsvFuzzTests {
 
+    private static final FuzzSupport.Tally TALLY = new FuzzSupport.Tally("gitlab_csv");
+
     @FuzzTest
     void recordOrParseError(byte[] data) {
-        FuzzSupport.process(FuzzSupport.text(data), SourceFormat.GITLAB_CSV);
+        TALLY.count(FuzzSupport.process(FuzzSupport.text(data), SourceFormat.GITLAB_CSV) != null);
+    }
+
+    @AfterAll
+    static void report() {
+        TALLY.report();
     }
 }

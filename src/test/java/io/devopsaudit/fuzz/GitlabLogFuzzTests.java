@@ -5,6 +5,7 @@ package io.devopsaudit.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.parse.SourceFormat;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzz target for the reader of `audit_json.log` lines (`gitlab_log`): the processor configured with {@code format: gitlab_log} gets the
@@ -14,8 +15,15 @@ import io.devopsaudit.parse.SourceFormat;
  */
 class GitlabLogFuzzTests {
 
+    private static final FuzzSupport.Tally TALLY = new FuzzSupport.Tally("gitlab_log");
+
     @FuzzTest
     void recordOrParseError(byte[] data) {
-        FuzzSupport.process(FuzzSupport.text(data), SourceFormat.GITLAB_LOG);
+        TALLY.count(FuzzSupport.process(FuzzSupport.text(data), SourceFormat.GITLAB_LOG) != null);
+    }
+
+    @AfterAll
+    static void report() {
+        TALLY.report();
     }
 }

@@ -5,6 +5,7 @@ package io.devopsaudit.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.parse.SourceFormat;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzz target for the reader of GitLab streaming bodies and Cloud Logging entries (`gitlab_stream`): the processor configured with {@code format: gitlab_stream} gets the
@@ -14,8 +15,15 @@ import io.devopsaudit.parse.SourceFormat;
  */
 class GitlabStreamFuzzTests {
 
+    private static final FuzzSupport.Tally TALLY = new FuzzSupport.Tally("gitlab_stream");
+
     @FuzzTest
     void recordOrParseError(byte[] data) {
-        FuzzSupport.process(FuzzSupport.text(data), SourceFormat.GITLAB_STREAM);
+        TALLY.count(FuzzSupport.process(FuzzSupport.text(data), SourceFormat.GITLAB_STREAM) != null);
+    }
+
+    @AfterAll
+    static void report() {
+        TALLY.report();
     }
 }

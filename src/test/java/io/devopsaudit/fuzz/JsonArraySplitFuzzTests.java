@@ -6,6 +6,7 @@ package io.devopsaudit.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.parse.AuditParseException;
+import org.junit.jupiter.api.AfterAll;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.List;
  */
 class JsonArraySplitFuzzTests {
 
+    private static final FuzzSupport.Tally TALLY = new FuzzSupport.Tally("json_array_split");
+
     @FuzzTest
     void recordsOrParseError(byte[] data) {
         String body = FuzzSupport.text(data);
@@ -26,8 +29,10 @@ class JsonArraySplitFuzzTests {
         try {
             RawRecords.split("auto", RawRecords.Shape.JSON_ARRAY, body, records::add);
         } catch (AuditParseException | RawRecords.LimitExceededException documented) {
+            TALLY.count(false);
             return;
         }
+        TALLY.count(true);
         long number = 0;
         int entry = 0;
         for (RawRecords.Record r : records) {
@@ -41,5 +46,10 @@ class JsonArraySplitFuzzTests {
             entry = r.entry();
             FuzzSupport.process(r.text(), null);
         }
+    }
+
+    @AfterAll
+    static void report() {
+        TALLY.report();
     }
 }
