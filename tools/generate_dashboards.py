@@ -18,7 +18,7 @@ def leaves(props,prefix=''):
             out.append((p,v))
             for sk,sv in v.get('fields',{}).items(): out.append((p+'.'+sk,sv))
     return out
-OSD_TYPE={'keyword':'string','text':'string','date':'date','ip':'ip','long':'number','float':'number','boolean':'boolean','flat_object':'string'}
+OSD_TYPE={'keyword':'string','text':'string','date':'date','ip':'ip','long':'number','float':'number','boolean':'boolean','flat_object':'string','geo_point':'geo_point'}
 def fields(props):
     fl=[]
     for name,d in leaves(props):
@@ -79,6 +79,7 @@ v2.append(vis('acc_range','First and last access','metric',[a(1,"min","metric",f
 v2.append(vis('acc_paths','Accesses per project path','table',[count,terms(2,"audit.scope.path","bucket",50)],acc))
 v2.append(vis('acc_user_ip','Accesses by user and source IP','table',[count,terms(2,"user.name","bucket",50),terms(3,"source.ip","bucket",20)],acc))
 v2.append(vis('acc_type','Accesses by access type','pie',[count,terms(2,"event.action")],acc))
+v2.append(vis('acc_geo','Accesses by source country and network (AS)','table',[count,terms(2,"source.geo.country_name","bucket",20),terms(3,"source.as.organization.name","bucket",20)],acc))
 v3=[]
 v3.append(vis('chg_scope','Changes by scope','histogram',[count,terms(2,"audit.scope.path")],'audit.change.operation:*'))
 v3.append(vis('chg_who','Who changed what','table',[count,terms(2,"user.name","bucket",20),terms(3,"audit.change.field","bucket",20)],'audit.change.operation:*'))
