@@ -217,7 +217,29 @@ public final class AccessReport {
 
     /** Runs the report over {@code indices} (the event indices, as the Security plugin let the request through). */
     public Map<String, Object> run(Params p, String[] indices) {
-        QueryBuilder query = query(p);
+        // The query excludes the events that carry an excluded e-mail themselves; identity resolution then finds the
+        // e-mails of every remaining user from any stored event and excludes the users of an excluded domain
+        // everywhere, whatever source their events came from.
+        QueryBuilder direct = query(p);
+        Identities identities = new Identities(client);
+        Map<Identities.User, Long> candidates = identities.users(indices, direct, MAX_DISTINCT);
+        Map<Identities.User, Set<String>> emails = identities.emails(indices, candidates.keySet());
+        List<Identities.User> excludedUsers = new ArrayList<>();
+        List<Map<String, Object>> unresolved = new ArrayList<>();
+        long unresolvedAccesses = 0;
+        for (Map.Entry<Identities.User, Long> c : candidates.entrySet()) {
+            Set<String> known = emails.get(c.getKey());
+            if (known == null) {
+                unresolved.add(identityRow(c.getKey(), c.getValue(), p));
+                unresolvedAccesses += c.getValue();
+            } else if (known.stream().anyMatch(e -> Identities.inDomains(e, p.domains()))) {
+                excludedUsers.add(c.getKey());
+            }
+        }
+        unresolved.sort((a, b) -> Long.compare((Long) b.get("accesses"), (Long) a.get("accesses")));
+        QueryBuilder query = excludedUsers.isEmpty()
+                ? direct
+                : QueryBuilders.boolQuery().filter(direct).mustNot(Identities.eventsOf(excludedUsers));
         SearchSourceBuilder summary = new SearchSourceBuilder()
                 .query(query)
                 .size(0)
@@ -234,7 +256,7 @@ public final class AccessReport {
         long accesses = s.getHits().getTotalHits().value();
         List<Map<String, Object>> users = distinct(indices, query, Fields.USER_NAME, Fields.SOURCE_IP);
         List<Map<String, Object>> ips = distinct(indices, query, Fields.SOURCE_IP, Fields.USER_NAME);
-        boolean bound = users.size() > MAX_DISTINCT || ips.size() > MAX_DISTINCT;
+        boolean bound = users.size() > MAX_DISTINCT || ips.size() > MAX_DISTINCT || candidates.size() > MAX_DISTINCT;
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scope", p.scope());
@@ -272,13 +294,30 @@ public final class AccessReport {
         excluded.put("networks", p.networks());
         excluded.put("email_domains", p.domains());
         excluded.put("users", p.users());
+        excluded.put("users_by_email_domain", excludedUsers.size());
         out.put("excluded", excluded);
+        out.put("unresolved_identities", unresolved.subList(0, Math.min(unresolved.size(), MAX_DISTINCT)));
+        out.put("unresolved_accesses", unresolvedAccesses);
         if (p.detail()) {
             out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), p, "user", "ip"));
             out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), p, "ip", "user"));
         }
         out.put("redacted", p.redact());
         return out;
+    }
+
+    /** A user no stored event gives an e-mail for: who (as the events name them) and how many accesses. */
+    private Map<String, Object> identityRow(Identities.User u, long accesses, Params p) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("provider", u.provider());
+        row.put("instance", u.instance());
+        boolean readable = p.redact() == false
+                || (u.name() != null && p.include().contains(u.name().toLowerCase(Locale.ROOT)))
+                || (u.id() != null && p.include().contains(u.id().toLowerCase(Locale.ROOT)));
+        row.put("user_id", u.id() == null || readable ? u.id() : pseudonyms.of("user_id", u.id()));
+        row.put("user", u.name() == null || readable ? u.name() : pseudonyms.of("user", u.name()));
+        row.put("accesses", accesses);
+        return row;
     }
 
     private SearchResponse search(String[] indices, SearchSourceBuilder source) {

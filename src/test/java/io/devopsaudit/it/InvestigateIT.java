@@ -293,4 +293,171 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
         assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
         assertThat(e.getMessage(), containsString("[before] must be a duration"));
     }
+
+    /** A GitLab event object as the API, a stream or audit_json.log give it: id, author, action, project, ip, time. */
+    static String gitlabEvent(
+            int id, int author, String name, String email, String action, String project, String ip, String time) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("event_name", action);
+        details.put("author_name", name);
+        if (email != null) details.put("author_email", email);
+        details.put("author_class", "User");
+        details.put("target_id", 5);
+        details.put("target_type", "Project");
+        details.put("target_details", project);
+        details.put("ip_address", ip);
+        details.put("entity_path", project);
+        Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("id", id);
+        e.put("author_id", author);
+        e.put("author_name", name);
+        e.put("entity_id", 5);
+        e.put("entity_type", "Project");
+        e.put("entity_path", project);
+        e.put("ip_address", ip);
+        e.put("event_name", action);
+        e.put("details", details);
+        e.put("created_at", time);
+        return JsonText.write(e);
+    }
+
+    static void importFile(String format, String instance, String body) throws Exception {
+        Map<String, Object> r = ImportIT.importText("?format=" + format + "&instance=" + instance, body);
+        assertEquals(format + " " + r, r.get("received"), r.get("indexed"));
+    }
+
+    /**
+     * The identity fixture on project corp/app, 10:00-11:00: carol (id 70, gitlab-acme, carol@example.com) accesses it
+     * once in an API page with her e-mail and once each in a streamed event, an audit_json.log line and a CSV row
+     * without; dave (id 71) only in a CSV row, his e-mail known from an API event a year earlier on another project;
+     * oscar (id 80, a partner's e-mail) in an API page and a stream; uma (id 90) only in the log, never with an
+     * e-mail; and user 70 of another instance (carl), who is not carol.
+     */
+    static void loadIdentities() throws Exception {
+        SetupIT.setup();
+        String d = "2024-05-01T10:";
+        importFile(
+                "gitlab_api",
+                "gitlab-acme",
+                "["
+                        + gitlabEvent(
+                                501,
+                                70,
+                                "carol",
+                                "carol@example.com",
+                                "repository_download_operation",
+                                "corp/app",
+                                "203.0.113.70",
+                                d + "01:00.000Z")
+                        + ","
+                        + gitlabEvent(
+                                502,
+                                80,
+                                "oscar",
+                                "oscar@partner.example.net",
+                                "repository_git_operation",
+                                "corp/app",
+                                "198.51.100.80",
+                                d + "02:00.000Z")
+                        + ","
+                        + gitlabEvent(
+                                400,
+                                71,
+                                "dave",
+                                "Dave@Example.com",
+                                "member_created",
+                                "corp/other",
+                                "203.0.113.71",
+                                "2023-05-01T09:00:00.000Z")
+                        + "]");
+        importFile(
+                "gitlab_stream",
+                "gitlab-acme",
+                gitlabEvent(
+                                511,
+                                70,
+                                "carol",
+                                null,
+                                "repository_git_operation",
+                                "corp/app",
+                                "203.0.113.70",
+                                d + "10:00.000Z")
+                        + "\n"
+                        + gitlabEvent(
+                                512,
+                                80,
+                                "oscar",
+                                null,
+                                "repository_git_operation",
+                                "corp/app",
+                                "198.51.100.80",
+                                d + "11:00.000Z"));
+        importFile(
+                "gitlab_log",
+                "gitlab-acme",
+                gitlabEvent(
+                                521,
+                                70,
+                                "carol",
+                                null,
+                                "repository_file_accessed_web",
+                                "corp/app",
+                                "203.0.113.70",
+                                d + "20:00.000Z")
+                        + "\n"
+                        + gitlabEvent(
+                                522,
+                                90,
+                                "uma",
+                                null,
+                                "repository_git_operation",
+                                "corp/app",
+                                "198.51.100.90",
+                                d + "40:00.000Z")
+                        + "\n");
+        importFile(
+                "gitlab_csv",
+                "gitlab-acme",
+                "ID,Author ID,Author Name,Entity ID,Entity Type,Entity Path,Target ID,Target Type,Target Details,"
+                        + "Action,IP Address,Created At (UTC)\n"
+                        + "531,70,carol,5,Project,corp/app,5,Project,corp/app,Export file download started,"
+                        + "203.0.113.70,2024-05-01 10:30:00\n"
+                        + "532,71,dave,5,Project,corp/app,5,Project,corp/app,Export file download started,"
+                        + "203.0.113.71,2024-05-01 10:31:00\n");
+        importFile(
+                "gitlab_stream",
+                "gitlab-other",
+                gitlabEvent(
+                        541, 70, "carl", null, "repository_git_operation", "corp/app", "192.0.2.99", d + "45:00.000Z"));
+        client().performRequest(new Request("POST", "/devops-audit-*/_refresh"));
+    }
+
+    static final String IDENTITY_WINDOW =
+            "\"scope\":\"corp/app\",\"from\":\"2024-05-01T10:00:00Z\",\"to\":\"2024-05-01T11:00:00Z\"";
+
+    @SuppressWarnings("unchecked")
+    public void testEmailDomainExclusionHoldsAcrossSources() throws Exception {
+        loadIdentities();
+        Map<String, Object> all =
+                call("POST", "/_plugins/devops_audit/_access_report", "{" + IDENTITY_WINDOW + ",\"detail\":true}");
+        assertEquals(all.toString(), 9, ((Number) all.get("accesses")).intValue());
+        assertEquals(5, ((Number) all.get("distinct_users")).intValue()); // carol, dave, oscar, uma, carl
+        Map<String, Object> r = call(
+                "POST",
+                "/_plugins/devops_audit/_access_report",
+                "{" + IDENTITY_WINDOW + ",\"detail\":true,\"exclude_email_domains\":[\"example.com\"]}");
+        assertEquals(r.toString(), 4, ((Number) r.get("accesses")).intValue());
+        assertEquals(3, ((Number) r.get("distinct_users")).intValue());
+        Set<Object> users = new HashSet<>();
+        for (Object row : (List<?>) r.get("users")) users.add(((Map<?, ?>) row).get("user"));
+        assertEquals("carol and dave are excluded from every source", Set.of("oscar", "uma", "carl"), users);
+        assertEquals(2, ((Map<String, Object>) r.get("excluded")).get("users_by_email_domain"));
+        List<Map<String, Object>> unresolved = (List<Map<String, Object>>) r.get("unresolved_identities");
+        Set<String> who = new HashSet<>();
+        for (Map<String, Object> u : unresolved) {
+            who.add(u.get("instance") + "/" + u.get("user_id") + "/" + u.get("user") + "=" + u.get("accesses"));
+        }
+        assertEquals(Set.of("gitlab-acme/90/uma=1", "gitlab-other/70/carl=1"), who);
+        assertEquals(2, ((Number) r.get("unresolved_accesses")).intValue());
+    }
 }
