@@ -139,7 +139,7 @@ public final class AccessReport {
         return p;
     }
 
-    private static Instant time(Map<String, Object> body, String key, Instant fallback) {
+    static Instant time(Map<String, Object> body, String key, Instant fallback) {
         Object v = body.get(key);
         if (v == null) return fallback;
         try {
@@ -150,7 +150,7 @@ public final class AccessReport {
         }
     }
 
-    private static List<String> strings(Map<String, Object> body, String key) {
+    static List<String> strings(Map<String, Object> body, String key) {
         Object v = body.get(key);
         if (v == null) return List.of();
         if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String))
@@ -158,7 +158,7 @@ public final class AccessReport {
         throw new IllegalArgumentException("[" + key + "] must be a list of strings, found [" + v + "]");
     }
 
-    private static boolean bool(Map<String, Object> body, String key) {
+    static boolean bool(Map<String, Object> body, String key) {
         Object v = body.get(key);
         if (v == null) return false;
         if (v instanceof Boolean b) return b;
@@ -166,53 +166,76 @@ public final class AccessReport {
     }
 
     static QueryBuilder query(Params p) {
-        BoolQueryBuilder q = QueryBuilders.boolQuery()
-                .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP)
-                        .gte(p.from().toEpochMilli())
-                        .lte(p.to().toEpochMilli())
-                        .format("epoch_millis"));
-        BoolQueryBuilder scope = QueryBuilders.boolQuery()
+        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(window(p.from(), p.to()));
+        q.filter(scope(p.scope()));
+        QueryBuilder which = which(p.categories(), p.actions());
+        q.filter(which == null ? accesses() : which);
+        exclude(q, p.networks(), p.domains(), p.users());
+        return q;
+    }
+
+    static QueryBuilder window(Instant from, Instant to) {
+        return QueryBuilders.rangeQuery(Fields.TIMESTAMP)
+                .gte(from.toEpochMilli())
+                .lte(to.toEpochMilli())
+                .format("epoch_millis");
+    }
+
+    /** Events of the given categories or actions; null when both are empty. */
+    static QueryBuilder which(List<String> categories, List<String> actions) {
+        if (categories.isEmpty() && actions.isEmpty()) return null;
+        BoolQueryBuilder which = QueryBuilders.boolQuery().minimumShouldMatch(1);
+        if (categories.isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.AUDIT_CATEGORY, categories));
+        if (actions.isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, actions));
+        return which;
+    }
+
+    /** What counts as an access (the one definition; the Access review dashboard uses the same, docs/investigation.md). */
+    public static QueryBuilder accesses() {
+        return QueryBuilders.boolQuery()
                 .minimumShouldMatch(1)
-                .should(QueryBuilders.termQuery(Fields.AUDIT_SCOPE_PATH, p.scope()))
-                .should(QueryBuilders.prefixQuery(Fields.AUDIT_SCOPE_PATH, p.scope() + "/"))
-                .should(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, p.scope()));
-        int slash = p.scope().indexOf('/');
-        if (slash > 0) {
-            scope.should(QueryBuilders.boolQuery()
-                    .filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, Provider.CIRCLECI.id()))
-                    .filter(QueryBuilders.termQuery(
-                            Fields.ORGANIZATION_NAME, p.scope().substring(0, slash)))
-                    .filter(QueryBuilders.termQuery(
-                            Fields.AUDIT_TARGET_NAME, p.scope().substring(slash + 1))));
-        }
-        q.filter(scope);
-        if (p.categories().isEmpty() == false || p.actions().isEmpty() == false) {
-            BoolQueryBuilder which = QueryBuilders.boolQuery().minimumShouldMatch(1);
-            if (p.categories().isEmpty() == false)
-                which.should(QueryBuilders.termsQuery(Fields.AUDIT_CATEGORY, p.categories()));
-            if (p.actions().isEmpty() == false)
-                which.should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, p.actions()));
-            q.filter(which);
-        } else {
-            q.filter(QueryBuilders.boolQuery()
-                    .minimumShouldMatch(1)
-                    // sign-ins only: the authentication category also holds 2FA/SSO/password setting changes, which are
-                    // not accesses
-                    .should(QueryBuilders.boolQuery()
-                            .filter(QueryBuilders.termQuery(Fields.AUDIT_AREA, "sign_in"))
-                            .filter(QueryBuilders.termQuery(Fields.EVENT_OUTCOME, Fields.OUTCOME_SUCCESS)))
-                    .should(QueryBuilders.termQuery(Fields.AUDIT_AREA, "git_operations"))
-                    .should(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "data_export"))
-                    .should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, ACCESS_ACTIONS)));
-        }
-        if (p.networks().isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.SOURCE_IP, p.networks()));
-        for (String d : p.domains()) {
+                // sign-ins only: the authentication category also holds 2FA/SSO/password setting changes, which are
+                // not accesses
+                .should(QueryBuilders.boolQuery()
+                        .filter(QueryBuilders.termQuery(Fields.AUDIT_AREA, "sign_in"))
+                        .filter(QueryBuilders.termQuery(Fields.EVENT_OUTCOME, Fields.OUTCOME_SUCCESS)))
+                .should(QueryBuilders.termQuery(Fields.AUDIT_AREA, "git_operations"))
+                .should(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "data_export"))
+                .should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, ACCESS_ACTIONS));
+    }
+
+    /**
+     * Office networks, events that carry an excluded e-mail themselves, and named users; the users of an excluded
+     * domain whose events carry no e-mail are excluded afterwards by identity resolution ({@link Identities}).
+     */
+    static void exclude(BoolQueryBuilder q, List<String> networks, List<String> domains, List<String> users) {
+        if (networks.isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.SOURCE_IP, networks));
+        for (String d : domains) {
             String domain = d.startsWith("@") ? d.substring(1) : d;
             q.mustNot(QueryBuilders.wildcardQuery(Fields.USER_EMAIL, "*@" + domain)
                     .caseInsensitive(true));
         }
-        if (p.users().isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.USER_NAME, p.users()));
-        return q;
+        if (users.isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.USER_NAME, users));
+    }
+
+    /**
+     * A project or group path (a group also takes everything below it), a CircleCI organization, or
+     * {@code organization/project}: the scope of a report or an export.
+     */
+    static QueryBuilder scope(String path) {
+        BoolQueryBuilder scope = QueryBuilders.boolQuery()
+                .minimumShouldMatch(1)
+                .should(QueryBuilders.termQuery(Fields.AUDIT_SCOPE_PATH, path))
+                .should(QueryBuilders.prefixQuery(Fields.AUDIT_SCOPE_PATH, path + "/"))
+                .should(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, path));
+        int slash = path.indexOf('/');
+        if (slash > 0) {
+            scope.should(QueryBuilders.boolQuery()
+                    .filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, Provider.CIRCLECI.id()))
+                    .filter(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, path.substring(0, slash)))
+                    .filter(QueryBuilders.termQuery(Fields.AUDIT_TARGET_NAME, path.substring(slash + 1))));
+        }
+        return scope;
     }
 
     /** Runs the report over {@code indices} (the event indices, as the Security plugin let the request through). */
@@ -221,25 +244,19 @@ public final class AccessReport {
         // e-mails of every remaining user from any stored event and excludes the users of an excluded domain
         // everywhere, whatever source their events came from.
         QueryBuilder direct = query(p);
-        Identities identities = new Identities(client);
-        Map<Identities.User, Long> candidates = identities.users(indices, direct, MAX_DISTINCT);
-        Map<Identities.User, Set<String>> emails = identities.emails(indices, candidates.keySet());
-        List<Identities.User> excludedUsers = new ArrayList<>();
+        Identities.Resolution resolved = new Identities(client).resolve(indices, direct, p.domains(), MAX_DISTINCT);
+        Map<Identities.User, Long> candidates = resolved.users();
+        List<Identities.User> excludedUsers = resolved.excluded();
         List<Map<String, Object>> unresolved = new ArrayList<>();
         long unresolvedAccesses = 0;
         for (Map.Entry<Identities.User, Long> c : candidates.entrySet()) {
-            Set<String> known = emails.get(c.getKey());
-            if (known == null) {
+            if (resolved.emails().containsKey(c.getKey()) == false) {
                 unresolved.add(identityRow(c.getKey(), c.getValue(), p));
                 unresolvedAccesses += c.getValue();
-            } else if (known.stream().anyMatch(e -> Identities.inDomains(e, p.domains()))) {
-                excludedUsers.add(c.getKey());
             }
         }
         unresolved.sort((a, b) -> Long.compare((Long) b.get("accesses"), (Long) a.get("accesses")));
-        QueryBuilder query = excludedUsers.isEmpty()
-                ? direct
-                : QueryBuilders.boolQuery().filter(direct).mustNot(Identities.eventsOf(excludedUsers));
+        QueryBuilder query = resolved.query();
         SearchSourceBuilder summary = new SearchSourceBuilder()
                 .query(query)
                 .size(0)

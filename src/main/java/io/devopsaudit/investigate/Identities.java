@@ -57,6 +57,27 @@ final class Identities {
         }
     }
 
+    /**
+     * The outcome for one question: its users with their event counts (at most {@code max + 1}), the e-mails known
+     * for them, the users of an excluded domain, and the question's query with their events excluded.
+     */
+    record Resolution(Map<User, Long> users, Map<User, Set<String>> emails, List<User> excluded, QueryBuilder query) {}
+
+    /** Resolves the users of {@code direct}'s events and excludes those with an e-mail of one of {@code domains}. */
+    Resolution resolve(String[] indices, QueryBuilder direct, List<String> domains, int max) {
+        Map<User, Long> users = users(indices, direct, max);
+        Map<User, Set<String>> emails = emails(indices, users.keySet());
+        List<User> excluded = new ArrayList<>();
+        for (User u : users.keySet()) {
+            Set<String> known = emails.get(u);
+            if (known != null && known.stream().anyMatch(e -> inDomains(e, domains))) excluded.add(u);
+        }
+        QueryBuilder query = excluded.isEmpty()
+                ? direct
+                : QueryBuilders.boolQuery().filter(direct).mustNot(eventsOf(excluded));
+        return new Resolution(users, emails, excluded, query);
+    }
+
     private static final int PAGE = 1000;
     private final Client client;
 

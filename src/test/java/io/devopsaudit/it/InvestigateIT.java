@@ -103,6 +103,11 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                     .put("organization.name", "acme");
             r.put("audit.category", a.action().equals("member_created") ? "authorization" : "repository");
             r.put("audit.area", a.action().equals("member_created") ? "membership" : "git_operations");
+            r.put("audit.dedup_key", "gitlab:" + (n + 1));
+            // identities an export must not leak under redaction: a user target, and free text naming a user
+            if (a.action().equals("member_created"))
+                r.put("audit.target.type", "User").put("audit.target.name", "dan");
+            if (a.user().equals("bob")) r.put("audit.message", "file read by bob for dan");
             bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"gitlab:")
                     .append(++n)
                     .append("\"}}\n")
@@ -459,5 +464,77 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
         }
         assertEquals(Set.of("gitlab-acme/90/uma=1", "gitlab-other/70/carl=1"), who);
         assertEquals(2, ((Number) r.get("unresolved_accesses")).intValue());
+    }
+
+    /**
+     * The context pivots on the changed object: a change to project acme/web itself brings another user's later event
+     * in that project; a change to a member of group acme brings the later change of the same member by someone else,
+     * not the group's other events.
+     */
+    @SuppressWarnings("unchecked")
+    public void testContextIncludesEventsOnTheSameObject() throws Exception {
+        SetupIT.setup();
+        // id, time (minutes after 12:00), user, action, scope type, scope id, scope path, target type, target id,
+        // target name
+        String[][] docs = {
+            {
+                "vis",
+                "00",
+                "alice",
+                "project_visibility_level_updated",
+                "project",
+                "12",
+                "acme/web",
+                "Project",
+                "12",
+                "acme/web"
+            },
+            {"bob-later", "05", "bob", "repository_git_operation", "project", "12", "acme/web", null, null, null},
+            {"bob-other", "06", "bob", "repository_git_operation", "project", "13", "acme/api", null, null, null},
+            {"bob-late", "50", "bob", "repository_git_operation", "project", "12", "acme/web", null, null, null},
+            {"mem", "00", "frank", "member_updated", "group", "3", "acme", "User", "88", "dan"},
+            {"mem-later", "07", "carol", "member_removed", "group", "3", "acme", "User", "88", "dan"},
+            {"mem-other", "08", "carol", "member_created", "group", "3", "acme", "User", "89", "erin"},
+        };
+        StringBuilder bulk = new StringBuilder();
+        for (String[] d : docs) {
+            RecordBuilder r = new RecordBuilder()
+                    .put("@timestamp", "2024-04-10T12:" + d[1] + ":00.000Z")
+                    .put("event.provider", "gitlab")
+                    .put("event.action", d[3])
+                    .put("user.name", d[2])
+                    .put("audit.scope.type", d[4])
+                    .put("audit.scope.id", d[5])
+                    .put("audit.scope.path", d[6])
+                    .put("audit.dedup_key", "gitlab:" + d[0]);
+            if (d[7] != null)
+                r.put("audit.target.type", d[7]).put("audit.target.id", d[8]).put("audit.target.name", d[9]);
+            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2024.04\",\"_id\":\"gitlab:")
+                    .append(d[0])
+                    .append("\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
+        }
+        Request request = new Request("POST", "/_bulk?refresh=true");
+        request.setJsonEntity(bulk.toString());
+        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+
+        Map<String, Object> ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:vis", null);
+        Map<String, Object> reasons = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> e : (List<Map<String, Object>>) ctx.get("events"))
+            reasons.put((String) e.get("_id"), e.get("reasons"));
+        assertEquals(
+                "the project's own change, bob's later event in it; not bob's other project, nor outside the window",
+                List.of("gitlab:vis", "gitlab:bob-later"),
+                new ArrayList<>(reasons.keySet()));
+        assertEquals(List.of("event", "same_object"), reasons.get("gitlab:vis"));
+        assertEquals(List.of("same_object"), reasons.get("gitlab:bob-later"));
+
+        ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:mem", null);
+        reasons.clear();
+        for (Map<String, Object> e : (List<Map<String, Object>>) ctx.get("events"))
+            reasons.put((String) e.get("_id"), e.get("reasons"));
+        assertEquals(List.of("gitlab:mem", "gitlab:mem-later"), new ArrayList<>(reasons.keySet()));
+        assertEquals(List.of("same_object"), reasons.get("gitlab:mem-later"));
     }
 }
