@@ -24,6 +24,10 @@ import org.opensearch.search.aggregations.metrics.Min;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The seed log-request questions, answered directly: who accessed this project or group, how many users, how many
@@ -57,13 +62,21 @@ public final class AccessReport {
             "detail",
             "redact",
             "include_identities");
-    static final List<String> ACCESS_ACTIONS = List.of(
-            "repository_file_accessed_api",
-            "repository_file_accessed_web",
-            "repository_download_operation",
-            "public_repository_download_operation",
-            "project_export_file_download_started",
-            "context.secrets.accessed");
+    /** The Lucene text of {@code content/access-query.txt}: comment lines dropped, the rest joined. */
+    public static final String ACCESS_QUERY = accessQuery();
+
+    private static String accessQuery() {
+        try (InputStream in = AccessReport.class.getResourceAsStream("/io/devopsaudit/content/access-query.txt")) {
+            if (in == null) throw new IllegalStateException("content/access-query.txt is missing from the plugin jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> l.isEmpty() == false && l.startsWith("#") == false)
+                    .collect(Collectors.joining(" "));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private final Client client;
     private final Pseudonyms pseudonyms;
@@ -190,18 +203,9 @@ public final class AccessReport {
         return which;
     }
 
-    /** What counts as an access (the one definition; the Access review dashboard uses the same, docs/investigation.md). */
+    /** What counts as an access: the query of {@code content/access-query.txt}, which the dashboards read too. */
     public static QueryBuilder accesses() {
-        return QueryBuilders.boolQuery()
-                .minimumShouldMatch(1)
-                // sign-ins only: the authentication category also holds 2FA/SSO/password setting changes, which are
-                // not accesses
-                .should(QueryBuilders.boolQuery()
-                        .filter(QueryBuilders.termQuery(Fields.AUDIT_AREA, "sign_in"))
-                        .filter(QueryBuilders.termQuery(Fields.EVENT_OUTCOME, Fields.OUTCOME_SUCCESS)))
-                .should(QueryBuilders.termQuery(Fields.AUDIT_AREA, "git_operations"))
-                .should(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "data_export"))
-                .should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, ACCESS_ACTIONS));
+        return QueryBuilders.queryStringQuery(ACCESS_QUERY);
     }
 
     /**

@@ -527,7 +527,7 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                 "the project's own change, bob's later event in it; not bob's other project, nor outside the window",
                 List.of("gitlab:vis", "gitlab:bob-later"),
                 new ArrayList<>(reasons.keySet()));
-        assertEquals(List.of("event", "same_object"), reasons.get("gitlab:vis"));
+        assertEquals(List.of("event", "same_actor", "same_object"), reasons.get("gitlab:vis"));
         assertEquals(List.of("same_object"), reasons.get("gitlab:bob-later"));
 
         ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:mem", null);
@@ -536,5 +536,89 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
             reasons.put((String) e.get("_id"), e.get("reasons"));
         assertEquals(List.of("gitlab:mem", "gitlab:mem-later"), new ArrayList<>(reasons.keySet()));
         assertEquals(List.of("same_object"), reasons.get("gitlab:mem-later"));
+    }
+
+    /**
+     * One definition of an access: the Access review dashboard's saved search and its "Accesses" panel, run over HTTP
+     * as Dashboards would (the query, the project in the query bar, the time picker), count what the report counts,
+     * including on a failed sign-in, a successful one and a 2FA setting change in the project.
+     */
+    @SuppressWarnings("unchecked")
+    public void testDashboardCountsWhatTheReportCounts() throws Exception {
+        load();
+        StringBuilder bulk = new StringBuilder();
+        String[][] extra = { // id, user, ip, action, category, area, outcome
+            {
+                "x1",
+                "mallory",
+                "198.51.100.23",
+                "login_failed_with_standard_authentication",
+                "authentication",
+                "sign_in",
+                "failure"
+            },
+            {"x2", "zoe", "203.0.113.9", "authenticated_with_password", "authentication", "sign_in", "success"},
+            {"x3", "zoe", "203.0.113.9", "user_enable_two_factor", "authentication", "two_factor", "success"},
+        };
+        for (String[] x : extra) {
+            RecordBuilder r = new RecordBuilder()
+                    .put("@timestamp", "2019-08-15T20:11:00.000Z")
+                    .put("event.provider", "gitlab")
+                    .put("event.action", x[3])
+                    .put("user.name", x[1])
+                    .put("source.ip", x[2])
+                    .put("audit.category", x[4])
+                    .put("audit.area", x[5])
+                    .put("event.outcome", x[6])
+                    .put("audit.scope.type", "project")
+                    .put("audit.scope.path", "acme/web")
+                    .put("audit.dedup_key", "gitlab:" + x[0]);
+            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"gitlab:")
+                    .append(x[0])
+                    .append("\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
+        }
+        Request request = new Request("POST", "/_bulk?refresh=true");
+        request.setJsonEntity(bulk.toString());
+        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+
+        Map<String, Object> report = report("");
+        assertEquals(
+                "the fixture's accesses and the successful sign-in",
+                expected(a -> false).size() + 1,
+                ((Number) report.get("accesses")).intValue());
+        Map<String, String> queries = new java.util.LinkedHashMap<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("dashboards/devops-audit.ndjson"))) {
+            Map<String, Object> o = (Map<String, Object>) JsonText.parse("ndjson", "saved object", line);
+            Map<String, Object> attributes = (Map<String, Object>) o.get("attributes");
+            String title = (String) attributes.get("title");
+            if (title.startsWith("devops-audit - Access events") || title.equals("devops-audit - Accesses")) {
+                Map<String, Object> source = (Map<String, Object>) JsonText.parse("json", "searchSourceJSON", (String)
+                        ((Map<String, Object>) attributes.get("kibanaSavedObjectMeta")).get("searchSourceJSON"));
+                queries.put(title, (String) ((Map<String, Object>) source.get("query")).get("query"));
+            }
+        }
+        assertEquals("the saved search and the Accesses panel: " + queries.keySet(), 2, queries.size());
+        for (Map.Entry<String, String> q : queries.entrySet()) {
+            String body = "{\"size\":0,\"track_total_hits\":true,\"query\":{\"bool\":{\"filter\":["
+                    + "{\"query_string\":{\"query\":" + JsonText.write(q.getValue()) + "}},"
+                    + "{\"query_string\":{\"query\":\"audit.scope.path:\\\"acme/web\\\"\"}},"
+                    + "{\"range\":{\"@timestamp\":{\"gte\":\"2019-08-15T20:00:00Z\",\"lte\":\"2019-08-15T20:15:00Z\"}}}]}},"
+                    + "\"aggs\":{\"users\":{\"cardinality\":{\"field\":\"user.name\"}},"
+                    + "\"ips\":{\"cardinality\":{\"field\":\"source.ip\"}}}}";
+            Map<String, Object> r = call("POST", "/devops-audit-gitlab-*,devops-audit-circleci-*/_search", body);
+            Map<String, Object> aggs = (Map<String, Object>) r.get("aggregations");
+            assertEquals(
+                    q.getKey(),
+                    report.get("accesses"),
+                    ((Map<String, Object>) ((Map<String, Object>) r.get("hits")).get("total")).get("value"));
+            assertEquals(
+                    q.getKey(), report.get("distinct_users"), ((Map<String, Object>) aggs.get("users")).get("value"));
+            assertEquals(
+                    q.getKey(),
+                    report.get("distinct_source_ips"),
+                    ((Map<String, Object>) aggs.get("ips")).get("value"));
+        }
     }
 }
