@@ -354,6 +354,15 @@ public final class AccessReport {
         return out;
     }
 
+    /** The enrichment each row kind carries: row key to field. */
+    static Map<String, String> extras(String field) {
+        if (field.equals(Fields.USER_NAME)) return Map.of("user_agents", Fields.USER_AGENT_ORIGINAL);
+        Map<String, String> ip = new LinkedHashMap<>();
+        ip.put("countries", "source.geo.country_iso_code");
+        ip.put("asns", "source.as.number");
+        return ip;
+    }
+
     /** Every distinct value of {@code field} with its count, the related values and first/last time, paginated exactly. */
     private List<Map<String, Object>> distinct(String[] indices, QueryBuilder query, String field, String related) {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -366,6 +375,13 @@ public final class AccessReport {
                             AggregationBuilders.terms("related").field(related).size(100))
                     .subAggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
                     .subAggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP));
+            // where enrichment exists: a user's clients, an IP's country and network (GeoIP/ASN fields; a terms
+            // aggregation over a field no index maps yet is simply empty)
+            for (Map.Entry<String, String> extra : extras(field).entrySet()) {
+                agg.subAggregation(AggregationBuilders.terms(extra.getKey())
+                        .field(extra.getValue())
+                        .size(10));
+            }
             if (after != null) agg.aggregateAfter(after);
             SearchResponse r = search(
                     indices, new SearchSourceBuilder().query(query).size(0).aggregation(agg));
@@ -380,6 +396,11 @@ public final class AccessReport {
                 for (Terms.Bucket t : ((Terms) b.getAggregations().get("related")).getBuckets())
                     rel.add(t.getKeyAsString());
                 row.put("related", rel);
+                for (String extra : extras(field).keySet()) {
+                    List<Object> values = new ArrayList<>();
+                    for (Terms.Bucket t : ((Terms) b.getAggregations().get(extra)).getBuckets()) values.add(t.getKey());
+                    row.put(extra, values);
+                }
                 row.put("first", Timestamps.format(Instant.ofEpochMilli((long)
                         ((Min) b.getAggregations().get("first")).getValue())));
                 row.put("last", Timestamps.format(Instant.ofEpochMilli((long)
@@ -405,6 +426,8 @@ public final class AccessReport {
             r.put(
                     relatedKind + "s",
                     p.redact() ? rel.stream().map(v -> mask(relatedKind, v, p)).toList() : rel);
+            for (String extra : extras(kind.equals("user") ? Fields.USER_NAME : Fields.SOURCE_IP)
+                    .keySet()) r.put(extra, row.get(extra));
             r.put("first", row.get("first"));
             r.put("last", row.get("last"));
             out.add(r);

@@ -108,6 +108,8 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
             if (a.action().equals("member_created"))
                 r.put("audit.target.type", "User").put("audit.target.name", "dan");
             if (a.user().equals("bob")) r.put("audit.message", "file read by bob for dan");
+            if (a.user().equals("mallory"))
+                r.put("user_agent.original", a.action().equals("repository_git_operation") ? "git/2.39.2" : "curl/8.0");
             bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"gitlab:")
                     .append(++n)
                     .append("\"}}\n")
@@ -166,6 +168,15 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
             reportedUsers.addAll((List<?>) ((Map<?, ?>) row).get("users"));
         assertTrue(reportedUsers.contains("mallory"));
         assertFalse("a user of the company's domain is excluded everywhere", reportedUsers.contains("alice"));
+        for (Object row : (List<?>) ex.get("users")) {
+            Map<?, ?> u = (Map<?, ?>) row;
+            if (u.get("user").equals("mallory")) assertEquals(List.of("curl/8.0", "git/2.39.2"), u.get("user_agents"));
+            if (u.get("user").equals("frank")) assertEquals(List.of(), u.get("user_agents"));
+        }
+        for (Object row : (List<?>) ex.get("source_ips")) {
+            assertEquals("no GeoIP enrichment in this fixture", List.of(), ((Map<?, ?>) row).get("countries"));
+            assertEquals(List.of(), ((Map<?, ?>) row).get("asns"));
+        }
 
         Map<String, Object> noUsers =
                 report(",\"exclude_users\":[\"mallory\",\"frank\"],\"exclude_networks\":[\"192.0.2.0/24\"]");
