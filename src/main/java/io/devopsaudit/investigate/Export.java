@@ -243,6 +243,7 @@ public final class Export {
         String pit =
                 client.execute(CreatePitAction.INSTANCE, create).actionGet().getId();
         long written = 0;
+        Exception failure = null;
         try {
             Object[] after = null;
             while (true) {
@@ -255,8 +256,12 @@ public final class Export {
                         .sort(Fields.TIMESTAMP, SortOrder.ASC)
                         .sort(Fields.AUDIT_DEDUP_KEY, SortOrder.ASC);
                 if (after != null) source.searchAfter(after);
-                SearchResponse r =
-                        client.search(new SearchRequest().source(source)).actionGet();
+                SearchResponse r = client.search(new SearchRequest(indices)
+                                .indicesOptions(IndicesOptions.lenientExpandOpen())
+                                .source(source))
+                        .actionGet();
+                // (the request also names the indices: a search naming none is authorized by the Security plugin as a
+                // search of every index, 403 even for the admin role; the point in time decides the shards searched)
                 // the point in time's own total is the snapshot that is rendered: check it too
                 if (after == null) tooMany(r.getHits().getTotalHits().value(), max);
                 SearchHit[] hits = r.getHits().getHits();
@@ -267,8 +272,18 @@ public final class Export {
                 if (hits.length < PAGE) break;
                 after = hits[hits.length - 1].getSortValues();
             }
+        } catch (RuntimeException | IOException e) {
+            failure = e;
+            throw e;
         } finally {
-            client.execute(DeletePitAction.INSTANCE, new DeletePitRequest(pit)).actionGet();
+            try {
+                client.execute(DeletePitAction.INSTANCE, new DeletePitRequest(pit))
+                        .actionGet();
+            } catch (RuntimeException e) {
+                // an unreleased point in time expires after KEEP_ALIVE; the export's own failure is the one to report
+                if (failure != null) failure.addSuppressed(e);
+                else throw e;
+            }
         }
         return new Result(writer.finish(), written);
     }
