@@ -14,6 +14,8 @@ import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
+import io.devopsaudit.investigate.Export;
+import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.investigate.Pseudonyms;
 import io.devopsaudit.rest.RestContentAction;
 import io.devopsaudit.rest.RestIntakeActions;
@@ -118,6 +120,7 @@ public class DevopsAuditPlugin extends Plugin
         all.addAll(IntakeSettings.all());
         all.add(StreamingToken.SETTING);
         all.add(Pseudonyms.KEY);
+        all.add(Export.MAX_EVENTS);
         return all;
     }
 
@@ -133,7 +136,8 @@ public class DevopsAuditPlugin extends Plugin
                 new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportAction.class),
                 new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportAction.class),
                 new ActionHandler<>(AccessReportAction.INSTANCE, AccessReportAction.TransportAction.class),
-                new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class));
+                new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class),
+                new ActionHandler<>(ExportAction.INSTANCE, ExportAction.TransportAction.class));
     }
 
     @Override
@@ -152,7 +156,8 @@ public class DevopsAuditPlugin extends Plugin
                 new RestIntakeActions.Import(),
                 new RestIntakeActions.Stream(streamingToken),
                 new RestInvestigateActions.Report(),
-                new RestInvestigateActions.Context());
+                new RestInvestigateActions.Context(),
+                new RestInvestigateActions.Export());
     }
 
     @Override

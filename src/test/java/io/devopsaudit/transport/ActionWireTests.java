@@ -12,6 +12,8 @@ import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.investigate.AccessReport;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
+import io.devopsaudit.investigate.Export;
+import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.retention.GetRetentionAction;
 import io.devopsaudit.retention.PutRetentionAction;
 import io.devopsaudit.retention.RunRetentionAction;
@@ -221,6 +223,42 @@ public class ActionWireTests extends OpenSearchTestCase {
                 new ContextAction.Request(null, TimeValue.timeValueDays(400), TimeValue.ZERO).validate();
         assertThat(e.getMessage(), containsString("[id] is required"));
         assertThat(e.getMessage(), containsString("[before] must be a duration"));
+
+        Export.Params ep = new Export.Params(
+                List.of("acme/web", "acme/api"),
+                to.minusSeconds(3600),
+                to,
+                List.of("mallory"),
+                List.of("repository"),
+                List.of(),
+                List.of("192.0.2.0/24"),
+                List.of("example.com"),
+                List.of("bot"),
+                randomBoolean(),
+                Set.of("mallory"),
+                randomBoolean());
+        ExportAction.Request export = new ExportAction.Request(ep);
+        ExportAction.Request exportRead = copy(export, ExportAction.Request::new);
+        assertEquals(export, exportRead);
+        assertNull(exportRead.validate());
+        assertAuditIndices(export, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
+        Export.Params noScope = new Export.Params(
+                List.of(),
+                to,
+                to.minusSeconds(1),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                false,
+                Set.of(),
+                false);
+        String m = new ExportAction.Request(noScope).validate().getMessage();
+        assertThat(m, containsString("[scope] is required"));
+        ExportAction.Response body = new ExportAction.Response(new BytesArray("a,b\n"), true, 1);
+        assertEquals(body, copy(body, ExportAction.Response::new));
     }
 
     public void testReportResponsesKeepTheirOrderAndNesting() throws IOException {
