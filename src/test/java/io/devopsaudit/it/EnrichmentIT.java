@@ -120,6 +120,47 @@ public class EnrichmentIT extends DevopsAuditRestTestCase {
         Request count = new Request("GET", "/devops-audit-gitlab-*/_count");
         count.setJsonEntity(query);
         assertEquals(1, entityAsMap(client().performRequest(count)).get("count"));
+
+        // the access report's per-IP row carries the country and network, its per-user row the user agent
+        ingest(JsonText.write(Map.of(
+                "id",
+                9002,
+                "author_id",
+                7,
+                "entity_id",
+                70,
+                "entity_type",
+                "Project",
+                "event_name",
+                "repository_download_operation",
+                "details",
+                Map.of(
+                        "event_name", "repository_download_operation",
+                        "author_name", "alice",
+                        "entity_path", "acme/geo",
+                        "ip_address", PUBLIC_IP,
+                        "user_agent", CHROME_ON_WINDOWS),
+                "created_at",
+                "2024-03-01T09:05:00.000Z")));
+        Map<String, Object> report = call(
+                "POST",
+                "/_plugins/devops_audit/_access_report",
+                "{\"scope\":\"acme/geo\",\"from\":\"2024-03-01T08:00:00Z\",\"to\":\"2024-03-01T10:00:00Z\",\"detail\":true}");
+        assertEquals(report.toString(), 1, report.get("accesses"));
+        String reported = report.toString();
+        Map<String, Object> ipRow = ((List<Map<String, Object>>) report.get("source_ips"))
+                .stream()
+                        .filter(r -> PUBLIC_IP.equals(r.get("ip")))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(reported));
+        assertEquals(reported, List.of("SE"), ipRow.get("countries"));
+        assertEquals(reported, List.of(29518), ipRow.get("asns"));
+        Map<String, Object> userRow = ((List<Map<String, Object>>) report.get("users"))
+                .stream()
+                        .filter(r -> "alice".equals(r.get("user")))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(reported));
+        assertEquals(reported, List.of(CHROME_ON_WINDOWS), userRow.get("user_agents"));
     }
 
     public void testPrivateMissingAndInvalidAddressesPassQuietly() throws Exception {
