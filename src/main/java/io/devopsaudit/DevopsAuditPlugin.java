@@ -3,6 +3,12 @@
  */
 package io.devopsaudit;
 
+import io.devopsaudit.collect.CollectorService;
+import io.devopsaudit.collect.CollectorTokens;
+import io.devopsaudit.collect.DeleteCollectorAction;
+import io.devopsaudit.collect.GetCollectorAction;
+import io.devopsaudit.collect.PutCollectorAction;
+import io.devopsaudit.collect.RunCollectorAction;
 import io.devopsaudit.content.GetContentAction;
 import io.devopsaudit.content.GetSetupAction;
 import io.devopsaudit.content.PutSetupAction;
@@ -15,6 +21,7 @@ import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.Pseudonyms;
+import io.devopsaudit.rest.RestCollectorAction;
 import io.devopsaudit.rest.RestContentAction;
 import io.devopsaudit.rest.RestIntakeActions;
 import io.devopsaudit.rest.RestInvestigateActions;
@@ -66,6 +73,8 @@ public class DevopsAuditPlugin extends Plugin
         implements IngestPlugin, ActionPlugin, SystemIndexPlugin, ReloadablePlugin {
 
     private RetentionService retention;
+    private CollectorService collectors;
+    private final CollectorTokens collectorTokens = new CollectorTokens();
     private final StreamingToken streamingToken = new StreamingToken();
     private final Pseudonyms pseudonyms = new Pseudonyms();
     private AuditEngine engine;
@@ -99,13 +108,16 @@ public class DevopsAuditPlugin extends Plugin
         retention = new RetentionService(client, clusterService, threadPool);
         streamingToken.load(environment.settings());
         pseudonyms.load(environment.settings());
-        return List.of(retention, engine(), streamingToken, pseudonyms);
+        collectorTokens.load(environment.settings());
+        collectors = new CollectorService(client, clusterService, threadPool, collectorTokens, engine());
+        return List.of(retention, engine(), streamingToken, pseudonyms, collectors);
     }
 
     @Override
     public void reload(Settings settings) {
         streamingToken.load(settings);
         pseudonyms.load(settings);
+        collectorTokens.load(settings);
     }
 
     @Override
@@ -114,6 +126,7 @@ public class DevopsAuditPlugin extends Plugin
         all.addAll(IntakeSettings.all());
         all.add(StreamingToken.SETTING);
         all.add(Pseudonyms.KEY);
+        all.add(CollectorTokens.SETTING);
         return all;
     }
 
@@ -129,7 +142,11 @@ public class DevopsAuditPlugin extends Plugin
                 new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportAction.class),
                 new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportAction.class),
                 new ActionHandler<>(AccessReportAction.INSTANCE, AccessReportAction.TransportAction.class),
-                new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class));
+                new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class),
+                new ActionHandler<>(PutCollectorAction.INSTANCE, PutCollectorAction.TransportAction.class),
+                new ActionHandler<>(GetCollectorAction.INSTANCE, GetCollectorAction.TransportAction.class),
+                new ActionHandler<>(DeleteCollectorAction.INSTANCE, DeleteCollectorAction.TransportAction.class),
+                new ActionHandler<>(RunCollectorAction.INSTANCE, RunCollectorAction.TransportAction.class));
     }
 
     @Override
@@ -148,18 +165,24 @@ public class DevopsAuditPlugin extends Plugin
                 new RestIntakeActions.Import(),
                 new RestIntakeActions.Stream(streamingToken),
                 new RestInvestigateActions.Report(),
-                new RestInvestigateActions.Context());
+                new RestInvestigateActions.Context(),
+                new RestCollectorAction());
     }
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(new SystemIndexDescriptor(IndexNames.STATE, "devops-audit state: the last retention run"));
+        return List.of(new SystemIndexDescriptor(
+                IndexNames.STATE,
+                "devops-audit state: the last retention run, the collectors' configuration, checkpoints and status"));
     }
 
     @Override
     public void close() {
         if (retention != null) {
             retention.close();
+        }
+        if (collectors != null) {
+            collectors.close();
         }
     }
 }

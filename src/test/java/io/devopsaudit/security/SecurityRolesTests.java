@@ -71,7 +71,7 @@ public class SecurityRolesTests extends OpenSearchTestCase {
             }
         }
         Set<String> actions = pluginActions();
-        assertEquals(10, actions.size());
+        assertEquals(14, actions.size());
         assertEquals(
                 "admin gets every route",
                 actions,
