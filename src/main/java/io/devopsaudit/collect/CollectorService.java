@@ -44,6 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +86,13 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final AtomicBoolean ticking = new AtomicBoolean();
     private volatile HttpClient http;
+    /** The HTTP client's own threads, stopped with the node (the client's default pool would linger a minute). */
+    private final ExecutorService httpExecutor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "devops-audit-gitlab-http");
+        t.setDaemon(true);
+        return t;
+    });
+
     private volatile Scheduler.Cancellable scheduled;
 
     public CollectorService(
@@ -122,6 +131,10 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
 
     public synchronized void close() {
         cancel();
+        if (http != null) {
+            http.shutdownNow();
+        }
+        httpExecutor.shutdownNow();
     }
 
     /** Polls every collector that is due. Runs as the node (system context): collecting is the plugin's own work. */
@@ -301,7 +314,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     private HttpClient http() {
         if (http == null) {
             synchronized (this) {
-                if (http == null) http = GitlabClient.newHttpClient();
+                if (http == null) http = GitlabClient.newHttpClient(httpExecutor);
             }
         }
         return http;
@@ -370,8 +383,21 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 Map<String, Object> row =
                         new LinkedHashMap<>(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
                 row.remove("last_error");
+                // after each complete window of a backfill, its checkpoint is saved at once: a cluster-manager lost in
+                // the middle of a long backfill leaves its successor the windows already stored
+                List<Map<String, Object>> done = List.copyOf(scopes);
+                Runnable progress = () -> {
+                    Map<String, Object> partial = new LinkedHashMap<>(before);
+                    List<Map<String, Object>> list = new ArrayList<>(done);
+                    list.add(row);
+                    rows.forEach((key, old) -> {
+                        if (list.stream().noneMatch(r -> key.equals(r.get("scope")))) list.add(old);
+                    });
+                    partial.put("scopes", list);
+                    saveStatus(c.name(), partial);
+                };
                 try {
-                    pollScope(c, scope, token, gitlab, row, poll, started);
+                    pollScope(c, scope, token, gitlab, row, poll, started, progress);
                 } catch (GitlabApiException e) {
                     error = error(scope.key(), e.status() == 0 ? null : e.status(), e.gitlabMessage(), e.hint());
                     row.put("last_error", error);
@@ -448,7 +474,8 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             GitlabClient gitlab,
             Map<String, Object> row,
             Map<String, Long> poll,
-            Instant now)
+            Instant now,
+            Runnable progress)
             throws GitlabApiException, InterruptedException {
         Object saved = row.get("checkpoint");
         Instant checkpoint = saved == null ? null : Instant.parse((String) saved);
@@ -492,6 +519,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             Instant end = to == null ? now : to;
             row.put("checkpoint", end.toString());
             if (to == null) break;
+            progress.run();
             from = to.minusSeconds(1); // windows overlap by a second: GitLab's bounds are inclusive, so none is lost
         }
         counts.forEach((k, v) -> poll.merge(k, v, Long::sum));

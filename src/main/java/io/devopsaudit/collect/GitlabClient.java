@@ -66,11 +66,16 @@ final class GitlabClient {
     }
 
     static HttpClient newHttpClient() {
+        return builder().build();
+    }
+
+    static HttpClient newHttpClient(java.util.concurrent.Executor executor) {
+        return builder().executor(executor).build();
+    }
+
+    private static HttpClient.Builder builder() {
         // never follow redirects: a redirect to another host would carry the PRIVATE-TOKEN header there
-        return HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
     }
 
     /**
