@@ -246,6 +246,62 @@ public class CollectorIT extends DevopsAuditRestTestCase {
         return all.toString();
     }
 
+    /** The one-shot backfill of ./devops-audit collect: same pipeline and dedup, so overlapping scopes and a rerun store nothing twice. */
+    public void testCollectCommandBackfillsEachEventOnce() throws Exception {
+        SetupIT.setup();
+        String instance = name() + "-cli";
+        String token = "glpat-cli-" + randomAlphaOfLength(16);
+        Path tokenFile = createTempFile();
+        Files.writeString(tokenFile, token + "\n");
+        String cluster = "http://" + System.getProperty("tests.rest.cluster").split(",")[0];
+        try (FakeGitlab gitlab = new FakeGitlab(token)) {
+            gitlab.add(
+                    1, 30, 20, 150, Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60));
+            gitlab.every429 = 4;
+            gitlab.every500 = 7;
+            String out = cli(
+                    null,
+                    300,
+                    "collect",
+                    "--url",
+                    gitlab.url(),
+                    "--token-file",
+                    tokenFile.toString(),
+                    "--all",
+                    "--group",
+                    "acme",
+                    "--project",
+                    "acme/web",
+                    "--instance",
+                    instance,
+                    "--to",
+                    cluster,
+                    "--since",
+                    "2020-01-01T00:00:00Z");
+            assertThat(out, containsString("collected 250 events: 200 indexed, 50 duplicates, 0 failed"));
+            assertThat("429s were served and waited for", gitlab.served429.get(), greaterThan(0));
+            assertEquals(200, stored(instance));
+            String again = cli(
+                    null,
+                    300,
+                    "collect",
+                    "--url",
+                    gitlab.url(),
+                    "--token-file",
+                    tokenFile.toString(),
+                    "--project",
+                    "7",
+                    "--instance",
+                    instance,
+                    "--to",
+                    cluster);
+            assertThat(again, containsString("collected 20 events: 0 indexed, 20 duplicates, 0 failed"));
+            assertEquals(200, stored(instance));
+            assertFalse("the token is never printed", (out + again).contains(token));
+            assertEquals(Set.of(token), new HashSet<>(gitlab.tokensSeen));
+        }
+    }
+
     public void testBadConfigurationIs400AndUnknownIs404() throws Exception {
         String good = config(
                 "https://gitlab.example.com", "[{\"group\":\"acme\"}]", "x", Instant.parse("2025-01-01T00:00:00Z"));
