@@ -84,12 +84,23 @@ final class GitlabClient {
      * the collector uses still pages, and a link can never send the token to another host.
      */
     Page get(String origin, String uri, String token) throws GitlabApiException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(uri))
-                .timeout(REQUEST_TIMEOUT)
-                .header("PRIVATE-TOKEN", token)
-                .header("Accept", "application/json")
-                .GET()
-                .build();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(uri))
+                    .timeout(REQUEST_TIMEOUT)
+                    .header("PRIVATE-TOKEN", token)
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
+        } catch (IllegalArgumentException e) {
+            // the JDK's message may quote the offending header value: it is replaced, never passed on
+            throw new GitlabApiException(
+                    0,
+                    "the request to " + origin
+                            + " could not be built: the token holds characters an HTTP header cannot "
+                            + "carry, or the address is malformed",
+                    "put the token into the keystore again without spaces or line breaks; check [url]");
+        }
         String path = URI.create(uri).getRawPath();
         for (int attempt = 0; ; attempt++) {
             HttpResponse<byte[]> response;

@@ -118,6 +118,12 @@ public class GitlabClientTests extends OpenSearchTestCase {
             assertEquals(404, missing.status());
             assertEquals("404 Group Not Found", missing.gitlabMessage());
 
+            GitlabApiException badToken = expectThrows(
+                    GitlabApiException.class,
+                    () -> c.get(gitlab.url(), gitlab.url() + "/api/v4/audit_events", "glpat-secret\nX-Injected: 1"));
+            assertEquals(0, badToken.status());
+            assertFalse("the token is not quoted", badToken.getMessage().contains("glpat-secret"));
+
             gitlab.every500 = 1; // every request fails: bounded retries, then the error
             GitlabApiException down = expectThrows(
                     GitlabApiException.class,
