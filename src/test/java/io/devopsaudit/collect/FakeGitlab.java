@@ -63,6 +63,10 @@ public final class FakeGitlab implements AutoCloseable {
     public final AtomicInteger served500 = new AtomicInteger();
     public final AtomicInteger served200 = new AtomicInteger();
     public final List<String> tokensSeen = new CopyOnWriteArrayList<>();
+    /** The {@code created_after} of every answered request, in order. */
+    public final List<String> createdAfterSeen = new CopyOnWriteArrayList<>();
+    /** How long each answer takes, to make a poll slow enough to interrupt. */
+    public volatile long delayMs;
 
     public FakeGitlab(String token) throws IOException {
         this.token = token;
@@ -137,6 +141,15 @@ public final class FakeGitlab implements AutoCloseable {
                 return;
             }
             Map<String, String> q = query(x.getRequestURI().getRawQuery());
+            createdAfterSeen.add(q.getOrDefault("created_after", ""));
+            if (delayMs > 0) {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             Instant after = q.containsKey("created_after") ? Instant.parse(q.get("created_after")) : Instant.EPOCH;
             Instant before = q.containsKey("created_before") ? Instant.parse(q.get("created_before")) : Instant.MAX;
             int perPage = Math.min(100, Integer.parseInt(q.getOrDefault("per_page", "20")));

@@ -246,6 +246,66 @@ public class CollectorIT extends DevopsAuditRestTestCase {
         return all.toString();
     }
 
+    /**
+     * A node restart in the middle of a backfill: five days of events, one window a day, each answer slowed to 4 s; the
+     * node is restarted once a window's checkpoint is saved and before the poll ends. After the restart the collector
+     * continues from that checkpoint (not from [since]) and every event is stored exactly once.
+     */
+    @SuppressWarnings("unchecked")
+    public void testARestartInTheMiddleOfABackfillContinuesFromTheCheckpoint() throws Exception {
+        SetupIT.setup();
+        String name = name();
+        String instance = name + "-gl";
+        String token = "glpat-" + randomAlphaOfLength(20);
+        StreamIT.keystoreSet("devops_audit.collector." + name + ".token", token);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant since = now.minus(5, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        try (FakeGitlab gitlab = new FakeGitlab(token)) {
+            for (int day = 0; day < 5; day++) {
+                gitlab.add(
+                        1 + day * 1000L,
+                        0,
+                        0,
+                        40,
+                        now.minus(day, ChronoUnit.DAYS).minus(1, ChronoUnit.HOURS));
+            }
+            gitlab.delayMs = 4000;
+            call("PUT", BASE + name, config(gitlab.url(), "[{\"instance\":true}]", instance, since));
+            // watch closely (assertBusy's growing sleeps could miss the poll): a saved window checkpoint, no finished
+            // poll
+            Instant saved = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (saved == null && System.nanoTime() < deadline) {
+                Map<String, Object> s = status(name);
+                assertNull("the first poll must still be running: " + s, s.get("last_poll"));
+                if (s.get("scopes") instanceof List<?> rows && rows.isEmpty() == false) {
+                    Object checkpoint = ((Map<String, Object>) rows.get(0)).get("checkpoint");
+                    if (checkpoint != null) saved = Instant.parse((String) checkpoint);
+                }
+                if (saved == null) Thread.sleep(250);
+            }
+            assertNotNull("a window's checkpoint was saved during the poll", saved);
+            assertTrue("a window's end, not the end of the poll", saved.isBefore(now.minus(1, ChronoUnit.DAYS)));
+            int before = gitlab.createdAfterSeen.size();
+            cli(null, 330, "node-restart", "--home", nodeHome());
+            ensureHealth(req -> req.addParameter("wait_for_status", "yellow"));
+            gitlab.delayMs = 0;
+
+            awaitState(name, "ok");
+            assertEquals("every event once: none lost, none twice", 200, stored(instance));
+            List<String> after = gitlab.createdAfterSeen.subList(before, gitlab.createdAfterSeen.size());
+            assertFalse(after.isEmpty());
+            for (String from : after) {
+                assertFalse(
+                        "after the restart no request starts before the saved checkpoint minus the overlap: " + from,
+                        Instant.parse(from).isBefore(saved.minus(10, ChronoUnit.MINUTES)));
+            }
+        } finally {
+            call("DELETE", BASE + name, null);
+            StreamIT.keystoreSet("devops_audit.collector." + name + ".token", null);
+        }
+    }
+
     /** The one-shot backfill of ./devops-audit collect: same pipeline and dedup, so overlapping scopes and a rerun store nothing twice. */
     public void testCollectCommandBackfillsEachEventOnce() throws Exception {
         SetupIT.setup();
