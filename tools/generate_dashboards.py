@@ -18,7 +18,7 @@ def leaves(props,prefix=''):
             out.append((p,v))
             for sk,sv in v.get('fields',{}).items(): out.append((p+'.'+sk,sv))
     return out
-OSD_TYPE={'keyword':'string','text':'string','date':'date','ip':'ip','long':'number','float':'number','boolean':'boolean','flat_object':'string'}
+OSD_TYPE={'keyword':'string','text':'string','date':'date','ip':'ip','long':'number','float':'number','boolean':'boolean','flat_object':'string','geo_point':'geo_point'}
 def fields(props):
     fl=[]
     for name,d in leaves(props):
@@ -58,8 +58,10 @@ count=a(1,"count","metric")
 hist=lambda n: a(n,"date_histogram","segment",field="@timestamp",interval="auto",min_doc_count=1)
 terms=lambda n,field,schema="segment",size=10: a(n,"terms",schema,field=field,size=size,order="desc",orderBy="1")
 SEV='audit.indicators:*'
+# what counts as an access: the same text _access_report reads (one definition, InvestigateIT compares the counts)
+ACCESS=' '.join(l.strip() for l in open(ROOT+'/src/main/resources/io/devopsaudit/content/access-query.txt') if l.strip() and not l.strip().startswith('#'))
 s_crit=search('critical','High and critical indicator events','audit.severity:(high OR critical)',["user.name","event.action","audit.scope.path","source.ip","rule.name"])
-s_access=search('access','Access events (sign-ins, git, downloads, exports)','audit.area:(sign_in OR git_operations OR repository_files) OR audit.category:data_export',["user.name","event.action","audit.scope.path","source.ip"])
+s_access=search('access','Access events (successful sign-ins, git, file reads, downloads, exports)',ACCESS,["user.name","event.action","audit.scope.path","source.ip"])
 s_changes=search('changes','Changes (who changed what)','audit.change.operation:*',["user.name","event.action","audit.change.field","audit.change.from","audit.change.to","audit.scope.path"])
 s_corr=search('correlation','Events of one request (set the correlation id)','audit.correlation_id:*',["audit.correlation_id","user.name","event.action","audit.message"])
 s_dead=search('dead','Dead-lettered events','event.kind:pipeline_error',["error.message","error.processor_tag","event.original"],pattern=DL)
@@ -70,7 +72,7 @@ v.append(vis('ind_sev','Indicator hits by severity','histogram',[count,terms(2,"
 v.append(vis('risky','Top risky actors','table',[count,a(2,"sum","metric",field="event.risk_score"),terms(3,"user.name","bucket")],SEV))
 v.append(vis('rules','Rules fired','table',[count,terms(2,"rule.name","bucket",20)],SEV))
 v.append(vis('recent_crit','Recent critical events','table',[count,terms(2,"event.action","bucket"),terms(3,"user.name","bucket"),a(4,"max","metric",field="@timestamp")],'audit.severity:critical'))
-acc='audit.area:(sign_in OR git_operations OR repository_files) OR audit.category:data_export'
+acc=ACCESS
 v2=[]
 v2.append(vis('acc_users','Distinct users','metric',[a(1,"cardinality","metric",field="user.name")],acc))
 v2.append(vis('acc_count','Accesses','metric',[count],acc))
@@ -79,6 +81,7 @@ v2.append(vis('acc_range','First and last access','metric',[a(1,"min","metric",f
 v2.append(vis('acc_paths','Accesses per project path','table',[count,terms(2,"audit.scope.path","bucket",50)],acc))
 v2.append(vis('acc_user_ip','Accesses by user and source IP','table',[count,terms(2,"user.name","bucket",50),terms(3,"source.ip","bucket",20)],acc))
 v2.append(vis('acc_type','Accesses by access type','pie',[count,terms(2,"event.action")],acc))
+v2.append(vis('acc_geo','Accesses by source country and network (AS)','table',[count,terms(2,"source.geo.country_name","bucket",20),terms(3,"source.as.organization.name","bucket",20)],acc))
 v3=[]
 v3.append(vis('chg_scope','Changes by scope','histogram',[count,terms(2,"audit.scope.path")],'audit.change.operation:*'))
 v3.append(vis('chg_who','Who changed what','table',[count,terms(2,"user.name","bucket",20),terms(3,"audit.change.field","bucket",20)],'audit.change.operation:*'))
@@ -106,7 +109,7 @@ V=lambda ids:[(i,"visualization") for i in ids]
 dash('security','Security overview','Indicator hits tagged at ingest: over time, by class and severity, top risky actors, recent critical events.',V(v)+[(s_crit,"search")])
 office={"meta":{"alias":"exclude office network (edit the CIDR)","negate":True,"disabled":True,"type":"phrase","key":"source.ip","params":{"query":"192.0.2.0/24"}},
         "query":{"match_phrase":{"source.ip":"192.0.2.0/24"}},"$state":{"store":"appState"}}
-domain={"meta":{"alias":"exclude company email domain (edit)","negate":True,"disabled":True,"type":"custom","key":"query"},
+domain={"meta":{"alias":"exclude company email domain (edit; only events that carry user.email: _access_report also resolves the others)","negate":True,"disabled":True,"type":"custom","key":"query"},
         "query":{"query_string":{"query":"user.email:*@example.com"}},"$state":{"store":"appState"}}
 dash('access','Access review','Who accessed a project, how often, from how many IPs, over what time range. Set audit.scope.path in the query bar; toggle the exclusion filters.',V(v2)+[(s_access,"search")],[office,domain])
 dash('changes','Change and traceability','Changes by scope, who changed what, and every event of one correlation id.',V(v3)+[(s_changes,"search"),(s_corr,"search")])

@@ -26,7 +26,8 @@ classes=[("security_downgrade","Security downgrade (2FA, SSO, push protection, t
  ("account_takeover","Account takeover (password reset to several emails, CVE-2023-7028)"),
  ("secret_exposure","Secret exposure (CI/CD variable unprotected or unmasked)"),
  ("defense_evasion","Defense evasion (protected branch removed, audit streaming tampered)"),
- ("data_destruction","Data destruction (CircleCI mass deletion)")]
+ ("data_destruction","Data destruction (CircleCI mass deletion)"),
+ ("exfiltration","Exfiltration (system hook created, project created with a worm's name)")]
 for cls,title in classes:
     q={"id":"devops-audit-"+cls.replace('_','-'),"name":cls,"query":'audit.indicators:"%s" AND audit.severity:(high OR critical)'%cls,"tags":[cls,"high"]}
     body=("{{ctx.monitor.name}}: {{ctx.alerts.0.related_doc_ids.size}} new high/critical '%s' events.\n"

@@ -20,6 +20,8 @@ import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
+import io.devopsaudit.investigate.Export;
+import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.investigate.Pseudonyms;
 import io.devopsaudit.rest.RestCollectorAction;
 import io.devopsaudit.rest.RestContentAction;
@@ -79,17 +81,21 @@ public class DevopsAuditPlugin extends Plugin
     private final Pseudonyms pseudonyms = new Pseudonyms();
     private AuditEngine engine;
 
-    /** Data files are read once per node; a malformed one fails the node start with a message naming it. */
-    private synchronized AuditEngine engine() {
+    /**
+     * Data files, the site's rule files in {@code <config>/devops-audit/rules/} included, are read once per node; a
+     * malformed one fails the node start with a message naming it. Both callers (the ingest service, then
+     * createComponents) pass the node's environment, so whichever comes first loads it.
+     */
+    private synchronized AuditEngine engine(Environment environment) {
         if (engine == null) {
-            engine = new AuditEngine();
+            engine = new AuditEngine(environment.configDir());
         }
         return engine;
     }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(DevopsAuditProcessor.TYPE, engine().factory());
+        return Map.of(DevopsAuditProcessor.TYPE, engine(parameters.env).factory());
     }
 
     @Override
@@ -109,8 +115,8 @@ public class DevopsAuditPlugin extends Plugin
         streamingToken.load(environment.settings());
         pseudonyms.load(environment.settings());
         collectorTokens.load(environment.settings());
-        collectors = new CollectorService(client, clusterService, threadPool, collectorTokens, engine());
-        return List.of(retention, engine(), streamingToken, pseudonyms, collectors);
+        collectors = new CollectorService(client, clusterService, threadPool, collectorTokens, engine(environment));
+        return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors);
     }
 
     @Override
@@ -126,6 +132,7 @@ public class DevopsAuditPlugin extends Plugin
         all.addAll(IntakeSettings.all());
         all.add(StreamingToken.SETTING);
         all.add(Pseudonyms.KEY);
+        all.add(Export.MAX_EVENTS);
         all.add(CollectorTokens.SETTING);
         return all;
     }
@@ -143,6 +150,7 @@ public class DevopsAuditPlugin extends Plugin
                 new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportAction.class),
                 new ActionHandler<>(AccessReportAction.INSTANCE, AccessReportAction.TransportAction.class),
                 new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class),
+                new ActionHandler<>(ExportAction.INSTANCE, ExportAction.TransportAction.class),
                 new ActionHandler<>(PutCollectorAction.INSTANCE, PutCollectorAction.TransportAction.class),
                 new ActionHandler<>(GetCollectorAction.INSTANCE, GetCollectorAction.TransportAction.class),
                 new ActionHandler<>(DeleteCollectorAction.INSTANCE, DeleteCollectorAction.TransportAction.class),
@@ -166,6 +174,7 @@ public class DevopsAuditPlugin extends Plugin
                 new RestIntakeActions.Stream(streamingToken),
                 new RestInvestigateActions.Report(),
                 new RestInvestigateActions.Context(),
+                new RestInvestigateActions.Export(),
                 new RestCollectorAction());
     }
 

@@ -49,7 +49,9 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
                     in.readOptionalStringList(),
                     in.readOptionalVInt(),
                     in.readOptionalString(),
-                    in.readOptionalString());
+                    in.readOptionalString(),
+                    in.readOptionalStringList(),
+                    in.readBoolean() ? in.readMap(StreamInput::readString, StreamInput::readString) : null);
         }
 
         public SetupParameters parameters() {
@@ -66,6 +68,11 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
             out.writeOptionalVInt(parameters.tokenMaxLifetimeDays());
             out.writeOptionalString(parameters.notificationChannelId());
             out.writeOptionalString(parameters.dashboardsUrl());
+            out.writeOptionalStringCollection(parameters.disabledRules());
+            out.writeBoolean(parameters.severityOverrides() != null);
+            if (parameters.severityOverrides() != null) {
+                out.writeMap(parameters.severityOverrides(), StreamOutput::writeString, StreamOutput::writeString);
+            }
         }
 
         @Override

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * What users commonly change at setup, validated with errors that name the parameter: {@code replicas},
  * {@code shards}, and the processor's site policy ({@code trusted_networks}, {@code privileged_roles},
- * {@code token_max_lifetime_days}), which setup writes into the installed pipeline.
+ * {@code token_max_lifetime_days}) and rule tuning ({@code disabled_rules}, {@code severity_overrides}), which setup
+ * writes into the installed pipeline, so running setup again after an upgrade keeps them.
  */
 public record SetupParameters(
         Integer replicas,
@@ -21,7 +22,9 @@ public record SetupParameters(
         List<String> privilegedRoles,
         Integer tokenMaxLifetimeDays,
         String notificationChannelId,
-        String dashboardsUrl) {
+        String dashboardsUrl,
+        List<String> disabledRules,
+        Map<String, String> severityOverrides) {
 
     static final Set<String> KEYS = Set.of(
             "replicas",
@@ -30,7 +33,9 @@ public record SetupParameters(
             "privileged_roles",
             "token_max_lifetime_days",
             "notification_channel_id",
-            "dashboards_url");
+            "dashboards_url",
+            "disabled_rules",
+            "severity_overrides");
 
     public static SetupParameters parse(Map<String, Object> body) {
         for (String key : body.keySet()) {
@@ -50,7 +55,9 @@ public record SetupParameters(
                         : body.get("notification_channel_id").toString(),
                 body.get("dashboards_url") == null
                         ? null
-                        : body.get("dashboards_url").toString());
+                        : body.get("dashboards_url").toString(),
+                strings(body, "disabled_rules"),
+                stringMap(body, "severity_overrides"));
         p.validate();
         return p;
     }
@@ -84,6 +91,18 @@ public record SetupParameters(
         throw new IllegalArgumentException("[" + key + "] must be a list of strings, found [" + v + "]");
     }
 
+    /** Rule ids and severities are checked by the processor when the pipeline is put (400 naming them). */
+    private static Map<String, String> stringMap(Map<String, Object> body, String key) {
+        Object v = body.get(key);
+        if (v == null) return null;
+        if (v instanceof Map<?, ?> m && m.values().stream().allMatch(x -> x instanceof String)) {
+            Map<String, String> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(k.toString(), x.toString()));
+            return out;
+        }
+        throw new IllegalArgumentException("[" + key + "] must map rule ids to severities, found [" + v + "]");
+    }
+
     @SuppressWarnings("unchecked")
     Map<String, Object> applyToTemplate(Map<String, Object> template) {
         Map<String, Object> copy = new LinkedHashMap<>(template);
@@ -109,6 +128,8 @@ public record SetupParameters(
                 if (trustedNetworks != null) c.put("trusted_networks", trustedNetworks);
                 if (privilegedRoles != null) c.put("privileged_roles", privilegedRoles);
                 if (tokenMaxLifetimeDays != null) c.put("token_max_lifetime_days", tokenMaxLifetimeDays);
+                if (disabledRules != null) c.put("disabled_rules", disabledRules);
+                if (severityOverrides != null) c.put("severity_overrides", severityOverrides);
                 wrapper.put("devops_audit", c);
             }
             processors.add(wrapper);

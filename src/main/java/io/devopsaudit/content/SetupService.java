@@ -20,6 +20,7 @@ import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.ingest.IngestInfo;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,14 +109,22 @@ public final class SetupService {
         Map<String, Object> deadLetter = params.applyToTemplate(resource("dead-letter-template.json"));
         putTemplate(IndexNames.DEAD_LETTER_TEMPLATE, deadLetter);
         report.add(asset(IndexNames.DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
-        Map<String, Object> pipeline = params.applyToPipeline(resource("ingest-pipeline.json"));
+        Map<String, Object> shipped = params.applyToPipeline(resource("ingest-pipeline.json"));
+        NodesView nodes = nodesView(PipelineEnrichment.types(shipped));
+        PipelineEnrichment.Result fitted = PipelineEnrichment.fit(shipped, nodes.processorTypes());
         client.admin()
                 .cluster()
-                .putPipeline(new PutPipelineRequest(IndexNames.PIPELINE, json(pipeline), XContentType.JSON))
+                .putPipeline(new PutPipelineRequest(IndexNames.PIPELINE, json(fitted.pipeline()), XContentType.JSON))
                 .actionGet();
-        report.add(asset(IndexNames.PIPELINE, "ingest_pipeline", "installed", version(pipeline), null));
-        Set<String> plugins = installedPlugins();
-        report.add(monitorsAsset(plugins, params.notificationChannelId(), params.dashboardsUrl()));
+        Map<String, Object> pipelineAsset = asset(
+                IndexNames.PIPELINE,
+                "ingest_pipeline",
+                "installed",
+                version(shipped),
+                PipelineEnrichment.reason(fitted.skipped(), "installed"));
+        pipelineAsset.put("enrichment_skipped", List.copyOf(fitted.skipped()));
+        report.add(pipelineAsset);
+        report.add(monitorsAsset(nodes.plugins(), params.notificationChannelId(), params.dashboardsUrl()));
         return report;
     }
 
@@ -138,19 +148,34 @@ public final class SetupService {
             }
             report.add(compare(t[0], "index_template", installed == null ? null : installed.version(), shipped));
         }
-        long shippedPipeline = version(resource("ingest-pipeline.json"));
+        Map<String, Object> shippedPipeline = resource("ingest-pipeline.json");
         GetPipelineResponse pipelines = client.admin()
                 .cluster()
                 .getPipeline(new GetPipelineRequest(IndexNames.PIPELINE))
                 .actionGet();
-        Long installedPipeline = pipelines.pipelines().stream()
+        Map<String, Object> installedPipeline = pipelines.pipelines().stream()
                 .filter(p -> p.getId().equals(IndexNames.PIPELINE))
                 .findFirst()
-                .map(p -> p.getConfigAsMap().get("version") instanceof Number n ? n.longValue() : -1L)
+                .map(p -> p.getConfigAsMap())
                 .orElse(null);
-        report.add(compare(IndexNames.PIPELINE, "ingest_pipeline", installedPipeline, shippedPipeline));
-        Set<String> plugins = installedPlugins();
-        report.add(monitorsAsset(plugins, null, null));
+        Map<String, Object> pipelineAsset = compare(
+                IndexNames.PIPELINE,
+                "ingest_pipeline",
+                installedPipeline == null
+                        ? null
+                        : installedPipeline.get("version") instanceof Number n ? n.longValue() : -1L,
+                version(shippedPipeline));
+        if (installedPipeline != null && installedPipeline.get("processors") instanceof List<?>) {
+            // an installed pipeline lacking enrichment steps the shipped one has: setup left them out (or a user did)
+            Set<String> missing = new LinkedHashSet<>(PipelineEnrichment.types(shippedPipeline));
+            missing.removeAll(PipelineEnrichment.types(installedPipeline));
+            if (missing.isEmpty() == false) {
+                pipelineAsset.put("reason", PipelineEnrichment.reason(missing, "installed"));
+            }
+            pipelineAsset.put("enrichment_skipped", List.copyOf(missing));
+        }
+        report.add(pipelineAsset);
+        report.add(monitorsAsset(nodesView(Set.of()).plugins(), null, null));
         return report;
     }
 
@@ -181,19 +206,24 @@ public final class SetupService {
                 reason);
     }
 
-    /** The plugins installed on any node: one nodes-info call per setup or status. */
-    private Set<String> installedPlugins() {
-        NodesInfoResponse info = client.admin()
-                .cluster()
-                .prepareNodesInfo()
-                .clear()
-                .addMetric("plugins")
-                .get();
+    /** The plugins installed on any node, and which of the asked ingest processor types every node has. */
+    record NodesView(Set<String> plugins, Set<String> processorTypes) {}
+
+    /** One nodes-info call per setup or status (the ingest metric only when processor types are asked). */
+    private NodesView nodesView(Set<String> processorTypes) {
+        var request = client.admin().cluster().prepareNodesInfo().clear().addMetric("plugins");
+        if (processorTypes.isEmpty() == false) request.addMetric("ingest");
+        NodesInfoResponse info = request.get();
         Set<String> names = new HashSet<>();
-        info.getNodes()
-                .forEach(
-                        n -> n.getInfo(PluginsAndModules.class).getPluginInfos().forEach(p -> names.add(p.getName())));
-        return names;
+        Set<String> everywhere = new HashSet<>(processorTypes);
+        info.getNodes().forEach(n -> {
+            n.getInfo(PluginsAndModules.class).getPluginInfos().forEach(p -> names.add(p.getName()));
+            if (processorTypes.isEmpty() == false) {
+                IngestInfo ingest = n.getInfo(IngestInfo.class);
+                everywhere.removeIf(type -> ingest == null || ingest.containsProcessor(type) == false);
+            }
+        });
+        return new NodesView(names, everywhere);
     }
 
     private void putTemplate(String name, Map<String, Object> content) throws IOException {

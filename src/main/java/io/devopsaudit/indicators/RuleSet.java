@@ -37,8 +37,40 @@ public final class RuleSet {
     public static final String FILE = "rules.yml";
     public static final Map<String, Integer> SEVERITIES = Map.of("low", 1, "medium", 2, "high", 3, "critical", 4);
     public static final String TAG = "security_indicator";
+    /**
+     * The risk score that goes with each severity in the shipped rules (low 21, medium 47, high 73, critical 99, the
+     * convention of Elastic's detection rules); a {@code severity_overrides} entry sets the rule's risk score to it, so
+     * a rule turned down to low no longer weighs like a high one in per-actor risk sums.
+     */
+    public static final Map<String, Integer> RISK_SCORES = Map.of("low", 21, "medium", 47, "high", 73, "critical", 99);
+
     private static final Set<String> RULE_KEYS =
             Set.of("id", "name", "description", "class", "severity", "risk_score", "mitre", "platform", "match");
+    /** Optional rule keys. */
+    private static final Set<String> OPTIONAL_RULE_KEYS = Set.of("sources");
+
+    /**
+     * The input shapes a rule can claim in {@code sources}: the wire formats, with GitLab's audit_json.log split by
+     * generation because the 2018 lines ({@code change}/{@code from}/{@code to}, no event name) carry far less than
+     * today's. A rule claims a shape when its event, in that shape, carries every field the rule reads; the build
+     * proves each claim with a raw event of that shape (RawRuleCasesTests).
+     */
+    public static final List<String> SHAPES = List.of(
+            "gitlab_api",
+            "gitlab_stream",
+            "gitlab_log",
+            "gitlab_log_2018",
+            "gitlab_csv",
+            "circleci_json",
+            "circleci_csv");
+
+    /** The shapes a rule claims when it names none: every current shape of its platform (not the 2018 log lines). */
+    static List<String> defaultSources(String platform) {
+        return SHAPES.stream()
+                .filter(s -> s.equals("gitlab_log_2018") == false)
+                .filter(s -> platform.equals(ANY_PLATFORM) || s.startsWith(platform + "_"))
+                .toList();
+    }
 
     private final List<Rule> rules;
     private final Map<String, String> techniqueNames;
@@ -90,6 +122,41 @@ public final class RuleSet {
         return techniqueNames.get(id);
     }
 
+    Map<String, String> techniques() {
+        return techniqueNames;
+    }
+
+    /** The rule with this id, or {@code null}. */
+    public Rule rule(String id) {
+        for (Rule r : rules) {
+            if (r.id().equals(id)) return r;
+        }
+        return null;
+    }
+
+    /** These rules followed by {@code extra} (site rules, already validated against these). */
+    RuleSet plus(List<Rule> extra) {
+        List<Rule> all = new ArrayList<>(rules);
+        all.addAll(extra);
+        return new RuleSet(List.copyOf(all), techniqueNames, classes);
+    }
+
+    /**
+     * The rule set one processor uses: without the {@code disabled} rules, and with the severity (and the risk score
+     * that goes with it, {@link #RISK_SCORES}) of the {@code severityOverrides} rules replaced. Built once when the
+     * pipeline is created, so tuning costs nothing per event. Ids must be known (the factory checks them).
+     */
+    public RuleSet tuned(Set<String> disabled, Map<String, String> severityOverrides) {
+        if (disabled.isEmpty() && severityOverrides.isEmpty()) return this;
+        List<Rule> kept = new ArrayList<>();
+        for (Rule r : rules) {
+            if (disabled.contains(r.id())) continue;
+            String severity = severityOverrides.get(r.id());
+            kept.add(severity == null ? r : r.withSeverity(severity));
+        }
+        return new RuleSet(List.copyOf(kept), techniqueNames, classes);
+    }
+
     public static RuleSet load() {
         Map<String, String> techniques = new HashMap<>();
         for (TsvResource.Row row :
@@ -118,30 +185,38 @@ public final class RuleSet {
         }
         Set<String> classes = new LinkedHashSet<>();
         for (Object c : (List<Object>) classList) classes.add(c.toString());
+        List<Rule> rules = parseRules("data file [" + FILE + "]", (List<Object>) ruleList, classes, techniques);
+        return new RuleSet(List.copyOf(rules), Map.copyOf(techniques), Set.copyOf(classes));
+    }
+
+    /** The rules of one file; {@code file} is how errors name it ("data file [rules.yml]"). */
+    @SuppressWarnings("unchecked")
+    static List<Rule> parseRules(
+            String file, List<Object> ruleList, Set<String> classes, Map<String, String> techniques) {
         List<Rule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         int index = 0;
-        for (Object o : (List<Object>) ruleList) {
+        for (Object o : ruleList) {
             index++;
             if (o instanceof Map == false) {
-                throw new IllegalStateException("data file [" + FILE + "] rule #" + index + " is not an object");
+                throw new IllegalStateException(file + " rule #" + index + " is not an object");
             }
-            Rule rule = parseRule((Map<String, Object>) o, index, classes, techniques);
+            Rule rule = parseRule(file, (Map<String, Object>) o, index, classes, techniques);
             if (ids.add(rule.id()) == false) {
-                throw new IllegalStateException("data file [" + FILE + "] rule [" + rule.id() + "] is defined twice");
+                throw new IllegalStateException(file + " rule [" + rule.id() + "] is defined twice");
             }
             rules.add(rule);
         }
-        return new RuleSet(List.copyOf(rules), Map.copyOf(techniques), Set.copyOf(classes));
+        return rules;
     }
 
     @SuppressWarnings("unchecked")
     private static Rule parseRule(
-            Map<String, Object> m, int index, Set<String> classes, Map<String, String> techniques) {
+            String file, Map<String, Object> m, int index, Set<String> classes, Map<String, String> techniques) {
         String id = m.get("id") == null ? "#" + index : m.get("id").toString();
-        String where = "data file [" + FILE + "] rule [" + id + "]";
+        String where = file + " rule [" + id + "]";
         for (String key : m.keySet()) {
-            if (RULE_KEYS.contains(key) == false)
+            if (RULE_KEYS.contains(key) == false && OPTIONAL_RULE_KEYS.contains(key) == false)
                 throw new IllegalStateException(where + ": unknown key [" + key + "]");
         }
         for (String key : RULE_KEYS) {
@@ -170,6 +245,18 @@ public final class RuleSet {
                 throw new IllegalStateException(
                         where + ": ATT&CK technique [" + t + "] is not in attack-techniques.tsv");
         }
+        List<String> sources = m.get("sources") == null
+                ? defaultSources(platform)
+                : (m.get("sources") instanceof List<?> l
+                        ? l.stream().map(Object::toString).toList()
+                        : List.of(m.get("sources").toString()));
+        for (String s : sources) {
+            if (SHAPES.contains(s) == false
+                    || (platform.equals(ANY_PLATFORM) == false && s.startsWith(platform + "_") == false))
+                throw new IllegalStateException(where + ": source [" + s + "] is not an input shape of platform ["
+                        + platform + "] (one of " + SHAPES + ")");
+        }
+        if (sources.isEmpty()) throw new IllegalStateException(where + ": [sources] is empty");
         if (m.get("match") instanceof Map == false)
             throw new IllegalStateException(where + ": [match] must be an object");
         Map<String, Object> match = (Map<String, Object>) m.get("match");
@@ -184,6 +271,7 @@ public final class RuleSet {
                 risk,
                 mitre,
                 platform,
+                sources,
                 conditions,
                 match);
     }

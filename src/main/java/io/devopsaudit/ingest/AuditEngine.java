@@ -6,25 +6,38 @@ package io.devopsaudit.ingest;
 import io.devopsaudit.classify.DerivedActions;
 import io.devopsaudit.classify.Taxonomy;
 import io.devopsaudit.indicators.RuleSet;
+import io.devopsaudit.indicators.SiteRules;
 import io.devopsaudit.normalize.Normalizer;
 import io.devopsaudit.parse.EventReader;
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.ingest.IngestDocument;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The loaded data files (taxonomy, derived actions, rules) and parsers, built once per node and shared by the
+ * The loaded data files (taxonomy, derived actions, shipped and site rules) and parsers, built once per node and shared by the
  * processor factory and the import endpoint, which uses {@link #simulate} to explain failures and for dry runs.
  */
 public final class AuditEngine {
     private final EventReader reader = new EventReader();
     private final Normalizer normalizer = new Normalizer(Taxonomy.load(), DerivedActions.load());
-    private final RuleSet rules = RuleSet.load();
+    private final RuleSet rules;
     private final DevopsAuditProcessor defaults;
 
+    /** The shipped data files only (benchmarks and tests). */
     public AuditEngine() {
+        this(null);
+    }
+
+    /**
+     * The shipped data files plus the site's rule files below {@code configDir} ({@link SiteRules#DIR}); a bad site
+     * file throws, naming the file and the rule, which fails the node start.
+     */
+    public AuditEngine(Path configDir) {
+        RuleSet shipped = RuleSet.load();
+        rules = configDir == null ? shipped : SiteRules.load(shipped, configDir);
         Map<String, Object> config = new HashMap<>(Map.of("field", "message", "use_document_if_missing", true));
         defaults = factory().create(null, "devops-audit-simulate", null, config);
     }

@@ -30,6 +30,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -212,7 +213,15 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         return policy;
     }
 
+    /** The rules this processor tags with: the node's rules after {@code disabled_rules} and {@code severity_overrides}. */
+    RuleSet getRules() {
+        return rules;
+    }
+
     public static final class Factory implements Processor.Factory {
+        /** In rank order, for error messages. */
+        private static final List<String> SEVERITY_NAMES = List.of("low", "medium", "high", "critical");
+
         private final EventReader reader;
         private final Normalizer normalizer;
         private final RuleSet rules;
@@ -296,6 +305,16 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                     List.copyOf(trusted),
                     SitePolicy.lower(roles == null ? SitePolicy.DEFAULT_PRIVILEGED_ROLES : roles),
                     maxDays);
+            Set<String> disabled = readDisabledRules(tag, config);
+            Map<String, String> overrides = readSeverityOverrides(tag, config);
+            for (String id : overrides.keySet()) {
+                // one of the two is a mistake; saying so beats silently ignoring the override
+                if (disabled.contains(id)) {
+                    throw ConfigurationUtils.newConfigurationException(
+                            TYPE, tag, "severity_overrides", "rule [" + id + "] is also in [disabled_rules]");
+                }
+            }
+            RuleSet tunedRules = rules.tuned(disabled, overrides);
             return new DevopsAuditProcessor(
                     tag,
                     description,
@@ -310,7 +329,47 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                     policy,
                     reader,
                     normalizer,
-                    rules);
+                    tunedRules);
+        }
+
+        /** {@code disabled_rules}: ids of shipped or site rules that never tag; an unknown id is refused. */
+        private Set<String> readDisabledRules(String tag, Map<String, Object> config) {
+            List<Object> ids = ConfigurationUtils.readOptionalList(TYPE, tag, config, "disabled_rules");
+            Set<String> disabled = new LinkedHashSet<>();
+            for (Object id : ids == null ? List.of() : ids) {
+                disabled.add(knownRuleId(tag, "disabled_rules", id));
+            }
+            return Set.copyOf(disabled);
+        }
+
+        /** {@code severity_overrides}: rule id → low, medium, high or critical; unknown ids and severities are refused. */
+        private Map<String, String> readSeverityOverrides(String tag, Map<String, Object> config) {
+            Map<String, Object> given = ConfigurationUtils.readOptionalMap(TYPE, tag, config, "severity_overrides");
+            Map<String, String> overrides = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e :
+                    given == null ? Map.<String, Object>of().entrySet() : given.entrySet()) {
+                String id = knownRuleId(tag, "severity_overrides", e.getKey());
+                if (e.getValue() instanceof String severity && RuleSet.SEVERITIES.containsKey(severity)) {
+                    overrides.put(id, severity);
+                } else {
+                    throw ConfigurationUtils.newConfigurationException(
+                            TYPE,
+                            tag,
+                            "severity_overrides",
+                            "severity [" + e.getValue() + "] of rule [" + id + "] must be one of " + SEVERITY_NAMES);
+                }
+            }
+            return Map.copyOf(overrides);
+        }
+
+        private String knownRuleId(String tag, String option, Object id) {
+            if (id instanceof String s && rules.rule(s) != null) return s;
+            throw ConfigurationUtils.newConfigurationException(
+                    TYPE,
+                    tag,
+                    option,
+                    "unknown rule id [" + id + "] (shipped rules: docs/indicators.md; site rules: "
+                            + "<config>/devops-audit/rules/*.yml)");
         }
 
         /** {@code csv_header}: a list of column names, or one header line ("id,action,..."). */

@@ -166,7 +166,8 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                         RestStatus.REQUEST_ENTITY_TOO_LARGE);
             }
             SourceFormat format = formatName.equals(SourceFormat.AUTO) ? null : SourceFormat.fromId(formatName);
-            String text = RawRecords.utf8(formatName, BytesReference.toBytes(request.body));
+            // read from the request body itself, never copied into one String (bounded memory: docs/benchmarks.md)
+            RawRecords.Text text = RawRecords.text(formatName, request.body);
             RawRecords.Shape shape = RawRecords.shape(format, text);
             Map<String, Object> report;
             if (request.dryRun) {
@@ -194,7 +195,8 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         }
 
         /** Parses and normalizes in-process with the default processor options; writes nothing. */
-        private Map<String, Object> dryRun(String formatName, RawRecords.Shape shape, String text, String instance) {
+        private Map<String, Object> dryRun(
+                String formatName, RawRecords.Shape shape, RawRecords.Text text, String instance) {
             // per event key: index, id and the richest copy in the file (a richer copy would replace a poorer one)
             Map<String, AuditEngine.Outcome> richest = new LinkedHashMap<>();
             BulkIntake tally = new BulkIntake(client, "none", null, Integer.MAX_VALUE, raw -> "");

@@ -16,13 +16,22 @@ import io.devopsaudit.parse.AuditParseException;
 import io.devopsaudit.parse.CsvText;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.parse.SourceFormat;
+import org.opensearch.common.io.Streams;
+import org.opensearch.core.common.bytes.BytesReference;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackReader;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -69,6 +78,70 @@ public final class RawRecords {
     private static final ObjectWriter CSV_ROW =
             new CsvMapper().writerFor(String[].class).with(CsvSchema.emptySchema());
 
+    /**
+     * A body that can be read as often as needed without a copy: each {@link #open()} decodes it afresh, a leading
+     * byte-order mark skipped. An import body is read at most twice (its shape, then its records), never turned into
+     * one String, so the memory an import needs beyond its request body is one batch of records.
+     */
+    @FunctionalInterface
+    public interface Text {
+        Reader open() throws IOException;
+    }
+
+    /** A request body, checked to be UTF-8 first (streaming, in 64 KiB steps) so no record is sent from a bad body. */
+    public static Text text(String format, BytesReference body) {
+        requireUtf8(format, body);
+        return () -> skipBom(new InputStreamReader(body.streamInput(), StandardCharsets.UTF_8));
+    }
+
+    public static Text text(String body) {
+        return () -> skipBom(new StringReader(body));
+    }
+
+    private static Reader skipBom(Reader reader) throws IOException {
+        PushbackReader r = new PushbackReader(new BufferedReader(reader, 64 * 1024));
+        int first = r.read();
+        if (first >= 0 && first != '\uFEFF') r.unread(first);
+        return r;
+    }
+
+    /** Like {@link #utf8(String, byte[])}, without decoding into memory: an invalid byte is an error naming its offset. */
+    static void requireUtf8(String format, BytesReference body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+        CharBuffer out = CharBuffer.allocate(64 * 1024);
+        long consumed = 0;
+        boolean eof = false;
+        try (InputStream stream = body.streamInput()) {
+            while (true) {
+                if (eof == false) {
+                    int n = stream.read(in.array(), in.position(), in.remaining());
+                    if (n < 0) eof = true;
+                    else in.position(in.position() + n);
+                }
+                in.flip();
+                CoderResult result = decoder.decode(in, out, eof);
+                if (result.isError()) {
+                    long offset = consumed + in.position();
+                    throw new AuditParseException(
+                            format,
+                            "the body is not valid UTF-8: invalid byte [0x"
+                                    + Integer.toHexString(body.get((int) offset) & 0xff) + "] at byte offset "
+                                    + offset);
+                }
+                consumed += in.position();
+                in.compact();
+                out.clear();
+                if (eof && result.isUnderflow()) return;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Decodes the body strictly: a byte that is not UTF-8 is an error naming its offset, never a silent U+FFFD. */
     public static String utf8(String format, byte[] body) {
         try {
@@ -106,20 +179,32 @@ public final class RawRecords {
 
     /** The shape of a body: by format, or for {@code auto} by its first character. */
     public static Shape shape(SourceFormat format, String text) {
+        return shape(format, text(text));
+    }
+
+    public static Shape shape(SourceFormat format, Text text) {
         if (format != null) {
             if (format.isCsv()) return Shape.CSV;
             if (format == SourceFormat.GITLAB_LOG) return Shape.LINES;
         }
-        String t = CsvText.stripBom(text).stripLeading();
-        if (t.startsWith("[")) return wholeBodyIsOneJsonValue(t) ? Shape.JSON_ARRAY : Shape.LINES;
-        if (t.startsWith("{")) return wholeBodyIsOneJsonValue(t) ? Shape.JSON_OBJECT : Shape.LINES;
+        int first;
+        try (Reader r = text.open()) {
+            do {
+                first = r.read();
+            } while (first >= 0 && Character.isWhitespace(first));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (first == '[') return wholeBodyIsOneJsonValue(text) ? Shape.JSON_ARRAY : Shape.LINES;
+        if (first == '{') return wholeBodyIsOneJsonValue(text) ? Shape.JSON_OBJECT : Shape.LINES;
         if (format != null) return Shape.LINES;
         return Shape.CSV;
     }
 
     /** A body starting with '[' is a JSON array only if that array is all of it; otherwise it is NDJSON whose first line is an array. */
-    private static boolean wholeBodyIsOneJsonValue(String body) {
-        try (JsonParser p = JSON.getFactory().createParser(body)) {
+    private static boolean wholeBodyIsOneJsonValue(Text body) {
+        try (Reader r = body.open();
+                JsonParser p = JSON.getFactory().createParser(r)) {
             p.nextToken();
             p.skipChildren();
             return p.nextToken() == null;
@@ -133,13 +218,21 @@ public final class RawRecords {
      * CSV quote) are thrown; a bad single record is passed on, so the pipeline dead-letters it and the report names it.
      */
     public static void split(String format, Shape shape, String text, Consumer<Record> sink) {
-        String body = CsvText.stripBom(text);
+        split(format, shape, text(text), sink);
+    }
+
+    public static void split(String format, Shape shape, Text text, Consumer<Record> sink) {
         Consumer<Record> each = r -> cloudLoggingEntries(r, sink);
-        switch (shape) {
-            case LINES -> lines(body, each);
-            case JSON_ARRAY -> jsonArray(format, body, each);
-            case JSON_OBJECT -> each.accept(new Record(1, body.strip()));
-            case CSV -> csv(format, body, sink);
+        try (Reader body = text.open()) {
+            switch (shape) {
+                case LINES -> lines(body, each);
+                case JSON_ARRAY -> jsonArray(format, body, each);
+                case JSON_OBJECT -> each.accept(
+                        new Record(1, Streams.copyToString(body).strip()));
+                case CSV -> csv(format, body, sink);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -180,8 +273,8 @@ public final class RawRecords {
         }
     }
 
-    private static void lines(String body, Consumer<Record> sink) {
-        try (BufferedReader r = new BufferedReader(new StringReader(body))) {
+    private static void lines(Reader body, Consumer<Record> sink) {
+        try (BufferedReader r = new BufferedReader(body)) {
             long n = 0;
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 n++;
@@ -192,7 +285,7 @@ public final class RawRecords {
         }
     }
 
-    private static void jsonArray(String format, String body, Consumer<Record> sink) {
+    private static void jsonArray(String format, Reader body, Consumer<Record> sink) {
         try (JsonParser p = JSON.getFactory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new AuditParseException(format, "the body must be a JSON array of events");
@@ -228,8 +321,8 @@ public final class RawRecords {
                         + e.getLocation().getLineNr() + ")";
     }
 
-    private static void csv(String format, String body, Consumer<Record> sink) {
-        Iterator<List<String>> rows = CsvText.iterate(format, "body", new StringReader(body));
+    private static void csv(String format, Reader body, Consumer<Record> sink) {
+        Iterator<List<String>> rows = CsvText.iterate(format, "body", body);
         if (rows.hasNext() == false) return;
         List<String> header = rows.next();
         String headerLine = csvRow(header);

@@ -24,6 +24,10 @@ import org.opensearch.search.aggregations.metrics.Min;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The seed log-request questions, answered directly: who accessed this project or group, how many users, how many
@@ -57,13 +62,21 @@ public final class AccessReport {
             "detail",
             "redact",
             "include_identities");
-    static final List<String> ACCESS_ACTIONS = List.of(
-            "repository_file_accessed_api",
-            "repository_file_accessed_web",
-            "repository_download_operation",
-            "public_repository_download_operation",
-            "project_export_file_download_started",
-            "context.secrets.accessed");
+    /** The Lucene text of {@code content/access-query.txt}: comment lines dropped, the rest joined. */
+    public static final String ACCESS_QUERY = accessQuery();
+
+    private static String accessQuery() {
+        try (InputStream in = AccessReport.class.getResourceAsStream("/io/devopsaudit/content/access-query.txt")) {
+            if (in == null) throw new IllegalStateException("content/access-query.txt is missing from the plugin jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> l.isEmpty() == false && l.startsWith("#") == false)
+                    .collect(Collectors.joining(" "));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private final Client client;
     private final Pseudonyms pseudonyms;
@@ -139,7 +152,7 @@ public final class AccessReport {
         return p;
     }
 
-    private static Instant time(Map<String, Object> body, String key, Instant fallback) {
+    static Instant time(Map<String, Object> body, String key, Instant fallback) {
         Object v = body.get(key);
         if (v == null) return fallback;
         try {
@@ -150,7 +163,7 @@ public final class AccessReport {
         }
     }
 
-    private static List<String> strings(Map<String, Object> body, String key) {
+    static List<String> strings(Map<String, Object> body, String key) {
         Object v = body.get(key);
         if (v == null) return List.of();
         if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String))
@@ -158,7 +171,7 @@ public final class AccessReport {
         throw new IllegalArgumentException("[" + key + "] must be a list of strings, found [" + v + "]");
     }
 
-    private static boolean bool(Map<String, Object> body, String key) {
+    static boolean bool(Map<String, Object> body, String key) {
         Object v = body.get(key);
         if (v == null) return false;
         if (v instanceof Boolean b) return b;
@@ -166,58 +179,88 @@ public final class AccessReport {
     }
 
     static QueryBuilder query(Params p) {
-        BoolQueryBuilder q = QueryBuilders.boolQuery()
-                .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP)
-                        .gte(p.from().toEpochMilli())
-                        .lte(p.to().toEpochMilli())
-                        .format("epoch_millis"));
-        BoolQueryBuilder scope = QueryBuilders.boolQuery()
-                .minimumShouldMatch(1)
-                .should(QueryBuilders.termQuery(Fields.AUDIT_SCOPE_PATH, p.scope()))
-                .should(QueryBuilders.prefixQuery(Fields.AUDIT_SCOPE_PATH, p.scope() + "/"))
-                .should(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, p.scope()));
-        int slash = p.scope().indexOf('/');
-        if (slash > 0) {
-            scope.should(QueryBuilders.boolQuery()
-                    .filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, Provider.CIRCLECI.id()))
-                    .filter(QueryBuilders.termQuery(
-                            Fields.ORGANIZATION_NAME, p.scope().substring(0, slash)))
-                    .filter(QueryBuilders.termQuery(
-                            Fields.AUDIT_TARGET_NAME, p.scope().substring(slash + 1))));
-        }
-        q.filter(scope);
-        if (p.categories().isEmpty() == false || p.actions().isEmpty() == false) {
-            BoolQueryBuilder which = QueryBuilders.boolQuery().minimumShouldMatch(1);
-            if (p.categories().isEmpty() == false)
-                which.should(QueryBuilders.termsQuery(Fields.AUDIT_CATEGORY, p.categories()));
-            if (p.actions().isEmpty() == false)
-                which.should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, p.actions()));
-            q.filter(which);
-        } else {
-            q.filter(QueryBuilders.boolQuery()
-                    .minimumShouldMatch(1)
-                    // sign-ins only: the authentication category also holds 2FA/SSO/password setting changes, which are
-                    // not accesses
-                    .should(QueryBuilders.boolQuery()
-                            .filter(QueryBuilders.termQuery(Fields.AUDIT_AREA, "sign_in"))
-                            .filter(QueryBuilders.termQuery(Fields.EVENT_OUTCOME, Fields.OUTCOME_SUCCESS)))
-                    .should(QueryBuilders.termQuery(Fields.AUDIT_AREA, "git_operations"))
-                    .should(QueryBuilders.termQuery(Fields.AUDIT_CATEGORY, "data_export"))
-                    .should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, ACCESS_ACTIONS)));
-        }
-        if (p.networks().isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.SOURCE_IP, p.networks()));
-        for (String d : p.domains()) {
+        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(window(p.from(), p.to()));
+        q.filter(scope(p.scope()));
+        QueryBuilder which = which(p.categories(), p.actions());
+        q.filter(which == null ? accesses() : which);
+        exclude(q, p.networks(), p.domains(), p.users());
+        return q;
+    }
+
+    static QueryBuilder window(Instant from, Instant to) {
+        return QueryBuilders.rangeQuery(Fields.TIMESTAMP)
+                .gte(from.toEpochMilli())
+                .lte(to.toEpochMilli())
+                .format("epoch_millis");
+    }
+
+    /** Events of the given categories or actions; null when both are empty. */
+    static QueryBuilder which(List<String> categories, List<String> actions) {
+        if (categories.isEmpty() && actions.isEmpty()) return null;
+        BoolQueryBuilder which = QueryBuilders.boolQuery().minimumShouldMatch(1);
+        if (categories.isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.AUDIT_CATEGORY, categories));
+        if (actions.isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, actions));
+        return which;
+    }
+
+    /** What counts as an access: the query of {@code content/access-query.txt}, which the dashboards read too. */
+    public static QueryBuilder accesses() {
+        return QueryBuilders.queryStringQuery(ACCESS_QUERY);
+    }
+
+    /**
+     * Office networks, events that carry an excluded e-mail themselves, and named users; the users of an excluded
+     * domain whose events carry no e-mail are excluded afterwards by identity resolution ({@link Identities}).
+     */
+    static void exclude(BoolQueryBuilder q, List<String> networks, List<String> domains, List<String> users) {
+        if (networks.isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.SOURCE_IP, networks));
+        for (String d : domains) {
             String domain = d.startsWith("@") ? d.substring(1) : d;
             q.mustNot(QueryBuilders.wildcardQuery(Fields.USER_EMAIL, "*@" + domain)
                     .caseInsensitive(true));
         }
-        if (p.users().isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.USER_NAME, p.users()));
-        return q;
+        if (users.isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.USER_NAME, users));
+    }
+
+    /**
+     * A project or group path (a group also takes everything below it), a CircleCI organization, or
+     * {@code organization/project}: the scope of a report or an export.
+     */
+    static QueryBuilder scope(String path) {
+        BoolQueryBuilder scope = QueryBuilders.boolQuery()
+                .minimumShouldMatch(1)
+                .should(QueryBuilders.termQuery(Fields.AUDIT_SCOPE_PATH, path))
+                .should(QueryBuilders.prefixQuery(Fields.AUDIT_SCOPE_PATH, path + "/"))
+                .should(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, path));
+        int slash = path.indexOf('/');
+        if (slash > 0) {
+            scope.should(QueryBuilders.boolQuery()
+                    .filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, Provider.CIRCLECI.id()))
+                    .filter(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, path.substring(0, slash)))
+                    .filter(QueryBuilders.termQuery(Fields.AUDIT_TARGET_NAME, path.substring(slash + 1))));
+        }
+        return scope;
     }
 
     /** Runs the report over {@code indices} (the event indices, as the Security plugin let the request through). */
     public Map<String, Object> run(Params p, String[] indices) {
-        QueryBuilder query = query(p);
+        // The query excludes the events that carry an excluded e-mail themselves; identity resolution then finds the
+        // e-mails of every remaining user from any stored event and excludes the users of an excluded domain
+        // everywhere, whatever source their events came from.
+        QueryBuilder direct = query(p);
+        Identities.Resolution resolved = new Identities(client).resolve(indices, direct, p.domains(), MAX_DISTINCT);
+        Map<Identities.User, Long> candidates = resolved.users();
+        List<Identities.User> excludedUsers = resolved.excluded();
+        List<Map<String, Object>> unresolved = new ArrayList<>();
+        long unresolvedAccesses = 0;
+        for (Map.Entry<Identities.User, Long> c : candidates.entrySet()) {
+            if (resolved.emails().containsKey(c.getKey()) == false) {
+                unresolved.add(identityRow(c.getKey(), c.getValue(), p));
+                unresolvedAccesses += c.getValue();
+            }
+        }
+        unresolved.sort((a, b) -> Long.compare((Long) b.get("accesses"), (Long) a.get("accesses")));
+        QueryBuilder query = resolved.query();
         SearchSourceBuilder summary = new SearchSourceBuilder()
                 .query(query)
                 .size(0)
@@ -234,7 +277,7 @@ public final class AccessReport {
         long accesses = s.getHits().getTotalHits().value();
         List<Map<String, Object>> users = distinct(indices, query, Fields.USER_NAME, Fields.SOURCE_IP);
         List<Map<String, Object>> ips = distinct(indices, query, Fields.SOURCE_IP, Fields.USER_NAME);
-        boolean bound = users.size() > MAX_DISTINCT || ips.size() > MAX_DISTINCT;
+        boolean bound = users.size() > MAX_DISTINCT || ips.size() > MAX_DISTINCT || candidates.size() > MAX_DISTINCT;
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scope", p.scope());
@@ -272,13 +315,30 @@ public final class AccessReport {
         excluded.put("networks", p.networks());
         excluded.put("email_domains", p.domains());
         excluded.put("users", p.users());
+        excluded.put("users_by_email_domain", excludedUsers.size());
         out.put("excluded", excluded);
+        out.put("unresolved_identities", unresolved.subList(0, Math.min(unresolved.size(), MAX_DISTINCT)));
+        out.put("unresolved_accesses", unresolvedAccesses);
         if (p.detail()) {
             out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), p, "user", "ip"));
             out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), p, "ip", "user"));
         }
         out.put("redacted", p.redact());
         return out;
+    }
+
+    /** A user no stored event gives an e-mail for: who (as the events name them) and how many accesses. */
+    private Map<String, Object> identityRow(Identities.User u, long accesses, Params p) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("provider", u.provider());
+        row.put("instance", u.instance());
+        boolean readable = p.redact() == false
+                || (u.name() != null && p.include().contains(u.name().toLowerCase(Locale.ROOT)))
+                || (u.id() != null && p.include().contains(u.id().toLowerCase(Locale.ROOT)));
+        row.put("user_id", u.id() == null || readable ? u.id() : pseudonyms.of("user_id", u.id()));
+        row.put("user", u.name() == null || readable ? u.name() : pseudonyms.of("user", u.name()));
+        row.put("accesses", accesses);
+        return row;
     }
 
     private SearchResponse search(String[] indices, SearchSourceBuilder source) {
@@ -294,6 +354,15 @@ public final class AccessReport {
         return out;
     }
 
+    /** The enrichment each row kind carries: row key to field. */
+    static Map<String, String> extras(String field) {
+        if (field.equals(Fields.USER_NAME)) return Map.of("user_agents", Fields.USER_AGENT_ORIGINAL);
+        Map<String, String> ip = new LinkedHashMap<>();
+        ip.put("countries", "source.geo.country_iso_code");
+        ip.put("asns", "source.as.number");
+        return ip;
+    }
+
     /** Every distinct value of {@code field} with its count, the related values and first/last time, paginated exactly. */
     private List<Map<String, Object>> distinct(String[] indices, QueryBuilder query, String field, String related) {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -306,6 +375,13 @@ public final class AccessReport {
                             AggregationBuilders.terms("related").field(related).size(100))
                     .subAggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
                     .subAggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP));
+            // where enrichment exists: a user's clients, an IP's country and network (GeoIP/ASN fields; a terms
+            // aggregation over a field no index maps yet is simply empty)
+            for (Map.Entry<String, String> extra : extras(field).entrySet()) {
+                agg.subAggregation(AggregationBuilders.terms(extra.getKey())
+                        .field(extra.getValue())
+                        .size(10));
+            }
             if (after != null) agg.aggregateAfter(after);
             SearchResponse r = search(
                     indices, new SearchSourceBuilder().query(query).size(0).aggregation(agg));
@@ -320,6 +396,11 @@ public final class AccessReport {
                 for (Terms.Bucket t : ((Terms) b.getAggregations().get("related")).getBuckets())
                     rel.add(t.getKeyAsString());
                 row.put("related", rel);
+                for (String extra : extras(field).keySet()) {
+                    List<Object> values = new ArrayList<>();
+                    for (Terms.Bucket t : ((Terms) b.getAggregations().get(extra)).getBuckets()) values.add(t.getKey());
+                    row.put(extra, values);
+                }
                 row.put("first", Timestamps.format(Instant.ofEpochMilli((long)
                         ((Min) b.getAggregations().get("first")).getValue())));
                 row.put("last", Timestamps.format(Instant.ofEpochMilli((long)
@@ -345,6 +426,8 @@ public final class AccessReport {
             r.put(
                     relatedKind + "s",
                     p.redact() ? rel.stream().map(v -> mask(relatedKind, v, p)).toList() : rel);
+            for (String extra : extras(kind.equals("user") ? Fields.USER_NAME : Fields.SOURCE_IP)
+                    .keySet()) r.put(extra, row.get(extra));
             r.put("first", row.get("first"));
             r.put("last", row.get("last"));
             out.add(r);

@@ -9,6 +9,7 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchHit;
@@ -24,9 +25,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * "The full context around a change": the event, every event of its request (same {@code audit.correlation_id}), and
- * the same actor's events from {@code before} to {@code after} around it, in time order, each marked with why it is
- * there. Blocking: run on a generic thread.
+ * "The full context around a change": the event, every event of its request (same {@code audit.correlation_id}),
+ * the same actor's events and the events on the same object ({@link #sameObject}) from {@code before} to
+ * {@code after} around it, in time order, each marked with why it is there ({@code same_request}, {@code same_actor},
+ * {@code same_object}). Blocking: run on a generic thread.
  */
 public final class ChangeContext {
     public static final int MAX_EVENTS = 1000;
@@ -76,6 +78,19 @@ public final class ChangeContext {
                 add(timeline, h, "same_actor");
             }
         }
+        QueryBuilder object = sameObject(source);
+        if (object != null) {
+            for (SearchHit h : many(
+                    indices,
+                    QueryBuilders.boolQuery()
+                            .filter(object)
+                            .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP)
+                                    .gte(from.toEpochMilli())
+                                    .lte(to.toEpochMilli())
+                                    .format("epoch_millis")))) {
+                add(timeline, h, "same_object");
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("event_id", event.getId());
         out.put("correlation_id", correlation);
@@ -84,6 +99,50 @@ public final class ChangeContext {
         out.put("total", timeline.size());
         out.put("events", new ArrayList<>(timeline.values()));
         return out;
+    }
+
+    /**
+     * The events on the object the change is about, on the same provider and instance: the same target (by
+     * {@code audit.target.type} and id, else name), and, when the change is to the project or group itself (no
+     * target, or the target is that project/group), every event in that project or group. A change to a member of a
+     * group is about the member, not about everything else in the group. Null when the event names no object.
+     */
+    static QueryBuilder sameObject(Map<String, Object> source) {
+        String provider = Export.value(source, Fields.EVENT_PROVIDER);
+        String instance = Export.value(source, Fields.AUDIT_INSTANCE);
+        String targetType = Export.value(source, Fields.AUDIT_TARGET_TYPE);
+        String targetId = Export.value(source, Fields.AUDIT_TARGET_ID);
+        String targetName = Export.value(source, Fields.AUDIT_TARGET_NAME);
+        String scopeType = Export.value(source, Fields.AUDIT_SCOPE_TYPE);
+        String scopeId = Export.value(source, Fields.AUDIT_SCOPE_ID);
+        String scopePath = Export.value(source, Fields.AUDIT_SCOPE_PATH);
+        BoolQueryBuilder any = QueryBuilders.boolQuery().minimumShouldMatch(1);
+        if (targetType != null && (targetId != null || targetName != null)) {
+            any.should(QueryBuilders.boolQuery()
+                    .filter(QueryBuilders.termQuery(Fields.AUDIT_TARGET_TYPE, targetType))
+                    .filter(
+                            targetId != null
+                                    ? QueryBuilders.termQuery(Fields.AUDIT_TARGET_ID, targetId)
+                                    : QueryBuilders.termQuery(Fields.AUDIT_TARGET_NAME, targetName)));
+        }
+        boolean container = "project".equals(scopeType) || "group".equals(scopeType);
+        // the target is the container itself: same kind (GitLab: Project, Group, Namespaces::...) and same id or path
+        String kind = targetType == null ? "" : targetType.toLowerCase(java.util.Locale.ROOT);
+        boolean sameKind = kind.contains("project") || kind.contains("group") || kind.contains("namespace");
+        boolean itself = targetType == null
+                || (sameKind
+                        && ((targetId != null && targetId.equals(scopeId))
+                                || (targetName != null && targetName.equals(scopePath))));
+        if (container && itself && scopePath != null) {
+            any.should(QueryBuilders.termQuery(Fields.AUDIT_SCOPE_PATH, scopePath));
+        }
+        if (any.should().isEmpty() || provider == null) return null;
+        BoolQueryBuilder q = QueryBuilders.boolQuery()
+                .filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, provider))
+                .filter(any);
+        if (instance == null) q.mustNot(QueryBuilders.existsQuery(Fields.AUDIT_INSTANCE));
+        else q.filter(QueryBuilders.termQuery(Fields.AUDIT_INSTANCE, instance));
+        return q;
     }
 
     /** A window bound from a REST parameter: 15 minutes when absent. */

@@ -87,8 +87,14 @@ final class GitlabNormalizer {
     }
 
     private static String outcome(ParsedEvent e, String action) {
-        // GitLab records an audit event once the action happened; the failures it records say so in the name.
+        // GitLab records an audit event once the action happened; the failures it records say so in the name, or,
+        // for tokens (personal_access_token_created / _revoked), only in the message: "Attempted to create personal
+        // access token but failed with message: ..." (ee/app/services/ee/personal_access_tokens/create_service.rb).
         if (e.get("failed_login") != null || action.contains("failed")) {
+            return Fields.OUTCOME_FAILURE;
+        }
+        String message = message(e);
+        if (message != null && message.startsWith("Attempted to ") && message.contains(" but failed")) {
             return Fields.OUTCOME_FAILURE;
         }
         return Fields.OUTCOME_SUCCESS;

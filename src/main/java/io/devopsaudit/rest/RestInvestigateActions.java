@@ -7,6 +7,7 @@ import io.devopsaudit.investigate.AccessReport;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ChangeContext;
 import io.devopsaudit.investigate.ContextAction;
+import io.devopsaudit.investigate.ExportAction;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
@@ -19,7 +20,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 
-/** {@code POST /_plugins/devops_audit/_access_report} and {@code GET /_plugins/devops_audit/_context/{id}}. */
+/**
+ * {@code POST /_plugins/devops_audit/_access_report}, {@code GET /_plugins/devops_audit/_context/{id}} and
+ * {@code POST /_plugins/devops_audit/_export}.
+ */
 public final class RestInvestigateActions {
     private RestInvestigateActions() {}
 
@@ -76,6 +80,34 @@ public final class RestInvestigateActions {
                     ChangeContext.duration("before", request.param("before")),
                     ChangeContext.duration("after", request.param("after")));
             return channel -> client.execute(ContextAction.INSTANCE, r, new RestToXContentListener<>(channel));
+        }
+    }
+
+    public static final class Export extends BaseRestHandler {
+        @Override
+        public String getName() {
+            return "devops_audit_export";
+        }
+
+        @Override
+        public List<Route> routes() {
+            return List.of(new Route(RestRequest.Method.POST, RestResponses.BASE + "/_export"));
+        }
+
+        @Override
+        protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+            io.devopsaudit.investigate.Export.Params params = io.devopsaudit.investigate.Export.parse(
+                    RestResponses.body(request), request.param("format", "ndjson"), Instant.now());
+            ExportAction.Request r = new ExportAction.Request(params);
+            return channel -> client.execute(ExportAction.INSTANCE, r, new RestActionListener<>(channel) {
+                @Override
+                protected void processResponse(ExportAction.Response response) {
+                    BytesRestResponse rest =
+                            new BytesRestResponse(RestStatus.OK, response.contentType(), response.body());
+                    rest.addHeader("X-Devops-Audit-Events", Long.toString(response.events()));
+                    channel.sendResponse(rest);
+                }
+            });
         }
     }
 }

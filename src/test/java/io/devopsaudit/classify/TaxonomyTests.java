@@ -129,7 +129,8 @@ public class TaxonomyTests extends OpenSearchTestCase {
                 "project_visibility_level_updated", derive(Map.of("change", "visibility", "entity_type", "Project")));
         assertEquals(
                 "group_visibility_level_updated", derive(Map.of("change", "visibility_level", "entity_type", "Group")));
-        assertEquals("email_address_changed", derive(Map.of("change", "email address", "entity_type", "User")));
+        assertEquals("user_email_address_updated", derive(Map.of("change", "email address", "entity_type", "User")));
+        assertEquals("email_address_changed", derive(Map.of("change", "email address", "entity_type", "Group")));
         assertEquals("ssh_key_added", derive(Map.of("add", "SSH key")));
         assertEquals("audit_operation", derive(Map.of("custom_message", Map.of("protocol", "ssh"))));
         assertNull(derive(Map.of("author_id", 1)));

@@ -39,6 +39,18 @@ public class ContentHelpersTests extends OpenSearchTestCase {
                                 () -> SetupParameters.parse(Map.of("trusted_networks", "10.0.0.0/8")))
                         .getMessage(),
                 containsString("[trusted_networks] must be a list of strings"));
+        assertThat(
+                expectThrows(
+                                IllegalArgumentException.class,
+                                () -> SetupParameters.parse(Map.of("severity_overrides", List.of("DA-GL-011"))))
+                        .getMessage(),
+                containsString("[severity_overrides] must map rule ids to severities, found [[DA-GL-011]]"));
+        assertThat(
+                expectThrows(
+                                IllegalArgumentException.class,
+                                () -> SetupParameters.parse(Map.of("disabled_rules", "DA-GL-011")))
+                        .getMessage(),
+                containsString("[disabled_rules] must be a list of strings"));
     }
 
     @SuppressWarnings("unchecked")
@@ -51,7 +63,11 @@ public class ContentHelpersTests extends OpenSearchTestCase {
                 "trusted_networks",
                 List.of("192.0.2.0/24"),
                 "token_max_lifetime_days",
-                30));
+                30,
+                "disabled_rules",
+                List.of("DA-GL-011"),
+                "severity_overrides",
+                Map.of("DA-GL-001", "critical")));
         Map<String, Object> shipped = SetupService.resource("index-template.json");
         Map<String, Object> template = p.applyToTemplate(shipped);
         assertEquals(2, at(template, "template", "settings", "index", "number_of_replicas"));
@@ -66,6 +82,8 @@ public class ContentHelpersTests extends OpenSearchTestCase {
                 ((Map<String, Object>) ((List<Object>) pipeline.get("processors")).get(0)).get("devops_audit");
         assertEquals(List.of("192.0.2.0/24"), processor.get("trusted_networks"));
         assertEquals(30, processor.get("token_max_lifetime_days"));
+        assertEquals(List.of("DA-GL-011"), processor.get("disabled_rules"));
+        assertEquals(Map.of("DA-GL-001", "critical"), processor.get("severity_overrides"));
         assertNull("unset parameters are not written", processor.get("privileged_roles"));
         assertEquals(SetupService.resource("ingest-pipeline.json").get("on_failure"), pipeline.get("on_failure"));
     }

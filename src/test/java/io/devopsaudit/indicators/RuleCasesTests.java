@@ -157,6 +157,16 @@ public class RuleCasesTests extends OpenSearchTestCase {
                 "data file [rules.yml] rule [X-1]: [10.0.0.0/33] is not a CIDR network (like 192.0.2.0/24) or an IP address",
                 e.getMessage());
         bad.put("match", Map.of("action", List.of("a")));
+        bad.put("sources", List.of("circleci_json"));
+        e = expectThrows(
+                IllegalStateException.class,
+                () -> RuleSet.parse(Map.of("classes", List.of("c"), "rules", List.of(bad)), techniques));
+        assertThat(
+                e.getMessage(),
+                Matchers.startsWith(
+                        "data file [rules.yml] rule [X-1]: source [circleci_json] is not an input shape of platform [gitlab]"));
+        bad.remove("sources");
+        bad.put("match", Map.of("action", List.of("a")));
         bad.put("severity", "extreme");
         e = expectThrows(
                 IllegalStateException.class,
@@ -191,10 +201,18 @@ public class RuleCasesTests extends OpenSearchTestCase {
                         "`rule.name`, `event.severity` (low 1, medium 2, high 3, critical 4) and `audit.severity` of the most severe match,\n")
                 .append(
                         "`event.risk_score` (highest), `threat.technique.id`/`.name`, and the tag `security_indicator`.\n\n")
+                .append(
+                        "**sources** lists the input shapes on which a rule is proven to fire by a raw event of that shape\n")
+                .append(
+                        "(`src/test/resources/indicators/raw/<id>.yml`, run through the processor by `RawRuleCasesTests`); a shape\n")
+                .append(
+                        "that is not listed does not carry what the rule reads (for example GitLab's CSV export has no `details`).\n")
+                .append(
+                        "A site can switch rules off, change their severity and add its own rules: [tuning.md](tuning.md).\n\n")
                 .append(TestSupport.RULES.rules().size())
                 .append(" rules.\n\n")
                 .append(
-                        "| id | name | platform | class | severity | risk | ATT&CK | match |\n|---|---|---|---|---|---|---|---|\n");
+                        "| id | name | platform | sources | class | severity | risk | ATT&CK | match |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Rule r : TestSupport.RULES.rules()) {
             sb.append("| ")
                     .append(r.id())
@@ -202,6 +220,8 @@ public class RuleCasesTests extends OpenSearchTestCase {
                     .append(r.name())
                     .append(" | ")
                     .append(r.platform())
+                    .append(" | ")
+                    .append(String.join(", ", r.sources()))
                     .append(" | ")
                     .append(r.indicatorClass())
                     .append(" | ")

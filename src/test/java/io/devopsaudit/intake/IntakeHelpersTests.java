@@ -7,6 +7,9 @@ import io.devopsaudit.parse.AuditParseException;
 import io.devopsaudit.parse.SourceFormat;
 import org.opensearch.common.settings.MockSecureSettings;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.common.bytes.CompositeBytesReference;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.nio.charset.StandardCharsets;
@@ -35,6 +38,41 @@ public class IntakeHelpersTests extends OpenSearchTestCase {
         AuditParseException e = expectThrows(AuditParseException.class, () -> RawRecords.utf8("gitlab_csv", broken));
         assertThat(e.getMessage(), containsString("[0xff] at byte offset 2"));
         assertThat(e.getMessage(), containsString("gitlab_csv"));
+    }
+
+    /**
+     * The import body is checked and split from its bytes in 64 KiB steps, never decoded whole: a character that
+     * straddles a step is fine, an invalid byte far into the body is named by its offset, and the records come out
+     * as from a String, from a body in several pieces (as the REST layer hands it over).
+     */
+    public void testStreamedBodyIsCheckedAcrossStepsAndSplitLikeAString() {
+        StringBuilder sb = new StringBuilder("\uFEFF");
+        int n = 0;
+        while (sb.length() < 200_000) {
+            n++;
+            sb.append("{\"id\":").append(n).append(",\"city\":\"z\u00fcrich \u20ac\"}\n");
+        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        int cut = 65_535; // inside a multi-byte character or not: either way the pieces are one body
+        BytesReference body = CompositeBytesReference.of(
+                new BytesArray(bytes, 0, cut), new BytesArray(bytes, cut, bytes.length - cut));
+        RawRecords.Text text = RawRecords.text("gitlab_api", body);
+        assertEquals(RawRecords.Shape.LINES, RawRecords.shape(null, text));
+        List<RawRecords.Record> streamed = new ArrayList<>();
+        RawRecords.split("gitlab_api", RawRecords.Shape.LINES, text, streamed::add);
+        List<RawRecords.Record> fromString = new ArrayList<>();
+        RawRecords.split("gitlab_api", RawRecords.Shape.LINES, sb.toString(), fromString::add);
+        assertEquals(n, streamed.size());
+        assertEquals(fromString, streamed);
+
+        byte[] broken = bytes.clone();
+        int at = 150_001;
+        while ((broken[at] & 0xC0) == 0x80) at++; // on a character start, so the invalid byte is the one reported
+        broken[at] = (byte) 0xff;
+        int offset = at;
+        AuditParseException e =
+                expectThrows(AuditParseException.class, () -> RawRecords.text("gitlab_api", new BytesArray(broken)));
+        assertThat(e.getMessage(), containsString("[0xff] at byte offset " + offset));
     }
 
     public void testShapeByFormatAndByFirstCharacter() {

@@ -148,4 +148,73 @@ public class InvestigateHelpersTests extends OpenSearchTestCase {
                         .getMessage(),
                 containsString("[after]"));
     }
+
+    public void testIdentitiesMatchPerInstanceByIdThenName() {
+        Identities.User carol = new Identities.User("gitlab", "gitlab-acme", "70", "carol");
+        assertTrue(carol.sameAs(new Identities.User("gitlab", "gitlab-acme", "70", "carol.renamed")));
+        assertFalse("another instance", carol.sameAs(new Identities.User("gitlab", "gitlab-other", "70", "carol")));
+        assertFalse(
+                "ids differ: not the same user",
+                carol.sameAs(new Identities.User("gitlab", "gitlab-acme", "71", "carol")));
+        assertTrue(
+                "no id on one side: by name",
+                carol.sameAs(new Identities.User("gitlab", "gitlab-acme", null, "carol")));
+        Identities.User anonymous = new Identities.User("gitlab", null, "-1", "bob");
+        assertNull("pseudo-author ids are no identity", anonymous.id());
+        assertFalse(anonymous.sameAs(new Identities.User("gitlab", null, "-1", "alice")));
+        assertTrue(Identities.inDomains("Carol@Example.COM", List.of("@example.com")));
+        assertFalse(Identities.inDomains("carol@notexample.com", List.of("example.com")));
+        assertFalse(Identities.inDomains("carol@example.com.evil.net", List.of("example.com")));
+    }
+
+    public void testExportParameters() {
+        Instant now = Instant.parse("2024-03-08T12:00:00Z");
+        Export.Params p = Export.parse(Map.of("scope", List.of("acme/web", " acme/api ")), "csv", now);
+        assertEquals(List.of("acme/web", "acme/api"), p.scopes());
+        assertTrue(p.csv());
+        assertEquals(now.minus(Duration.ofDays(7)), p.from());
+        assertEquals(
+                List.of("acme"),
+                Export.parse(Map.of("scope", "acme"), "ndjson", now).scopes());
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> Export.parse(Map.of("scope", "a"), "xml", now))
+                        .getMessage(),
+                containsString("[format] must be ndjson or csv, found [xml]"));
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> Export.parse(Map.of("scope", List.of()), "csv", now))
+                        .getMessage(),
+                containsString("[scope] is required"));
+        assertThat(
+                expectThrows(
+                                IllegalArgumentException.class,
+                                () -> Export.parse(Map.of("scope", "a", "detail", true), "csv", now))
+                        .getMessage(),
+                containsString("unknown parameter [detail]"));
+        assertEquals("b", Export.value(Map.of("a", Map.of("x", "b")), "a.x"));
+        assertEquals("1 2", Export.value(Map.of("a", List.of(1, 2)), "a"));
+        assertNull(Export.value(Map.of("a", "flat"), "a.x"));
+    }
+
+    public void testSameObjectOnlyForAnObject() {
+        assertNull(
+                "no target, no project or group",
+                ChangeContext.sameObject(Map.of("event", Map.of("provider", "gitlab"))));
+        String q = ChangeContext.sameObject(Map.of(
+                        "event", Map.of("provider", "gitlab"),
+                        "audit",
+                                Map.of(
+                                        "scope", Map.of("type", "group", "id", "3", "path", "acme"),
+                                        "target", Map.of("type", "User", "id", "3", "name", "dan"))))
+                .toString();
+        assertThat(q, containsString("audit.target.id"));
+        assertFalse("a user target with the group's id is not the group itself", q.contains("audit.scope.path"));
+        q = ChangeContext.sameObject(Map.of(
+                        "event", Map.of("provider", "gitlab"),
+                        "audit",
+                                Map.of(
+                                        "scope", Map.of("type", "project", "id", "12", "path", "acme/web"),
+                                        "target", Map.of("type", "Project", "id", "12", "name", "acme/web"))))
+                .toString();
+        assertThat(q, containsString("audit.scope.path"));
+    }
 }

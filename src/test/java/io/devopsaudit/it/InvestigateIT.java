@@ -103,6 +103,13 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                     .put("organization.name", "acme");
             r.put("audit.category", a.action().equals("member_created") ? "authorization" : "repository");
             r.put("audit.area", a.action().equals("member_created") ? "membership" : "git_operations");
+            r.put("audit.dedup_key", "gitlab:" + (n + 1));
+            // identities an export must not leak under redaction: a user target, and free text naming a user
+            if (a.action().equals("member_created"))
+                r.put("audit.target.type", "User").put("audit.target.name", "dan");
+            if (a.user().equals("bob")) r.put("audit.message", "file read by bob for dan");
+            if (a.user().equals("mallory"))
+                r.put("user_agent.original", a.action().equals("repository_git_operation") ? "git/2.39.2" : "curl/8.0");
             bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"gitlab:")
                     .append(++n)
                     .append("\"}}\n")
@@ -161,6 +168,15 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
             reportedUsers.addAll((List<?>) ((Map<?, ?>) row).get("users"));
         assertTrue(reportedUsers.contains("mallory"));
         assertFalse("a user of the company's domain is excluded everywhere", reportedUsers.contains("alice"));
+        for (Object row : (List<?>) ex.get("users")) {
+            Map<?, ?> u = (Map<?, ?>) row;
+            if (u.get("user").equals("mallory")) assertEquals(List.of("curl/8.0", "git/2.39.2"), u.get("user_agents"));
+            if (u.get("user").equals("frank")) assertEquals(List.of(), u.get("user_agents"));
+        }
+        for (Object row : (List<?>) ex.get("source_ips")) {
+            assertEquals("no GeoIP enrichment in this fixture", List.of(), ((Map<?, ?>) row).get("countries"));
+            assertEquals(List.of(), ((Map<?, ?>) row).get("asns"));
+        }
 
         Map<String, Object> noUsers =
                 report(",\"exclude_users\":[\"mallory\",\"frank\"],\"exclude_networks\":[\"192.0.2.0/24\"]");
@@ -292,5 +308,328 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                 () -> call("GET", "/_plugins/devops_audit/_context/gitlab:change?before=soon", null));
         assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
         assertThat(e.getMessage(), containsString("[before] must be a duration"));
+    }
+
+    /** A GitLab event object as the API, a stream or audit_json.log give it: id, author, action, project, ip, time. */
+    static String gitlabEvent(
+            int id, int author, String name, String email, String action, String project, String ip, String time) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("event_name", action);
+        details.put("author_name", name);
+        if (email != null) details.put("author_email", email);
+        details.put("author_class", "User");
+        details.put("target_id", 5);
+        details.put("target_type", "Project");
+        details.put("target_details", project);
+        details.put("ip_address", ip);
+        details.put("entity_path", project);
+        Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("id", id);
+        e.put("author_id", author);
+        e.put("author_name", name);
+        e.put("entity_id", 5);
+        e.put("entity_type", "Project");
+        e.put("entity_path", project);
+        e.put("ip_address", ip);
+        e.put("event_name", action);
+        e.put("details", details);
+        e.put("created_at", time);
+        return JsonText.write(e);
+    }
+
+    static void importFile(String format, String instance, String body) throws Exception {
+        Map<String, Object> r = ImportIT.importText("?format=" + format + "&instance=" + instance, body);
+        assertEquals(format + " " + r, r.get("received"), r.get("indexed"));
+    }
+
+    /**
+     * The identity fixture on project corp/app, 10:00-11:00: carol (id 70, gitlab-acme, carol@example.com) accesses it
+     * once in an API page with her e-mail and once each in a streamed event, an audit_json.log line and a CSV row
+     * without; dave (id 71) only in a CSV row, his e-mail known from an API event a year earlier on another project;
+     * oscar (id 80, a partner's e-mail) in an API page and a stream; uma (id 90) only in the log, never with an
+     * e-mail; and user 70 of another instance (carl), who is not carol.
+     */
+    static void loadIdentities() throws Exception {
+        SetupIT.setup();
+        String d = "2024-05-01T10:";
+        importFile(
+                "gitlab_api",
+                "gitlab-acme",
+                "["
+                        + gitlabEvent(
+                                501,
+                                70,
+                                "carol",
+                                "carol@example.com",
+                                "repository_download_operation",
+                                "corp/app",
+                                "203.0.113.70",
+                                d + "01:00.000Z")
+                        + ","
+                        + gitlabEvent(
+                                502,
+                                80,
+                                "oscar",
+                                "oscar@partner.example.net",
+                                "repository_git_operation",
+                                "corp/app",
+                                "198.51.100.80",
+                                d + "02:00.000Z")
+                        + ","
+                        + gitlabEvent(
+                                400,
+                                71,
+                                "dave",
+                                "Dave@Example.com",
+                                "member_created",
+                                "corp/other",
+                                "203.0.113.71",
+                                "2023-05-01T09:00:00.000Z")
+                        + "]");
+        importFile(
+                "gitlab_stream",
+                "gitlab-acme",
+                gitlabEvent(
+                                511,
+                                70,
+                                "carol",
+                                null,
+                                "repository_git_operation",
+                                "corp/app",
+                                "203.0.113.70",
+                                d + "10:00.000Z")
+                        + "\n"
+                        + gitlabEvent(
+                                512,
+                                80,
+                                "oscar",
+                                null,
+                                "repository_git_operation",
+                                "corp/app",
+                                "198.51.100.80",
+                                d + "11:00.000Z"));
+        importFile(
+                "gitlab_log",
+                "gitlab-acme",
+                gitlabEvent(
+                                521,
+                                70,
+                                "carol",
+                                null,
+                                "repository_file_accessed_web",
+                                "corp/app",
+                                "203.0.113.70",
+                                d + "20:00.000Z")
+                        + "\n"
+                        + gitlabEvent(
+                                522,
+                                90,
+                                "uma",
+                                null,
+                                "repository_git_operation",
+                                "corp/app",
+                                "198.51.100.90",
+                                d + "40:00.000Z")
+                        + "\n");
+        importFile(
+                "gitlab_csv",
+                "gitlab-acme",
+                "ID,Author ID,Author Name,Entity ID,Entity Type,Entity Path,Target ID,Target Type,Target Details,"
+                        + "Action,IP Address,Created At (UTC)\n"
+                        + "531,70,carol,5,Project,corp/app,5,Project,corp/app,Export file download started,"
+                        + "203.0.113.70,2024-05-01 10:30:00\n"
+                        + "532,71,dave,5,Project,corp/app,5,Project,corp/app,Export file download started,"
+                        + "203.0.113.71,2024-05-01 10:31:00\n");
+        importFile(
+                "gitlab_stream",
+                "gitlab-other",
+                gitlabEvent(
+                        541, 70, "carl", null, "repository_git_operation", "corp/app", "192.0.2.99", d + "45:00.000Z"));
+        client().performRequest(new Request("POST", "/devops-audit-*/_refresh"));
+    }
+
+    static final String IDENTITY_WINDOW =
+            "\"scope\":\"corp/app\",\"from\":\"2024-05-01T10:00:00Z\",\"to\":\"2024-05-01T11:00:00Z\"";
+
+    @SuppressWarnings("unchecked")
+    public void testEmailDomainExclusionHoldsAcrossSources() throws Exception {
+        loadIdentities();
+        Map<String, Object> all =
+                call("POST", "/_plugins/devops_audit/_access_report", "{" + IDENTITY_WINDOW + ",\"detail\":true}");
+        assertEquals(all.toString(), 9, ((Number) all.get("accesses")).intValue());
+        assertEquals(5, ((Number) all.get("distinct_users")).intValue()); // carol, dave, oscar, uma, carl
+        Map<String, Object> r = call(
+                "POST",
+                "/_plugins/devops_audit/_access_report",
+                "{" + IDENTITY_WINDOW + ",\"detail\":true,\"exclude_email_domains\":[\"example.com\"]}");
+        assertEquals(r.toString(), 4, ((Number) r.get("accesses")).intValue());
+        assertEquals(3, ((Number) r.get("distinct_users")).intValue());
+        Set<Object> users = new HashSet<>();
+        for (Object row : (List<?>) r.get("users")) users.add(((Map<?, ?>) row).get("user"));
+        assertEquals("carol and dave are excluded from every source", Set.of("oscar", "uma", "carl"), users);
+        assertEquals(2, ((Map<String, Object>) r.get("excluded")).get("users_by_email_domain"));
+        List<Map<String, Object>> unresolved = (List<Map<String, Object>>) r.get("unresolved_identities");
+        Set<String> who = new HashSet<>();
+        for (Map<String, Object> u : unresolved) {
+            who.add(u.get("instance") + "/" + u.get("user_id") + "/" + u.get("user") + "=" + u.get("accesses"));
+        }
+        assertEquals(Set.of("gitlab-acme/90/uma=1", "gitlab-other/70/carl=1"), who);
+        assertEquals(2, ((Number) r.get("unresolved_accesses")).intValue());
+    }
+
+    /**
+     * The context pivots on the changed object: a change to project acme/web itself brings another user's later event
+     * in that project; a change to a member of group acme brings the later change of the same member by someone else,
+     * not the group's other events.
+     */
+    @SuppressWarnings("unchecked")
+    public void testContextIncludesEventsOnTheSameObject() throws Exception {
+        SetupIT.setup();
+        // id, time (minutes after 12:00), user, action, scope type, scope id, scope path, target type, target id,
+        // target name
+        String[][] docs = {
+            {
+                "vis",
+                "00",
+                "alice",
+                "project_visibility_level_updated",
+                "project",
+                "12",
+                "acme/web",
+                "Project",
+                "12",
+                "acme/web"
+            },
+            {"bob-later", "05", "bob", "repository_git_operation", "project", "12", "acme/web", null, null, null},
+            {"bob-other", "06", "bob", "repository_git_operation", "project", "13", "acme/api", null, null, null},
+            {"bob-late", "50", "bob", "repository_git_operation", "project", "12", "acme/web", null, null, null},
+            {"mem", "00", "frank", "member_updated", "group", "3", "acme", "User", "88", "dan"},
+            {"mem-later", "07", "carol", "member_removed", "group", "3", "acme", "User", "88", "dan"},
+            {"mem-other", "08", "carol", "member_created", "group", "3", "acme", "User", "89", "erin"},
+        };
+        StringBuilder bulk = new StringBuilder();
+        for (String[] d : docs) {
+            RecordBuilder r = new RecordBuilder()
+                    .put("@timestamp", "2024-04-10T12:" + d[1] + ":00.000Z")
+                    .put("event.provider", "gitlab")
+                    .put("event.action", d[3])
+                    .put("user.name", d[2])
+                    .put("audit.scope.type", d[4])
+                    .put("audit.scope.id", d[5])
+                    .put("audit.scope.path", d[6])
+                    .put("audit.dedup_key", "gitlab:" + d[0]);
+            if (d[7] != null)
+                r.put("audit.target.type", d[7]).put("audit.target.id", d[8]).put("audit.target.name", d[9]);
+            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2024.04\",\"_id\":\"gitlab:")
+                    .append(d[0])
+                    .append("\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
+        }
+        Request request = new Request("POST", "/_bulk?refresh=true");
+        request.setJsonEntity(bulk.toString());
+        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+
+        Map<String, Object> ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:vis", null);
+        Map<String, Object> reasons = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> e : (List<Map<String, Object>>) ctx.get("events"))
+            reasons.put((String) e.get("_id"), e.get("reasons"));
+        assertEquals(
+                "the project's own change, bob's later event in it; not bob's other project, nor outside the window",
+                List.of("gitlab:vis", "gitlab:bob-later"),
+                new ArrayList<>(reasons.keySet()));
+        assertEquals(List.of("event", "same_actor", "same_object"), reasons.get("gitlab:vis"));
+        assertEquals(List.of("same_object"), reasons.get("gitlab:bob-later"));
+
+        ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:mem", null);
+        reasons.clear();
+        for (Map<String, Object> e : (List<Map<String, Object>>) ctx.get("events"))
+            reasons.put((String) e.get("_id"), e.get("reasons"));
+        assertEquals(List.of("gitlab:mem", "gitlab:mem-later"), new ArrayList<>(reasons.keySet()));
+        assertEquals(List.of("same_object"), reasons.get("gitlab:mem-later"));
+    }
+
+    /**
+     * One definition of an access: the Access review dashboard's saved search and its "Accesses" panel, run over HTTP
+     * as Dashboards would (the query, the project in the query bar, the time picker), count what the report counts,
+     * including on a failed sign-in, a successful one and a 2FA setting change in the project.
+     */
+    @SuppressWarnings("unchecked")
+    public void testDashboardCountsWhatTheReportCounts() throws Exception {
+        load();
+        StringBuilder bulk = new StringBuilder();
+        String[][] extra = { // id, user, ip, action, category, area, outcome
+            {
+                "x1",
+                "mallory",
+                "198.51.100.23",
+                "login_failed_with_standard_authentication",
+                "authentication",
+                "sign_in",
+                "failure"
+            },
+            {"x2", "zoe", "203.0.113.9", "authenticated_with_password", "authentication", "sign_in", "success"},
+            {"x3", "zoe", "203.0.113.9", "user_enable_two_factor", "authentication", "two_factor", "success"},
+        };
+        for (String[] x : extra) {
+            RecordBuilder r = new RecordBuilder()
+                    .put("@timestamp", "2019-08-15T20:11:00.000Z")
+                    .put("event.provider", "gitlab")
+                    .put("event.action", x[3])
+                    .put("user.name", x[1])
+                    .put("source.ip", x[2])
+                    .put("audit.category", x[4])
+                    .put("audit.area", x[5])
+                    .put("event.outcome", x[6])
+                    .put("audit.scope.type", "project")
+                    .put("audit.scope.path", "acme/web")
+                    .put("audit.dedup_key", "gitlab:" + x[0]);
+            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"gitlab:")
+                    .append(x[0])
+                    .append("\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
+        }
+        Request request = new Request("POST", "/_bulk?refresh=true");
+        request.setJsonEntity(bulk.toString());
+        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+
+        Map<String, Object> report = report("");
+        assertEquals(
+                "the fixture's accesses and the successful sign-in",
+                expected(a -> false).size() + 1,
+                ((Number) report.get("accesses")).intValue());
+        Map<String, String> queries = new java.util.LinkedHashMap<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("dashboards/devops-audit.ndjson"))) {
+            Map<String, Object> o = (Map<String, Object>) JsonText.parse("ndjson", "saved object", line);
+            Map<String, Object> attributes = (Map<String, Object>) o.get("attributes");
+            String title = (String) attributes.get("title");
+            if (title.startsWith("devops-audit - Access events") || title.equals("devops-audit - Accesses")) {
+                Map<String, Object> source = (Map<String, Object>) JsonText.parse("json", "searchSourceJSON", (String)
+                        ((Map<String, Object>) attributes.get("kibanaSavedObjectMeta")).get("searchSourceJSON"));
+                queries.put(title, (String) ((Map<String, Object>) source.get("query")).get("query"));
+            }
+        }
+        assertEquals("the saved search and the Accesses panel: " + queries.keySet(), 2, queries.size());
+        for (Map.Entry<String, String> q : queries.entrySet()) {
+            String body = "{\"size\":0,\"track_total_hits\":true,\"query\":{\"bool\":{\"filter\":["
+                    + "{\"query_string\":{\"query\":" + JsonText.write(q.getValue()) + "}},"
+                    + "{\"query_string\":{\"query\":\"audit.scope.path:\\\"acme/web\\\"\"}},"
+                    + "{\"range\":{\"@timestamp\":{\"gte\":\"2019-08-15T20:00:00Z\",\"lte\":\"2019-08-15T20:15:00Z\"}}}]}},"
+                    + "\"aggs\":{\"users\":{\"cardinality\":{\"field\":\"user.name\"}},"
+                    + "\"ips\":{\"cardinality\":{\"field\":\"source.ip\"}}}}";
+            Map<String, Object> r = call("POST", "/devops-audit-gitlab-*,devops-audit-circleci-*/_search", body);
+            Map<String, Object> aggs = (Map<String, Object>) r.get("aggregations");
+            assertEquals(
+                    q.getKey(),
+                    report.get("accesses"),
+                    ((Map<String, Object>) ((Map<String, Object>) r.get("hits")).get("total")).get("value"));
+            assertEquals(
+                    q.getKey(), report.get("distinct_users"), ((Map<String, Object>) aggs.get("users")).get("value"));
+            assertEquals(
+                    q.getKey(),
+                    report.get("distinct_source_ips"),
+                    ((Map<String, Object>) aggs.get("ips")).get("value"));
+        }
     }
 }

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** docs/schema.md and {@link Fields} list the same fields. */
+/** docs/schema.md lists the fields of {@link Fields}, and in its own section those of {@link EnrichedFields}. */
 public class SchemaDocTests extends OpenSearchTestCase {
 
     static Set<String> fieldNamesInCode() throws IllegalAccessException {
@@ -34,9 +34,16 @@ public class SchemaDocTests extends OpenSearchTestCase {
     }
 
     static Set<String> fieldNamesInDoc() throws Exception {
+        return fieldNamesInDoc("## Fields", "## Added by the shipped pipeline");
+    }
+
+    static Set<String> fieldNamesInDoc(String section, String nextSection) throws Exception {
         String doc = Files.readString(
                 Path.of(System.getProperty("project.basedir", "."), "docs", "schema.md"), StandardCharsets.UTF_8);
-        String table = doc.substring(doc.indexOf("## Fields"), doc.indexOf("## GitLab"));
+        assertTrue(
+                section + " and " + nextSection + " in docs/schema.md",
+                doc.contains(section) && doc.contains(nextSection));
+        String table = doc.substring(doc.indexOf(section), doc.indexOf(nextSection));
         Set<String> names = new TreeSet<>();
         Matcher m = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(table);
         while (m.find()) {
@@ -55,5 +62,13 @@ public class SchemaDocTests extends OpenSearchTestCase {
         assertEquals("fields in Fields.java but not in docs/schema.md", List.of(), missingInDoc);
         assertEquals("fields in docs/schema.md but not in Fields.java", List.of(), unknownInDoc);
         assertTrue(code.size() > 40);
+    }
+
+    public void testDocListsExactlyThePipelineEnrichmentFields() throws Exception {
+        Set<String> doc = fieldNamesInDoc("## Added by the shipped pipeline", "## GitLab");
+        assertEquals(
+                "docs/schema.md, section 'Added by the shipped pipeline', against EnrichedFields.java",
+                EnrichedFields.ALL,
+                doc);
     }
 }

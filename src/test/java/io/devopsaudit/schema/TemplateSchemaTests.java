@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The shipped index template maps exactly the fields of {@link Fields} (and so of docs/schema.md). */
+/**
+ * The shipped index template maps exactly the fields of {@link Fields} and {@link EnrichedFields} (and so of
+ * docs/schema.md).
+ */
 public class TemplateSchemaTests extends OpenSearchTestCase {
 
     @SuppressWarnings("unchecked")
@@ -43,6 +46,8 @@ public class TemplateSchemaTests extends OpenSearchTestCase {
         assertEquals("strict", mappings.get("dynamic"));
         Set<String> mapped = new TreeSet<>();
         leaves("", (Map<String, Object>) mappings.get("properties"), mapped);
-        assertEquals(new TreeSet<>(Fields.ALL), mapped);
+        Set<String> expected = new TreeSet<>(Fields.ALL);
+        expected.addAll(EnrichedFields.ALL);
+        assertEquals(expected, mapped);
     }
 }

@@ -118,6 +118,7 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
         return Settings.builder()
                 .put(super.restClientSettings())
                 .put(ThreadContext.PREFIX + ".Authorization", basicAuth(ADMIN, adminPassword()))
+                .put(CLIENT_SOCKET_TIMEOUT, "5m") // as DevopsAuditRestTestCase: a loaded machine is not a failure
                 .build();
     }
 

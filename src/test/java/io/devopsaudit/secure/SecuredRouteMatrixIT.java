@@ -312,6 +312,19 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         expectStatuses(() -> new Request("GET", BASE + "/_context/" + id), only(200, 403, ADMIN_USER, ANALYST));
         assertEquals(
                 id, call(as(ANALYST), "GET", BASE + "/_context/" + id, null).get("event_id"));
+
+        // the export also opens and deletes a point in time as the caller: the analyst role grants both
+        String exportBody = "{\"scope\": \"" + scope + "\"}";
+        expectStatuses(() -> json("POST", BASE + "/_export", exportBody), only(200, 403, ADMIN_USER, ANALYST));
+        String exported = new String(
+                as(ANALYST)
+                        .performRequest(json("POST", BASE + "/_export", exportBody))
+                        .getEntity()
+                        .getContent()
+                        .readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(exported, 1, exported.lines().count());
+        assertTrue(exported, exported.contains(id));
     }
 
     /**

@@ -71,7 +71,7 @@ public class SecurityRolesTests extends OpenSearchTestCase {
             }
         }
         Set<String> actions = pluginActions();
-        assertEquals(14, actions.size());
+        assertEquals(15, actions.size());
         assertEquals(
                 "admin gets every route",
                 actions,
@@ -80,6 +80,7 @@ public class SecurityRolesTests extends OpenSearchTestCase {
                 Set.of(
                         "indices:data/read/devops_audit/access_report",
                         "indices:data/read/devops_audit/context",
+                        "indices:data/read/devops_audit/export",
                         "cluster:monitor/devops_audit/content/get"),
                 granted((Map<String, Object>) roles.get("devops_audit_analyst"), actions));
         assertEquals(

@@ -16,6 +16,8 @@ import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.investigate.AccessReport;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
+import io.devopsaudit.investigate.Export;
+import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.retention.GetRetentionAction;
 import io.devopsaudit.retention.PutRetentionAction;
 import io.devopsaudit.retention.RunRetentionAction;
@@ -75,7 +77,9 @@ public class ActionWireTests extends OpenSearchTestCase {
                 randomBoolean() ? null : strings(),
                 randomBoolean() ? null : randomIntBetween(1, 36500),
                 maybe("channel-" + randomAlphaOfLength(4)),
-                maybe("https://dash.example.com"));
+                maybe("https://dash.example.com"),
+                randomBoolean() ? null : strings(),
+                randomBoolean() ? null : Map.of("DA-GL-011", "high", "ACME-1", "low"));
         PutSetupAction.Request put = new PutSetupAction.Request(p);
         PutSetupAction.Request read = copy(put, PutSetupAction.Request::new);
         assertEquals(put, read);
@@ -85,12 +89,13 @@ public class ActionWireTests extends OpenSearchTestCase {
     }
 
     public void testSetupRequestValidatesRangesThatAParsedBodyWouldHaveRefused() {
-        SetupParameters bad = new SetupParameters(11, null, null, null, null, null, null);
+        SetupParameters bad = new SetupParameters(11, null, null, null, null, null, null, null, null);
         ActionRequestValidationException e = new PutSetupAction.Request(bad).validate();
         assertNotNull(e);
         assertThat(e.getMessage(), containsString("[replicas] must be a whole number from 0 to 10, found [11]"));
         assertThat(
-                new PutSetupAction.Request(new SetupParameters(null, null, null, null, null, "bad id!", null))
+                new PutSetupAction.Request(
+                                new SetupParameters(null, null, null, null, null, "bad id!", null, null, null))
                         .validate()
                         .getMessage(),
                 containsString("[notification_channel_id]"));
@@ -222,6 +227,42 @@ public class ActionWireTests extends OpenSearchTestCase {
                 new ContextAction.Request(null, TimeValue.timeValueDays(400), TimeValue.ZERO).validate();
         assertThat(e.getMessage(), containsString("[id] is required"));
         assertThat(e.getMessage(), containsString("[before] must be a duration"));
+
+        Export.Params ep = new Export.Params(
+                List.of("acme/web", "acme/api"),
+                to.minusSeconds(3600),
+                to,
+                List.of("mallory"),
+                List.of("repository"),
+                List.of(),
+                List.of("192.0.2.0/24"),
+                List.of("example.com"),
+                List.of("bot"),
+                randomBoolean(),
+                Set.of("mallory"),
+                randomBoolean());
+        ExportAction.Request export = new ExportAction.Request(ep);
+        ExportAction.Request exportRead = copy(export, ExportAction.Request::new);
+        assertEquals(export, exportRead);
+        assertNull(exportRead.validate());
+        assertAuditIndices(export, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
+        Export.Params noScope = new Export.Params(
+                List.of(),
+                to,
+                to.minusSeconds(1),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                false,
+                Set.of(),
+                false);
+        String m = new ExportAction.Request(noScope).validate().getMessage();
+        assertThat(m, containsString("[scope] is required"));
+        ExportAction.Response body = new ExportAction.Response(new BytesArray("a,b\n"), true, 1);
+        assertEquals(body, copy(body, ExportAction.Response::new));
     }
 
     public void testReportResponsesKeepTheirOrderAndNesting() throws IOException {

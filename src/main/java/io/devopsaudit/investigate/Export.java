@@ -1,0 +1,420 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.investigate;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.devopsaudit.indicators.Cidr;
+import io.devopsaudit.schema.Fields;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.search.CreatePitAction;
+import org.opensearch.action.search.CreatePitRequest;
+import org.opensearch.action.search.DeletePitAction;
+import org.opensearch.action.search.DeletePitRequest;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.index.query.BoolQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.PointInTimeBuilder;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.search.sort.SortOrder;
+import org.opensearch.transport.client.Client;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The events of a log request, handed over as they are stored (normalized), in time order: every event of the scope
+ * and window that passes the filters, exactly once. Pages through a point in time with {@code search_after} on
+ * ({@code @timestamp}, {@code audit.dedup_key}) — the dedup key is the document id, unique per event — so the
+ * searches hold one page at a time and the answer is the snapshot of the moment the export started, whatever is
+ * written meanwhile. The rendered text is built into one paged buffer that the transport response carries: the
+ * export is bounded by {@link #MAX_EVENTS} (checked on the exact total before anything is rendered), not streamed
+ * to the HTTP client. Blocking: run on a generic thread.
+ */
+public final class Export {
+    public static final Setting<Integer> MAX_EVENTS = Setting.intSetting(
+            "devops_audit.export.max_events",
+            200_000,
+            1,
+            10_000_000,
+            Setting.Property.Dynamic,
+            Setting.Property.NodeScope);
+
+    /** The documented columns, in order; NDJSON objects carry the same keys. */
+    public static final List<String> COLUMNS = List.of(
+            "time",
+            "provider",
+            "actor",
+            "source_ip",
+            "action",
+            "category",
+            "scope_path",
+            "target",
+            "outcome",
+            "message",
+            "event_id");
+
+    static final int PAGE = 2000;
+    static final TimeValue KEEP_ALIVE = TimeValue.timeValueMinutes(5);
+    static final Set<String> KEYS = Set.of(
+            "scope",
+            "from",
+            "to",
+            "users",
+            "categories",
+            "actions",
+            "exclude_networks",
+            "exclude_email_domains",
+            "exclude_users",
+            "redact",
+            "include_identities");
+    private static final String[] SOURCE_FIELDS = {
+        Fields.TIMESTAMP,
+        Fields.EVENT_PROVIDER,
+        Fields.USER_NAME,
+        Fields.USER_ID,
+        Fields.SOURCE_IP,
+        Fields.EVENT_ACTION,
+        Fields.AUDIT_CATEGORY,
+        Fields.AUDIT_SCOPE_PATH,
+        Fields.AUDIT_SCOPE_TYPE,
+        Fields.AUDIT_TARGET_NAME,
+        Fields.AUDIT_TARGET_TYPE,
+        Fields.EVENT_OUTCOME,
+        Fields.AUDIT_MESSAGE,
+        Fields.AUDIT_DEDUP_KEY
+    };
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final CsvMapper CSV = new CsvMapper();
+
+    /** Validated parameters; every error names its parameter. */
+    public record Params(
+            List<String> scopes,
+            Instant from,
+            Instant to,
+            List<String> users,
+            List<String> categories,
+            List<String> actions,
+            List<String> networks,
+            List<String> domains,
+            List<String> excludeUsers,
+            boolean redact,
+            Set<String> include,
+            boolean csv) {
+
+        public void check() {
+            if (scopes.isEmpty() || scopes.stream().anyMatch(String::isBlank)) {
+                throw new IllegalArgumentException("[scope] is required: one or more GitLab project or group paths, or "
+                        + "CircleCI organization[/project]s");
+            }
+            if (from == null || to == null) throw new IllegalArgumentException("[from] and [to] are required");
+            if (from.isAfter(to)) throw new IllegalArgumentException("[from] must not be after [to]");
+            for (String n : networks) {
+                try {
+                    Cidr.parse(n);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("[exclude_networks] " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The REST body and {@code format} parameter; {@code from}/{@code to} default to the last 7 days, as the report. */
+    public static Params parse(Map<String, Object> body, String format, Instant now) {
+        for (String k : body.keySet()) {
+            if (KEYS.contains(k) == false)
+                throw new IllegalArgumentException("unknown parameter [" + k + "], expected one of "
+                        + KEYS.stream().sorted().toList());
+        }
+        if (format.equals("ndjson") == false && format.equals("csv") == false)
+            throw new IllegalArgumentException("[format] must be ndjson or csv, found [" + format + "]");
+        Object scope = body.get("scope");
+        List<String> scopes;
+        if (scope == null) scopes = List.of();
+        else if (scope instanceof String s) scopes = List.of(s.trim());
+        else
+            scopes = AccessReport.strings(body, "scope").stream()
+                    .map(String::trim)
+                    .toList();
+        Instant to = AccessReport.time(body, "to", now);
+        Instant from = AccessReport.time(body, "from", to.minus(Duration.ofDays(7)));
+        Set<String> include = new HashSet<>();
+        AccessReport.strings(body, "include_identities").forEach(i -> include.add(i.toLowerCase(Locale.ROOT)));
+        Params p = new Params(
+                scopes,
+                from,
+                to,
+                AccessReport.strings(body, "users"),
+                AccessReport.strings(body, "categories"),
+                AccessReport.strings(body, "actions"),
+                AccessReport.strings(body, "exclude_networks"),
+                AccessReport.strings(body, "exclude_email_domains"),
+                AccessReport.strings(body, "exclude_users"),
+                AccessReport.bool(body, "redact"),
+                include,
+                format.equals("csv"));
+        p.check();
+        return p;
+    }
+
+    /** The rendered export and how many events it holds. */
+    public record Result(BytesReference body, long events) {}
+
+    private final Client client;
+    private final Pseudonyms pseudonyms;
+
+    public Export(Client client, Pseudonyms pseudonyms) {
+        this.client = client;
+        this.pseudonyms = pseudonyms;
+    }
+
+    static QueryBuilder query(Params p) {
+        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(AccessReport.window(p.from(), p.to()));
+        BoolQueryBuilder scopes = QueryBuilders.boolQuery().minimumShouldMatch(1);
+        for (String s : p.scopes()) scopes.should(AccessReport.scope(s));
+        q.filter(scopes);
+        QueryBuilder which = AccessReport.which(p.categories(), p.actions());
+        if (which != null) q.filter(which);
+        if (p.users().isEmpty() == false) {
+            q.filter(QueryBuilders.boolQuery()
+                    .minimumShouldMatch(1)
+                    .should(QueryBuilders.termsQuery(Fields.USER_NAME, p.users()))
+                    .should(QueryBuilders.termsQuery(Fields.USER_ID, p.users()))
+                    .should(QueryBuilders.termsQuery(Fields.USER_EMAIL, p.users())));
+        }
+        AccessReport.exclude(q, p.networks(), p.domains(), p.excludeUsers());
+        return q;
+    }
+
+    /** Runs the export over {@code indices} (the event indices, as the Security plugin let the request through). */
+    public Result run(Params p, String[] indices, int max) throws IOException {
+        if (p.redact() && pseudonyms.configured() == false) {
+            pseudonyms.of("user", "check"); // throws the 400 that names the missing key, before any search
+        }
+        QueryBuilder query = query(p);
+        if (p.domains().isEmpty() == false) {
+            Identities.Resolution r =
+                    new Identities(client).resolve(indices, query, p.domains(), AccessReport.MAX_DISTINCT);
+            if (r.users().size() > AccessReport.MAX_DISTINCT) {
+                throw new IllegalArgumentException("[exclude_email_domains] the export holds more than "
+                        + AccessReport.MAX_DISTINCT
+                        + " distinct users, too many to resolve their e-mails: narrow [scope],"
+                        + " [from]/[to] or [users]");
+            }
+            query = r.query();
+        }
+        long total = client.prepareSearch(indices)
+                .setIndicesOptions(IndicesOptions.lenientExpandOpen())
+                .setSource(new SearchSourceBuilder().query(query).size(0).trackTotalHits(true))
+                .get()
+                .getHits()
+                .getTotalHits()
+                .value();
+        tooMany(total, max);
+        BytesStreamOutput out = new BytesStreamOutput();
+        Writer writer = p.csv() ? new CsvWriter(out) : new NdjsonWriter(out);
+        if (total == 0) return new Result(writer.finish(), 0);
+
+        CreatePitRequest create = new CreatePitRequest(KEEP_ALIVE, false, indices);
+        create.setIndicesOptions(IndicesOptions.lenientExpandOpen());
+        String pit =
+                client.execute(CreatePitAction.INSTANCE, create).actionGet().getId();
+        long written = 0;
+        Exception failure = null;
+        try {
+            Object[] after = null;
+            while (true) {
+                SearchSourceBuilder source = new SearchSourceBuilder()
+                        .query(query)
+                        .size(PAGE)
+                        .fetchSource(SOURCE_FIELDS, null)
+                        .trackTotalHits(after == null)
+                        .pointInTimeBuilder(new PointInTimeBuilder(pit).setKeepAlive(KEEP_ALIVE))
+                        .sort(Fields.TIMESTAMP, SortOrder.ASC)
+                        .sort(Fields.AUDIT_DEDUP_KEY, SortOrder.ASC);
+                if (after != null) source.searchAfter(after);
+                SearchResponse r = client.search(new SearchRequest(indices)
+                                .indicesOptions(IndicesOptions.lenientExpandOpen())
+                                .source(source))
+                        .actionGet();
+                // (the request also names the indices: a search naming none is authorized by the Security plugin as a
+                // search of every index, 403 even for the admin role; the point in time decides the shards searched)
+                // the point in time's own total is the snapshot that is rendered: check it too
+                if (after == null) tooMany(r.getHits().getTotalHits().value(), max);
+                SearchHit[] hits = r.getHits().getHits();
+                for (SearchHit h : hits) {
+                    writer.row(row(h, p));
+                    written++;
+                }
+                if (hits.length < PAGE) break;
+                after = hits[hits.length - 1].getSortValues();
+            }
+        } catch (RuntimeException | IOException e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                client.execute(DeletePitAction.INSTANCE, new DeletePitRequest(pit))
+                        .actionGet();
+            } catch (RuntimeException e) {
+                // an unreleased point in time expires after KEEP_ALIVE; the export's own failure is the one to report
+                if (failure != null) failure.addSuppressed(e);
+                else throw e;
+            }
+        }
+        return new Result(writer.finish(), written);
+    }
+
+    private static void tooMany(long total, int max) {
+        if (total > max) {
+            throw new OpenSearchStatusException(
+                    "the export holds " + total + " events, more than " + MAX_EVENTS.getKey() + " (" + max
+                            + "): narrow [scope], [from]/[to], [users], [actions] or [categories], or raise the setting",
+                    RestStatus.BAD_REQUEST);
+        }
+    }
+
+    /** One event as the documented columns; under {@code redact} identities become pseudonyms and messages go. */
+    List<String> row(SearchHit hit, Params p) {
+        Map<String, Object> s = hit.getSourceAsMap();
+        String actor = first(value(s, Fields.USER_NAME), value(s, Fields.USER_ID));
+        String ip = value(s, Fields.SOURCE_IP);
+        String scopePath = value(s, Fields.AUDIT_SCOPE_PATH);
+        String target = value(s, Fields.AUDIT_TARGET_NAME);
+        String message = value(s, Fields.AUDIT_MESSAGE);
+        if (p.redact()) {
+            actor = mask("user", actor, p);
+            ip = mask("ip", ip, p);
+            // a user's own namespace and a user target are identities; free text may name anyone
+            if ("user".equalsIgnoreCase(value(s, Fields.AUDIT_SCOPE_TYPE))) scopePath = mask("user", scopePath, p);
+            if ("user".equalsIgnoreCase(value(s, Fields.AUDIT_TARGET_TYPE))) target = mask("user", target, p);
+            message = null;
+        }
+        List<String> row = new ArrayList<>(COLUMNS.size());
+        row.add(value(s, Fields.TIMESTAMP));
+        row.add(value(s, Fields.EVENT_PROVIDER));
+        row.add(actor);
+        row.add(ip);
+        row.add(value(s, Fields.EVENT_ACTION));
+        row.add(value(s, Fields.AUDIT_CATEGORY));
+        row.add(scopePath);
+        row.add(target);
+        row.add(value(s, Fields.EVENT_OUTCOME));
+        row.add(message);
+        row.add(first(value(s, Fields.AUDIT_DEDUP_KEY), hit.getId()));
+        return row;
+    }
+
+    private String mask(String kind, String identity, Params p) {
+        if (identity == null || p.include().contains(identity.toLowerCase(Locale.ROOT))) return identity;
+        return pseudonyms.of(kind, identity);
+    }
+
+    private static String first(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    /** A dotted field of a source map ({@code user.name} is {@code {"user":{"name":...}}}); a list's values joined. */
+    @SuppressWarnings("unchecked")
+    static String value(Map<String, Object> source, String field) {
+        Object v = source;
+        for (String part : field.split("\\.")) {
+            if (v instanceof Map<?, ?> m) v = ((Map<String, Object>) m).get(part);
+            else return null;
+        }
+        if (v == null) return null;
+        if (v instanceof List<?> l)
+            return String.join(" ", l.stream().map(String::valueOf).toList());
+        return v.toString();
+    }
+
+    /** Renders rows into the buffer as they come. */
+    private abstract static class Writer {
+        final BytesStreamOutput out;
+
+        Writer(BytesStreamOutput out) {
+            this.out = out;
+        }
+
+        abstract void row(List<String> row) throws IOException;
+
+        abstract BytesReference finish() throws IOException;
+    }
+
+    private static final class NdjsonWriter extends Writer {
+        NdjsonWriter(BytesStreamOutput out) {
+            super(out);
+        }
+
+        @Override
+        void row(List<String> row) throws IOException {
+            try (JsonGenerator g = JSON.createGenerator((OutputStream) out, JsonEncoding.UTF8)) {
+                g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                g.writeStartObject();
+                for (int i = 0; i < COLUMNS.size(); i++) {
+                    if (row.get(i) == null) g.writeNullField(COLUMNS.get(i));
+                    else g.writeStringField(COLUMNS.get(i), row.get(i));
+                }
+                g.writeEndObject();
+            }
+            out.write('\n');
+        }
+
+        @Override
+        BytesReference finish() {
+            return out.bytes();
+        }
+    }
+
+    private static final class CsvWriter extends Writer {
+        private final SequenceWriter rows;
+
+        CsvWriter(BytesStreamOutput out) {
+            super(out);
+            try {
+                rows = CSV.writerFor(String[].class)
+                        .with(CsvSchema.emptySchema())
+                        .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                        .writeValues((OutputStream) out);
+                // the header is written even when no event matches, so an empty export is still a valid table
+                rows.write(COLUMNS.toArray(new String[0]));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        void row(List<String> row) throws IOException {
+            rows.write(row.stream().map(v -> v == null ? "" : v).toArray(String[]::new));
+        }
+
+        @Override
+        BytesReference finish() throws IOException {
+            rows.close();
+            return out.bytes();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.indicators;
+
+import io.devopsaudit.TestSupport;
+import io.devopsaudit.ingest.ProcessorTestAccess;
+import org.opensearch.common.xcontent.yaml.YamlXContent;
+import org.opensearch.core.xcontent.DeprecationHandler;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Every rule proven on raw events, run through the real processor exactly as an ingest pipeline runs it: for each input
+ * shape the rule claims ({@code sources} in rules.yml, by default every current shape of its platform) at least one
+ * raw event of that shape fires it, and at least one raw negative does not. Hand-built records (rule-cases.yml) test
+ * a rule's logic; these test that the fields it reads exist in the events platforms really send. A rule whose field
+ * is absent in some shape fails here until it stops claiming that shape.
+ *
+ * <p>Cases live in {@code src/test/resources/indicators/raw/<rule id>.yml}:
+ *
+ * <pre>
+ * positive:
+ *   - shape: gitlab_api          # one of RuleSet.SHAPES
+ *     options: {trusted_networks: [10.0.0.0/8]}   # optional processor options for this case
+ *     event: '{"id": 1, ...}'    # the raw text: a JSON object, an audit_json.log line, or a CSV header + row
+ * negative:
+ *   - shape: gitlab_stream
+ *     event: ...
+ * </pre>
+ *
+ * {@code -Drules.raw.only=DA-CC-} limits the run to ids with that prefix while cases are being written.
+ */
+public class RawRuleCasesTests extends OpenSearchTestCase {
+
+    private static final Path DIR =
+            Path.of(System.getProperty("project.basedir", ".")).resolve("src/test/resources/indicators/raw");
+
+    public void testEveryRuleFiresOnARawEventOfEachShapeItClaims() throws IOException {
+        String only = System.getProperty("rules.raw.only", "");
+        List<String> problems = new ArrayList<>();
+        for (Rule rule : TestSupport.RULES.rules()) {
+            if (rule.id().startsWith(only) == false) continue;
+            Path file = DIR.resolve(rule.id() + ".yml");
+            if (Files.exists(file) == false) {
+                problems.add(rule.id() + ": no raw cases (" + DIR.relativize(file) + " is missing)");
+                continue;
+            }
+            Map<String, Object> cases = read(file);
+            Set<String> shapesFired = new TreeSet<>();
+            for (String kind : List.of("positive", "negative")) {
+                List<Map<String, Object>> list = list(cases.get(kind));
+                if (list.isEmpty()) problems.add(rule.id() + ": needs at least one " + kind + " raw case");
+                int n = 0;
+                for (Map<String, Object> c : list) {
+                    n++;
+                    String where = rule.id() + " " + kind + " #" + n;
+                    String shape = String.valueOf(c.get("shape"));
+                    if (RuleSet.SHAPES.contains(shape) == false) {
+                        problems.add(where + ": shape [" + shape + "] is not one of " + RuleSet.SHAPES);
+                        continue;
+                    }
+                    if (c.get("event") instanceof String == false) {
+                        problems.add(where + ": [event] must be the raw text");
+                        continue;
+                    }
+                    String event = (String) c.get("event");
+                    if (shape.equals("gitlab_log_2018") && event.contains("\"event_name\"")) {
+                        problems.add(where + ": a 2018 audit_json.log line has no event_name");
+                    }
+                    Map<String, Object> out;
+                    try {
+                        out = run(event, shape, options(c));
+                    } catch (RuntimeException e) {
+                        problems.add(where + " (" + shape + "): the processor failed: " + e.getMessage());
+                        continue;
+                    }
+                    Object format = ((Map<?, ?>) out.get("audit")).get("source_format");
+                    if (format.equals(formatOf(shape)) == false) {
+                        problems.add(where + ": parsed as [" + format + "], not [" + formatOf(shape) + "]");
+                    }
+                    boolean fired = ruleIds(out).contains(rule.id());
+                    if (kind.equals("positive") && fired) shapesFired.add(shape);
+                    if (fired != kind.equals("positive")) {
+                        problems.add(where + " (" + shape + "): " + (fired ? "fired" : "did not fire") + "; rules: "
+                                + ruleIds(out) + "; action: " + ((Map<?, ?>) out.get("event")).get("action"));
+                    }
+                }
+            }
+            Set<String> missing = new LinkedHashSet<>(rule.sources());
+            missing.removeAll(shapesFired);
+            if (missing.isEmpty() == false && list(cases.get("positive")).isEmpty() == false) {
+                problems.add(rule.id() + ": claims " + rule.sources() + " but no raw positive fires it for " + missing);
+            }
+        }
+        try (Stream<Path> files = Files.list(DIR)) {
+            files.map(p -> p.getFileName().toString().replaceFirst("\\.yml$", ""))
+                    .filter(id -> TestSupport.RULES.rules().stream().noneMatch(r -> r.id().equals(id)))
+                    .forEach(id -> problems.add(id + ".yml: raw cases for a rule that does not exist"));
+        }
+        assertEquals(String.join("\n", problems), 0, problems.size());
+    }
+
+    /** The rule set is large enough to be worth having (issue #17 asks for 80 single-event rules). */
+    public void testRuleCount() {
+        assertTrue(
+                "rules: " + TestSupport.RULES.rules().size(),
+                TestSupport.RULES.rules().size() >= 80);
+    }
+
+    static String formatOf(String shape) {
+        return shape.equals("gitlab_log_2018") ? "gitlab_log" : shape;
+    }
+
+    static Map<String, Object> run(String text, String shape, Map<String, Object> options) {
+        Map<String, Object> source = new HashMap<>();
+        source.put("message", text);
+        IngestDocument doc = new IngestDocument("devops-audit", "1", null, null, null, source);
+        Map<String, Object> config = new HashMap<>(options);
+        config.put("field", "message");
+        config.put("format", formatOf(shape));
+        ProcessorTestAccess.create(config).execute(doc);
+        return doc.getSourceAndMetadata();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> ruleIds(Map<String, Object> out) {
+        Object rule = out.get("rule");
+        if (rule instanceof Map == false) return List.of();
+        Object ids = ((Map<String, Object>) rule).get("id");
+        return ids instanceof List<?> l ? l.stream().map(Object::toString).toList() : List.of(String.valueOf(ids));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> options(Map<String, Object> c) {
+        return c.get("options") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Object o) {
+        return o instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    private static Map<String, Object> read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file);
+                XContentParser p = YamlXContent.yamlXContent.createParser(
+                        NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, in)) {
+            return p.map();
+        }
+    }
+}
