@@ -3,6 +3,12 @@
  */
 package io.devopsaudit;
 
+import io.devopsaudit.collect.CollectorService;
+import io.devopsaudit.collect.CollectorTokens;
+import io.devopsaudit.collect.DeleteCollectorAction;
+import io.devopsaudit.collect.GetCollectorAction;
+import io.devopsaudit.collect.PutCollectorAction;
+import io.devopsaudit.collect.RunCollectorAction;
 import io.devopsaudit.content.GetContentAction;
 import io.devopsaudit.content.GetSetupAction;
 import io.devopsaudit.content.PutSetupAction;
@@ -17,6 +23,7 @@ import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.Export;
 import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.investigate.Pseudonyms;
+import io.devopsaudit.rest.RestCollectorAction;
 import io.devopsaudit.rest.RestContentAction;
 import io.devopsaudit.rest.RestIntakeActions;
 import io.devopsaudit.rest.RestInvestigateActions;
@@ -68,6 +75,8 @@ public class DevopsAuditPlugin extends Plugin
         implements IngestPlugin, ActionPlugin, SystemIndexPlugin, ReloadablePlugin {
 
     private RetentionService retention;
+    private CollectorService collectors;
+    private final CollectorTokens collectorTokens = new CollectorTokens();
     private final StreamingToken streamingToken = new StreamingToken();
     private final Pseudonyms pseudonyms = new Pseudonyms();
     private AuditEngine engine;
@@ -105,13 +114,16 @@ public class DevopsAuditPlugin extends Plugin
         retention = new RetentionService(client, clusterService, threadPool);
         streamingToken.load(environment.settings());
         pseudonyms.load(environment.settings());
-        return List.of(retention, engine(environment), streamingToken, pseudonyms);
+        collectorTokens.load(environment.settings());
+        collectors = new CollectorService(client, clusterService, threadPool, collectorTokens, engine(environment));
+        return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors);
     }
 
     @Override
     public void reload(Settings settings) {
         streamingToken.load(settings);
         pseudonyms.load(settings);
+        collectorTokens.load(settings);
     }
 
     @Override
@@ -121,6 +133,7 @@ public class DevopsAuditPlugin extends Plugin
         all.add(StreamingToken.SETTING);
         all.add(Pseudonyms.KEY);
         all.add(Export.MAX_EVENTS);
+        all.add(CollectorTokens.SETTING);
         return all;
     }
 
@@ -137,7 +150,11 @@ public class DevopsAuditPlugin extends Plugin
                 new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportAction.class),
                 new ActionHandler<>(AccessReportAction.INSTANCE, AccessReportAction.TransportAction.class),
                 new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class),
-                new ActionHandler<>(ExportAction.INSTANCE, ExportAction.TransportAction.class));
+                new ActionHandler<>(ExportAction.INSTANCE, ExportAction.TransportAction.class),
+                new ActionHandler<>(PutCollectorAction.INSTANCE, PutCollectorAction.TransportAction.class),
+                new ActionHandler<>(GetCollectorAction.INSTANCE, GetCollectorAction.TransportAction.class),
+                new ActionHandler<>(DeleteCollectorAction.INSTANCE, DeleteCollectorAction.TransportAction.class),
+                new ActionHandler<>(RunCollectorAction.INSTANCE, RunCollectorAction.TransportAction.class));
     }
 
     @Override
@@ -157,18 +174,24 @@ public class DevopsAuditPlugin extends Plugin
                 new RestIntakeActions.Stream(streamingToken),
                 new RestInvestigateActions.Report(),
                 new RestInvestigateActions.Context(),
-                new RestInvestigateActions.Export());
+                new RestInvestigateActions.Export(),
+                new RestCollectorAction());
     }
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(new SystemIndexDescriptor(IndexNames.STATE, "devops-audit state: the last retention run"));
+        return List.of(new SystemIndexDescriptor(
+                IndexNames.STATE,
+                "devops-audit state: the last retention run, the collectors' configuration, checkpoints and status"));
     }
 
     @Override
     public void close() {
         if (retention != null) {
             retention.close();
+        }
+        if (collectors != null) {
+            collectors.close();
         }
     }
 }

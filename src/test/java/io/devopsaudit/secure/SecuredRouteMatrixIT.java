@@ -326,4 +326,34 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         assertEquals(exported, 1, exported.lines().count());
         assertTrue(exported, exported.contains(id));
     }
+
+    /**
+     * Collectors are admin-only (their polls write as the node). A denied PUT creates nothing, a denied DELETE removes
+     * nothing; the admin's run of a collector without a keystore token reports that and calls nobody.
+     */
+    @SuppressWarnings("unchecked")
+    public void testCollectors() throws IOException {
+        String name = "matrix-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        String path = BASE + "/_collectors/" + name;
+        String body = "{\"type\": \"gitlab\", \"url\": \"http://127.0.0.1:9\", \"scopes\": [{\"instance\": true}], "
+                + "\"interval\": \"1h\", \"since\": \"2025-01-01T00:00:00Z\"}";
+        Map<String, Integer> put = only(403, 403);
+        put.remove(ADMIN_USER);
+        expectStatuses(() -> json("PUT", path, body), put);
+        assertEquals("a denied PUT creates nothing", 404, status(client(), new Request("GET", path)));
+        assertEquals(200, status(as(ADMIN_USER), json("PUT", path, body)));
+        expectStatuses(() -> new Request("GET", path), only(200, 403, ADMIN_USER));
+        expectStatuses(() -> new Request("GET", BASE + "/_collectors"), only(200, 403, ADMIN_USER));
+        Map<String, Integer> run = only(403, 403);
+        run.remove(ADMIN_USER);
+        expectStatuses(() -> new Request("POST", path + "/_run"), run);
+        Map<String, Object> ran = call(as(ADMIN_USER), "POST", path + "/_run", null);
+        assertEquals("missing_token", ((Map<String, Object>) ran.get("status")).get("state"));
+        Map<String, Integer> delete = only(403, 403);
+        delete.remove(ADMIN_USER);
+        expectStatuses(() -> new Request("DELETE", path), delete);
+        assertEquals("a denied DELETE removes nothing", 200, status(client(), new Request("GET", path)));
+        assertEquals(200, status(as(ADMIN_USER), new Request("DELETE", path)));
+        assertEquals(404, status(client(), new Request("GET", path)));
+    }
 }

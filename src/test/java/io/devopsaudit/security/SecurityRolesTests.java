@@ -71,7 +71,7 @@ public class SecurityRolesTests extends OpenSearchTestCase {
             }
         }
         Set<String> actions = pluginActions();
-        assertEquals(11, actions.size());
+        assertEquals(15, actions.size());
         assertEquals(
                 "admin gets every route",
                 actions,
@@ -97,7 +97,10 @@ public class SecurityRolesTests extends OpenSearchTestCase {
                 "cluster:admin/settings/update",
                 "cluster:admin/ingest/pipeline/put",
                 "indices:admin/index_template/put",
-                "cluster:admin/devops_audit/retention/run");
+                "cluster:admin/devops_audit/retention/run",
+                // a collector's polls write audit events as the node
+                "cluster:admin/devops_audit/collector/put",
+                "cluster:admin/devops_audit/collector/run");
         for (String name : List.of("devops_audit_analyst", "devops_audit_stream_writer", "devops_audit_reader")) {
             assertEquals(name, Set.of(), granted((Map<String, Object>) roles.get(name), dangerous));
         }

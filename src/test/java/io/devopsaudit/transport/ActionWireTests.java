@@ -3,6 +3,10 @@
  */
 package io.devopsaudit.transport;
 
+import io.devopsaudit.collect.DeleteCollectorAction;
+import io.devopsaudit.collect.GetCollectorAction;
+import io.devopsaudit.collect.PutCollectorAction;
+import io.devopsaudit.collect.RunCollectorAction;
 import io.devopsaudit.content.GetContentAction;
 import io.devopsaudit.content.GetSetupAction;
 import io.devopsaudit.content.PutSetupAction;
@@ -292,5 +296,36 @@ public class ActionWireTests extends OpenSearchTestCase {
                 request instanceof IndicesRequest.Replaceable);
         assertThat(((IndicesRequest) request).indices(), arrayContaining(expected));
         assertNotNull(((IndicesRequest) request).indicesOptions());
+    }
+
+    public void testCollectorRequestsRoundTripAndValidation() throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "gitlab");
+        body.put("url", "https://gitlab.example.com");
+        body.put("scopes", List.of(Map.of("instance", true), Map.of("group", "acme"), Map.of("project", 7)));
+        body.put("interval", "5m");
+        body.put("since", "2025-01-01T00:00:00Z");
+        if (randomBoolean()) body.put("event_types", List.of("member_updated"));
+        if (randomBoolean()) body.put("instance", "gitlab-prod");
+        PutCollectorAction.Request put = new PutCollectorAction.Request("prod", body);
+        PutCollectorAction.Request read = copy(put, PutCollectorAction.Request::new);
+        assertEquals(put, read);
+        assertEquals(put.config(), read.config());
+        assertNull(read.validate());
+        Map<String, Object> bad = new LinkedHashMap<>(body);
+        bad.put("interval", "10ms");
+        assertThat(new PutCollectorAction.Request("prod", bad).validate().getMessage(), containsString("[interval]"));
+        assertThat(new PutCollectorAction.Request("a.b", body).validate().getMessage(), containsString("[name]"));
+
+        GetCollectorAction.Request get = new GetCollectorAction.Request(maybe("prod"));
+        assertEquals(get, copy(get, GetCollectorAction.Request::new));
+        DeleteCollectorAction.Request delete = new DeleteCollectorAction.Request("prod");
+        assertEquals(delete, copy(delete, DeleteCollectorAction.Request::new));
+        assertNull(delete.validate());
+        assertThat(new DeleteCollectorAction.Request("Prod!").validate().getMessage(), containsString("[name]"));
+        RunCollectorAction.Request run = new RunCollectorAction.Request("prod");
+        assertEquals(run, copy(run, RunCollectorAction.Request::new));
+        assertNull(run.validate());
+        assertNotNull(new RunCollectorAction.Request("").validate());
     }
 }

@@ -1,0 +1,552 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.collect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.devopsaudit.ingest.AuditEngine;
+import io.devopsaudit.intake.BulkIntake;
+import io.devopsaudit.intake.IntakeSettings;
+import io.devopsaudit.intake.RawRecords;
+import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.schema.IndexNames;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.ResourceAlreadyExistsException;
+import org.opensearch.ResourceNotFoundException;
+import org.opensearch.action.DocWriteResponse;
+import org.opensearch.action.get.GetResponse;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.support.WriteRequest;
+import org.opensearch.cluster.LocalNodeClusterManagerListener;
+import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.util.concurrent.ThreadContext;
+import org.opensearch.index.IndexNotFoundException;
+import org.opensearch.index.engine.DocumentMissingException;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.SearchHit;
+import org.opensearch.threadpool.Scheduler;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The GitLab audit-events collectors: their configuration and status in the plugin's system index
+ * ({@code .devops-audit-state}, one document per collector), and the polling. Polling runs on the elected
+ * cluster-manager only: a one-second tick starts on {@link #onClusterManager()} and stops on
+ * {@link #offClusterManager()}, and each tick polls the collectors whose {@code next_poll} has come. Because the
+ * checkpoints are in the index, a new cluster-manager continues where the old one stopped; events fetched twice
+ * around a failover collapse by {@code _id} in the pipeline. See docs/collector.md.
+ */
+public final class CollectorService implements LocalNodeClusterManagerListener {
+    private static final Logger logger = LogManager.getLogger(CollectorService.class);
+
+    static final String DOC_PREFIX = "collector.";
+    static final String KIND = "collector";
+    /** Each poll asks again for this much before the checkpoint, for events GitLab commits late. */
+    static final Duration OVERLAP = Duration.ofMinutes(10);
+    /** A backfill is fetched in windows of event time, each committed on its own, so a failure loses one window. */
+    static final Duration WINDOW = Duration.ofDays(1);
+
+    static final int PER_PAGE = 100;
+    /** Concurrent HTTP calls to GitLab from this node, all collectors together. */
+    static final int MAX_CONCURRENT_CALLS = 4;
+
+    static final int MAX_RETRIES = 6;
+    static final long BACKOFF_MS = 500;
+    static final TimeValue TICK = TimeValue.timeValueSeconds(1);
+
+    private final Client client;
+    private final ClusterService clusterService;
+    private final ThreadPool threadPool;
+    private final CollectorTokens tokens;
+    private final AuditEngine engine;
+    private final Semaphore permits = new Semaphore(MAX_CONCURRENT_CALLS);
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final AtomicBoolean ticking = new AtomicBoolean();
+    private volatile HttpClient http;
+    /** The HTTP client's own threads, stopped with the node (the client's default pool would linger a minute). */
+    private final ExecutorService httpExecutor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "devops-audit-gitlab-http");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private volatile Scheduler.Cancellable scheduled;
+
+    public CollectorService(
+            Client client,
+            ClusterService clusterService,
+            ThreadPool threadPool,
+            CollectorTokens tokens,
+            AuditEngine engine) {
+        this.client = client;
+        this.clusterService = clusterService;
+        this.threadPool = threadPool;
+        this.tokens = tokens;
+        this.engine = engine;
+        clusterService.addLocalNodeClusterManagerListener(this);
+    }
+
+    // ---- scheduling ------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void onClusterManager() {
+        cancel();
+        scheduled = threadPool.scheduleWithFixedDelay(this::tick, TICK, ThreadPool.Names.GENERIC);
+    }
+
+    @Override
+    public synchronized void offClusterManager() {
+        cancel();
+    }
+
+    private void cancel() {
+        if (scheduled != null) {
+            scheduled.cancel();
+            scheduled = null;
+        }
+    }
+
+    public synchronized void close() {
+        cancel();
+        if (http != null) {
+            http.shutdownNow();
+        }
+        httpExecutor.shutdownNow();
+    }
+
+    /** Polls every collector that is due. Runs as the node (system context): collecting is the plugin's own work. */
+    private void tick() {
+        if (ticking.compareAndSet(false, true) == false) return; // a long poll is still running: skip this tick
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            Instant now = Instant.now();
+            for (Stored s : all().values()) {
+                if (clusterService.state().nodes().isLocalNodeElectedClusterManager() == false) return;
+                if (due(s, now)) poll(s.config.name(), "schedule");
+            }
+        } catch (Exception e) {
+            logger.warn("collector tick failed; trying again in [" + TICK + "]", e);
+        } finally {
+            ticking.set(false);
+        }
+    }
+
+    /** Due when never polled, when its next poll has come, or when its token appeared or changed since. */
+    private boolean due(Stored s, Instant now) {
+        Map<String, Object> st = s.status;
+        if (st == null || st.get("next_poll") == null) return true;
+        Object gen = st.get("token_generation");
+        if (gen instanceof Number n && n.longValue() != tokens.generation()) return true;
+        return Instant.parse((String) st.get("next_poll")).isAfter(now) == false;
+    }
+
+    // ---- the state index -------------------------------------------------------------------------------------------
+
+    /** A stored collector: its configuration and its status ({@code null} before its first poll). */
+    record Stored(CollectorConfig config, Map<String, Object> status) {
+        Map<String, Object> view() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("name", config.name());
+            out.put("config", config.toMap());
+            out.put("status", status == null ? Map.of("state", "never_polled") : status);
+            return out;
+        }
+    }
+
+    /**
+     * Creates or replaces a collector's configuration. The status (checkpoints, counts) is kept unless the URL changed:
+     * checkpoints of another GitLab instance mean nothing here.
+     * @return {@code created} or {@code updated}
+     */
+    public String put(CollectorConfig config) {
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            ensureStateIndex();
+            Stored before = load(config.name());
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("kind", KIND);
+            doc.put("name", config.name());
+            doc.put("config", JsonText.write(config.toMap()));
+            if (before != null && before.status != null && before.config.url().equals(config.url())) {
+                Map<String, Object> status = new LinkedHashMap<>(before.status);
+                status.remove("next_poll"); // a changed configuration is polled at the next tick
+                doc.put("status", JsonText.write(status));
+            }
+            DocWriteResponse r = client.prepareIndex(IndexNames.STATE)
+                    .setId(DOC_PREFIX + config.name())
+                    .setSource(doc)
+                    .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE)
+                    .get();
+            return r.getResult() == DocWriteResponse.Result.CREATED ? "created" : "updated";
+        }
+    }
+
+    /** One collector's configuration and status; 404 when there is none of that name. */
+    public Map<String, Object> get(String name) {
+        Stored s;
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            s = load(name);
+        }
+        if (s == null) throw notFound(name);
+        return s.view();
+    }
+
+    /** Every collector, by name. */
+    public Map<String, Object> list() {
+        Map<String, Object> out = new TreeMap<>();
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            all().forEach((name, s) -> out.put(name, s.view()));
+        }
+        return out;
+    }
+
+    public void delete(String name) {
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            DocWriteResponse r;
+            try {
+                r = client.prepareDelete(IndexNames.STATE, DOC_PREFIX + name)
+                        .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE)
+                        .get();
+            } catch (IndexNotFoundException e) {
+                throw notFound(name);
+            }
+            if (r.getResult() == DocWriteResponse.Result.NOT_FOUND) throw notFound(name);
+        }
+    }
+
+    static ResourceNotFoundException notFound(String name) {
+        return new ResourceNotFoundException("no collector named [" + name + "]");
+    }
+
+    private Stored load(String name) {
+        try {
+            GetResponse r =
+                    client.prepareGet(IndexNames.STATE, DOC_PREFIX + name).get();
+            return r.isExists() ? stored(r.getSourceAsMap()) : null;
+        } catch (IndexNotFoundException e) {
+            return null;
+        }
+    }
+
+    private Map<String, Stored> all() {
+        Map<String, Stored> out = new TreeMap<>();
+        try {
+            SearchResponse r = client.prepareSearch(IndexNames.STATE)
+                    .setQuery(QueryBuilders.termQuery("kind.keyword", KIND))
+                    .setSize(10_000)
+                    .get();
+            for (SearchHit hit : r.getHits().getHits()) {
+                Stored s = stored(hit.getSourceAsMap());
+                out.put(s.config.name(), s);
+            }
+        } catch (IndexNotFoundException e) {
+            // no collector yet
+        }
+        return out;
+    }
+
+    /**
+     * Configuration and status are stored as JSON texts, not as objects: the state index is dynamically mapped and
+     * shared with retention, and a group given by id in one collector and by path in another would otherwise be a
+     * mapping conflict.
+     */
+    @SuppressWarnings("unchecked")
+    private static Stored stored(Map<String, Object> doc) {
+        String name = (String) doc.get("name");
+        Map<String, Object> config =
+                (Map<String, Object>) JsonText.parse("collector", "config", (String) doc.get("config"));
+        Object status = doc.get("status");
+        return new Stored(
+                CollectorConfig.parse(name, config),
+                status == null ? null : (Map<String, Object>) JsonText.parse("collector", "status", (String) status));
+    }
+
+    private void saveStatus(String name, Map<String, Object> status) {
+        try {
+            client.prepareUpdate(IndexNames.STATE, DOC_PREFIX + name)
+                    .setDoc(Map.of("status", JsonText.write(status)))
+                    .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE)
+                    .get();
+        } catch (DocumentMissingException | IndexNotFoundException e) {
+            // deleted while it was polled: do not bring it back
+        }
+    }
+
+    /** As RetentionService creates it: one shard, a copy on a second node when there is one. */
+    private void ensureStateIndex() {
+        if (clusterService.state().metadata().hasIndex(IndexNames.STATE)) return;
+        try {
+            client.admin()
+                    .indices()
+                    .prepareCreate(IndexNames.STATE)
+                    .setSettings(Settings.builder()
+                            .put(IndexMetadata.SETTING_NUMBER_OF_SHARDS, 1)
+                            .put(IndexMetadata.SETTING_AUTO_EXPAND_REPLICAS, "0-1"))
+                    .get();
+        } catch (ResourceAlreadyExistsException e) {
+            // created meanwhile
+        }
+    }
+
+    // ---- polling ---------------------------------------------------------------------------------------------------
+
+    private HttpClient http() {
+        if (http == null) {
+            synchronized (this) {
+                if (http == null) http = GitlabClient.newHttpClient(httpExecutor);
+            }
+        }
+        return http;
+    }
+
+    /**
+     * Polls one collector now, as the node, and returns its new status. One poll of a collector at a time on this node:
+     * a manual run waits for a scheduled one to end (up to ten minutes).
+     */
+    public Map<String, Object> poll(String name, String trigger) throws InterruptedException {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        if (lock.tryLock(10, TimeUnit.MINUTES) == false) {
+            throw new IllegalStateException("collector [" + name + "] is still polling; try again later");
+        }
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            Stored s = load(name);
+            if (s == null) throw notFound(name);
+            Map<String, Object> status = pollStored(s, trigger);
+            saveStatus(name, status);
+            return status;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> pollStored(Stored s, String trigger) throws InterruptedException {
+        CollectorConfig c = s.config;
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Object> before = s.status == null ? Map.of() : s.status;
+        Map<String, Object> status = new LinkedHashMap<>();
+        long generation = tokens.generation();
+        String token = tokens.get(c.name());
+        Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+        for (Object o : (List<Object>) before.getOrDefault("scopes", List.of())) {
+            Map<String, Object> row = (Map<String, Object>) o;
+            rows.put((String) row.get("scope"), row);
+        }
+        Map<String, Object> error = null;
+        Map<String, Long> poll = counts();
+        List<Map<String, Object>> scopes = new ArrayList<>();
+        if (token == null) {
+            error = error(
+                    null,
+                    null,
+                    "no token: [" + CollectorTokens.key(c.name()) + "] is not in the keystore of node ["
+                            + clusterService.localNode().getName() + "]",
+                    "add it with bin/opensearch-keystore add " + CollectorTokens.key(c.name())
+                            + " on every cluster-manager-eligible node, then POST _nodes/reload_secure_settings; "
+                            + "nothing is polled until then");
+            for (CollectorConfig.Scope scope : c.scopes()) {
+                scopes.add(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
+            }
+        } else if (pipelineInstalled() == false) {
+            error = error(
+                    null,
+                    null,
+                    "the [" + IndexNames.PIPELINE + "] ingest pipeline is not installed",
+                    "run PUT /_plugins/devops_audit/_setup first; nothing is polled until then");
+            for (CollectorConfig.Scope scope : c.scopes()) {
+                scopes.add(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
+            }
+        } else {
+            GitlabClient gitlab = new GitlabClient(http(), permits, MAX_RETRIES, BACKOFF_MS, Thread::sleep);
+            for (CollectorConfig.Scope scope : c.scopes()) {
+                Map<String, Object> row =
+                        new LinkedHashMap<>(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
+                row.remove("last_error");
+                // after each complete window of a backfill, its checkpoint is saved at once: a cluster-manager lost in
+                // the middle of a long backfill leaves its successor the windows already stored
+                List<Map<String, Object>> done = List.copyOf(scopes);
+                Runnable progress = () -> {
+                    Map<String, Object> partial = new LinkedHashMap<>(before);
+                    List<Map<String, Object>> list = new ArrayList<>(done);
+                    list.add(row);
+                    rows.forEach((key, old) -> {
+                        if (list.stream().noneMatch(r -> key.equals(r.get("scope")))) list.add(old);
+                    });
+                    partial.put("scopes", list);
+                    saveStatus(c.name(), partial);
+                };
+                try {
+                    pollScope(c, scope, token, gitlab, row, poll, started, progress);
+                } catch (GitlabApiException e) {
+                    error = error(scope.key(), e.status() == 0 ? null : e.status(), e.gitlabMessage(), e.hint());
+                    row.put("last_error", error);
+                } catch (RuntimeException e) {
+                    // a cluster-side failure (bulk refused, pipeline missing): the scope's checkpoint stays
+                    error = error(
+                            scope.key(), null, e.getMessage(), "the checkpoint was kept: the next poll fetches again");
+                    row.put("last_error", error);
+                    logger.warn("collector [" + c.name() + "] scope [" + scope.key() + "] failed", e);
+                }
+                scopes.add(row);
+            }
+            status.put("requests", gitlab.requests);
+            status.put("retries", gitlab.retries);
+        }
+        Map<String, Long> totals = counts();
+        if (before.get("totals") instanceof Map<?, ?> t) {
+            t.forEach((k, v) -> totals.put((String) k, ((Number) v).longValue()));
+        }
+        poll.forEach((k, v) -> totals.merge(k, v, Long::sum));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("state", token == null ? "missing_token" : error == null ? "ok" : "error");
+        out.put("trigger", trigger);
+        out.put("node", clusterService.localNode().getName());
+        out.put("last_poll", started.toString());
+        out.put("last_success", error == null ? started.toString() : before.get("last_success"));
+        out.put("next_poll", started.plusMillis(c.interval().millis()).toString());
+        out.put("last_poll_counts", poll);
+        out.put("totals", totals);
+        out.putAll(status);
+        out.put("scopes", scopes);
+        out.put("last_error", error != null ? error : before.get("last_error"));
+        out.put("token_generation", generation);
+        if (error != null) {
+            // GitLab's words and the scope, never the token (it is in no URL and no message)
+            logger.warn("collector [{}] poll failed: {}", c.name(), error);
+        }
+        return out;
+    }
+
+    private static Map<String, Long> counts() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String k : List.of("fetched", "skipped", "indexed", "duplicates", "failed")) m.put(k, 0L);
+        return m;
+    }
+
+    private static Map<String, Object> error(String scope, Integer httpStatus, String message, String hint) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        e.put("scope", scope);
+        e.put("http_status", httpStatus);
+        e.put("message", message);
+        e.put("hint", hint);
+        return e;
+    }
+
+    private boolean pipelineInstalled() {
+        return client.admin()
+                .cluster()
+                .prepareGetPipeline(IndexNames.PIPELINE)
+                .get()
+                .isFound();
+    }
+
+    /**
+     * Fetches one scope from its checkpoint (minus the overlap) up to now, window by window. GitLab answers newest
+     * first, so a window's events are all stored before its end becomes the checkpoint: a failure in the middle of a
+     * window leaves the checkpoint where it was, and the next poll fetches the window again (duplicates collapse).
+     */
+    private void pollScope(
+            CollectorConfig c,
+            CollectorConfig.Scope scope,
+            String token,
+            GitlabClient gitlab,
+            Map<String, Object> row,
+            Map<String, Long> poll,
+            Instant now,
+            Runnable progress)
+            throws GitlabApiException, InterruptedException {
+        Object saved = row.get("checkpoint");
+        Instant checkpoint = saved == null ? null : Instant.parse((String) saved);
+        Instant from = checkpoint == null ? c.since() : checkpoint.minus(OVERLAP);
+        if (from.isBefore(c.since())) from = c.since();
+        Map<String, Long> counts = counts();
+        int bulkSize = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
+        long pages = 0;
+        while (true) {
+            Instant to = from.plus(WINDOW).isBefore(now) ? from.plus(WINDOW) : null;
+            String uri = c.url() + "/api/v4" + scope.apiPath() + "?per_page=" + PER_PAGE + "&created_after=" + enc(from)
+                    + (to == null ? "" : "&created_before=" + enc(to));
+            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, c.instance(), bulkSize, raw -> {
+                String why = engine.simulate(raw, c.instance()).error();
+                return why == null ? "the pipeline failed" : why;
+            });
+            long n = 0;
+            while (uri != null) {
+                GitlabClient.Page page = gitlab.get(c.url(), uri, token);
+                pages++;
+                for (JsonNode item : page.items()) {
+                    n++;
+                    counts.merge("fetched", 1L, Long::sum);
+                    if (c.wanted(eventName(item)) == false) {
+                        counts.merge("skipped", 1L, Long::sum);
+                        continue;
+                    }
+                    intake.add(new RawRecords.Record(n, item.toString()));
+                }
+                uri = page.next();
+            }
+            intake.flush();
+            Map<String, Object> report = intake.report();
+            counts.merge(
+                    "indexed",
+                    ((Number) report.get("indexed")).longValue() + ((Number) report.get("upgraded")).longValue(),
+                    Long::sum);
+            counts.merge("duplicates", ((Number) report.get("duplicates")).longValue(), Long::sum);
+            counts.merge("failed", ((Number) report.get("failed")).longValue(), Long::sum);
+            // everything up to the window's end is stored: that is the checkpoint now
+            Instant end = to == null ? now : to;
+            row.put("checkpoint", end.toString());
+            if (to == null) break;
+            progress.run();
+            from = to.minusSeconds(1); // windows overlap by a second: GitLab's bounds are inclusive, so none is lost
+        }
+        counts.forEach((k, v) -> poll.merge(k, v, Long::sum));
+        row.put("last_poll_counts", counts);
+        row.put("pages", pages);
+        if (checkpoint == null && counts.get("fetched") == 0) {
+            row.put(
+                    "note",
+                    "GitLab returned no events since [" + c.since() + "]: if there should be some, the token's "
+                            + "user may lack the rights to see them (instance events need an administrator, group and project "
+                            + "events the Owner role)");
+        } else {
+            row.remove("note");
+        }
+    }
+
+    /** The event's name: the API object's {@code event_name}, or the one in its details (older GitLab versions). */
+    private static String eventName(JsonNode item) {
+        JsonNode name = item.get("event_name");
+        if (name == null || name.isTextual() == false) {
+            JsonNode details = item.get("details");
+            name = details == null ? null : details.get("event_name");
+        }
+        return name != null && name.isTextual() ? name.asText() : null;
+    }
+
+    private static String enc(Instant t) {
+        return URLEncoder.encode(t.truncatedTo(ChronoUnit.SECONDS).toString(), StandardCharsets.UTF_8);
+    }
+}

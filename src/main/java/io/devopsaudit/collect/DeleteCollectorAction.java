@@ -1,0 +1,103 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.collect;
+
+import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.ReportResponse;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.ActionType;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.transport.TransportService;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.opensearch.action.ValidateActions.addValidationError;
+
+/**
+ * {@code cluster:admin/devops_audit/collector/delete}: removes a collector, its checkpoints and its status. The events
+ * it collected stay; its keystore token is the admin's to remove.
+ */
+public final class DeleteCollectorAction extends ActionType<DeleteCollectorAction.Response> {
+    public static final String NAME = "cluster:admin/devops_audit/collector/delete";
+    public static final DeleteCollectorAction INSTANCE = new DeleteCollectorAction();
+
+    private DeleteCollectorAction() {
+        super(NAME, Response::new);
+    }
+
+    public static final class Request extends ActionRequest {
+        private final String name;
+
+        public Request(String name) {
+            this.name = Objects.requireNonNull(name);
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in);
+            name = in.readString();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeString(name);
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            return CollectorConfig.validName(name)
+                    ? null
+                    : addValidationError(
+                            "[name] must be " + CollectorConfig.NAME_RULE + ", found [" + name + "]", null);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && r.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode();
+        }
+    }
+
+    /** {@code {"acknowledged": true, "name"}}. */
+    public static final class Response extends ReportResponse {
+        public Response(Map<String, Object> report) {
+            super(report);
+        }
+
+        Response(StreamInput in) throws IOException {
+            super(in);
+        }
+    }
+
+    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
+        private final CollectorService collectors;
+
+        @Inject
+        public TransportAction(
+                TransportService transportService, ActionFilters actionFilters, CollectorService collectors) {
+            super(NAME, transportService, actionFilters, Request::new);
+            this.collectors = collectors;
+        }
+
+        @Override
+        protected Response run(Request request) {
+            collectors.delete(request.name);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("acknowledged", true);
+            out.put("name", request.name);
+            return new Response(out);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.collect;
+
+import io.devopsaudit.DevopsAuditPlugin;
+import io.devopsaudit.schema.IndexNames;
+import org.opensearch.action.ingest.PutPipelineRequest;
+import org.opensearch.common.settings.MockSecureSettings;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.test.OpenSearchIntegTestCase;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+
+/**
+ * A collector survives a cluster-manager change: three cluster-manager-eligible nodes (each with the token in its
+ * secure settings, as each would have it in its keystore), the first cluster-manager polls, it is stopped, new events
+ * arrive, and the new cluster-manager continues from the stored checkpoints: every event stored exactly once.
+ */
+@OpenSearchIntegTestCase.ClusterScope(
+        scope = OpenSearchIntegTestCase.Scope.TEST,
+        numDataNodes = 0,
+        numClientNodes = 0,
+        supportsDedicatedMasters = false,
+        autoManageMasterNodes = true)
+public class CollectorFailoverClusterTests extends OpenSearchIntegTestCase {
+    static final String NAME = "failover";
+    static final String TOKEN = "glpat-cluster-test-token";
+    static final String INSTANCE = "gl-failover";
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(DevopsAuditPlugin.class);
+    }
+
+    @Override
+    protected Settings nodeSettings(int nodeOrdinal) {
+        MockSecureSettings secure = new MockSecureSettings();
+        secure.setString(CollectorTokens.key(NAME), TOKEN);
+        return Settings.builder()
+                .put(super.nodeSettings(nodeOrdinal))
+                .setSecureSettings(secure)
+                .build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> status() {
+        return (Map<String, Object>) client().execute(GetCollectorAction.INSTANCE, new GetCollectorAction.Request(NAME))
+                .actionGet()
+                .report()
+                .get("status");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long indexed(Map<String, Object> status) {
+        Object totals = status.get("totals");
+        return totals == null ? -1 : ((Number) ((Map<String, Object>) totals).get("indexed")).longValue();
+    }
+
+    private long stored() {
+        client().admin().indices().prepareRefresh(IndexNames.ALL).get();
+        return client().prepareSearch(IndexNames.eventPatterns())
+                // no index template in this cluster: audit.instance is dynamically mapped, text with a keyword subfield
+                .setQuery(QueryBuilders.termQuery("audit.instance.keyword", INSTANCE))
+                .setSize(0)
+                .setTrackTotalHits(true)
+                .get()
+                .getHits()
+                .getTotalHits()
+                .value();
+    }
+
+    public void testANewClusterManagerContinuesFromTheCheckpoints() throws Exception {
+        internalCluster().startNodes(3);
+        ensureStableCluster(3);
+        // the shipped pipeline's processor alone (the in-JVM cluster has no ingest-common for its on_failure steps)
+        String pipeline =
+                "{\"processors\":[{\"devops_audit\":{\"field\":\"message\",\"use_document_if_missing\":true}}]}";
+        assertAcked(client().admin()
+                .cluster()
+                .putPipeline(new PutPipelineRequest(IndexNames.PIPELINE, new BytesArray(pipeline), XContentType.JSON))
+                .get());
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (FakeGitlab gitlab = new FakeGitlab(TOKEN)) {
+            gitlab.add(1, 40, 30, 80, now.minusSeconds(120));
+            gitlab.every500 = 9;
+            Map<String, Object> body = Map.of(
+                    "type",
+                    "gitlab",
+                    "url",
+                    gitlab.url(),
+                    "scopes",
+                    List.of(Map.of("instance", true), Map.of("group", "acme")),
+                    "interval",
+                    "2s",
+                    "since",
+                    now.minus(1, ChronoUnit.HOURS).toString(),
+                    "instance",
+                    INSTANCE);
+            client().execute(PutCollectorAction.INSTANCE, new PutCollectorAction.Request(NAME, body))
+                    .actionGet();
+
+            String first = internalCluster().getClusterManagerName();
+            assertBusy(
+                    () -> {
+                        Map<String, Object> s = status();
+                        assertEquals(String.valueOf(s), "ok", s.get("state"));
+                        assertEquals(first, s.get("node"));
+                        assertEquals(150, indexed(s));
+                    },
+                    60,
+                    TimeUnit.SECONDS);
+
+            internalCluster().stopCurrentClusterManagerNode();
+            ensureStableCluster(2);
+            String second = internalCluster().getClusterManagerName();
+            assertNotEquals(first, second);
+            gitlab.add(10_000, 5, 5, 10, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+
+            assertBusy(
+                    () -> {
+                        Map<String, Object> s = status();
+                        assertEquals(String.valueOf(s), second, s.get("node"));
+                        assertEquals("the 20 new events, none twice", 170, indexed(s));
+                    },
+                    60,
+                    TimeUnit.SECONDS);
+            assertEquals(170, stored());
+        }
+    }
+}

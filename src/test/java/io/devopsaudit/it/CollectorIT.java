@@ -1,0 +1,395 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.it;
+
+import io.devopsaudit.collect.FakeGitlab;
+import org.opensearch.client.Request;
+import org.opensearch.client.ResponseException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+
+/**
+ * The GitLab collector on the real node against the fake GitLab API on 127.0.0.1 (the node runs on this machine):
+ * overlapping scopes through 429s and 500s store each event once, only new events are indexed by the next poll, a
+ * missing token polls nothing, a wrong one reports GitLab's 401, rotation through the keystore and
+ * reload_secure_settings makes it collect, a 403 names the license tier, and the token is in no response or log.
+ */
+public class CollectorIT extends DevopsAuditRestTestCase {
+    static final String BASE = "/_plugins/devops_audit/_collectors/";
+
+    static String name() {
+        return "it-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+    }
+
+    static String config(String url, String scopes, String instance, Instant since) {
+        return "{\"type\":\"gitlab\",\"url\":\"" + url + "\",\"scopes\":" + scopes + ",\"interval\":\"1h\",\"since\":\""
+                + since + "\",\"instance\":\"" + instance + "\"}";
+    }
+
+    static String raw(String method, String endpoint) throws IOException {
+        return new String(
+                client().performRequest(new Request(method, endpoint))
+                        .getEntity()
+                        .getContent()
+                        .readAllBytes(),
+                StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> status(String name) throws IOException {
+        return (Map<String, Object>) call("GET", BASE + name, null).get("status");
+    }
+
+    @SuppressWarnings("unchecked")
+    static long total(Map<String, Object> status, String key) {
+        return ((Number) ((Map<String, Object>) status.get("totals")).get(key)).longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    static long lastPoll(Map<String, Object> status, String key) {
+        return ((Number) ((Map<String, Object>) status.get("last_poll_counts")).get(key)).longValue();
+    }
+
+    /** Events stored for one collector's instance name (each test uses its own). */
+    static long stored(String instance) throws IOException {
+        call("POST", "/devops-audit-*/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
+        return ((Number) call(
+                                "POST",
+                                "/devops-audit-gitlab-*/_count?ignore_unavailable=true&allow_no_indices=true",
+                                "{\"query\":{\"term\":{\"audit.instance\":\"" + instance + "\"}}}")
+                        .get("count"))
+                .longValue();
+    }
+
+    static Map<String, Object> awaitState(String name, String state) throws Exception {
+        Map<String, Object>[] last = new Map[1];
+        assertBusy(
+                () -> {
+                    last[0] = status(name);
+                    assertEquals(String.valueOf(last[0]), state, last[0].get("state"));
+                },
+                90,
+                TimeUnit.SECONDS);
+        return last[0];
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testOverlappingScopesThroughFaultsThenOnlyNewEvents() throws Exception {
+        SetupIT.setup();
+        String name = name();
+        String instance = name + "-gl";
+        String token = "glpat-" + randomAlphaOfLength(20);
+        StreamIT.keystoreSet("devops_audit.collector." + name + ".token", token);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (FakeGitlab gitlab = new FakeGitlab(token)) {
+            gitlab.add(1, 120, 60, 70, now.minusSeconds(60));
+            gitlab.every429 = 3; // 6 pages in all: requests 3 and 6 answer 429, request 5 answers 500
+            gitlab.every500 = 5;
+            String scopes = "[{\"instance\":true},{\"group\":\"acme\"},{\"project\":\"acme/web\"}]";
+            Map<String, Object> put =
+                    call("PUT", BASE + name, config(gitlab.url(), scopes, instance, now.minus(2, ChronoUnit.HOURS)));
+            assertEquals("created", put.get("result"));
+
+            // the cluster-manager's tick polls a new collector at once
+            Map<String, Object> first = awaitState(name, "ok");
+            assertEquals("schedule", first.get("trigger"));
+            assertEquals("250 + 120 + 60", 430, total(first, "fetched"));
+            assertEquals(250, total(first, "indexed"));
+            assertEquals(
+                    "the group's and project's events were already stored by the instance scope",
+                    180,
+                    total(first, "duplicates"));
+            assertEquals(0, total(first, "failed"));
+            assertEquals(250, stored(instance));
+            assertThat("429s were served", gitlab.served429.get(), greaterThan(0));
+            assertThat("500s were served", gitlab.served500.get(), greaterThan(0));
+            List<Map<String, Object>> rows = (List<Map<String, Object>>) first.get("scopes");
+            assertEquals(
+                    List.of("instance", "group:acme", "project:acme/web"),
+                    rows.stream().map(r -> r.get("scope")).toList());
+            for (Map<String, Object> r : rows) assertNotNull(r.get("checkpoint"));
+            assertEquals(Set.of(token), new HashSet<>(gitlab.tokensSeen));
+
+            // new events between polls: only they are indexed; the overlap fetches the older ones again as duplicates
+            gitlab.add(10_000, 5, 2, 3, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            Map<String, Object> run = (Map<String, Object>)
+                    call("POST", BASE + name + "/_run", null).get("status");
+            assertEquals("manual", run.get("trigger"));
+            assertEquals(10, lastPoll(run, "indexed"));
+            assertEquals(lastPoll(run, "fetched") - 10, lastPoll(run, "duplicates"));
+            assertEquals(260, total(run, "indexed"));
+            assertEquals(260, stored(instance));
+
+            Map<String, Object> all =
+                    (Map<String, Object>) call("GET", BASE, null).get("collectors");
+            assertTrue(all.containsKey(name));
+            assertFalse(raw("GET", BASE).contains(token));
+        } finally {
+            call("DELETE", BASE + name, null);
+            StreamIT.keystoreSet("devops_audit.collector." + name + ".token", null);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testMissingWrongAndRotatedTokenAndA403() throws Exception {
+        SetupIT.setup();
+        String name = name();
+        String key = "devops_audit.collector." + name + ".token";
+        String instance = name + "-gl";
+        String right = "glpat-right-" + randomAlphaOfLength(16);
+        String wrong = "glpat-wrong-" + randomAlphaOfLength(16);
+        try (FakeGitlab gitlab = new FakeGitlab(right)) {
+            gitlab.add(
+                    1, 10, 10, 10, Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(30));
+            call(
+                    "PUT",
+                    BASE + name,
+                    config(
+                            gitlab.url(),
+                            "[{\"instance\":true}]",
+                            instance,
+                            Instant.now().minus(1, ChronoUnit.DAYS)));
+            Map<String, Object> missing = awaitState(name, "missing_token");
+            assertThat(
+                    ((Map<String, Object>) missing.get("last_error"))
+                            .get("message")
+                            .toString(),
+                    containsString(key));
+            assertEquals("nothing is polled without a token", 0, gitlab.requests.get());
+
+            StreamIT.keystoreSet(key, wrong); // the reload makes it due at once
+            Map<String, Object> refused = awaitState(name, "error");
+            Map<String, Object> error = (Map<String, Object>) refused.get("last_error");
+            assertEquals(401, error.get("http_status"));
+            assertEquals("401 Unauthorized", error.get("message"));
+            assertThat(error.get("hint").toString(), containsString("read_api"));
+            assertTrue("sent as PRIVATE-TOKEN", gitlab.tokensSeen.contains(wrong));
+            assertEquals(0, stored(instance));
+
+            StreamIT.keystoreSet(key, right);
+            Map<String, Object> ok = awaitState(name, "ok");
+            assertEquals(30, total(ok, "indexed"));
+            assertEquals(30, stored(instance));
+
+            // a 403 on one scope: the message and the license-tier hint, and the other scope still collects
+            gitlab.forbidden = Set.of("acme");
+            call(
+                    "PUT",
+                    BASE + name,
+                    config(
+                            gitlab.url(),
+                            "[{\"instance\":true},{\"group\":\"acme\"}]",
+                            instance,
+                            Instant.now().minus(1, ChronoUnit.DAYS)));
+            Map<String, Object> run = (Map<String, Object>)
+                    call("POST", BASE + name + "/_run", null).get("status");
+            assertEquals("error", run.get("state"));
+            Map<String, Object> forbidden = (Map<String, Object>) run.get("last_error");
+            assertEquals(403, forbidden.get("http_status"));
+            assertEquals("group:acme", forbidden.get("scope"));
+            assertEquals("403 Forbidden", forbidden.get("message"));
+            assertThat(forbidden.get("hint").toString(), containsString("license tier"));
+            assertEquals("the instance scope's events were fetched again, all duplicates", 0, lastPoll(run, "indexed"));
+
+            String everything = raw("GET", BASE + name) + raw("GET", BASE);
+            String logs = nodeLogs();
+            assertThat(
+                    "the failed polls were logged (so these are the right logs)",
+                    logs,
+                    containsString("collector [" + name + "] poll failed"));
+            for (String t : List.of(right, wrong)) {
+                assertFalse("no token in a response", everything.contains(t));
+                assertFalse("no token in the node's logs", logs.contains(t));
+            }
+        } finally {
+            call("DELETE", BASE + name, null);
+            StreamIT.keystoreSet(key, null);
+        }
+    }
+
+    /** Everything the node has logged so far (its logs are under the unpacked distribution in its home). */
+    private static String nodeLogs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        List<Path> dirs = new java.util.ArrayList<>(List.of(Path.of(nodeHome()).resolve("logs")));
+        Path distDir = Path.of(nodeHome()).resolve("dist");
+        if (Files.isDirectory(distDir)) {
+            try (Stream<Path> dists = Files.list(distDir)) {
+                dists.map(d -> d.resolve("logs")).forEach(dirs::add);
+            }
+        }
+        {
+            for (Path logs : dirs) {
+                if (Files.isDirectory(logs) == false) continue;
+                try (Stream<Path> files = Files.list(logs)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        all.append(new String(Files.readAllBytes(f), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return all.toString();
+    }
+
+    /**
+     * A node restart in the middle of a backfill: five days of events, one window a day, each answer slowed to 4 s; the
+     * node is restarted once a window's checkpoint is saved and before the poll ends. After the restart the collector
+     * continues from that checkpoint (not from [since]) and every event is stored exactly once.
+     */
+    @SuppressWarnings("unchecked")
+    public void testARestartInTheMiddleOfABackfillContinuesFromTheCheckpoint() throws Exception {
+        SetupIT.setup();
+        String name = name();
+        String instance = name + "-gl";
+        String token = "glpat-" + randomAlphaOfLength(20);
+        StreamIT.keystoreSet("devops_audit.collector." + name + ".token", token);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant since = now.minus(5, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        try (FakeGitlab gitlab = new FakeGitlab(token)) {
+            for (int day = 0; day < 5; day++) {
+                gitlab.add(
+                        1 + day * 1000L,
+                        0,
+                        0,
+                        40,
+                        now.minus(day, ChronoUnit.DAYS).minus(1, ChronoUnit.HOURS));
+            }
+            gitlab.delayMs = 4000;
+            call("PUT", BASE + name, config(gitlab.url(), "[{\"instance\":true}]", instance, since));
+            // watch closely (assertBusy's growing sleeps could miss the poll): a saved window checkpoint, no finished
+            // poll
+            Instant saved = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (saved == null && System.nanoTime() < deadline) {
+                Map<String, Object> s = status(name);
+                assertNull("the first poll must still be running: " + s, s.get("last_poll"));
+                if (s.get("scopes") instanceof List<?> rows && rows.isEmpty() == false) {
+                    Object checkpoint = ((Map<String, Object>) rows.get(0)).get("checkpoint");
+                    if (checkpoint != null) saved = Instant.parse((String) checkpoint);
+                }
+                if (saved == null) Thread.sleep(250);
+            }
+            assertNotNull("a window's checkpoint was saved during the poll", saved);
+            assertTrue("a window's end, not the end of the poll", saved.isBefore(now.minus(1, ChronoUnit.DAYS)));
+            int before = gitlab.createdAfterSeen.size();
+            cli(null, 330, "node-restart", "--home", nodeHome());
+            ensureHealth(req -> req.addParameter("wait_for_status", "yellow"));
+            gitlab.delayMs = 0;
+
+            awaitState(name, "ok");
+            assertEquals("every event once: none lost, none twice", 200, stored(instance));
+            List<String> after = gitlab.createdAfterSeen.subList(before, gitlab.createdAfterSeen.size());
+            assertFalse(after.isEmpty());
+            for (String from : after) {
+                assertFalse(
+                        "after the restart no request starts before the saved checkpoint minus the overlap: " + from,
+                        Instant.parse(from).isBefore(saved.minus(10, ChronoUnit.MINUTES)));
+            }
+        } finally {
+            call("DELETE", BASE + name, null);
+            StreamIT.keystoreSet("devops_audit.collector." + name + ".token", null);
+        }
+    }
+
+    /** The one-shot backfill of ./devops-audit collect: same pipeline and dedup, so overlapping scopes and a rerun store nothing twice. */
+    public void testCollectCommandBackfillsEachEventOnce() throws Exception {
+        SetupIT.setup();
+        String instance = name() + "-cli";
+        String token = "glpat-cli-" + randomAlphaOfLength(16);
+        Path tokenFile = createTempFile();
+        Files.writeString(tokenFile, token + "\n");
+        String cluster = "http://" + System.getProperty("tests.rest.cluster").split(",")[0];
+        try (FakeGitlab gitlab = new FakeGitlab(token)) {
+            gitlab.add(
+                    1, 30, 20, 150, Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60));
+            gitlab.every429 = 4;
+            gitlab.every500 = 7;
+            String out = cli(
+                    null,
+                    300,
+                    "collect",
+                    "--url",
+                    gitlab.url(),
+                    "--token-file",
+                    tokenFile.toString(),
+                    "--all",
+                    "--group",
+                    "acme",
+                    "--project",
+                    "acme/web",
+                    "--instance",
+                    instance,
+                    "--to",
+                    cluster,
+                    "--since",
+                    "2020-01-01T00:00:00Z");
+            assertThat(out, containsString("collected 250 events: 200 indexed, 50 duplicates, 0 failed"));
+            assertThat("429s were served and waited for", gitlab.served429.get(), greaterThan(0));
+            assertEquals(200, stored(instance));
+            String again = cli(
+                    null,
+                    300,
+                    "collect",
+                    "--url",
+                    gitlab.url(),
+                    "--token-file",
+                    tokenFile.toString(),
+                    "--project",
+                    "7",
+                    "--instance",
+                    instance,
+                    "--to",
+                    cluster);
+            assertThat(again, containsString("collected 20 events: 0 indexed, 20 duplicates, 0 failed"));
+            assertEquals(200, stored(instance));
+            assertFalse("the token is never printed", (out + again).contains(token));
+            assertEquals(Set.of(token), new HashSet<>(gitlab.tokensSeen));
+        }
+    }
+
+    public void testBadConfigurationIs400AndUnknownIs404() throws Exception {
+        String good = config(
+                "https://gitlab.example.com", "[{\"group\":\"acme\"}]", "x", Instant.parse("2025-01-01T00:00:00Z"));
+        Map<String, String> bad = Map.of(
+                "[interval]", good.replace("\"1h\"", "\"100ms\""),
+                "[scopes.0]", good.replace("{\"group\":\"acme\"}", "{\"team\":\"acme\"}"),
+                "[url]", good.replace("https://gitlab.example.com", "gitlab.example.com"),
+                "[since]", good.replace("2025-01-01T00:00:00Z", "yesterday"),
+                "[type]", good.replace("\"gitlab\"", "\"github\""),
+                "[instance]", good.replace("\"x\"", "\"Not Valid\""));
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            ResponseException r = expectThrows(ResponseException.class, () -> call("PUT", BASE + "bad", e.getValue()));
+            assertEquals(e.getKey(), 400, r.getResponse().getStatusLine().getStatusCode());
+            assertThat(r.getMessage(), containsString(e.getKey()));
+        }
+        ResponseException badName = expectThrows(ResponseException.class, () -> call("PUT", BASE + "Bad.Name", good));
+        assertEquals(400, badName.getResponse().getStatusLine().getStatusCode());
+        for (String[] m :
+                new String[][] {{"GET", BASE + "nope"}, {"DELETE", BASE + "nope"}, {"POST", BASE + "nope/_run"}}) {
+            ResponseException r = expectThrows(ResponseException.class, () -> call(m[0], m[1], null));
+            assertEquals(m[0], 404, r.getResponse().getStatusLine().getStatusCode());
+            assertThat(r.getMessage(), containsString("no collector named [nope]"));
+        }
+        String name = name();
+        assertEquals("created", call("PUT", BASE + name, good).get("result"));
+        assertEquals("updated", call("PUT", BASE + name, good).get("result"));
+        assertEquals(true, call("DELETE", BASE + name, null).get("acknowledged"));
+        ResponseException gone = expectThrows(ResponseException.class, () -> call("GET", BASE + name, null));
+        assertEquals(404, gone.getResponse().getStatusLine().getStatusCode());
+    }
+}
