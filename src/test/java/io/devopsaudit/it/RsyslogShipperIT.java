@@ -36,13 +36,10 @@ public class RsyslogShipperIT extends DevopsAuditRestTestCase {
     static final int AFTER_RESTART = 25;
 
     public void testRsyslogTailsAGrowingAuditLogAndARereadAfterRestartStoresNothingTwice() throws Exception {
-        assumeTrue(
-                "rsyslog shipper test skipped: " + RSYSLOGD + " is not installed (apt-get install rsyslog)",
-                Files.isExecutable(RSYSLOGD));
-        assumeTrue(
-                "rsyslog shipper test skipped: " + OMELASTICSEARCH
-                        + " is not installed (apt-get install rsyslog-elasticsearch)",
-                Files.isRegularFile(OMELASTICSEARCH));
+        skipUnless(Files.isExecutable(RSYSLOGD), RSYSLOGD + " is not installed (apt-get install rsyslog)");
+        skipUnless(
+                Files.isRegularFile(OMELASTICSEARCH),
+                OMELASTICSEARCH + " is not installed (apt-get install rsyslog-elasticsearch)");
         call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":0}");
 
         Path dir = createTempDir();
@@ -124,6 +121,13 @@ public class RsyslogShipperIT extends DevopsAuditRestTestCase {
             }
         }
         return statuses;
+    }
+
+    /** The reason goes to the build's console (the test's log) as well as into the report's skip entry. */
+    private void skipUnless(boolean installed, String missing) {
+        String reason = "rsyslog shipper test SKIPPED: " + missing;
+        if (installed == false) logger.warn(reason);
+        assumeTrue(reason, installed);
     }
 
     private static String template() throws IOException {
