@@ -53,6 +53,11 @@ public record CollectorConfig(
         return name != null && name.matches("[a-z0-9][a-z0-9_-]{0,63}");
     }
 
+    /** What every collector request and the configuration say about a name that is not {@link #validName}. */
+    public static String invalidName(String name) {
+        return "[name] must be " + NAME_RULE + ", found [" + name + "]";
+    }
+
     /** One thing to collect: the whole instance, a group or a project (by numeric id or full path). */
     public record Scope(String kind, String id) {
         public static final String INSTANCE = "instance";
@@ -79,7 +84,7 @@ public record CollectorConfig(
     /** From a REST body (or its stored copy). */
     public static CollectorConfig parse(String name, Map<String, Object> body) {
         if (validName(name) == false) {
-            throw new IllegalArgumentException("[name] must be " + NAME_RULE + ", found [" + name + "]");
+            throw new IllegalArgumentException(invalidName(name));
         }
         for (String key : body.keySet()) {
             if (KEYS.contains(key) == false) {

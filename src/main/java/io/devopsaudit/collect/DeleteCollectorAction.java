@@ -5,6 +5,7 @@ package io.devopsaudit.collect;
 
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
@@ -18,8 +19,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-
-import static org.opensearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code cluster:admin/devops_audit/collector/delete}: removes a collector, its checkpoints and its status. The events
@@ -53,10 +52,7 @@ public final class DeleteCollectorAction extends ActionType<DeleteCollectorActio
 
         @Override
         public ActionRequestValidationException validate() {
-            return CollectorConfig.validName(name)
-                    ? null
-                    : addValidationError(
-                            "[name] must be " + CollectorConfig.NAME_RULE + ", found [" + name + "]", null);
+            return Validation.require(CollectorConfig.validName(name), CollectorConfig.invalidName(name), null);
         }
 
         @Override

@@ -4,6 +4,7 @@
 package io.devopsaudit.collect;
 
 import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
@@ -24,8 +25,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-
-import static org.opensearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code cluster:admin/devops_audit/collector/run}: polls a collector now and answers with its new status. It runs on
@@ -60,10 +59,7 @@ public final class RunCollectorAction extends ActionType<RunCollectorAction.Resp
 
         @Override
         public ActionRequestValidationException validate() {
-            return CollectorConfig.validName(name)
-                    ? null
-                    : addValidationError(
-                            "[name] must be " + CollectorConfig.NAME_RULE + ", found [" + name + "]", null);
+            return Validation.require(CollectorConfig.validName(name), CollectorConfig.invalidName(name), null);
         }
 
         @Override
