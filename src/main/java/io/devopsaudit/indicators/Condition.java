@@ -125,6 +125,52 @@ interface Condition {
         };
     }
 
+    /** Like {@link #containsAny}, but a needle counts only as a whole word: "prod" is in "acme-prod" and "prod_db",
+     * not in "product", "nonprod" or "preprod". Words are runs of letters and digits. */
+    static Condition containsWord(String field, Collection<?> words) {
+        Set<String> set = lower(words);
+        return (r, p) -> {
+            for (String v : values(r, field)) {
+                String lower = v.toLowerCase(Locale.ROOT);
+                for (String word : set) {
+                    int at = lower.indexOf(word);
+                    while (at >= 0) {
+                        int end = at + word.length();
+                        boolean startsWord = at == 0 || Character.isLetterOrDigit(lower.charAt(at - 1)) == false;
+                        boolean endsWord =
+                                end == lower.length() || Character.isLetterOrDigit(lower.charAt(end)) == false;
+                        if (startsWord && endsWord) return true;
+                        at = lower.indexOf(word, at + 1);
+                    }
+                }
+            }
+            return false;
+        };
+    }
+
+    /**
+     * Compares two fields of the same record: {@code lt_field} holds when both are numbers and the first is smaller
+     * (a required approval count lowered), {@code differs} when their first values differ, ignoring case (absent
+     * counts as a value of its own), so a role "change" to the same role is not a change.
+     */
+    static Condition fieldPair(String field, String other, String op) {
+        return (r, p) -> {
+            List<String> a = values(r, field);
+            List<String> b = values(r, other);
+            if (op.equals("differs")) {
+                String x = a.isEmpty() ? null : a.get(0).toLowerCase(Locale.ROOT);
+                String y = b.isEmpty() ? null : b.get(0).toLowerCase(Locale.ROOT);
+                return x == null ? y != null : x.equals(y) == false;
+            }
+            if (a.isEmpty() || b.isEmpty()) return false;
+            try {
+                return Double.parseDouble(a.get(0)) < Double.parseDouble(b.get(0));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        };
+    }
+
     static Condition compare(String field, String op, double bound) {
         return (r, p) -> values(r, field).stream().anyMatch(v -> {
             double d;
@@ -176,12 +222,12 @@ interface Condition {
         };
     }
 
-    static Condition privilegedRole(String field) {
+    static Condition privilegedRole(String field, boolean negate) {
         return (r, p) -> {
             for (String v : values(r, field)) {
-                if (p.isPrivileged(v)) return true;
+                if (p.isPrivileged(v)) return negate == false;
             }
-            return false;
+            return negate;
         };
     }
 

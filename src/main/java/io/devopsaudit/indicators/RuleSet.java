@@ -297,19 +297,30 @@ public final class RuleSet {
                     for (Object f : list(arg, where, op))
                         out.add(Condition.exists(field(f.toString(), where), op.equals("missing")));
                 }
-                case "privileged_role", "outside_trusted_networks", "lifetime_over_max_days" -> {
+                case "privileged_role", "not_privileged_role", "outside_trusted_networks", "lifetime_over_max_days" -> {
                     String f = field(arg.toString(), where);
                     out.add(
                             switch (op) {
-                                case "privileged_role" -> Condition.privilegedRole(f);
+                                case "privileged_role" -> Condition.privilegedRole(f, false);
+                                case "not_privileged_role" -> Condition.privilegedRole(f, true);
                                 case "outside_trusted_networks" -> Condition.outsideTrustedNetworks(f);
                                 default -> Condition.lifetimeOverMaxDays(f);
                             });
+                }
+                case "lt_field", "differs" -> {
+                    if (arg instanceof Map == false)
+                        throw new IllegalStateException(where + ": [" + op + "] must map a field to another field");
+                    for (Map.Entry<String, Object> fe : ((Map<String, Object>) arg).entrySet()) {
+                        out.add(Condition.fieldPair(
+                                field(fe.getKey(), where), field(String.valueOf(fe.getValue()), where), op));
+                    }
                 }
                 case "in",
                         "not_in",
                         "equals",
                         "contains_any",
+                        "not_contains_any",
+                        "contains_word",
                         "gt",
                         "gte",
                         "lt",
@@ -327,6 +338,11 @@ public final class RuleSet {
                                     case "in", "equals" -> Condition.in(f, list(v, where, op), false);
                                     case "not_in" -> Condition.in(f, list(v, where, op), true);
                                     case "contains_any" -> Condition.containsAny(f, list(v, where, op));
+                                    case "not_contains_any" -> {
+                                        Condition c = Condition.containsAny(f, list(v, where, op));
+                                        yield (rec, pol) -> c.test(rec, pol) == false;
+                                    }
+                                    case "contains_word" -> Condition.containsWord(f, list(v, where, op));
                                     case "cidr", "not_cidr" -> {
                                         List<Cidr> nets = new ArrayList<>();
                                         for (Object n : list(v, where, op)) {

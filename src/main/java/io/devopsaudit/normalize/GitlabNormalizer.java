@@ -166,13 +166,30 @@ final class GitlabNormalizer {
         }
     }
 
+    /**
+     * The label GitLab writes for a default role since custom roles exist (Member#human_access_labeled,
+     * lib/gitlab/access.rb): "Default role: Maintainer". A custom role is written "Custom role: name" and keeps its
+     * label, so that no rule reads a custom role named like a default one as that default role.
+     */
+    static final String DEFAULT_ROLE_LABEL = "Default role: ";
+
+    /** The bare role of a role label ("Default role: Owner" is Owner); any other text unchanged. */
+    static String bareRole(String label) {
+        return label != null && label.startsWith(DEFAULT_ROLE_LABEL)
+                ? label.substring(DEFAULT_ROLE_LABEL.length())
+                : label;
+    }
+
     private static void change(ParsedEvent e, RecordBuilder r) {
-        String role = e.text("as");
+        String role = bareRole(e.text("as"));
         if (e.text("change") != null) {
+            boolean accessLevel = "access_level".equals(e.text("change"));
             r.put(Fields.AUDIT_CHANGE_OPERATION, "change");
             r.put(Fields.AUDIT_CHANGE_FIELD, e.text("change"));
-            r.putKeepEmpty(Fields.AUDIT_CHANGE_FROM, scalar(e.get("from")));
-            r.putKeepEmpty(Fields.AUDIT_CHANGE_TO, scalar(e.get("to")));
+            String from = scalar(e.get("from"));
+            String to = scalar(e.get("to"));
+            r.putKeepEmpty(Fields.AUDIT_CHANGE_FROM, accessLevel ? bareRole(from) : from);
+            r.putKeepEmpty(Fields.AUDIT_CHANGE_TO, accessLevel ? bareRole(to) : to);
         } else if (e.text("add") != null) {
             r.put(Fields.AUDIT_CHANGE_OPERATION, "add");
             r.put(Fields.AUDIT_CHANGE_FIELD, e.text("add"));
