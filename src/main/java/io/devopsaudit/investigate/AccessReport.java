@@ -40,7 +40,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The seed log-request questions, answered directly: who accessed this project or group, how many users, how many
+ * GitLab's log-request questions, answered directly: who accessed this project or group, how many users, how many
  * times, from how many distinct IPs, over what time range — excluding known networks, the company's email domain or
  * named users. Counts are exact: distinct users and IPs come from paginated composite aggregations, up to
  * {@link #MAX_DISTINCT} each; beyond that the answer says {@code bound_hit}. Blocking: run on a generic thread.

@@ -116,7 +116,7 @@ public class RawRuleCasesTests extends OpenSearchTestCase {
         assertEquals(String.join("\n", problems), 0, problems.size());
     }
 
-    /** The rule set is large enough to be worth having (issue #17 asks for 80 single-event rules). */
+    /** The rule set is large enough to be worth having: at least 80 single-event rules. */
     public void testRuleCount() {
         assertTrue(
                 "rules: " + TestSupport.RULES.rules().size(),

@@ -138,7 +138,7 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                 .toList();
     }
 
-    public void testSeed001ExampleWithExclusions() throws Exception {
+    public void testLogRequestExampleWithExclusions() throws Exception {
         load();
         Cidr office = Cidr.parse("192.0.2.0/24");
         List<Access> all = expected(a -> false);
