@@ -29,7 +29,7 @@ classes=[("security_downgrade","Security downgrade (2FA, SSO, push protection, t
  ("data_destruction","Data destruction (CircleCI mass deletion)"),
  ("exfiltration","Exfiltration (system hook created, project created with a worm's name)")]
 for cls,title in classes:
-    q={"id":"devops-audit-"+cls.replace('_','-'),"name":cls,"query":'audit.indicators:"%s" AND audit.severity:(high OR critical)'%cls,"tags":[cls,"high"]}
+    q={"id":"devops-audit-"+cls.replace('_','-'),"name":cls,"query":'audit.indicator_severity:("%s:high" OR "%s:critical")'%(cls,cls),"tags":[cls,"high"]}
     body=("{{ctx.monitor.name}}: {{ctx.alerts.0.related_doc_ids.size}} new high/critical '%s' events.\n"
           "Findings: {{ctx.alerts.0.finding_ids}}\nDocuments: {{ctx.alerts.0.related_doc_ids}}\n"
           "Sample: {{#ctx.alerts.0.sample_documents}}{{_source.@timestamp}} {{_source.user.name}} {{_source.event.action}} on {{_source.audit.scope.path}} from {{_source.source.ip}}\n{{/ctx.alerts.0.sample_documents}}"

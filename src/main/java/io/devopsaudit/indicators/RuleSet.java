@@ -420,7 +420,9 @@ public final class RuleSet {
         int severity = 0;
         int risk = 0;
         String severityName = null;
+        Map<String, String> perClass = new java.util.LinkedHashMap<>();
         for (Rule r : hits) {
+            perClass.merge(r.indicatorClass(), r.severity(), (a, b) -> SEVERITIES.get(b) > SEVERITIES.get(a) ? b : a);
             out.add(Fields.AUDIT_INDICATORS, r.indicatorClass());
             out.add(Fields.RULE_ID, r.id());
             out.add(Fields.RULE_NAME, r.name());
@@ -435,6 +437,7 @@ public final class RuleSet {
             }
             risk = Math.max(risk, r.riskScore());
         }
+        perClass.forEach((cls, s) -> out.add(Fields.AUDIT_INDICATOR_SEVERITY, cls + ":" + s));
         out.put(Fields.EVENT_SEVERITY, severity);
         out.put(Fields.AUDIT_SEVERITY, severityName.toLowerCase(Locale.ROOT));
         out.put(Fields.EVENT_RISK_SCORE, (float) risk);

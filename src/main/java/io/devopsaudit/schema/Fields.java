@@ -69,6 +69,13 @@ public final class Fields {
 
     public static final String AUDIT_INDICATORS = "audit.indicators";
     public static final String AUDIT_SEVERITY = "audit.severity";
+    /**
+     * The severity each indicator class was raised with, as {@code <class>:<severity>} (the highest of that class's
+     * matching rules): monitors alert per class on it, so a medium rule does not alert as high because another class's
+     * rule on the same event is high.
+     */
+    public static final String AUDIT_INDICATOR_SEVERITY = "audit.indicator_severity";
+
     public static final String EVENT_SEVERITY = "event.severity";
     public static final String EVENT_RISK_SCORE = "event.risk_score";
     public static final String RULE_ID = "rule.id";
@@ -90,6 +97,7 @@ public final class Fields {
             RELATED_IP,
             AUDIT_WARNINGS,
             AUDIT_INDICATORS,
+            AUDIT_INDICATOR_SEVERITY,
             RULE_ID,
             RULE_NAME,
             THREAT_TECHNIQUE_ID,

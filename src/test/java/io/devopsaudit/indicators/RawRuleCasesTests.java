@@ -123,6 +123,27 @@ public class RawRuleCasesTests extends OpenSearchTestCase {
                 TestSupport.RULES.rules().size() >= 80);
     }
 
+    /**
+     * An event two rules of different classes tag: each class is recorded with its own rule's severity, while
+     * {@code audit.severity} stays the event's highest; the per-class monitors read the former.
+     */
+    @SuppressWarnings("unchecked")
+    public void testEachIndicatorClassKeepsItsOwnSeverity() {
+        // a member added as Owner from outside trusted_networks: DA-GL-006 (high) and DA-GL-005 (medium) are both
+        // privilege_escalation, DA-ANY-002 (medium) is untrusted_source
+        String event = "{\"id\": 1, \"author_id\": 7, \"entity_id\": 3, \"entity_type\": \"Group\","
+                + " \"event_name\": \"member_created\", \"details\": {\"add\": \"user_access\", \"as\":"
+                + " \"Default role: Owner\", \"member_id\": 44, \"author_name\": \"alice\", \"target_type\":"
+                + " \"User\", \"target_id\": 88, \"target_details\": \"bob\", \"ip_address\": \"198.51.100.23\","
+                + " \"entity_path\": \"acme\"}, \"created_at\": \"2025-06-03T10:15:00.000Z\"}";
+        Map<String, Object> out = run(event, "gitlab_api", Map.of("trusted_networks", List.of("10.0.0.0/8")));
+        Map<String, Object> audit = (Map<String, Object>) out.get("audit");
+        assertEquals(Set.of("DA-GL-005", "DA-GL-006", "DA-ANY-002"), Set.copyOf(ruleIds(out)));
+        assertEquals(Set.of("privilege_escalation:high", "untrusted_source:medium"), Set.copyOf((List<String>)
+                audit.get("indicator_severity")));
+        assertEquals("high", audit.get("severity"));
+    }
+
     static String formatOf(String shape) {
         return shape.equals("gitlab_log_2018") ? "gitlab_log" : shape;
     }

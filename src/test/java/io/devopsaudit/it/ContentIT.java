@@ -195,8 +195,28 @@ public class ContentIT extends DevopsAuditRestTestCase {
                 ((List<Map<String, Object>>) monitor.get("inputs")).get(0).get("doc_level_input");
         for (Map<String, Object> q : (List<Map<String, Object>>) input.get("queries")) {
             String cls = (String) q.get("name");
-            index("devops-audit-fixture-positive", doc("audit.indicators", List.of(cls), "audit.severity", "high"), 1);
-            index("devops-audit-fixture-benign", doc("audit.indicators", List.of(cls), "audit.severity", "low"), 1);
+            // benign: the class was raised at medium while another class made the event high
+            String other = cls.equals("defense_evasion") ? "exfiltration" : "defense_evasion";
+            index(
+                    "devops-audit-fixture-positive",
+                    doc(
+                            "audit.indicators",
+                            List.of(cls),
+                            "audit.indicator_severity",
+                            List.of(cls + ":high"),
+                            "audit.severity",
+                            "high"),
+                    1);
+            index(
+                    "devops-audit-fixture-benign",
+                    doc(
+                            "audit.indicators",
+                            List.of(cls, other),
+                            "audit.indicator_severity",
+                            List.of(cls + ":medium", other + ":high"),
+                            "audit.severity",
+                            "high"),
+                    1);
             for (String[] idx :
                     new String[][] {{"devops-audit-fixture-positive", "1"}, {"devops-audit-fixture-benign", "0"}}) {
                 Request r = new Request("POST", "/" + idx[0] + "/_count");
