@@ -18,8 +18,9 @@ def used_ids():
         m = re.match(r'\s*mitre:\s*\[(.*)\]', line)
         if m:
             ids.update(t.strip() for t in m.group(1).split(',') if t.strip())
-    for monitor in json.load(open(MONITORS, encoding='utf-8')):
-        ids.update(monitor.get('mitre', []))
+    # the threshold monitors name their techniques in their message, e.g. "(T1110/T1621)"
+    for monitor in json.load(open(MONITORS, encoding='utf-8'))['monitors']:
+        ids.update(re.findall(r'\bT\d{4}(?:\.\d{3})?\b', json.dumps(monitor)))
     return ids
 
 

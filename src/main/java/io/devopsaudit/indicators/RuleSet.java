@@ -159,8 +159,8 @@ public final class RuleSet {
 
     public static RuleSet load() {
         Map<String, String> techniques = new HashMap<>();
-        for (TsvResource.Row row :
-                TsvResource.read("/io/devopsaudit/indicators/attack-techniques.tsv", List.of("id", "name"))) {
+        for (TsvResource.Row row : TsvResource.read(
+                "/io/devopsaudit/indicators/attack-techniques.tsv", List.of("id", "name", "tactics"))) {
             techniques.put(row.get(0), row.get(1));
         }
         Map<String, Object> file;

@@ -200,6 +200,8 @@ public class RuleCasesTests extends OpenSearchTestCase {
                 .append(
                         "`rule.name`, `event.severity` (low 1, medium 2, high 3, critical 4) and `audit.severity` of the most severe match,\n")
                 .append(
+                        "`audit.indicator_severity` (`<class>:<severity>`, the most severe match of each class; the monitors read this),\n")
+                .append(
                         "`event.risk_score` (highest), `threat.technique.id`/`.name`, and the tag `security_indicator`.\n\n")
                 .append(
                         "**sources** lists the input shapes on which a rule is proven to fire by a raw event of that shape\n")
