@@ -47,7 +47,6 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
                     in.readOptionalVInt(),
                     in.readOptionalStringList(),
                     in.readOptionalStringList(),
-                    in.readOptionalVInt(),
                     in.readOptionalString(),
                     in.readOptionalString(),
                     in.readOptionalStringList(),
@@ -65,7 +64,6 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
             out.writeOptionalVInt(parameters.shards());
             out.writeOptionalStringCollection(parameters.trustedNetworks());
             out.writeOptionalStringCollection(parameters.privilegedRoles());
-            out.writeOptionalVInt(parameters.tokenMaxLifetimeDays());
             out.writeOptionalString(parameters.notificationChannelId());
             out.writeOptionalString(parameters.dashboardsUrl());
             out.writeOptionalStringCollection(parameters.disabledRules());

@@ -11,8 +11,7 @@ import java.util.Set;
 
 /**
  * What users commonly change at setup, validated with errors that name the parameter: {@code replicas},
- * {@code shards}, and the processor's site policy ({@code trusted_networks}, {@code privileged_roles},
- * {@code token_max_lifetime_days}) and rule tuning ({@code disabled_rules}, {@code severity_overrides}), which setup
+ * {@code shards}, and the processor's site policy ({@code trusted_networks}, {@code privileged_roles}) and rule tuning ({@code disabled_rules}, {@code severity_overrides}), which setup
  * writes into the installed pipeline, so running setup again after an upgrade keeps them.
  */
 public record SetupParameters(
@@ -20,7 +19,6 @@ public record SetupParameters(
         Integer shards,
         List<String> trustedNetworks,
         List<String> privilegedRoles,
-        Integer tokenMaxLifetimeDays,
         String notificationChannelId,
         String dashboardsUrl,
         List<String> disabledRules,
@@ -31,7 +29,6 @@ public record SetupParameters(
             "shards",
             "trusted_networks",
             "privileged_roles",
-            "token_max_lifetime_days",
             "notification_channel_id",
             "dashboards_url",
             "disabled_rules",
@@ -49,7 +46,6 @@ public record SetupParameters(
                 integer(body, "shards"),
                 strings(body, "trusted_networks"),
                 strings(body, "privileged_roles"),
-                integer(body, "token_max_lifetime_days"),
                 body.get("notification_channel_id") == null
                         ? null
                         : body.get("notification_channel_id").toString(),
@@ -66,7 +62,6 @@ public record SetupParameters(
     public void validate() {
         range("replicas", replicas, 0, 10);
         range("shards", shards, 1, 64);
-        range("token_max_lifetime_days", tokenMaxLifetimeDays, 1, 36500);
         MonitorContent.render(notificationChannelId, dashboardsUrl); // validates both
     }
 
@@ -127,7 +122,6 @@ public record SetupParameters(
                 Map<String, Object> c = new LinkedHashMap<>((Map<String, Object>) config);
                 if (trustedNetworks != null) c.put("trusted_networks", trustedNetworks);
                 if (privilegedRoles != null) c.put("privileged_roles", privilegedRoles);
-                if (tokenMaxLifetimeDays != null) c.put("token_max_lifetime_days", tokenMaxLifetimeDays);
                 if (disabledRules != null) c.put("disabled_rules", disabledRules);
                 if (severityOverrides != null) c.put("severity_overrides", severityOverrides);
                 wrapper.put("devops_audit", c);

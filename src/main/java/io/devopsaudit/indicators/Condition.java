@@ -4,13 +4,10 @@
 package io.devopsaudit.indicators;
 
 import io.devopsaudit.normalize.RecordBuilder;
-import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.parse.AuditParseException;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.schema.Fields;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -237,23 +234,6 @@ interface Condition {
                 if (p.isOutsideTrustedNetworks(v)) return true;
             }
             return false;
-        };
-    }
-
-    /** The time in {@code field} lies more than the policy's token lifetime after the event's own time. */
-    static Condition lifetimeOverMaxDays(String field) {
-        return (r, p) -> {
-            List<String> ts = values(r, "@timestamp");
-            List<String> exp = values(r, field);
-            if (ts.isEmpty() || exp.isEmpty()) return false;
-            try {
-                Instant at = Timestamps.parse("rule", "@timestamp", ts.get(0));
-                String e = exp.get(0).length() == 10 ? exp.get(0) + "T00:00:00Z" : exp.get(0);
-                Instant expires = Timestamps.parse("rule", field, e);
-                return Duration.between(at, expires).toDays() > p.tokenMaxLifetimeDays();
-            } catch (AuditParseException e) {
-                return false;
-            }
         };
     }
 }

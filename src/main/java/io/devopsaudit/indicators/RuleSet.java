@@ -297,14 +297,13 @@ public final class RuleSet {
                     for (Object f : list(arg, where, op))
                         out.add(Condition.exists(field(f.toString(), where), op.equals("missing")));
                 }
-                case "privileged_role", "not_privileged_role", "outside_trusted_networks", "lifetime_over_max_days" -> {
+                case "privileged_role", "not_privileged_role", "outside_trusted_networks" -> {
                     String f = field(arg.toString(), where);
                     out.add(
                             switch (op) {
                                 case "privileged_role" -> Condition.privilegedRole(f, false);
                                 case "not_privileged_role" -> Condition.privilegedRole(f, true);
-                                case "outside_trusted_networks" -> Condition.outsideTrustedNetworks(f);
-                                default -> Condition.lifetimeOverMaxDays(f);
+                                default -> Condition.outsideTrustedNetworks(f);
                             });
                 }
                 case "lt_field", "differs" -> {

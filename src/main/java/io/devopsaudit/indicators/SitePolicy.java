@@ -10,16 +10,13 @@ import java.util.stream.Collectors;
 
 /**
  * The site's own policy, from processor options: which networks are the office's ({@code trusted_networks}),
- * which roles are privileged ({@code privileged_roles}) and how long a token may live ({@code token_max_lifetime_days}).
- * Rules refer to it through the conditions {@code outside_trusted_networks}, {@code privileged_role} and
- * {@code lifetime_over_max_days}.
+ * and which roles are privileged ({@code privileged_roles}). Rules refer to it through the conditions
+ * {@code outside_trusted_networks} and {@code privileged_role} / {@code not_privileged_role}.
  */
-public record SitePolicy(List<Cidr> trustedNetworks, Set<String> privilegedRoles, int tokenMaxLifetimeDays) {
+public record SitePolicy(List<Cidr> trustedNetworks, Set<String> privilegedRoles) {
 
     public static final List<String> DEFAULT_PRIVILEGED_ROLES = List.of("Owner", "Maintainer");
-    public static final int DEFAULT_TOKEN_MAX_LIFETIME_DAYS = 90;
-    public static final SitePolicy DEFAULT =
-            new SitePolicy(List.of(), lower(DEFAULT_PRIVILEGED_ROLES), DEFAULT_TOKEN_MAX_LIFETIME_DAYS);
+    public static final SitePolicy DEFAULT = new SitePolicy(List.of(), lower(DEFAULT_PRIVILEGED_ROLES));
 
     public static Set<String> lower(List<String> roles) {
         return roles.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());

@@ -46,6 +46,9 @@ import java.util.stream.Collectors;
 public final class DevopsAuditProcessor extends AbstractProcessor {
 
     public static final String TYPE = "devops_audit";
+
+    /** An option of earlier versions, accepted and ignored (see docs/tuning.md). */
+    static final String REMOVED_TOKEN_MAX_LIFETIME_DAYS = "token_max_lifetime_days";
     /** How {@code event.original} and error messages name the input when it is the whole document. */
     static final String WHOLE_DOCUMENT = "_source";
 
@@ -295,16 +298,12 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                 throw ConfigurationUtils.newConfigurationException(
                         TYPE, tag, "privileged_roles", "must name at least one role");
             }
-            int maxDays = ConfigurationUtils.readIntProperty(
-                    TYPE, tag, config, "token_max_lifetime_days", SitePolicy.DEFAULT_TOKEN_MAX_LIFETIME_DAYS);
-            if (maxDays < 1 || maxDays > 36500) {
-                throw ConfigurationUtils.newConfigurationException(
-                        TYPE, tag, "token_max_lifetime_days", "must be from 1 to 36500, found [" + maxDays + "]");
-            }
+            // Removed option: no GitLab token event carries the token's expiry, so no rule could use it. Pipelines
+            // written by earlier versions may still name it; they load, and it has no effect.
+            config.remove(REMOVED_TOKEN_MAX_LIFETIME_DAYS);
             SitePolicy policy = new SitePolicy(
                     List.copyOf(trusted),
-                    SitePolicy.lower(roles == null ? SitePolicy.DEFAULT_PRIVILEGED_ROLES : roles),
-                    maxDays);
+                    SitePolicy.lower(roles == null ? SitePolicy.DEFAULT_PRIVILEGED_ROLES : roles));
             Set<String> disabled = readDisabledRules(tag, config);
             Map<String, String> overrides = readSeverityOverrides(tag, config);
             for (String id : overrides.keySet()) {

@@ -62,8 +62,6 @@ public class ContentHelpersTests extends OpenSearchTestCase {
                 3,
                 "trusted_networks",
                 List.of("192.0.2.0/24"),
-                "token_max_lifetime_days",
-                30,
                 "disabled_rules",
                 List.of("DA-GL-011"),
                 "severity_overrides",
@@ -81,7 +79,6 @@ public class ContentHelpersTests extends OpenSearchTestCase {
         Map<String, Object> processor = (Map<String, Object>)
                 ((Map<String, Object>) ((List<Object>) pipeline.get("processors")).get(0)).get("devops_audit");
         assertEquals(List.of("192.0.2.0/24"), processor.get("trusted_networks"));
-        assertEquals(30, processor.get("token_max_lifetime_days"));
         assertEquals(List.of("DA-GL-011"), processor.get("disabled_rules"));
         assertEquals(Map.of("DA-GL-001", "critical"), processor.get("severity_overrides"));
         assertNull("unset parameters are not written", processor.get("privileged_roles"));

@@ -279,8 +279,6 @@ public class RuleCasesTests extends OpenSearchTestCase {
                 .stream().map(o -> Cidr.parse(o.toString())).toList();
         List<String> roles = ((List<Object>) p.getOrDefault("privileged_roles", SitePolicy.DEFAULT_PRIVILEGED_ROLES))
                 .stream().map(Object::toString).toList();
-        int days = ((Number) p.getOrDefault("token_max_lifetime_days", SitePolicy.DEFAULT_TOKEN_MAX_LIFETIME_DAYS))
-                .intValue();
-        return new SitePolicy(nets, SitePolicy.lower(roles), days);
+        return new SitePolicy(nets, SitePolicy.lower(roles));
     }
 }

@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.ingest;
 
+import io.devopsaudit.indicators.SitePolicy;
 import io.devopsaudit.parse.SourceFormat;
 import org.opensearch.OpenSearchParseException;
 import org.opensearch.test.OpenSearchTestCase;
@@ -101,13 +102,10 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
                         List.of("192.0.2.0/24", "2001:db8::/32"),
                         "privileged_roles",
                         List.of("Owner"),
-                        "token_max_lifetime_days",
-                        30,
                         "index_granularity",
                         "day")));
         assertEquals(2, p.getPolicy().trustedNetworks().size());
         assertEquals(Set.of("owner"), p.getPolicy().privilegedRoles());
-        assertEquals(30, p.getPolicy().tokenMaxLifetimeDays());
         assertEquals(io.devopsaudit.dedup.IndexName.DAY, p.getIndexGranularity());
     }
 
@@ -149,10 +147,11 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
         Map<String, Object> withPrefix = new HashMap<>(Map.of("index_prefix", "audit"));
         factory.create(null, "t", null, withPrefix);
         assertEquals(Map.of("index_prefix", "audit"), withPrefix);
-        e = expectThrows(
-                OpenSearchParseException.class,
-                () -> factory.create(null, "t", null, new HashMap<>(Map.of("token_max_lifetime_days", 0))));
-        assertEquals("[token_max_lifetime_days] must be from 1 to 36500, found [0]", e.getMessage());
+        // token_max_lifetime_days was removed (no GitLab token event carries an expiry): pipelines of earlier
+        // versions that name it still load, and it changes nothing
+        Map<String, Object> old = new HashMap<>(Map.of("token_max_lifetime_days", 30));
+        assertEquals(SitePolicy.DEFAULT, factory.create(null, "t", null, old).getPolicy());
+        assertEquals(Map.of(), old);
     }
 
     public void testUseDocumentIfMissingNeedsFieldAndExcludesIgnoreMissing() {

@@ -75,7 +75,6 @@ public class ActionWireTests extends OpenSearchTestCase {
                 randomBoolean() ? null : randomIntBetween(1, 64),
                 randomBoolean() ? null : List.of("10.0.0.0/8", "192.0.2.0/24"),
                 randomBoolean() ? null : strings(),
-                randomBoolean() ? null : randomIntBetween(1, 36500),
                 maybe("channel-" + randomAlphaOfLength(4)),
                 maybe("https://dash.example.com"),
                 randomBoolean() ? null : strings(),
@@ -89,13 +88,12 @@ public class ActionWireTests extends OpenSearchTestCase {
     }
 
     public void testSetupRequestValidatesRangesThatAParsedBodyWouldHaveRefused() {
-        SetupParameters bad = new SetupParameters(11, null, null, null, null, null, null, null, null);
+        SetupParameters bad = new SetupParameters(11, null, null, null, null, null, null, null);
         ActionRequestValidationException e = new PutSetupAction.Request(bad).validate();
         assertNotNull(e);
         assertThat(e.getMessage(), containsString("[replicas] must be a whole number from 0 to 10, found [11]"));
         assertThat(
-                new PutSetupAction.Request(
-                                new SetupParameters(null, null, null, null, null, "bad id!", null, null, null))
+                new PutSetupAction.Request(new SetupParameters(null, null, null, null, "bad id!", null, null, null))
                         .validate()
                         .getMessage(),
                 containsString("[notification_channel_id]"));
