@@ -85,6 +85,12 @@ bucket("circleci_secret_burst","Burst of CircleCI secret changes","2","10m",5,
 bucket("password_reset_burst","Burst of password resets for one account","3","1h",10,
   [terms("event.action",["password_reset_requested","password_reset_failed"])],"user.target.name",5,
   "many password resets for one account (T1110)")
+bucket("member_removal_burst","Burst of member removals","2","1h",10,
+  [terms("event.action",["member_destroyed"])],"user.name",10,
+  "many members removed by one actor (T1531; single removals are DA-GL-070, low)")
+bucket("variable_read_burst","Bulk CI/CD variable reads through the API","2","10m",5,
+  [terms("event.action",["variable_viewed_api"])],"user.name",10,
+  "many CI/CD variables read through the API by one actor (T1552; GitLab streams variable_viewed_api only)")
 doc={"version":1,"description":"devops-audit alerting monitors (OpenSearch Alerting plugin). NOTIFICATION_CHANNEL_ID and DASHBOARDS_URL are placeholders: PUT _plugins/devops_audit/_setup fills them, or replace them by hand before POST _plugins/_alerting/monitors (docs/monitors.md).","monitors":mons}
 json.dump(doc,open(OUT_FILE,'w'),indent=2)
 print(len(mons))

@@ -62,6 +62,9 @@ final class GitlabNormalizer {
         r.put(Fields.USER_NAME, authorName != null ? authorName : e.text("meta.user"));
         r.put(Fields.USER_EMAIL, e.text("author_email"));
         r.put(Fields.AUDIT_ACTOR_TYPE, actorType(e.text("author_class"), authorId));
+        // GitLab adds impersonated_by to the details of every event recorded during an impersonation session
+        // (and "(by <admin>)" to its sentence, which the CSV parser reads back into the same detail).
+        r.put(Fields.AUDIT_ACTOR_IMPERSONATED_BY, e.text("impersonated_by"));
 
         String ip = e.text("ip_address");
         Normalizer.putIp(

@@ -44,6 +44,9 @@ public final class Fields {
     public static final String TRACE_ID = "trace.id";
 
     public static final String AUDIT_ACTOR_TYPE = "audit.actor.type";
+    /** The administrator who was impersonating the author when the event was recorded (GitLab impersonated_by). */
+    public static final String AUDIT_ACTOR_IMPERSONATED_BY = "audit.actor.impersonated_by";
+
     public static final String AUDIT_ACCOUNT_ID = "audit.account.id";
     public static final String AUDIT_ACCOUNT_NAME = "audit.account.name";
     public static final String AUDIT_CATEGORY = "audit.category";
