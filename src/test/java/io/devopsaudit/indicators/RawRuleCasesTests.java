@@ -116,6 +116,104 @@ public class RawRuleCasesTests extends OpenSearchTestCase {
         assertEquals(String.join("\n", problems), 0, problems.size());
     }
 
+    /** The commit of GitLab's source that gitlab-csv-messages.tsv and gitlab-derived-actions.tsv were copied from. */
+    static final String TABLES_SOURCE = "flyisland/gitlab-ee@6714c9136253116b8a4cee79eb063a666df7aa96:";
+
+    /** CircleCI's documented audit log fields (circleci-docs, security/pages/audit-logs.adoc). */
+    static final Set<String> CIRCLECI_DOCUMENTED_FIELDS = Set.of(
+            "id",
+            "action",
+            "actor",
+            "target",
+            "payload",
+            "occurred_at",
+            "metadata",
+            "version",
+            "scope",
+            "success",
+            "request",
+            "organization",
+            "account",
+            "common_fields");
+
+    /**
+     * Where each raw event's shape comes from. A GitLab rule has, for every shape it claims, a raw positive whose
+     * {@code source} names the GitLab source that writes that shape (the audit call, or the spec pinning its details,
+     * as repository@commit:path, or the GitLab class or catalogue entry); a citation of the commit the classification
+     * tables were copied from must name a file:line those tables hold. CircleCI cases carry only the fields CircleCI
+     * documents.
+     */
+    @SuppressWarnings("unchecked")
+    public void testEveryRawCaseStatesWhereItsShapeComesFrom() throws IOException {
+        Set<String> tableLines = new TreeSet<>();
+        for (io.devopsaudit.classify.TsvResource.Row row : io.devopsaudit.classify.TsvResource.read(
+                io.devopsaudit.classify.GitlabMessages.RESOURCE, io.devopsaudit.classify.GitlabMessages.HEADER)) {
+            tableLines.add(row.get(2));
+        }
+        for (String line : Files.readAllLines(Path.of(System.getProperty("project.basedir", "."))
+                .resolve("src/main/resources/io/devopsaudit/classify/gitlab-derived-actions.tsv"))) {
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("^# (\\S+\\.rb:\\d+)\\s*$").matcher(line);
+            if (m.matches()) tableLines.add(m.group(1));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Rule rule : TestSupport.RULES.rules()) {
+            Path file = DIR.resolve(rule.id() + ".yml");
+            if (Files.exists(file) == false) continue;
+            Map<String, Object> cases = read(file);
+            Set<String> traced = new TreeSet<>();
+            for (String kind : List.of("positive", "negative")) {
+                for (Map<String, Object> c : list(cases.get(kind))) {
+                    String shape = String.valueOf(c.get("shape"));
+                    String source =
+                            c.get("source") == null ? "" : c.get("source").toString();
+                    if (shape.startsWith("circleci_")) {
+                        for (String field : topLevelFields(shape, (String) c.get("event"))) {
+                            if (CIRCLECI_DOCUMENTED_FIELDS.contains(field) == false) {
+                                problems.add(rule.id() + " " + kind + " (" + shape + "): field [" + field
+                                        + "] is not one CircleCI documents");
+                            }
+                        }
+                        continue;
+                    }
+                    int at = source.indexOf(TABLES_SOURCE);
+                    if (at >= 0) {
+                        String cited =
+                                source.substring(at + TABLES_SOURCE.length()).split("[ ,;)]")[0];
+                        if (tableLines.contains(cited) == false) {
+                            problems.add(rule.id() + " " + kind + " (" + shape + "): cites [" + cited
+                                    + "], which no row of the message or derived-action tables names");
+                        }
+                    }
+                    if (kind.equals("positive") && source.isBlank() == false) traced.add(shape);
+                }
+            }
+            if (rule.platform().equals("gitlab")) {
+                Set<String> untraced = new TreeSet<>(rule.sources());
+                untraced.removeAll(traced);
+                if (untraced.isEmpty() == false) {
+                    problems.add(
+                            rule.id() + ": no raw positive states the GitLab source of its " + untraced + " shape");
+                }
+            }
+        }
+        assertEquals(String.join("\n", problems), 0, problems.size());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> topLevelFields(String shape, String event) throws IOException {
+        if (shape.equals("circleci_csv")) {
+            String header = event.strip().split("\n", 2)[0];
+            Set<String> out = new TreeSet<>();
+            for (String cell : header.split(",")) out.add(cell.trim());
+            return out;
+        }
+        try (XContentParser p = org.opensearch.common.xcontent.json.JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, event)) {
+            return new TreeSet<>(p.map().keySet());
+        }
+    }
+
     /** The rule set is large enough to be worth having: at least 80 single-event rules. */
     public void testRuleCount() {
         assertTrue(

@@ -128,6 +128,20 @@ public class ContentIT extends DevopsAuditRestTestCase {
                         doc("event.action", "context.env_var.store", "user.name", "mallory"),
                         4));
         FIXTURES.put(
+                "member removals",
+                new Fixture(
+                        doc("event.action", "member_destroyed", "user.name", "mallory"),
+                        10,
+                        doc("event.action", "member_destroyed", "user.name", "mallory"),
+                        9));
+        FIXTURES.put(
+                "variable reads",
+                new Fixture(
+                        doc("event.action", "variable_viewed_api", "user.name", "mallory"),
+                        10,
+                        doc("event.action", "variable_viewed_api", "user.name", "mallory"),
+                        9));
+        FIXTURES.put(
                 "password resets",
                 new Fixture(
                         doc("event.action", "password_reset_requested", "user.target.name", "victim"),
