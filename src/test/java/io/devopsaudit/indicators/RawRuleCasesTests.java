@@ -145,16 +145,22 @@ public class RawRuleCasesTests extends OpenSearchTestCase {
      */
     @SuppressWarnings("unchecked")
     public void testEveryRawCaseStatesWhereItsShapeComesFrom() throws IOException {
-        Set<String> tableLines = new TreeSet<>();
+        // file:line of GitLab's source → the event names the classification tables attribute to it
+        Map<String, Set<String>> tableLines = new HashMap<>();
         for (io.devopsaudit.classify.TsvResource.Row row : io.devopsaudit.classify.TsvResource.read(
                 io.devopsaudit.classify.GitlabMessages.RESOURCE, io.devopsaudit.classify.GitlabMessages.HEADER)) {
-            tableLines.add(row.get(2));
+            tableLines.computeIfAbsent(row.get(2), k -> new TreeSet<>()).add(row.get(1));
         }
+        String comment = null;
         for (String line : Files.readAllLines(Path.of(System.getProperty("project.basedir", "."))
                 .resolve("src/main/resources/io/devopsaudit/classify/gitlab-derived-actions.tsv"))) {
             java.util.regex.Matcher m =
                     java.util.regex.Pattern.compile("^# (\\S+\\.rb:\\d+)\\s*$").matcher(line);
-            if (m.matches()) tableLines.add(m.group(1));
+            if (m.matches()) {
+                comment = m.group(1);
+            } else if (line.startsWith("#") == false && comment != null && line.split("\t").length == 4) {
+                tableLines.computeIfAbsent(comment, k -> new TreeSet<>()).add(line.split("\t")[3]);
+            }
         }
         List<String> problems = new ArrayList<>();
         for (Rule rule : TestSupport.RULES.rules()) {
@@ -180,9 +186,16 @@ public class RawRuleCasesTests extends OpenSearchTestCase {
                     if (at >= 0) {
                         String cited =
                                 source.substring(at + TABLES_SOURCE.length()).split("[ ,;)]")[0];
-                        if (tableLines.contains(cited) == false) {
+                        Object action = ((Map<?, ?>) run((String) c.get("event"), shape, options(c))
+                                        .get("event"))
+                                .get("action");
+                        if (tableLines.containsKey(cited) == false) {
                             problems.add(rule.id() + " " + kind + " (" + shape + "): cites [" + cited
                                     + "], which no row of the message or derived-action tables names");
+                        } else if (tableLines.get(cited).contains(String.valueOf(action)) == false) {
+                            problems.add(rule.id() + " " + kind + " (" + shape + "): cites [" + cited
+                                    + "], where GitLab" + " writes " + tableLines.get(cited) + ", but the event is ["
+                                    + action + "]");
                         }
                     }
                     if (kind.equals("positive") && source.isBlank() == false) traced.add(shape);
