@@ -210,6 +210,13 @@ public class RuleCasesTests extends OpenSearchTestCase {
                 .append(
                         "that is not listed does not carry what the rule reads (for example GitLab's CSV export has no `details`).\n")
                 .append(
+                        "Each raw GitLab positive states in `source` where GitLab writes that shape: the `Gitlab::Audit::Auditor` call\n")
+                .append(
+                        "or the spec pinning its details (repository@commit:path), `Audit::Details` for CSV sentences; a citation of a\n")
+                .append(
+                        "classification table's file:line must match the event. CircleCI cases carry only CircleCI's documented fields.\n")
+                .append("ATT&CK coverage of these rules and of the monitors: [coverage.md](coverage.md).\n")
+                .append(
                         "A site can switch rules off, change their severity and add its own rules: [tuning.md](tuning.md).\n\n")
                 .append(TestSupport.RULES.rules().size())
                 .append(" rules.\n\n")
