@@ -34,7 +34,7 @@ public class SetupIT extends DevopsAuditRestTestCase {
             if (a.get("type").equals("alerting_monitors")) {
                 assertEquals("skipped", a.get("status"));
                 assertEquals(
-                        "the Alerting plugin is not installed on this cluster (17 monitors ship in content/monitors.json)",
+                        "the Alerting plugin is not installed on this cluster (19 monitors ship in content/monitors.json)",
                         a.get("reason"));
             } else {
                 assertEquals(a.toString(), "current", a.get("status"));
