@@ -154,9 +154,18 @@ public final class Timestamps {
 
     public static Instant parse(String format, String field, Object value) {
         if (value instanceof Number n) {
+            // seconds (GitLab's oldest stream ids were created_at.to_i) or milliseconds; a number beyond what a long
+            // or an Instant holds (1e300, -9223372036854775808 seconds) is a bad value, not a crash
+            double d = n.doubleValue();
+            if (Double.isFinite(d) == false || Math.abs(d) >= 9.2e18) {
+                throw new AuditParseException(format, "field [" + field + "]: [" + value + "] is not a date");
+            }
             long v = n.longValue();
-            // seconds (GitLab's oldest stream ids were created_at.to_i) or milliseconds
-            return v < 100_000_000_000L ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v);
+            try {
+                return v < 100_000_000_000L ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v);
+            } catch (DateTimeException | ArithmeticException e) {
+                throw new AuditParseException(format, "field [" + field + "]: [" + value + "] is not a date");
+            }
         }
         if (value instanceof String == false) {
             throw AuditParseException.wrongType(format, field, "a date text", value);
