@@ -27,7 +27,8 @@ public final class IntakeBounds {
     public static final Instant EARLIEST = Instant.EPOCH;
 
     public static final TimeValue DEFAULT_MAX_FUTURE_SKEW = TimeValue.timeValueDays(1);
-    public static final int DEFAULT_MAX_NEW_INDICES = 12;
+    /** Two years of monthly indices per request: a typical export or backfill, far from a node's shard limit. */
+    public static final int DEFAULT_MAX_NEW_INDICES = 24;
 
     /** The document field naming the intake request a document belongs to (removed by the processor). */
     public static final String REQUEST_FIELD = "devops_audit_request";

@@ -333,8 +333,12 @@ public final class BulkIntake {
         note(record, reason);
     }
 
+    /** Records with a reported reason, listed or not. */
+    private long noted;
+
     /** Lists the record among the first reported ones, with why. */
     private void note(RawRecords.Record record, String reason) {
+        noted++;
         if (failures.size() < MAX_REPORTED_FAILURES) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("record", record.number());
@@ -350,6 +354,11 @@ public final class BulkIntake {
         out.putAll(counts());
         out.put("retries", retries);
         out.put("failures", failures);
+        if (noted > failures.size()) {
+            // a capped list says so
+            out.put("failures_truncated", true);
+            out.put("failures_limit", MAX_REPORTED_FAILURES);
+        }
         return out;
     }
 }
