@@ -162,12 +162,15 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                 Object value = sourceAndMetadata.get(name);
                 if (value != null && (value instanceof Map == false || name.equals("error"))) {
                     sourceAndMetadata.remove(name);
-                    Object moved = sourceAndMetadata.computeIfAbsent("document", k -> new LinkedHashMap<>());
-                    if (moved instanceof Map<?, ?> m) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> wrapper = (Map<String, Object>) m;
-                        wrapper.put(name, value);
+                    Object existing = sourceAndMetadata.get("document");
+                    Map<String, Object> wrapper = new LinkedHashMap<>();
+                    if (existing instanceof Map<?, ?> m) {
+                        m.forEach((k, v) -> wrapper.put(String.valueOf(k), v));
+                    } else if (existing != null) {
+                        wrapper.put("document", existing); // the document's own field of that name, kept too
                     }
+                    wrapper.put(name, value);
+                    sourceAndMetadata.put("document", wrapper);
                 }
             }
         }

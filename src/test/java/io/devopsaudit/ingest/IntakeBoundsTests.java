@@ -116,6 +116,10 @@ public class IntakeBoundsTests extends OpenSearchTestCase {
         assertEquals("not an event", shipped.getFieldValue("event.original", String.class));
         assertEquals("h", shipped.getFieldValue("host", String.class));
         assertFalse(shipped.hasField("error"));
+        // a document field named document is kept beside what moves there
+        IngestDocument crowded = doc(Map.of("message", "not an event", "event", "x", "document", "d"));
+        expectThrows(AuditParseException.class, () -> p.execute(crowded));
+        assertEquals(Map.of("document", "d", "event", "x"), crowded.getFieldValue("document", Map.class));
     }
 
     public void testSimulateReportsEveryFailureAsTheRecords() {
