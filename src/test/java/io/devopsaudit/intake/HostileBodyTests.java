@@ -109,6 +109,31 @@ public class HostileBodyTests extends OpenSearchTestCase {
         assertThat(e.getMessage(), containsString("array element 1"));
     }
 
+    public void testABodyThatBreaksOffPartWaySaysWhatWasStored() {
+        BulkIntake intake = new BulkIntake(null, "p", null, 10, r -> "");
+        intake.received = 3;
+        intake.indexed = 2;
+        intake.failed = 1;
+        RuntimeException e = ImportAction.TransportAction.stopped(
+                new io.devopsaudit.parse.AuditParseException("gitlab_api", "the JSON array is not closed"),
+                intake.report());
+        assertThat(e.getMessage(), startsWith("[gitlab_api] the JSON array is not closed; the 3 records before it"));
+        assertThat(e.getMessage(), containsString("indexed 2, upgraded 0, duplicates 0, late 0, failed 1"));
+        assertEquals(
+                400, ((org.opensearch.OpenSearchStatusException) e).status().getStatus());
+        RawRecords.LimitExceededException tooLarge = new RawRecords.LimitExceededException("[auto] too deep");
+        assertEquals(
+                413,
+                ((org.opensearch.OpenSearchStatusException)
+                                ImportAction.TransportAction.stopped(tooLarge, intake.report()))
+                        .status()
+                        .getStatus());
+        // nothing read before the error: the error itself
+        assertSame(
+                tooLarge,
+                ImportAction.TransportAction.stopped(tooLarge, new BulkIntake(null, "p", null, 1, r -> "").report()));
+    }
+
     public void testOutcomesAddUpToReceived() {
         BulkIntake intake = new BulkIntake(null, "p", null, 10, r -> "");
         intake.received = 9;
