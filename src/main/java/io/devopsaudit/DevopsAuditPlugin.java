@@ -116,6 +116,7 @@ public class DevopsAuditPlugin extends Plugin
         pseudonyms.load(environment.settings());
         collectorTokens.load(environment.settings());
         collectors = new CollectorService(client, clusterService, threadPool, collectorTokens, engine(environment));
+        IntakeSettings.wire(clusterService, engine(environment).bounds());
         return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors);
     }
 

@@ -28,6 +28,12 @@ public enum IndexName {
     /** @param timestamp the record's {@code @timestamp} ({@code yyyy-MM-ddTHH:mm:ss.SSSZ}) */
     public String of(Provider provider, String timestamp) {
         String prefix = IndexNames.eventPrefix(provider);
+        // only years 0000-9999 give a name retention and the index patterns understand (the processor's time bounds
+        // keep events to 1970 onwards; this guards every other caller)
+        if (timestamp.length() != 24 || timestamp.charAt(4) != '-' || Character.isDigit(timestamp.charAt(0)) == false) {
+            throw new IllegalArgumentException(
+                    "event time [" + timestamp + "] has no four-digit year: no index for it");
+        }
         return switch (this) {
             case MONTH -> prefix + timestamp.substring(0, 4) + "." + timestamp.substring(5, 7);
             case DAY -> prefix + timestamp.substring(0, 4) + "." + timestamp.substring(5, 7) + "."

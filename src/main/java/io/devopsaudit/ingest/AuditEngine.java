@@ -24,6 +24,9 @@ public final class AuditEngine {
     private final EventReader reader = new EventReader();
     private final Normalizer normalizer = new Normalizer(Taxonomy.load(), DerivedActions.load());
     private final RuleSet rules;
+    /** The event-time and new-index bounds every processor of this node applies (dynamic settings). */
+    private final IntakeBounds bounds = new IntakeBounds();
+
     private final DevopsAuditProcessor defaults;
 
     /** The shipped data files only (benchmarks and tests). */
@@ -43,10 +46,13 @@ public final class AuditEngine {
     }
 
     public DevopsAuditProcessor.Factory factory() {
-        return new DevopsAuditProcessor.Factory(reader, normalizer, rules);
+        return new DevopsAuditProcessor.Factory(reader, normalizer, rules, bounds);
     }
 
-    /** The outcome of the default processor on one raw event. */
+    public IntakeBounds bounds() {
+        return bounds;
+    }
+
     /** Where the default processor sends the event, under which id, with its source's richness (its version). */
     public record Outcome(String index, String id, long richness, String error) {}
 
@@ -62,8 +68,10 @@ public final class AuditEngine {
                     doc.getFieldValue("_id", String.class),
                     doc.getFieldValue("_version", Long.class),
                     null);
-        } catch (IllegalArgumentException e) {
-            return new Outcome(null, null, 0, e.getMessage());
+        } catch (RuntimeException e) {
+            // the processor turns every failure into an IllegalArgumentException; anything else is still one
+            // record's failure, never the request's
+            return new Outcome(null, null, 0, e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 }

@@ -76,6 +76,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     private final EventReader reader;
     private final Normalizer normalizer;
     private final RuleSet rules;
+    private final IntakeBounds bounds;
 
     DevopsAuditProcessor(
             String tag,
@@ -91,7 +92,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             SitePolicy policy,
             EventReader reader,
             Normalizer normalizer,
-            RuleSet rules) {
+            RuleSet rules,
+            IntakeBounds bounds) {
         super(tag, description);
         this.field = field;
         this.format = format;
@@ -105,6 +107,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         this.reader = reader;
         this.normalizer = normalizer;
         this.rules = rules;
+        this.bounds = bounds;
     }
 
     /**
@@ -113,11 +116,79 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
      */
     public static final String INSTANCE_FIELD = "devops_audit_instance";
 
+    /** The {@code event.kind} of an event this processor refuses (bounds set their own kind). */
+    public static final String FAILURE_KIND = "pipeline_error";
+
     @Override
     public IngestDocument execute(IngestDocument document) {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
-        String instance = instanceOf(sourceAndMetadata.remove(INSTANCE_FIELD));
+        Object named = sourceAndMetadata.remove(INSTANCE_FIELD);
+        Object request = sourceAndMetadata.remove(IntakeBounds.REQUEST_FIELD);
         Object input = field == null ? null : document.getFieldValue(field, Object.class, true);
+        if (input == null && field != null && useDocumentIfMissing == false && ignoreMissing) {
+            return document;
+        }
+        try {
+            return process(document, named, request instanceof String r ? r : null, input);
+        } catch (RuntimeException e) {
+            // Whatever failed (a bad value, a bound, a bug on odd input), the event is refused here, once, with the
+            // document made fit for the dead-letter step: one bad record never costs the others of its request.
+            prepareDeadLetter(document, input, e instanceof IntakeBounds.OutOfBounds o ? o.kind() : FAILURE_KIND);
+            if (e instanceof IllegalArgumentException) throw e;
+            throw new AuditParseException(
+                    SourceFormat.idOf(format),
+                    "cannot process the event: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Makes a refused document safe for the pipeline's on_failure: the whole-document event is wrapped into
+     * {@code event.original} (its own fields cannot collide with the dead-letter fields), and a field input's
+     * document fields {@code event} and {@code error} that are not objects, or an {@code error} object, move under
+     * {@code document.*}, since the dead-letter step writes {@code event.*} and {@code error.*}. The raw event is kept
+     * in {@code event.original} even with {@code keep_original: false}: a dead letter without it would be lost.
+     */
+    private void prepareDeadLetter(IngestDocument document, Object input, String kind) {
+        Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
+        String original;
+        if (input == null) {
+            Map<String, Object> source = new LinkedHashMap<>();
+            sourceAndMetadata.forEach((k, v) -> {
+                if (METADATA.contains(k) == false) source.put(k, v);
+            });
+            original = JsonText.write(source);
+            sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
+        } else {
+            original = input instanceof String s ? s : JsonText.write(input);
+            for (String name : List.of("event", "error")) {
+                Object value = sourceAndMetadata.get(name);
+                if (value != null && (value instanceof Map == false || name.equals("error"))) {
+                    sourceAndMetadata.remove(name);
+                    Object existing = sourceAndMetadata.get("document");
+                    Map<String, Object> wrapper = new LinkedHashMap<>();
+                    if (existing instanceof Map<?, ?> m) {
+                        m.forEach((k, v) -> wrapper.put(String.valueOf(k), v));
+                    } else if (existing != null) {
+                        wrapper.put("document", existing); // the document's own field of that name, kept too
+                    }
+                    wrapper.put(name, value);
+                    sourceAndMetadata.put("document", wrapper);
+                }
+            }
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        if (sourceAndMetadata.get("event") instanceof Map<?, ?> existing) {
+            existing.forEach((k, v) -> event.put(String.valueOf(k), v));
+        }
+        event.put("original", original);
+        event.put("kind", kind);
+        sourceAndMetadata.put("event", event);
+    }
+
+    private IngestDocument process(IngestDocument document, Object named, String request, Object input) {
+        Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
+        String instance = instanceOf(named);
         String inputName = field;
         if (input == null) {
             if (field != null && useDocumentIfMissing == false) {
@@ -134,12 +205,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             input = source;
             inputName = WHOLE_DOCUMENT;
         }
-        // The raw event goes into event.original first, so a failure below leaves it (and the raw fields, which are
-        // only replaced at the end) for the pipeline's on_failure to route to the dead-letter index.
+        // a failure below leaves the raw fields in place (they are only replaced at the end) for execute() to keep
         String original = keepOriginal ? (input instanceof String s ? s : JsonText.write(input)) : null;
-        if (original != null && document.hasField("event") == false) {
-            document.setFieldValue(Fields.EVENT_ORIGINAL, original);
-        }
         ParsedEvent parsed = reader.read(input, format, inputName, csvHeader);
         RecordBuilder record = normalizer.normalize(parsed);
         Provider provider = parsed.format.provider();
@@ -147,6 +214,12 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         if (instance != null) record.put(Fields.AUDIT_INSTANCE, instance);
         String dedupKey = DedupKey.of(record, parsed.content());
         record.put(Fields.AUDIT_DEDUP_KEY, dedupKey);
+
+        // the bounds are checked before the document is replaced, so a refused event leaves its raw fields in place
+        String timestamp = (String) record.get(Fields.TIMESTAMP);
+        bounds.checkTime(parsed.format.id(), timestamp, Instant.now());
+        String index = indexGranularity.of(provider, timestamp);
+        bounds.checkNewIndex(parsed.format.id(), request, index);
 
         sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
         sourceAndMetadata.putAll(record.build());
@@ -157,8 +230,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         sourceAndMetadata.put(IngestDocument.Metadata.VERSION.getFieldName(), (long) parsed.format.richness());
         sourceAndMetadata.put(
                 IngestDocument.Metadata.VERSION_TYPE.getFieldName(), VersionType.toString(VersionType.EXTERNAL));
-        sourceAndMetadata.put(IngestDocument.Metadata.INDEX.getFieldName(), indexGranularity.of(provider, (String)
-                record.get(Fields.TIMESTAMP)));
+        sourceAndMetadata.put(IngestDocument.Metadata.INDEX.getFieldName(), index);
         if (original != null) {
             document.setFieldValue(Fields.EVENT_ORIGINAL, original);
         }
@@ -228,11 +300,17 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         private final EventReader reader;
         private final Normalizer normalizer;
         private final RuleSet rules;
+        private final IntakeBounds bounds;
 
         public Factory(EventReader reader, Normalizer normalizer, RuleSet rules) {
+            this(reader, normalizer, rules, new IntakeBounds());
+        }
+
+        public Factory(EventReader reader, Normalizer normalizer, RuleSet rules, IntakeBounds bounds) {
             this.reader = reader;
             this.normalizer = normalizer;
             this.rules = rules;
+            this.bounds = bounds;
         }
 
         @Override
@@ -328,7 +406,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                     policy,
                     reader,
                     normalizer,
-                    tunedRules);
+                    tunedRules,
+                    bounds);
         }
 
         /** {@code disabled_rules}: ids of shipped or site rules that never tag; an unknown id is refused. */

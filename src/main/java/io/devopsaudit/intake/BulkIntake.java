@@ -4,6 +4,7 @@
 package io.devopsaudit.intake;
 
 import io.devopsaudit.ingest.DevopsAuditProcessor;
+import io.devopsaudit.ingest.IntakeBounds;
 import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.ExceptionsHelper;
@@ -18,6 +19,7 @@ import org.opensearch.action.index.IndexRequest;
 import org.opensearch.cluster.block.ClusterBlockException;
 import org.opensearch.cluster.block.ClusterBlockLevel;
 import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.common.UUIDs;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.transport.client.Client;
@@ -83,6 +85,72 @@ public final class BulkIntake {
         this.instance = instance;
         this.batchSize = batchSize;
         this.explain = explain;
+    }
+
+    /** Names this intake request to the processor, which bounds the new event indices one request creates. */
+    private final String requestId = UUIDs.randomBase64UUID();
+
+    /**
+     * The outcomes every received record ends in, exactly one each: {@code received} is their sum
+     * ({@link #accounted()}). A new outcome count is added here and in {@link #counts()}.
+     */
+    static final List<String> OUTCOMES = List.of("indexed", "upgraded", "duplicates", "late", "failed");
+
+    /** The outcome counts by name, in {@link #OUTCOMES} order. */
+    Map<String, Long> counts() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("indexed", indexed);
+        c.put("upgraded", upgraded);
+        c.put("duplicates", duplicates);
+        c.put("late", late);
+        c.put("failed", failed);
+        return c;
+    }
+
+    /** The records with an outcome; equal to {@code received} once every batch is flushed. */
+    long accounted() {
+        return counts().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Keeps a record the intake refuses before the pipeline (a body that is not UTF-8, ...) in the dead-letter index
+     * with its raw text, {@code kind} and reason, and counts it as received and failed.
+     */
+    public void keep(RawRecords.Record record, String kind, String reason) {
+        received++;
+        String now = Timestamps.format(Instant.now());
+        String index = deadLetterIndex(now);
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("type", kind);
+        error.put("message", reason);
+        error.put("pipeline", pipeline);
+        BulkItemResponse item = client.bulk(new BulkRequest()
+                        .add(new IndexRequest(index).source(deadLetter(now, record.text(), kind, error))))
+                .actionGet()
+                .getItems()[0];
+        if (item.isFailed()) {
+            throw new OpenSearchStatusException(
+                    "record " + record.where() + " could not be kept in " + index + ": " + item.getFailureMessage(),
+                    item.status());
+        }
+        fail(record, reason + " (kept in " + index + ")");
+    }
+
+    private static String deadLetterIndex(String now) {
+        return IndexNames.DEAD_LETTER_PREFIX + now.substring(0, 4) + "." + now.substring(5, 7);
+    }
+
+    private static Map<String, Object> deadLetter(String now, String raw, String kind, Map<String, Object> error) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("kind", kind);
+        event.put("original", raw);
+        event.put("ingested", now);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("@timestamp", now);
+        doc.put("message", raw);
+        doc.put("event", event);
+        doc.put("error", error);
+        return doc;
     }
 
     public void add(RawRecords.Record record) {
@@ -163,11 +231,12 @@ public final class BulkIntake {
             BulkRequest bulk = new BulkRequest();
             for (int i : pending) {
                 RawRecords.Record r = batch.get(i);
+                Map<String, Object> source = new LinkedHashMap<>();
+                source.put("message", r.text());
+                if (instance != null) source.put(DevopsAuditProcessor.INSTANCE_FIELD, instance);
+                source.put(IntakeBounds.REQUEST_FIELD, requestId);
                 bulk.add(new IndexRequest(IndexNames.INCOMING)
-                        .source(
-                                instance == null
-                                        ? Map.of("message", r.text())
-                                        : Map.of("message", r.text(), DevopsAuditProcessor.INSTANCE_FIELD, instance))
+                        .source(source)
                         .setPipeline(pipeline)
                         .opType(DocWriteRequest.OpType.INDEX));
             }
@@ -204,7 +273,7 @@ public final class BulkIntake {
      */
     private void keepAsDeadLetters(List<Integer> notWritten, BulkItemResponse[] items) {
         String now = Timestamps.format(Instant.now());
-        String index = IndexNames.DEAD_LETTER_PREFIX + now.substring(0, 4) + "." + now.substring(5, 7);
+        String index = deadLetterIndex(now);
         BulkRequest bulk = new BulkRequest();
         for (int i : notWritten) {
             BulkItemResponse item = items[i];
@@ -215,16 +284,7 @@ public final class BulkIntake {
             error.put("message", item.getFailureMessage());
             error.put("pipeline", pipeline);
             error.put("index", item.getIndex());
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("kind", "write_error");
-            event.put("original", batch.get(i).text());
-            event.put("ingested", now);
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("@timestamp", now);
-            doc.put("message", batch.get(i).text());
-            doc.put("event", event);
-            doc.put("error", error);
-            bulk.add(new IndexRequest(index).source(doc));
+            bulk.add(new IndexRequest(index).source(deadLetter(now, batch.get(i).text(), "write_error", error)));
         }
         BulkItemResponse[] kept = client.bulk(bulk).actionGet().getItems();
         for (int k = 0; k < kept.length; k++) {
@@ -273,8 +333,12 @@ public final class BulkIntake {
         note(record, reason);
     }
 
+    /** Records with a reported reason, listed or not. */
+    private long noted;
+
     /** Lists the record among the first reported ones, with why. */
     private void note(RawRecords.Record record, String reason) {
+        noted++;
         if (failures.size() < MAX_REPORTED_FAILURES) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("record", record.number());
@@ -287,13 +351,14 @@ public final class BulkIntake {
     public Map<String, Object> report() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("received", received);
-        out.put("indexed", indexed);
-        out.put("upgraded", upgraded);
-        out.put("duplicates", duplicates);
-        out.put("late", late);
-        out.put("failed", failed);
+        out.putAll(counts());
         out.put("retries", retries);
         out.put("failures", failures);
+        if (noted > failures.size()) {
+            // a capped list says so
+            out.put("failures_truncated", true);
+            out.put("failures_limit", MAX_REPORTED_FAILURES);
+        }
         return out;
     }
 }

@@ -169,6 +169,15 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
             // read from the request body itself, never copied into one String (bounded memory: docs/benchmarks.md)
             RawRecords.Text text = RawRecords.text(formatName, request.body);
             RawRecords.Shape shape = RawRecords.shape(format, text);
+            if (format == null && shape == RawRecords.Shape.CSV) {
+                // not JSON and no line of a known export: one answer for the body, not one dead letter per line
+                String why = RawRecords.undetectableCsv(text);
+                if (why != null) {
+                    throw new IllegalArgumentException(
+                            "[" + SourceFormat.AUTO + "] " + why + "; name the format with ?format= (one of "
+                                    + SourceFormat.ids() + ") if it is audit data");
+                }
+            }
             Map<String, Object> report;
             if (request.dryRun) {
                 report = dryRun(formatName, shape, text, request.instance);
@@ -176,9 +185,18 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                 int batch = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
                 BulkIntake intake = new BulkIntake(client, request.pipeline, request.instance, batch, raw -> {
                     String error = engine.simulate(raw, request.instance).error();
-                    return error == null ? "the pipeline failed" : error;
+                    return error == null
+                            ? "refused by the pipeline (the devops_audit processor accepts it alone: this request's bound"
+                                    + " on new event indices, devops_audit.intake.max_new_indices_per_request, or a later"
+                                    + " processor; error.message of the dead letter says which)"
+                            : error;
                 });
-                RawRecords.split(formatName, shape, text, intake::add);
+                try {
+                    RawRecords.split(formatName, shape, text, intake::add);
+                } catch (OpenSearchStatusException | IllegalArgumentException e) {
+                    intake.flush();
+                    throw stopped(e, intake.report());
+                }
                 intake.flush();
                 report = intake.report();
             }
@@ -192,6 +210,25 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
             out.put("took_ms", tookMs);
             out.put("events_per_second", tookMs == 0 ? null : (long) report.get("received") * 1000 / tookMs);
             return new Response(out);
+        }
+
+        /**
+         * A body whose structure broke off (a JSON array not closed, an unterminated CSV quote, a JSON limit): what was
+         * read before it is stored and counted, and the answer says so with the counts, not just the error.
+         */
+        static RuntimeException stopped(RuntimeException e, Map<String, Object> report) {
+            long received = ((Number) report.get("received")).longValue();
+            if (received == 0) return e;
+            StringBuilder counts = new StringBuilder();
+            for (String outcome : BulkIntake.OUTCOMES) {
+                counts.append(", ").append(outcome).append(' ').append(report.get(outcome));
+            }
+            RestStatus status = e instanceof OpenSearchStatusException s ? s.status() : RestStatus.BAD_REQUEST;
+            return new OpenSearchStatusException(
+                    e.getMessage() + "; the " + received + " records before it were processed (" + counts.substring(2)
+                            + "), the rest of the body was not read: fix it and import the whole file again (stored"
+                            + " events then count as duplicates)",
+                    status);
         }
 
         /** Parses and normalizes in-process with the default processor options; writes nothing. */

@@ -14,10 +14,13 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.devopsaudit.parse.AuditParseException;
 import io.devopsaudit.parse.CsvText;
+import io.devopsaudit.parse.EventReader;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.parse.SourceFormat;
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.common.io.Streams;
 import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.rest.RestStatus;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -286,6 +289,7 @@ public final class RawRecords {
     }
 
     private static void jsonArray(String format, Reader body, Consumer<Record> sink) {
+        long[] elements = new long[1];
         try (JsonParser p = JSON.getFactory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new AuditParseException(format, "the body must be a JSON array of events");
@@ -294,6 +298,7 @@ public final class RawRecords {
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 if (p.currentToken() == null) throw new AuditParseException(format, "the JSON array is not closed");
                 n++;
+                elements[0] = n - 1;
                 JsonNode node = JSON.readTree(p);
                 sink.accept(new Record(n, JSON.writeValueAsString(node)));
             }
@@ -301,7 +306,9 @@ public final class RawRecords {
                 throw new AuditParseException(format, "content after the end of the JSON array " + location(p));
             }
         } catch (StreamConstraintsException e) {
-            throw new LimitExceededException("[" + format + "] " + e.getOriginalMessage());
+            throw new LimitExceededException("[" + format + "] array element " + (elements[0] + 1) + " "
+                    + positionOf(e) + ": " + e.getOriginalMessage()
+                    + " (JSON limits: strings up to 1 MiB, nesting up to " + (JsonText.MAX_DEPTH + 1) + " levels)");
         } catch (JsonProcessingException e) {
             throw new AuditParseException(format, "invalid JSON " + positionOf(e) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -321,16 +328,57 @@ public final class RawRecords {
                         + e.getLocation().getLineNr() + ")";
     }
 
+    /**
+     * A header is recognised by its content (a known export's column names), never by its position: a first line
+     * that is no known header is a record like the others. A record without a header goes alone (the processor
+     * detects its export by its shape) or, when the request names a CSV format, after that format's documented
+     * header, as the processor's {@code csv_header} default reads it.
+     */
     private static void csv(String format, Reader body, Consumer<Record> sink) {
         Iterator<List<String>> rows = CsvText.iterate(format, "body", body);
         if (rows.hasNext() == false) return;
-        List<String> header = rows.next();
-        String headerLine = csvRow(header);
+        List<String> first = rows.next();
+        SourceFormat named = SourceFormat.fromId(format);
+        SourceFormat csvFormat = named != null && named.isCsv() ? named : null;
+        String headerLine = EventReader.knownHeader(first) != null ? csvRow(first) : null;
         long n = 0;
+        if (headerLine == null) sink.accept(headerless(++n, csvFormat, first));
         while (rows.hasNext()) {
             n++;
-            sink.accept(new Record(n, headerLine + csvRow(rows.next())));
+            List<String> row = rows.next();
+            sink.accept(headerLine != null ? new Record(n, headerLine + csvRow(row)) : headerless(n, csvFormat, row));
         }
+    }
+
+    private static Record headerless(long n, SourceFormat csvFormat, List<String> row) {
+        return csvFormat == null
+                ? new Record(n, csvRow(row))
+                : new Record(n, csvRow(EventReader.defaultHeader(csvFormat, row.size())) + csvRow(row));
+    }
+
+    /**
+     * For a body read as CSV without a named format: {@code null} when some line is a known header or a record of a
+     * known export, else why the body is no audit data (the detection message of its first line, or the CSV error
+     * that stopped the reading before any line was recognised).
+     */
+    public static String undetectableCsv(Text text) {
+        String firstReason = null;
+        try (Reader body = text.open()) {
+            Iterator<List<String>> rows = CsvText.iterate(SourceFormat.AUTO, "body", body);
+            while (rows.hasNext()) {
+                List<String> row = rows.next();
+                if (EventReader.knownHeader(row) != null || EventReader.detectCsvRecord(row) != null) return null;
+                if (firstReason == null)
+                    firstReason = EventReader.csvNotDetected("the body", row.size()) + " in its first line";
+            }
+        } catch (AuditParseException e) {
+            return firstReason != null
+                    ? firstReason
+                    : "cannot detect the format of the body: it is not JSON, and not CSV: " + e.getMessage();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return firstReason != null ? firstReason : "the body holds no record";
     }
 
     public static String csvRow(List<String> cells) {
@@ -341,10 +389,10 @@ public final class RawRecords {
         }
     }
 
-    /** Thrown when the body goes past a limit (413). */
-    public static final class LimitExceededException extends RuntimeException {
+    /** Thrown when the body goes past a limit: 413. */
+    public static final class LimitExceededException extends OpenSearchStatusException {
         public LimitExceededException(String message) {
-            super(message);
+            super(message, RestStatus.REQUEST_ENTITY_TOO_LARGE);
         }
     }
 }

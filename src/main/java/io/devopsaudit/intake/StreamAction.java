@@ -27,6 +27,7 @@ import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,19 +146,37 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
                 throw new IllegalArgumentException(
                         "[gitlab_stream] the body is empty: expected one audit event or a JSON array of them");
             }
-            String text = RawRecords.utf8("gitlab_stream", BytesReference.toBytes(request.body));
+            byte[] bytes = BytesReference.toBytes(request.body);
+            String text;
+            try {
+                text = RawRecords.utf8("gitlab_stream", bytes);
+            } catch (IllegalArgumentException e) {
+                // kept like any other body that is no event: the raw bytes, Base64-encoded, in the dead-letter index
+                BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, request.instance, 1, r -> "");
+                intake.keep(
+                        new RawRecords.Record(1, "base64:" + Base64.getEncoder().encodeToString(bytes)),
+                        "invalid_encoding",
+                        e.getMessage());
+                throw new IllegalArgumentException(e.getMessage() + "; " + kept(intake));
+            }
             Object parsed;
             try {
                 parsed = JSON.readValue(text, Object.class);
             } catch (StreamConstraintsException e) {
                 throw tooLarge(e.getOriginalMessage());
             } catch (JsonProcessingException e) {
-                deadLetter(text);
                 throw new IllegalArgumentException("[gitlab_stream] the body is not JSON "
                         + (e.getLocation() == null
                                 ? ""
                                 : "at offset " + e.getLocation().getCharOffset()) + ": " + e.getOriginalMessage()
-                        + "; it was kept in devops-audit-failed-*");
+                        + "; " + deadLetter(text, request.instance));
+            }
+            if (parsed instanceof Map == false && parsed instanceof List == false) {
+                // null, a number, a string: JSON, but no event and no batch
+                throw new IllegalArgumentException("[gitlab_stream] the body is a JSON "
+                        + (parsed == null ? "null" : parsed instanceof String ? "string" : "scalar")
+                        + ", expected one audit event (an object) or a JSON array of them; "
+                        + deadLetter(text, request.instance));
             }
             // a JSON array (batch mode) or a Cloud Logging batch ({"entries": [...]}) is one event per element
             List<Object> events;
@@ -200,10 +219,20 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             return new Response(report);
         }
 
-        private void deadLetter(String raw) {
-            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, null, 1, r -> "");
+        /** Sends a body that is no event through the pipeline, which dead-letters it with its raw text. */
+        private String deadLetter(String raw, String instance) {
+            BulkIntake intake =
+                    new BulkIntake(client, IndexNames.PIPELINE, instance, 1, r -> "not a GitLab audit event");
             intake.add(new RawRecords.Record(1, raw));
             intake.flush();
+            return kept(intake);
+        }
+
+        /** How a refused body's answer counts it: received 1, failed 1, kept in the dead-letter index. */
+        private static String kept(BulkIntake intake) {
+            Map<String, Object> report = intake.report();
+            return "received " + report.get("received") + ", failed " + report.get("failed")
+                    + ": it was kept in devops-audit-failed-*";
         }
 
         private static OpenSearchStatusException tooLarge(String why) {

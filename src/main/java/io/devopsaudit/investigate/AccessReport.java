@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * GitLab's log-request questions, answered directly: who accessed this project or group, how many users, how many
@@ -152,15 +153,25 @@ public final class AccessReport {
         return p;
     }
 
+    static final Instant EARLIEST_PARAM = Instant.parse("0000-01-01T00:00:00Z");
+    static final Instant LATEST_PARAM = Instant.parse("9999-12-31T23:59:59.999Z");
+
     static Instant time(Map<String, Object> body, String key, Instant fallback) {
         Object v = body.get(key);
         if (v == null) return fallback;
+        Instant t;
         try {
-            return Timestamps.parse(key, key, v);
-        } catch (IllegalArgumentException e) {
+            t = Timestamps.parse(key, key, v);
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "[" + key + "] must be an ISO-8601 time such as 2024-03-01T00:00:00Z, found [" + v + "]");
         }
+        // years 0000-9999 only: beyond them epoch milliseconds overflow and no audit index can hold the event
+        if (t.isBefore(EARLIEST_PARAM) || t.isAfter(LATEST_PARAM)) {
+            throw new IllegalArgumentException("[" + key
+                    + "] must be a time from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, found [" + v + "]");
+        }
+        return t;
     }
 
     static List<String> strings(Map<String, Object> body, String key) {
@@ -445,13 +456,15 @@ public final class AccessReport {
         StringBuilder sb = new StringBuilder("kind,identity,accesses,related,first,last\n");
         for (String[] k : new String[][] {{"users", "user", "ips"}, {"source_ips", "ip", "users"}}) {
             for (Map<String, Object> row : (List<Map<String, Object>>) report.getOrDefault(k[0], List.of())) {
-                sb.append(RawRecords.csvRow(List.of(
-                        k[1],
-                        String.valueOf(row.get(k[1])),
-                        String.valueOf(row.get("accesses")),
-                        String.join(" ", (List<String>) row.get(k[2])),
-                        String.valueOf(row.get("first")),
-                        String.valueOf(row.get("last")))));
+                sb.append(RawRecords.csvRow(Stream.of(
+                                k[1],
+                                String.valueOf(row.get(k[1])),
+                                String.valueOf(row.get("accesses")),
+                                String.join(" ", (List<String>) row.get(k[2])),
+                                String.valueOf(row.get("first")),
+                                String.valueOf(row.get("last")))
+                        .map(Export::formulaSafe)
+                        .toList()));
             }
         }
         return sb.toString();

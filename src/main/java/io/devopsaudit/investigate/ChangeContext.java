@@ -54,20 +54,25 @@ public final class ChangeContext {
                     "no audit event with id [" + id + "] (an _id, audit.dedup_key or event.id)", RestStatus.NOT_FOUND);
         }
         Map<String, Object> source = event.getSourceAsMap();
-        Instant at = Instant.parse((String) source.get(Fields.TIMESTAMP));
+        // an event stored before the intake bounded event times may lie beyond what epoch milliseconds hold: the
+        // window is clamped to that range instead of overflowing
+        Instant at = clamp(source.get(Fields.TIMESTAMP));
         Map<String, Map<String, Object>> timeline = new TreeMap<>();
+        boolean[] truncated = new boolean[1];
         add(timeline, event, "event");
         String correlation = value(source, "audit", "correlation_id");
         if (correlation != null) {
-            for (SearchHit h : many(indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation)))
+            for (SearchHit h :
+                    many(truncated, indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation)))
                 add(timeline, h, "same_request");
         }
         String actorField = value(source, "user", "name") != null ? Fields.USER_NAME : Fields.USER_ID;
         String actor = value(source, "user", actorField.equals(Fields.USER_NAME) ? "name" : "id");
-        Instant from = at.minusMillis(before.millis());
-        Instant to = at.plusMillis(after.millis());
+        Instant from = clamp(at.minusMillis(before.millis()));
+        Instant to = clamp(at.plusMillis(after.millis()));
         if (actor != null) {
             for (SearchHit h : many(
+                    truncated,
                     indices,
                     QueryBuilders.boolQuery()
                             .filter(QueryBuilders.termQuery(actorField, actor))
@@ -81,6 +86,7 @@ public final class ChangeContext {
         QueryBuilder object = sameObject(source);
         if (object != null) {
             for (SearchHit h : many(
+                    truncated,
                     indices,
                     QueryBuilders.boolQuery()
                             .filter(object)
@@ -97,6 +103,9 @@ public final class ChangeContext {
         out.put("actor", actor);
         out.put("window", Map.of("from", from.toString(), "to", to.toString()));
         out.put("total", timeline.size());
+        // each of the three searches returns at most MAX_EVENTS events; saying so beats a silently short timeline
+        out.put("truncated", truncated[0]);
+        out.put("limit", MAX_EVENTS);
         out.put("events", new ArrayList<>(timeline.values()));
         return out;
     }
@@ -197,15 +206,39 @@ public final class ChangeContext {
         return hits.length == 0 ? null : hits[0];
     }
 
-    private SearchHit[] many(String[] indices, QueryBuilder q) {
-        return search(indices, q, MAX_EVENTS);
+    /** At most MAX_EVENTS events; {@code truncated[0]} is set when more matched. */
+    private SearchHit[] many(boolean[] truncated, String[] indices, QueryBuilder q) {
+        SearchResponse r = searchResponse(indices, q, MAX_EVENTS);
+        SearchHit[] hits = r.getHits().getHits();
+        if (r.getHits().getTotalHits() != null && r.getHits().getTotalHits().value() > hits.length) truncated[0] = true;
+        return hits;
     }
 
     private SearchHit[] search(String[] indices, QueryBuilder q, int size) {
-        SearchResponse r = client.prepareSearch(indices)
+        return searchResponse(indices, q, size).getHits().getHits();
+    }
+
+    private SearchResponse searchResponse(String[] indices, QueryBuilder q, int size) {
+        return client.prepareSearch(indices)
                 .setIndicesOptions(IndicesOptions.lenientExpandOpen())
-                .setSource(new SearchSourceBuilder().query(q).size(size).sort(Fields.TIMESTAMP, SortOrder.ASC))
+                .setSource(new SearchSourceBuilder()
+                        .query(q)
+                        .size(size)
+                        .trackTotalHitsUpTo(size + 1)
+                        .sort(Fields.TIMESTAMP, SortOrder.ASC))
                 .get();
-        return r.getHits().getHits();
+    }
+
+    static final Instant EARLIEST_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
+    static final Instant LATEST_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
+
+    static Instant clamp(Object timestamp) {
+        Instant t;
+        try {
+            t = timestamp instanceof Instant i ? i : Instant.parse(String.valueOf(timestamp));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the stored event has no readable @timestamp [" + timestamp + "]", e);
+        }
+        return t.isBefore(EARLIEST_MILLIS) ? EARLIEST_MILLIS : t.isAfter(LATEST_MILLIS) ? LATEST_MILLIS : t;
     }
 }

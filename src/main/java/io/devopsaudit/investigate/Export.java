@@ -389,6 +389,18 @@ public final class Export {
         }
     }
 
+    /**
+     * A CSV cell a spreadsheet cannot run as a formula: a value starting with {@code =}, {@code +}, {@code -},
+     * {@code @}, tab or carriage return gets a leading {@code '} (OWASP's advice against CSV injection; GitLab's own
+     * export guards its cells the same way). The stored value and the NDJSON export stay exact; only CSV cells are
+     * guarded, so {@code -1} reads as the text {@code '-1} there.
+     */
+    public static String formulaSafe(String cell) {
+        if (cell == null || cell.isEmpty()) return "";
+        char c = cell.charAt(0);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + cell : cell;
+    }
+
     private static final class CsvWriter extends Writer {
         private final SequenceWriter rows;
 
@@ -408,7 +420,7 @@ public final class Export {
 
         @Override
         void row(List<String> row) throws IOException {
-            rows.write(row.stream().map(v -> v == null ? "" : v).toArray(String[]::new));
+            rows.write(row.stream().map(Export::formulaSafe).toArray(String[]::new));
         }
 
         @Override

@@ -152,11 +152,37 @@ public final class Timestamps {
         return v;
     }
 
+    /** What java.time can write as a date: Instant reaches year 1,000,000,000, LocalDate only 999,999,999. */
+    private static final long MIN_SECOND = LocalDate.MIN.toEpochDay() * 86_400L;
+
+    private static final long MAX_SECOND = LocalDate.MAX.toEpochDay() * 86_400L + 86_399L;
+
+    /**
+     * An event time as the sources write it, or an {@link AuditParseException} naming the field; never a time that
+     * {@link #format} cannot write.
+     */
     public static Instant parse(String format, String field, Object value) {
+        Instant t = parseAny(format, field, value);
+        if (t.getEpochSecond() < MIN_SECOND || t.getEpochSecond() > MAX_SECOND) {
+            throw new AuditParseException(format, "field [" + field + "]: [" + value + "] is not a date");
+        }
+        return t;
+    }
+
+    private static Instant parseAny(String format, String field, Object value) {
         if (value instanceof Number n) {
+            // seconds (GitLab's oldest stream ids were created_at.to_i) or milliseconds; a number beyond what a long
+            // or an Instant holds (1e300, -9223372036854775808 seconds) is a bad value, not a crash
+            double d = n.doubleValue();
+            if (Double.isFinite(d) == false || Math.abs(d) >= 9.2e18) {
+                throw new AuditParseException(format, "field [" + field + "]: [" + value + "] is not a date");
+            }
             long v = n.longValue();
-            // seconds (GitLab's oldest stream ids were created_at.to_i) or milliseconds
-            return v < 100_000_000_000L ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v);
+            try {
+                return v < 100_000_000_000L ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v);
+            } catch (DateTimeException | ArithmeticException e) {
+                throw new AuditParseException(format, "field [" + field + "]: [" + value + "] is not a date");
+            }
         }
         if (value instanceof String == false) {
             throw AuditParseException.wrongType(format, field, "a date text", value);

@@ -108,10 +108,7 @@ public final class EventReader {
             f = header != null ? knownHeader(header) : detectCsvRecord(record);
             if (f == null) {
                 throw new AuditParseException(
-                        SourceFormat.AUTO,
-                        "cannot detect the format of field [" + field + "]: it is not JSON, so tried "
-                                + "[gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted or hyphenated action second), found "
-                                + record.size() + " columns");
+                        SourceFormat.AUTO, csvNotDetected("field [" + field + "]", record.size()));
             }
         }
         if (header == null) {
@@ -140,19 +137,26 @@ public final class EventReader {
         return f != null ? f : GitlabJsonParser.claim(event);
     }
 
+    /** Why a text that is not JSON is no CSV record of a known export (also said of a whole import body). */
+    public static String csvNotDetected(String what, int columns) {
+        return "cannot detect the format of " + what + ": it is not JSON, so tried "
+                + "[gitlab_csv] (12 or 13 columns) and [circleci_csv] (11 columns, a dotted or hyphenated action second), found "
+                + columns + " columns";
+    }
+
     /** Which export a header line belongs to, or {@code null}. */
-    static SourceFormat knownHeader(List<String> cells) {
+    public static SourceFormat knownHeader(List<String> cells) {
         if (GitlabCsvParser.isHeader(cells)) return SourceFormat.GITLAB_CSV;
         return CircleciParser.isCsvHeader(cells) ? SourceFormat.CIRCLECI_CSV : null;
     }
 
     /** Which export a record without its header line belongs to, by its shape, or {@code null}. */
-    static SourceFormat detectCsvRecord(List<String> record) {
+    public static SourceFormat detectCsvRecord(List<String> record) {
         if (CircleciParser.looksLikeCsvRecord(record)) return SourceFormat.CIRCLECI_CSV;
         return GitlabCsvParser.looksLikeRecord(record) ? SourceFormat.GITLAB_CSV : null;
     }
 
-    static List<String> defaultHeader(SourceFormat format, int columns) {
+    public static List<String> defaultHeader(SourceFormat format, int columns) {
         return format == SourceFormat.GITLAB_CSV ? GitlabCsvParser.defaultHeader(columns) : CircleciParser.HEADER;
     }
 

@@ -66,6 +66,15 @@ final class FuzzSupport {
 
     private static final DevopsAuditProcessor WHOLE_DOCUMENT = ProcessorTestAccess.create(Map.of());
 
+    /** The shipped pipeline's processor: the raw event in {@code message}, or the document when it has none. */
+    private static final DevopsAuditProcessor SHIPPED =
+            ProcessorTestAccess.create(Map.of("field", "message", "use_document_if_missing", true));
+
+    /** A document as a log shipper sends it: the raw event in {@code message} beside the shipper's own fields. */
+    static IngestDocument processShipped(Map<String, Object> source) {
+        return run(SHIPPED, source);
+    }
+
     private static IngestDocument run(DevopsAuditProcessor processor, Map<String, Object> source) {
         IngestDocument doc = new IngestDocument("i", "1", null, null, null, source);
         try {
@@ -74,6 +83,12 @@ final class FuzzSupport {
             if (documented.getMessage().startsWith("[") == false) {
                 throw new AssertionError("a parse error must name its format first: " + documented.getMessage());
             }
+            // the processor refuses any failure at the record, wrapping what is not a parse error: a wrapped runtime
+            // exception is still a bug in the reader (it keeps the node up, but the fuzzer must see it)
+            if (documented.getCause() instanceof RuntimeException bug) {
+                throw new AssertionError("the processor failed with " + bug, bug);
+            }
+            deadLetterReady(doc);
             return null;
         }
         if (doc.getFieldValue("@timestamp", Object.class, true) instanceof String == false
@@ -81,6 +96,24 @@ final class FuzzSupport {
             throw new AssertionError("a record without @timestamp or audit.dedup_key: " + doc.getSourceAndMetadata());
         }
         return doc;
+    }
+
+    /**
+     * A refused document is ready for the pipeline's dead-letter step, whatever fields it came with: {@code event} is
+     * an object with the raw event in {@code original} and a {@code kind}, and no {@code error} field is in the way of
+     * {@code error.message} and the other fields the step sets.
+     */
+    static void deadLetterReady(IngestDocument doc) {
+        Map<String, Object> source = doc.getSourceAndMetadata();
+        Map<?, ?> event = source.get("event") instanceof Map<?, ?> m ? m : null;
+        if (event == null
+                || event.get("original") instanceof String == false
+                || event.get("kind") instanceof String == false) {
+            throw new AssertionError("a refused document without event.original and event.kind: " + source);
+        }
+        if (source.containsKey("error")) {
+            throw new AssertionError("a refused document keeps a field error in the dead-letter step's way: " + source);
+        }
     }
 
     static String abbreviate(String s) {
