@@ -43,7 +43,12 @@ public final class AuditEngine {
     }
 
     public DevopsAuditProcessor.Factory factory() {
-        return new DevopsAuditProcessor.Factory(reader, normalizer, rules);
+        return factory(null);
+    }
+
+    /** The node's factory: its processors compare each copy with the stored event ({@code stored}). */
+    public DevopsAuditProcessor.Factory factory(StoredEvents stored) {
+        return new DevopsAuditProcessor.Factory(reader, normalizer, rules, stored);
     }
 
     /** The outcome of the default processor on one raw event. */

@@ -19,6 +19,10 @@ import io.devopsaudit.parse.ParsedEvent;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.Provider;
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.action.get.GetResponse;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.VersionType;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
@@ -34,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -73,6 +78,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     private final EventReader reader;
     private final Normalizer normalizer;
     private final RuleSet rules;
+    /** The stored events, compared with each copy before it is written; {@code null} in-process (no node). */
+    private final StoredEvents stored;
 
     DevopsAuditProcessor(
             String tag,
@@ -88,7 +95,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             SitePolicy policy,
             EventReader reader,
             Normalizer normalizer,
-            RuleSet rules) {
+            RuleSet rules,
+            StoredEvents stored) {
         super(tag, description);
         this.field = field;
         this.format = format;
@@ -102,6 +110,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         this.reader = reader;
         this.normalizer = normalizer;
         this.rules = rules;
+        this.stored = stored;
     }
 
     /**
@@ -110,8 +119,80 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
      */
     public static final String INSTANCE_FIELD = "devops_audit_instance";
 
+    /**
+     * The node's path: the event is processed, then compared with the stored document of its id before it is
+     * written (docs/dedup.md). A stored event changes only for a richer copy that agrees with it on its identity;
+     * a disagreeing copy becomes a conflict record in the dead-letter index; an agreeing copy as rich or poorer is
+     * dropped (a duplicate). Every writer goes through here, the plugin's intake and a shipper's bulk alike.
+     */
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        boolean processed;
+        try {
+            processed = process(document);
+        } catch (Exception e) {
+            handler.accept(null, e);
+            return;
+        }
+        if (processed == false || stored == null) {
+            handler.accept(document, null);
+            return;
+        }
+        Map<String, Object> m = document.getSourceAndMetadata();
+        String index = (String) m.get(IngestDocument.Metadata.INDEX.getFieldName());
+        String id = (String) m.get(IngestDocument.Metadata.ID.getFieldName());
+        int richness = ((Number) m.get(IngestDocument.Metadata.VERSION.getFieldName())).intValue();
+        stored.get(index, id, new ActionListener<>() {
+            @Override
+            public void onResponse(GetResponse response) {
+                IngestDocument out;
+                try {
+                    if (response.isExists() == false) {
+                        Custody.create(document);
+                        out = document;
+                    } else {
+                        out = Custody.decide(
+                                document,
+                                response.getSourceAsMap(),
+                                response.getSeqNo(),
+                                response.getPrimaryTerm(),
+                                richness);
+                    }
+                } catch (Exception e) {
+                    handler.accept(null, e);
+                    return;
+                }
+                handler.accept(out, null);
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                if (ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
+                    Custody.create(document); // the event's month has no index yet: nothing is stored
+                    handler.accept(document, null);
+                } else {
+                    handler.accept(null, e);
+                }
+            }
+        });
+    }
+
+    /**
+     * Processes the event in-process, without comparing it with a stored copy: the version is the source's richness
+     * with external versioning (what {@link AuditEngine#simulate} reports). The node calls the other {@code execute}.
+     */
     @Override
     public IngestDocument execute(IngestDocument document) {
+        process(document);
+        return document;
+    }
+
+    static boolean isMetadata(String key) {
+        return METADATA.contains(key);
+    }
+
+    /** Processes the event into the document; {@code false} when {@code ignore_missing} left it as it was. */
+    private boolean process(IngestDocument document) {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
         String instance = instanceOf(sourceAndMetadata.remove(INSTANCE_FIELD));
         Object input = field == null ? null : document.getFieldValue(field, Object.class, true);
@@ -119,7 +200,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         if (input == null) {
             if (field != null && useDocumentIfMissing == false) {
                 if (ignoreMissing) {
-                    return document;
+                    return false;
                 }
                 throw new IllegalArgumentException(
                         "field [" + field + "] is missing or null, cannot parse an audit event from it");
@@ -148,9 +229,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
         sourceAndMetadata.putAll(record.build());
         sourceAndMetadata.put(IngestDocument.Metadata.ID.getFieldName(), dedupKey);
-        // The richest copy of an event wins, whatever the arrival order: the document's version is its source's
-        // richness, written with external versioning, so a richer copy replaces the stored one and an equal or
-        // poorer copy is refused as a version conflict (a duplicate), atomically, even under concurrent senders.
+        // In-process, the version is the source's richness (external); on the node, the comparison with the stored
+        // event (execute with a handler) replaces it.
         sourceAndMetadata.put(IngestDocument.Metadata.VERSION.getFieldName(), (long) parsed.format.richness());
         sourceAndMetadata.put(
                 IngestDocument.Metadata.VERSION_TYPE.getFieldName(), VersionType.toString(VersionType.EXTERNAL));
@@ -160,7 +240,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             document.setFieldValue(Fields.EVENT_ORIGINAL, original);
         }
         document.setFieldValue(Fields.EVENT_INGESTED, ingestTime(document));
-        return document;
+        return true;
     }
 
     private String instanceOf(Object named) {
@@ -225,11 +305,18 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         private final EventReader reader;
         private final Normalizer normalizer;
         private final RuleSet rules;
+        private final StoredEvents stored;
 
+        /** In-process processors (tests, simulation): no comparison with stored events. */
         public Factory(EventReader reader, Normalizer normalizer, RuleSet rules) {
+            this(reader, normalizer, rules, null);
+        }
+
+        public Factory(EventReader reader, Normalizer normalizer, RuleSet rules, StoredEvents stored) {
             this.reader = reader;
             this.normalizer = normalizer;
             this.rules = rules;
+            this.stored = stored;
         }
 
         @Override
@@ -329,7 +416,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                     policy,
                     reader,
                     normalizer,
-                    tunedRules);
+                    tunedRules,
+                    stored);
         }
 
         /** {@code disabled_rules}: ids of shipped or site rules that never tag; an unknown id is refused. */
