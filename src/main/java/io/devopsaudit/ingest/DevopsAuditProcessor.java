@@ -21,12 +21,15 @@ import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.Provider;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.action.get.GetResponse;
+import org.opensearch.action.get.MultiGetItemResponse;
+import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.VersionType;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.ingest.Processor;
 
 import java.time.Instant;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -120,59 +124,77 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     public static final String INSTANCE_FIELD = "devops_audit_instance";
 
     /**
-     * The node's path: the event is processed, then compared with the stored document of its id before it is
-     * written (docs/dedup.md). A stored event changes only for a richer copy that agrees with it on its identity;
-     * a disagreeing copy becomes a conflict record in the dead-letter index; an agreeing copy as rich or poorer is
-     * dropped (a duplicate). Every writer goes through here, the plugin's intake and a shipper's bulk alike.
+     * The node's path for one document: see {@link #batchExecute}.
      */
     @Override
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
-        boolean processed;
-        try {
-            processed = process(document);
-        } catch (Exception e) {
-            handler.accept(null, e);
+        IngestDocumentWrapper one = new IngestDocumentWrapper(0, 0, document, null);
+        batchExecute(List.of(one), done -> handler.accept(one.getIngestDocument(), one.getException()));
+    }
+
+    /**
+     * The node's path (OpenSearch hands a bulk request's documents over in batches): each event is processed, then
+     * compared with the stored document of its id before it is written (docs/dedup.md), all of a batch with one
+     * multi-get. A stored event changes only for a richer copy that agrees with it on its identity; a disagreeing
+     * copy becomes a conflict record in the dead-letter index; an agreeing copy as rich or poorer is dropped (a
+     * duplicate). Every writer goes through here, the plugin's intake and a shipper's bulk alike.
+     */
+    @Override
+    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        List<IngestDocumentWrapper> compare = new ArrayList<>();
+        for (IngestDocumentWrapper w : documents) {
+            try {
+                if (process(w.getIngestDocument())) compare.add(w);
+            } catch (Exception e) {
+                w.update(w.getIngestDocument(), e);
+            }
+        }
+        if (compare.isEmpty() || stored == null) {
+            handler.accept(documents);
             return;
         }
-        if (processed == false || stored == null) {
-            handler.accept(document, null);
-            return;
+        List<StoredEvents.Key> keys = new ArrayList<>(compare.size());
+        int[] richness = new int[compare.size()];
+        for (int i = 0; i < compare.size(); i++) {
+            Map<String, Object> m = compare.get(i).getIngestDocument().getSourceAndMetadata();
+            keys.add(new StoredEvents.Key((String) m.get(IngestDocument.Metadata.INDEX.getFieldName()), (String)
+                    m.get(IngestDocument.Metadata.ID.getFieldName())));
+            richness[i] = ((Number) m.get(IngestDocument.Metadata.VERSION.getFieldName())).intValue();
         }
-        Map<String, Object> m = document.getSourceAndMetadata();
-        String index = (String) m.get(IngestDocument.Metadata.INDEX.getFieldName());
-        String id = (String) m.get(IngestDocument.Metadata.ID.getFieldName());
-        int richness = ((Number) m.get(IngestDocument.Metadata.VERSION.getFieldName())).intValue();
-        stored.get(index, id, new ActionListener<>() {
+        stored.get(keys, new ActionListener<>() {
             @Override
-            public void onResponse(GetResponse response) {
-                IngestDocument out;
-                try {
-                    if (response.isExists() == false) {
-                        Custody.create(document);
-                        out = document;
-                    } else {
-                        out = Custody.decide(
-                                document,
-                                response.getSourceAsMap(),
-                                response.getSeqNo(),
-                                response.getPrimaryTerm(),
-                                richness);
+            public void onResponse(MultiGetResponse response) {
+                MultiGetItemResponse[] items = response.getResponses();
+                for (int i = 0; i < compare.size(); i++) {
+                    IngestDocumentWrapper w = compare.get(i);
+                    IngestDocument doc = w.getIngestDocument();
+                    try {
+                        if (items[i].isFailed()) {
+                            Exception cause = items[i].getFailure().getFailure();
+                            if (ExceptionsHelper.unwrapCause(cause) instanceof IndexNotFoundException == false) {
+                                w.update(doc, cause);
+                                continue;
+                            }
+                            Custody.create(doc); // the event's month has no index yet: nothing is stored
+                        } else if (items[i].getResponse().isExists() == false) {
+                            Custody.create(doc);
+                        } else {
+                            GetResponse got = items[i].getResponse();
+                            doc = Custody.decide(
+                                    doc, got.getSourceAsMap(), got.getSeqNo(), got.getPrimaryTerm(), richness[i]);
+                        }
+                        w.update(doc, null);
+                    } catch (Exception e) {
+                        w.update(doc, e);
                     }
-                } catch (Exception e) {
-                    handler.accept(null, e);
-                    return;
                 }
-                handler.accept(out, null);
+                handler.accept(documents);
             }
 
             @Override
             public void onFailure(Exception e) {
-                if (ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
-                    Custody.create(document); // the event's month has no index yet: nothing is stored
-                    handler.accept(document, null);
-                } else {
-                    handler.accept(null, e);
-                }
+                for (IngestDocumentWrapper w : compare) w.update(w.getIngestDocument(), e);
+                handler.accept(documents);
             }
         });
     }

@@ -5,6 +5,8 @@ package io.devopsaudit.ingest;
 
 import io.devopsaudit.dedup.CopyIdentity;
 import io.devopsaudit.parse.JsonText;
+import org.opensearch.action.get.MultiGetItemResponse;
+import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.test.OpenSearchTestCase;
@@ -240,7 +242,10 @@ public class CustodyTests extends OpenSearchTestCase {
 
     /** On the node path, a copy of an event whose month has no index yet is written as a create. */
     public void testTheFirstCopyIsACreate() throws Exception {
-        StoredEvents none = (index, id, listener) -> listener.onFailure(new IndexNotFoundException(index));
+        StoredEvents none = (keys, listener) -> listener.onResponse(new MultiGetResponse(keys.stream()
+                .map(k -> new MultiGetItemResponse(
+                        null, new MultiGetResponse.Failure(k.index(), k.id(), new IndexNotFoundException(k.index()))))
+                .toArray(MultiGetItemResponse[]::new)));
         DevopsAuditProcessor p = new DevopsAuditProcessor.Factory(
                         io.devopsaudit.TestSupport.READER,
                         io.devopsaudit.TestSupport.NORMALIZER,
