@@ -3,11 +3,14 @@
  */
 package io.devopsaudit.it;
 
+import io.devopsaudit.collect.FakeGitlab;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.testdata.AuditEventGenerator;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -374,6 +377,44 @@ public class CustodyIT extends DevopsAuditRestTestCase {
             Map<String, Object> source = (Map<String, Object>) hit.get("_source");
             // the author always differs; the action only where the stored copy names one (a CSV sentence may not)
             assertTrue(source.toString(), ((List<Object>) value(source, "audit.conflict.fields")).contains("user.id"));
+        }
+    }
+
+    /** A collector's poll counts an object that disagrees with the stored event of its id as a conflict. */
+    public void testACollectorCountsADisagreeingCopyAsAConflict() throws Exception {
+        SetupIT.setup();
+        String name = CollectorIT.name();
+        String instance = name + "-gl";
+        String token = "glpat-" + randomAlphaOfLength(20);
+        StreamIT.keystoreSet("devops_audit.collector." + name + ".token", token);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        long first = 95_000_000L + randomIntBetween(0, 1_000_000);
+        try (FakeGitlab gitlab = new FakeGitlab(token)) {
+            gitlab.add(first, 0, 3, 0, now.minusSeconds(60)); // three project events, by author 9 (alice)
+            // already stored, same id and time: another author, another action
+            Map<String, Object> forged = apiEvent(first, "project_destroyed", 66, "mallory", "203.0.113.9");
+            forged.put("created_at", now.minusSeconds(61).toString());
+            Map<String, Object> report = ImportIT.importText("?instance=" + instance, JsonText.write(forged) + "\n");
+            assertEquals(report.toString(), 1, report.get("indexed"));
+
+            String scopes = "[{\"project\":\"acme/web\"}]";
+            call(
+                    "PUT",
+                    CollectorIT.BASE + name,
+                    CollectorIT.config(gitlab.url(), scopes, instance, now.minus(2, ChronoUnit.HOURS)));
+            Map<String, Object> status = CollectorIT.awaitState(name, "ok");
+            assertEquals(status.toString(), 3, CollectorIT.total(status, "fetched"));
+            assertEquals(status.toString(), 1, CollectorIT.total(status, "conflicts"));
+            assertEquals(status.toString(), 2, CollectorIT.total(status, "indexed"));
+            assertEquals(status.toString(), 0, CollectorIT.total(status, "failed"));
+            String docId = "gitlab:" + instance + ":" + first;
+            Map<String, Object> stored = stored(docId);
+            assertEquals("mallory", value(stored, "user.name"));
+            assertEquals("project_destroyed", value(stored, "event.action"));
+            assertEquals(1, conflictRecords(docId).size());
+        } finally {
+            call("DELETE", CollectorIT.BASE + name, null);
+            StreamIT.keystoreSet("devops_audit.collector." + name + ".token", null);
         }
     }
 
