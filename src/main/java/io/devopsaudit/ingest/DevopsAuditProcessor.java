@@ -19,12 +19,10 @@ import io.devopsaudit.parse.ParsedEvent;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.Provider;
-import org.opensearch.ExceptionsHelper;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.action.get.MultiGetItemResponse;
 import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.VersionType;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
@@ -170,12 +168,11 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                     IngestDocument doc = w.getIngestDocument();
                     try {
                         if (items[i].isFailed()) {
-                            Exception cause = items[i].getFailure().getFailure();
-                            if (ExceptionsHelper.unwrapCause(cause) instanceof IndexNotFoundException == false) {
-                                w.update(doc, cause);
-                                continue;
-                            }
-                            Custody.create(doc); // the event's month has no index yet: nothing is stored
+                            // The month's index does not exist yet, or its shard is still starting (a bulk request
+                            // with new months creates them while others read), or the read was refused: written as
+                            // a create, which can never replace a stored event (if one is stored, a 409 and the
+                            // sender sends it again).
+                            Custody.create(doc);
                         } else if (items[i].getResponse().isExists() == false) {
                             Custody.create(doc);
                         } else {
@@ -193,7 +190,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
 
             @Override
             public void onFailure(Exception e) {
-                for (IngestDocumentWrapper w : compare) w.update(w.getIngestDocument(), e);
+                // the read failed as a whole (a full get queue ...): every copy is written as a create, as above
+                for (IngestDocumentWrapper w : compare) Custody.create(w.getIngestDocument());
                 handler.accept(documents);
             }
         });

@@ -265,4 +265,25 @@ public class CustodyTests extends OpenSearchTestCase {
         assertEquals("external", result.get().getFieldValue("_version_type", String.class));
         assertEquals("gitlab:51001", result.get().getFieldValue("_id", String.class));
     }
+
+    /** A read that fails as a whole (a full get queue) also writes a create: it cannot replace a stored event. */
+    public void testAFailedReadIsWrittenAsACreate() throws Exception {
+        StoredEvents refused = (keys, listener) -> listener.onFailure(new IllegalStateException("get queue full"));
+        DevopsAuditProcessor p = new DevopsAuditProcessor.Factory(
+                        io.devopsaudit.TestSupport.READER,
+                        io.devopsaudit.TestSupport.NORMALIZER,
+                        io.devopsaudit.TestSupport.RULES,
+                        refused)
+                .create(null, "t", null, new HashMap<>(Map.of("field", "message")));
+        Map<String, Object> source = new HashMap<>();
+        source.put("message", JsonText.write(apiEvent("project_destroyed", 66, "mallory", "2024-03-05T10:00:00Z")));
+        AtomicReference<IngestDocument> result = new AtomicReference<>();
+        p.execute(new IngestDocument("devops-audit-incoming", null, null, null, null, source), (d, e) -> {
+            assertNull(e);
+            result.set(d);
+        });
+        assertEquals(1L, (long) result.get().getFieldValue("_version", Long.class));
+        assertEquals("external", result.get().getFieldValue("_version_type", String.class));
+        assertFalse(result.get().hasField("_if_seq_no"));
+    }
 }
