@@ -19,7 +19,8 @@ import java.util.Objects;
  * Whether two normalized records with the same document id are copies of one event (docs/dedup.md, "A stored event
  * changes only for a copy that agrees with it"). The identity is: provider, instance, event id, normalized action,
  * actor (id where both copies have one, else name), event time to the precision of the poorer format (a CSV export
- * has seconds) and scope path. A value present in one copy and absent in the other disagrees: a copy that leaves
+ * has seconds) and scope path; the event id only where the document id is built from it (not for a fingerprint key,
+ * whose events carry a per-delivery id). A value present in one copy and absent in the other disagrees: a copy that leaves
  * out the author must not erase the stored author.
  */
 public final class CopyIdentity {
@@ -30,6 +31,9 @@ public final class CopyIdentity {
      * with an unknown sentence): it says nothing about what happened, so it is not compared.
      */
     public static final String UNNAMED_ACTION = "audit_operation";
+
+    /** How a fingerprint key ({@link DedupKey}) differs from an id key. */
+    static final String FINGERPRINT_MARK = ":fp:";
 
     /** The identity fields, in the order {@link #disagreements} reports them. */
     public static final List<String> FIELDS = List.of(
@@ -49,8 +53,16 @@ public final class CopyIdentity {
      */
     public static List<String> disagreements(Map<String, Object> stored, Map<String, Object> copy) {
         List<String> out = new ArrayList<>();
-        for (String f : List.of(Fields.EVENT_PROVIDER, Fields.AUDIT_INSTANCE, Fields.EVENT_ID)) {
+        for (String f : List.of(Fields.EVENT_PROVIDER, Fields.AUDIT_INSTANCE)) {
             if (Objects.equals(text(stored, f), text(copy, f)) == false) out.add(f);
+        }
+        // A fingerprint key means the id is not trusted (a per-delivery UUID of a stream-only event): redeliveries
+        // differ in it by design, and the fingerprint already covers action, time, actor and scope.
+        String key = text(copy, Fields.AUDIT_DEDUP_KEY);
+        boolean fingerprinted = key != null && key.contains(FINGERPRINT_MARK);
+        if (fingerprinted == false
+                && Objects.equals(text(stored, Fields.EVENT_ID), text(copy, Fields.EVENT_ID)) == false) {
+            out.add(Fields.EVENT_ID);
         }
         String storedAction = text(stored, Fields.EVENT_ACTION);
         String copyAction = text(copy, Fields.EVENT_ACTION);

@@ -5,6 +5,7 @@ package io.devopsaudit.ingest;
 
 import io.devopsaudit.dedup.CopyIdentity;
 import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.testdata.AuditEventGenerator;
 import org.opensearch.action.get.MultiGetItemResponse;
 import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.index.IndexNotFoundException;
@@ -285,5 +286,43 @@ public class CustodyTests extends OpenSearchTestCase {
         assertEquals(1L, (long) result.get().getFieldValue("_version", Long.class));
         assertEquals("external", result.get().getFieldValue("_version_type", String.class));
         assertFalse(result.get().hasField("_if_seq_no"));
+    }
+
+    /**
+     * Every rendering of one generated event (GitLab API object, streamed body, log line; stream-only events
+     * redelivered with fresh UUIDs under a fingerprint key; CircleCI JSON and CSV) agrees with the others: the
+     * comparison must not turn honest copies into conflicts.
+     */
+    public void testEveryRenderingOfAnEventAgrees() {
+        AuditEventGenerator gen = new AuditEventGenerator(random().nextLong());
+        int compared = 0;
+        for (int i = 0; i < 1_500; i++) {
+            int kind = gen.random().nextInt(100);
+            AuditEventGenerator.Event e =
+                    kind < 10 ? gen.gitlabStreamOnly(3) : kind < 60 ? gen.gitlab(1_000_000L + i) : gen.circleci();
+            Map<String, Object> first = null;
+            for (String raw : e.renderings()) {
+                Map<String, Object> copy = record(raw);
+                if (first == null) {
+                    first = copy;
+                    continue;
+                }
+                assertEquals(raw, first.get("_id"), copy.get("_id"));
+                assertEquals(raw, List.of(), CopyIdentity.disagreements(first, copy));
+                compared++;
+            }
+        }
+        assertTrue(compared > 1_500);
+    }
+
+    public void testTheIdOfAFingerprintedEventIsNotCompared() {
+        Map<String, Object> stored = with("audit.dedup_key", "gitlab:fp:abc");
+        Map<String, Object> redelivery = with("event.id", "another-uuid");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> audit = (Map<String, Object>) redelivery.get("audit");
+        audit.put("dedup_key", "gitlab:fp:abc");
+        assertEquals(List.of(), CopyIdentity.disagreements(stored, redelivery));
+        audit.put("dedup_key", "gitlab:51001");
+        assertEquals(List.of("event.id"), CopyIdentity.disagreements(stored, redelivery));
     }
 }
