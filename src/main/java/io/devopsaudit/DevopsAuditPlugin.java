@@ -14,6 +14,7 @@ import io.devopsaudit.content.GetSetupAction;
 import io.devopsaudit.content.PutSetupAction;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
+import io.devopsaudit.ingest.StoredEvents;
 import io.devopsaudit.intake.ImportAction;
 import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.StreamAction;
@@ -95,7 +96,9 @@ public class DevopsAuditPlugin extends Plugin
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(DevopsAuditProcessor.TYPE, engine(parameters.env).factory());
+        return Map.of(
+                DevopsAuditProcessor.TYPE,
+                engine(parameters.env).factory(StoredEvents.of(parameters.client, parameters.threadContext)));
     }
 
     @Override

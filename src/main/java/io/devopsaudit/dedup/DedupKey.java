@@ -64,7 +64,7 @@ public final class DedupKey {
         if (id != null && trusted(provider, id, (String) record.get(Fields.TIMESTAMP))) {
             return prefix + ":" + id;
         }
-        return prefix + ":fp:" + fingerprint(record, vendorDetails);
+        return prefix + CopyIdentity.FINGERPRINT_MARK + fingerprint(record, vendorDetails);
     }
 
     /** Whether {@code name} can name an instance: lower-case letters, digits, '.', '_' and '-' (no ':', the id separator). */

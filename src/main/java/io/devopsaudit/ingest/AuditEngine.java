@@ -46,11 +46,16 @@ public final class AuditEngine {
     }
 
     public DevopsAuditProcessor.Factory factory() {
-        return new DevopsAuditProcessor.Factory(reader, normalizer, rules, bounds);
+        return factory(null);
     }
 
     public IntakeBounds bounds() {
         return bounds;
+    }
+
+    /** The node's factory: its processors compare each copy with the stored event ({@code stored}). */
+    public DevopsAuditProcessor.Factory factory(StoredEvents stored) {
+        return new DevopsAuditProcessor.Factory(reader, normalizer, rules, bounds, stored);
     }
 
     /** Where the default processor sends the event, under which id, with its source's richness (its version). */

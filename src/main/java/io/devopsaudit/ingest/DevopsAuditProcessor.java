@@ -19,10 +19,15 @@ import io.devopsaudit.parse.ParsedEvent;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.Provider;
+import org.opensearch.action.get.GetResponse;
+import org.opensearch.action.get.MultiGetItemResponse;
+import org.opensearch.action.get.MultiGetResponse;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.index.VersionType;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.ingest.Processor;
 
 import java.time.Instant;
@@ -34,6 +39,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -77,6 +84,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     private final Normalizer normalizer;
     private final RuleSet rules;
     private final IntakeBounds bounds;
+    /** The stored events, compared with each copy before it is written; {@code null} in-process (no node). */
+    private final StoredEvents stored;
 
     DevopsAuditProcessor(
             String tag,
@@ -93,7 +102,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             EventReader reader,
             Normalizer normalizer,
             RuleSet rules,
-            IntakeBounds bounds) {
+            IntakeBounds bounds,
+            StoredEvents stored) {
         super(tag, description);
         this.field = field;
         this.format = format;
@@ -108,6 +118,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         this.normalizer = normalizer;
         this.rules = rules;
         this.bounds = bounds;
+        this.stored = stored;
     }
 
     /**
@@ -119,14 +130,104 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     /** The {@code event.kind} of an event this processor refuses (bounds set their own kind). */
     public static final String FAILURE_KIND = "pipeline_error";
 
+    /**
+     * The node's path for one document: see {@link #batchExecute}.
+     */
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        IngestDocumentWrapper one = new IngestDocumentWrapper(0, 0, document, null);
+        batchExecute(List.of(one), done -> handler.accept(one.getIngestDocument(), one.getException()));
+    }
+
+    /**
+     * The node's path (OpenSearch hands a bulk request's documents over in batches): each event is processed, then
+     * compared with the stored document of its id before it is written (docs/dedup.md), all of a batch with one
+     * multi-get. A stored event changes only for a richer copy that agrees with it on its identity; a disagreeing
+     * copy becomes a conflict record in the dead-letter index; an agreeing copy as rich or poorer is dropped (a
+     * duplicate). Every writer goes through here, the plugin's intake and a shipper's bulk alike.
+     */
+    @Override
+    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        List<IngestDocumentWrapper> compare = new ArrayList<>();
+        for (IngestDocumentWrapper w : documents) {
+            try {
+                if (process(w.getIngestDocument())) compare.add(w);
+            } catch (Exception e) {
+                w.update(w.getIngestDocument(), e);
+            }
+        }
+        if (compare.isEmpty() || stored == null) {
+            handler.accept(documents);
+            return;
+        }
+        List<StoredEvents.Key> keys = new ArrayList<>(compare.size());
+        int[] richness = new int[compare.size()];
+        for (int i = 0; i < compare.size(); i++) {
+            Map<String, Object> m = compare.get(i).getIngestDocument().getSourceAndMetadata();
+            keys.add(new StoredEvents.Key((String) m.get(IngestDocument.Metadata.INDEX.getFieldName()), (String)
+                    m.get(IngestDocument.Metadata.ID.getFieldName())));
+            richness[i] = ((Number) m.get(IngestDocument.Metadata.VERSION.getFieldName())).intValue();
+        }
+        stored.get(keys, new ActionListener<>() {
+            @Override
+            public void onResponse(MultiGetResponse response) {
+                MultiGetItemResponse[] items = response.getResponses();
+                for (int i = 0; i < compare.size(); i++) {
+                    IngestDocumentWrapper w = compare.get(i);
+                    IngestDocument doc = w.getIngestDocument();
+                    try {
+                        if (items[i].isFailed()) {
+                            // The month's index does not exist yet, or its shard is still starting (a bulk request
+                            // with new months creates them while others read), or the read was refused: written as
+                            // a create, which can never replace a stored event (if one is stored, a 409 and the
+                            // sender sends it again).
+                            Custody.create(doc);
+                        } else if (items[i].getResponse().isExists() == false) {
+                            Custody.create(doc);
+                        } else {
+                            GetResponse got = items[i].getResponse();
+                            doc = Custody.decide(
+                                    doc, got.getSourceAsMap(), got.getSeqNo(), got.getPrimaryTerm(), richness[i]);
+                        }
+                        w.update(doc, null);
+                    } catch (Exception e) {
+                        w.update(doc, e);
+                    }
+                }
+                handler.accept(documents);
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                // the read failed as a whole (a full get queue ...): every copy is written as a create, as above
+                for (IngestDocumentWrapper w : compare) Custody.create(w.getIngestDocument());
+                handler.accept(documents);
+            }
+        });
+    }
+
+    /**
+     * Processes the event in-process, without comparing it with a stored copy: the version is the source's richness
+     * with external versioning (what {@link AuditEngine#simulate} reports). The node calls the other {@code execute}.
+     */
     @Override
     public IngestDocument execute(IngestDocument document) {
+        process(document);
+        return document;
+    }
+
+    static boolean isMetadata(String key) {
+        return METADATA.contains(key);
+    }
+
+    /** Processes the event into the document; {@code false} when {@code ignore_missing} left it as it was. */
+    private boolean process(IngestDocument document) {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
         Object named = sourceAndMetadata.remove(INSTANCE_FIELD);
         Object request = sourceAndMetadata.remove(IntakeBounds.REQUEST_FIELD);
         Object input = field == null ? null : document.getFieldValue(field, Object.class, true);
         if (input == null && field != null && useDocumentIfMissing == false && ignoreMissing) {
-            return document;
+            return false;
         }
         try {
             return process(document, named, request instanceof String r ? r : null, input);
@@ -186,14 +287,14 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         sourceAndMetadata.put("event", event);
     }
 
-    private IngestDocument process(IngestDocument document, Object named, String request, Object input) {
+    private boolean process(IngestDocument document, Object named, String request, Object input) {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
         String instance = instanceOf(named);
         String inputName = field;
         if (input == null) {
             if (field != null && useDocumentIfMissing == false) {
                 if (ignoreMissing) {
-                    return document;
+                    return false;
                 }
                 throw new IllegalArgumentException(
                         "field [" + field + "] is missing or null, cannot parse an audit event from it");
@@ -224,9 +325,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
         sourceAndMetadata.putAll(record.build());
         sourceAndMetadata.put(IngestDocument.Metadata.ID.getFieldName(), dedupKey);
-        // The richest copy of an event wins, whatever the arrival order: the document's version is its source's
-        // richness, written with external versioning, so a richer copy replaces the stored one and an equal or
-        // poorer copy is refused as a version conflict (a duplicate), atomically, even under concurrent senders.
+        // In-process, the version is the source's richness (external); on the node, the comparison with the stored
+        // event (execute with a handler) replaces it.
         sourceAndMetadata.put(IngestDocument.Metadata.VERSION.getFieldName(), (long) parsed.format.richness());
         sourceAndMetadata.put(
                 IngestDocument.Metadata.VERSION_TYPE.getFieldName(), VersionType.toString(VersionType.EXTERNAL));
@@ -235,7 +335,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             document.setFieldValue(Fields.EVENT_ORIGINAL, original);
         }
         document.setFieldValue(Fields.EVENT_INGESTED, ingestTime(document));
-        return document;
+        return true;
     }
 
     private String instanceOf(Object named) {
@@ -301,16 +401,20 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         private final Normalizer normalizer;
         private final RuleSet rules;
         private final IntakeBounds bounds;
+        private final StoredEvents stored;
 
+        /** In-process processors (tests, simulation): no comparison with stored events. */
         public Factory(EventReader reader, Normalizer normalizer, RuleSet rules) {
-            this(reader, normalizer, rules, new IntakeBounds());
+            this(reader, normalizer, rules, new IntakeBounds(), null);
         }
 
-        public Factory(EventReader reader, Normalizer normalizer, RuleSet rules, IntakeBounds bounds) {
+        public Factory(
+                EventReader reader, Normalizer normalizer, RuleSet rules, IntakeBounds bounds, StoredEvents stored) {
             this.reader = reader;
             this.normalizer = normalizer;
             this.rules = rules;
             this.bounds = bounds;
+            this.stored = stored;
         }
 
         @Override
@@ -407,7 +511,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                     reader,
                     normalizer,
                     tunedRules,
-                    bounds);
+                    bounds,
+                    stored);
         }
 
         /** {@code disabled_rules}: ids of shipped or site rules that never tag; an unknown id is refused. */

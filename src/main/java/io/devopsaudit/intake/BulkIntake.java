@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.intake;
 
+import io.devopsaudit.ingest.Custody;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.ingest.IntakeBounds;
 import io.devopsaudit.normalize.Timestamps;
@@ -35,9 +36,12 @@ import java.util.function.Function;
 /**
  * Sends raw events through an ingest pipeline in bulk batches ({@code {"message": raw}} documents, as the shipped
  * pipeline expects) and tallies the outcome of each: indexed (a new document), upgraded (a richer copy replaced the
- * stored one), duplicate (a copy as rich or poorer was already stored: the pipeline versions documents by their
- * source's richness, so it is a version conflict and nothing is written), failed (dead-lettered by the pipeline, or
- * rejected), with the first failures' record numbers and reasons. Blocking: run on a generic thread.
+ * stored one), duplicate (an agreeing copy as rich or poorer was already stored: the processor drops it, nothing is
+ * written), conflict (a copy that disagrees with the stored event: kept in the dead-letter index, the stored event
+ * unchanged), failed (dead-lettered by the pipeline, or rejected), with the first failures' record numbers and
+ * reasons. A version conflict means another copy of the same event was written between the processor's read and
+ * this write: such items are sent again, so they are compared anew (docs/dedup.md). Blocking: run on a generic
+ * thread.
  */
 public final class BulkIntake {
     public static final int MAX_REPORTED_FAILURES = 20;
@@ -62,6 +66,9 @@ public final class BulkIntake {
     long late;
 
     long duplicates;
+    /** Copies that disagree with the stored event of their id: kept in the dead-letter index as conflict records. */
+    long conflicts;
+
     long failed;
     /** Items the cluster refused even as dead letters: those events are NOT stored, and the request fails retriably. */
     long rejected;
@@ -71,6 +78,9 @@ public final class BulkIntake {
 
     /** Backoff for items refused by a full write queue: 50 ms growing exponentially, 8 retries (about 8 s in all). */
     static final BackoffPolicy BACKOFF = BackoffPolicy.exponentialBackoff(TimeValue.timeValueMillis(50), 8);
+
+    /** How often an item that lost a race with another copy of its event is sent again (each time compared anew). */
+    static final int RACE_RETRIES = 5;
 
     private boolean busy;
     private String lastRejection;
@@ -94,7 +104,7 @@ public final class BulkIntake {
      * The outcomes every received record ends in, exactly one each: {@code received} is their sum
      * ({@link #accounted()}). A new outcome count is added here and in {@link #counts()}.
      */
-    static final List<String> OUTCOMES = List.of("indexed", "upgraded", "duplicates", "late", "failed");
+    static final List<String> OUTCOMES = List.of("indexed", "upgraded", "duplicates", "conflicts", "late", "failed");
 
     /** The outcome counts by name, in {@link #OUTCOMES} order. */
     Map<String, Long> counts() {
@@ -102,6 +112,7 @@ public final class BulkIntake {
         c.put("indexed", indexed);
         c.put("upgraded", upgraded);
         c.put("duplicates", duplicates);
+        c.put("conflicts", conflicts);
         c.put("late", late);
         c.put("failed", failed);
         return c;
@@ -189,10 +200,22 @@ public final class BulkIntake {
                             RestStatus.FORBIDDEN);
                 }
                 if (item.status() == RestStatus.CONFLICT) {
-                    duplicates++;
+                    fail(
+                            record,
+                            "not resolved: other copies of the same event were written concurrently " + RACE_RETRIES
+                                    + " times in a row (" + item.getFailureMessage() + ")");
                 } else {
                     notWritten.add(i);
                 }
+            } else if (item.getResponse().getResult() == DocWriteResponse.Result.NOOP) {
+                duplicates++; // the processor dropped an agreeing copy that is not richer than the stored one
+            } else if (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX)
+                    && item.getId().startsWith(Custody.CONFLICT_ID_PREFIX)) {
+                conflicts++;
+                note(
+                        record,
+                        "conflicting copy: disagrees with a stored event; kept in " + item.getIndex() + " as "
+                                + item.getId());
             } else if (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX)) {
                 fail(record, explain.apply(record.text()) + " (kept in " + item.getIndex() + ")");
             } else if (item.getResponse().getResult() == DocWriteResponse.Result.UPDATED) {
@@ -227,6 +250,7 @@ public final class BulkIntake {
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) pending.add(i);
         Iterator<TimeValue> backoff = BACKOFF.iterator();
+        int races = 0;
         while (pending.isEmpty() == false) {
             BulkRequest bulk = new BulkRequest();
             for (int i : pending) {
@@ -241,20 +265,34 @@ public final class BulkIntake {
                         .opType(DocWriteRequest.OpType.INDEX));
             }
             List<Integer> again = new ArrayList<>();
+            List<Integer> raced = new ArrayList<>();
             try {
                 BulkItemResponse[] items = client.bulk(bulk).actionGet().getItems();
                 for (int k = 0; k < items.length; k++) {
                     results[pending.get(k)] = items[k];
                     if (queueFull(items[k])) {
                         again.add(pending.get(k));
+                    } else if (items[k].isFailed() && items[k].status() == RestStatus.CONFLICT) {
+                        raced.add(pending.get(k));
                     }
                 }
             } catch (RuntimeException e) {
                 if (ExceptionsHelper.status(ExceptionsHelper.unwrapCause(e)) != RestStatus.TOO_MANY_REQUESTS) throw e;
                 again.addAll(pending); // the whole request was refused: every pending item stays null (or its last 429)
             }
+            int busyItems = again.size();
+            if (raced.isEmpty() == false && races < RACE_RETRIES) {
+                // lost a race with another copy of the same event: sent again at once, it is compared with what won
+                races++;
+                if (again.isEmpty()) {
+                    pending = raced;
+                    continue;
+                }
+                again.addAll(raced);
+                again.sort(null);
+            }
             if (again.isEmpty() || backoff.hasNext() == false) break;
-            retries += again.size();
+            retries += busyItems;
             try {
                 Thread.sleep(backoff.next().millis());
             } catch (InterruptedException e) {

@@ -3,10 +3,12 @@
  */
 package io.devopsaudit.intake;
 
+import io.devopsaudit.dedup.CopyIdentity;
 import io.devopsaudit.dedup.DedupKey;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.parse.SourceFormat;
+import io.devopsaudit.schema.Fields;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
@@ -23,6 +25,7 @@ import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
@@ -258,15 +261,21 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                 List<AuditEngine.Outcome> slice = keys.subList(from, Math.min(keys.size(), from + 1000));
                 MultiGetRequest mget = new MultiGetRequest();
                 for (AuditEngine.Outcome k : slice) {
-                    mget.add(k.index(), k.id());
+                    mget.add(new MultiGetRequest.Item(k.index(), k.id())
+                            .fetchSourceContext(
+                                    new FetchSourceContext(true, new String[] {Fields.AUDIT_SOURCE_FORMAT}, null)));
                 }
                 MultiGetItemResponse[] items =
                         client.multiGet(mget.realtime(true)).actionGet().getResponses();
                 for (int i = 0; i < items.length; i++) {
                     if (items[i].isFailed() || items[i].getResponse().isExists() == false) continue;
-                    // a stored document's version is the richness of its source
-                    if (items[i].getResponse().getVersion() < slice.get(i).richness()) upgrades++;
-                    else existing++;
+                    // the stored copy's richness is that of its source format (its version counts writes)
+                    if (CopyIdentity.richness(items[i].getResponse().getSourceAsMap())
+                            < slice.get(i).richness()) {
+                        upgrades++;
+                    } else {
+                        existing++;
+                    }
                 }
             }
             Map<String, Object> report = new LinkedHashMap<>();

@@ -147,10 +147,10 @@ public class WriteQueueClusterTests extends OpenSearchIntegTestCase {
                         .getTotalHits()
                         .value());
         assertEquals("every event accounted for once by the final answers", total, indexed.get() + duplicates.get());
-        assertEquals(
+        // an attempt answered 429 may have stored none of its events, so its retry need not find duplicates
+        assertTrue(
                 "a duplicate only where an earlier attempt of the same request was answered 429",
-                answered429.get() == 0,
-                duplicates.get() == 0);
+                duplicates.get() == 0 || answered429.get() > 0);
         assertEquals(
                 "no good event was dead-lettered because the queue was full",
                 0,

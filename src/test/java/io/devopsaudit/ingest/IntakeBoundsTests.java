@@ -31,7 +31,8 @@ public class IntakeBoundsTests extends OpenSearchTestCase {
     }
 
     private static DevopsAuditProcessor processor(IntakeBounds bounds) {
-        return new DevopsAuditProcessor.Factory(TestSupport.READER, TestSupport.NORMALIZER, TestSupport.RULES, bounds)
+        return new DevopsAuditProcessor.Factory(
+                        TestSupport.READER, TestSupport.NORMALIZER, TestSupport.RULES, bounds, null)
                 .create(null, "t", null, new HashMap<>(Map.of("field", "message", "use_document_if_missing", true)));
     }
 

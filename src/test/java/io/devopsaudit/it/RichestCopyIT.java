@@ -27,9 +27,12 @@ public class RichestCopyIT extends DevopsAuditRestTestCase {
     static final int EVENTS = 150;
     static final int SENDERS = 4;
 
-    /** The CSV export row of the same event (same id, time to the second, and the sentence of a visibility change). */
+    /**
+     * The CSV export row of the same event: same id, author, scope, time to the second, and GitLab's sentence for its
+     * details (a copy that said something else would disagree with the stored event and be kept as a conflict).
+     */
     @SuppressWarnings("unchecked")
-    private static String csvRow(String api) {
+    static String csvRow(String api) {
         Map<String, Object> e = (Map<String, Object>) JsonText.parse("gitlab_api", "test", api);
         Map<String, Object> d = (Map<String, Object>) e.get("details");
         String created = ((String) e.get("created_at")).replace('T', ' ').substring(0, 19);
@@ -44,14 +47,21 @@ public class RichestCopyIT extends DevopsAuditRestTestCase {
                 d.get("target_id").toString(),
                 "Project",
                 (String) d.get("target_details"),
-                "Changed visibility_level from Private to Public",
+                sentence(e, d),
                 (String) d.get("ip_address"),
                 created);
     }
 
-    private static final String CSV_HEADER =
-            "ID,Author ID,Author Name,Entity ID,Entity Type,Entity Path,Target ID,Target Type,"
-                    + "Target Details,Action,IP Address,Created At (UTC)";
+    private static String sentence(Map<String, Object> event, Map<String, Object> d) {
+        if (d.get("add") != null) return "Added " + d.get("add").toString().replace('_', ' ') + " as " + d.get("as");
+        if (d.get("change") != null)
+            return "Changed " + d.get("change") + " from " + d.get("from") + " to " + d.get("to");
+        if (d.get("custom_message") instanceof String text) return text;
+        return "Performed " + event.get("event_name").toString().replace('_', ' ');
+    }
+
+    static final String CSV_HEADER = "ID,Author ID,Author Name,Entity ID,Entity Type,Entity Path,Target ID,Target Type,"
+            + "Target Details,Action,IP Address,Created At (UTC)";
 
     @SuppressWarnings("unchecked")
     public void testTheStreamedCopyIsStoredWhateverTheOrder() throws Exception {

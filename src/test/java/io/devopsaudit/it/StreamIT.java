@@ -202,7 +202,7 @@ public class StreamIT extends DevopsAuditRestTestCase {
                                         .get(0))
                                 .append('\n');
                     Map<String, Object> r = ImportIT.importText("?format=gitlab_api", ndjson.toString());
-                    assertEquals(0, r.get("failed"));
+                    assertEquals(r.toString(), 0, r.get("failed"));
                     return null;
                 }));
             }
