@@ -134,6 +134,7 @@ public class DevopsAuditPlugin extends Plugin
         all.add(Pseudonyms.KEY);
         all.add(Export.MAX_EVENTS);
         all.add(CollectorTokens.SETTING);
+        all.add(CollectorTokens.HOST_SETTING);
         return all;
     }
 

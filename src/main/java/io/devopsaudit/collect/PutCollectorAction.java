@@ -56,8 +56,11 @@ public final class PutCollectorAction extends ActionType<PutCollectorAction.Resp
             out.writeGenericValue(body);
         }
 
+        /** The configuration; plain http to anything but loopback is refused here, before anything is stored. */
         public CollectorConfig config() {
-            return CollectorConfig.parse(name, body);
+            CollectorConfig config = CollectorConfig.parse(name, body);
+            TokenDestination.requireSecureTransport(config.url());
+            return config;
         }
 
         @Override
