@@ -19,6 +19,7 @@ import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.investigate.AccessReportAction;
+import io.devopsaudit.investigate.ActivityTrail;
 import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.Export;
 import io.devopsaudit.investigate.ExportAction;
@@ -116,7 +117,8 @@ public class DevopsAuditPlugin extends Plugin
         pseudonyms.load(environment.settings());
         collectorTokens.load(environment.settings());
         collectors = new CollectorService(client, clusterService, threadPool, collectorTokens, engine(environment));
-        return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors);
+        ActivityTrail trail = new ActivityTrail(client, threadPool, clusterService);
+        return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors, trail);
     }
 
     @Override
