@@ -20,6 +20,7 @@ import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.investigate.AccessReportAction;
+import io.devopsaudit.investigate.ActivityTrail;
 import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.Export;
 import io.devopsaudit.investigate.ExportAction;
@@ -120,7 +121,8 @@ public class DevopsAuditPlugin extends Plugin
         collectorTokens.load(environment.settings());
         collectors = new CollectorService(client, clusterService, threadPool, collectorTokens, engine(environment));
         IntakeSettings.wire(clusterService, engine(environment).bounds());
-        return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors);
+        ActivityTrail trail = new ActivityTrail(client, threadPool, clusterService);
+        return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors, trail);
     }
 
     @Override
@@ -138,6 +140,7 @@ public class DevopsAuditPlugin extends Plugin
         all.add(Pseudonyms.KEY);
         all.add(Export.MAX_EVENTS);
         all.add(CollectorTokens.SETTING);
+        all.add(CollectorTokens.HOST_SETTING);
         return all;
     }
 

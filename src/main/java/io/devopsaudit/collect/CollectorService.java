@@ -12,6 +12,7 @@ import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.schema.IndexNames;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.ResourceAlreadyExistsException;
 import org.opensearch.ResourceNotFoundException;
 import org.opensearch.action.DocWriteResponse;
@@ -26,6 +27,7 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.engine.DocumentMissingException;
+import org.opensearch.index.engine.VersionConflictEngineException;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchHit;
 import org.opensearch.threadpool.Scheduler;
@@ -64,6 +66,13 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
 
     static final String DOC_PREFIX = "collector.";
     static final String KIND = "collector";
+    /**
+     * Where a collector's token is bound: {@code collector_binding.<name>}, apart from the collector's document so that
+     * deleting and re-creating the collector does not free its token.
+     */
+    static final String BINDING_PREFIX = "collector_binding.";
+
+    static final String BINDING_KIND = "collector_binding";
     /** Each poll asks again for this much before the checkpoint, for events GitLab commits late. */
     static final Duration OVERLAP = Duration.ofMinutes(10);
     /** A backfill is fetched in windows of event time, each committed on its own, so a failure loses one window. */
@@ -182,6 +191,11 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
      */
     public String put(CollectorConfig config) {
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            // refused now when this node can tell (it holds the token, or the operator's host); else at the poll
+            Refusal refused = refusal(config.name(), config.url(), tokens.get(config.name()), false);
+            if (refused != null) {
+                throw new IllegalArgumentException(refused.message() + "; " + refused.hint());
+            }
             ensureStateIndex();
             Stored before = load(config.name());
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -293,6 +307,94 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         }
     }
 
+    /** Why a collector's token may not be sent to a URL, and what the operator can do about it. */
+    record Refusal(String message, String hint) {}
+
+    /**
+     * Whether the collector's token may be sent to {@code url}: never over plain http to anything but loopback; only
+     * to the origin set beside it in the keystore ({@code devops_audit.collector.<name>.host}); else only to the
+     * origin it was first sent to. With {@code bind}, a token not yet bound (new, or replaced in the keystore: its
+     * digest differs) is bound to {@code url}'s origin before it is sent. Runs as the node.
+     * @return {@code null} when it may
+     */
+    Refusal refusal(String name, String url, String token, boolean bind) {
+        try {
+            TokenDestination.requireSecureTransport(url);
+        } catch (IllegalArgumentException e) {
+            return new Refusal(e.getMessage(), "nothing is sent until [url] is an https:// address");
+        }
+        String origin = TokenDestination.origin(url);
+        String pinned = tokens.host(name);
+        String replace = "bin/opensearch-keystore add " + CollectorTokens.key(name)
+                + " on every cluster-manager-eligible node, then POST _nodes/reload_secure_settings";
+        if (pinned != null) {
+            String pinnedOrigin;
+            try {
+                pinnedOrigin = TokenDestination.origin(pinned);
+            } catch (IllegalArgumentException e) {
+                return new Refusal(
+                        "[" + CollectorTokens.hostKey(name) + "] in the keystore is not an http(s) origin such as "
+                                + "https://gitlab.example.com",
+                        "correct it in the keystore; the token is sent nowhere until then");
+            }
+            if (pinnedOrigin.equals(origin)) return null;
+            return new Refusal(
+                    "the token of collector [" + name + "] may only be sent to [" + pinnedOrigin + "], set in the "
+                            + "keystore as [" + CollectorTokens.hostKey(name) + "]; it is not sent to [" + origin + "]",
+                    "point [url] back at [" + pinnedOrigin + "], or change [" + CollectorTokens.hostKey(name)
+                            + "] in the keystore of every cluster-manager-eligible node and reload secure settings");
+        }
+        if (token == null) return null;
+        String digest = TokenDestination.digest(token);
+        String id = BINDING_PREFIX + name;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            GetResponse r;
+            try {
+                r = client.prepareGet(IndexNames.STATE, id).get();
+            } catch (IndexNotFoundException e) {
+                r = null;
+            }
+            boolean exists = r != null && r.isExists();
+            if (exists && digest.equals(r.getSourceAsMap().get("token_sha256"))) {
+                String bound = (String) r.getSourceAsMap().get("origin");
+                if (bound.equals(origin)) return null;
+                return new Refusal(
+                        "the token of collector [" + name + "] is bound to [" + bound + "], where it was first sent; "
+                                + "it is not sent to [" + origin + "]",
+                        "point [url] back at [" + bound + "], or, to collect from [" + origin + "], replace the "
+                                + "token: " + replace);
+            }
+            if (bind == false) return null;
+            ensureStateIndex();
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("kind", BINDING_KIND);
+            doc.put("name", name);
+            doc.put("token_sha256", digest);
+            doc.put("origin", origin);
+            doc.put("bound_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            var write = client.prepareIndex(IndexNames.STATE)
+                    .setId(id)
+                    .setSource(doc)
+                    .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+            if (exists) {
+                write.setIfSeqNo(r.getSeqNo()).setIfPrimaryTerm(r.getPrimaryTerm());
+            } else {
+                write.setCreate(true);
+            }
+            try {
+                write.get();
+                logger.info("collector [{}]: its token is now bound to [{}]", name, origin);
+                return null;
+            } catch (RuntimeException e) {
+                // bound meanwhile by another poll: read that binding
+                if (ExceptionsHelper.unwrapCause(e) instanceof VersionConflictEngineException == false) throw e;
+            }
+        }
+        return new Refusal(
+                "the token of collector [" + name + "] could not be bound to [" + origin + "]",
+                "the next poll tries again");
+    }
+
     /** As RetentionService creates it: one shard, a copy on a second node when there is one. */
     private void ensureStateIndex() {
         if (clusterService.state().metadata().hasIndex(IndexNames.STATE)) return;
@@ -354,6 +456,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             rows.put((String) row.get("scope"), row);
         }
         Map<String, Object> error = null;
+        Refusal refused = null;
         Map<String, Long> poll = counts();
         List<Map<String, Object>> scopes = new ArrayList<>();
         if (token == null) {
@@ -374,6 +477,11 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                     null,
                     "the [" + IndexNames.PIPELINE + "] ingest pipeline is not installed",
                     "run PUT /_plugins/devops_audit/_setup first; nothing is polled until then");
+            for (CollectorConfig.Scope scope : c.scopes()) {
+                scopes.add(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
+            }
+        } else if ((refused = refusal(c.name(), c.url(), token, true)) != null) {
+            error = error(null, null, refused.message(), refused.hint());
             for (CollectorConfig.Scope scope : c.scopes()) {
                 scopes.add(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
             }
@@ -419,7 +527,9 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         }
         poll.forEach((k, v) -> totals.merge(k, v, Long::sum));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("state", token == null ? "missing_token" : error == null ? "ok" : "error");
+        out.put(
+                "state",
+                token == null ? "missing_token" : refused != null ? "host_refused" : error == null ? "ok" : "error");
         out.put("trigger", trigger);
         out.put("node", clusterService.localNode().getName());
         out.put("last_poll", started.toString());

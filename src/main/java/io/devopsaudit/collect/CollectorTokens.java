@@ -21,8 +21,16 @@ public final class CollectorTokens {
 
     public static final Setting.AffixSetting<SecureString> SETTING =
             Setting.affixKeySetting("devops_audit.collector.", "token", key -> SecureSetting.secureString(key, null));
+    /**
+     * The origin a collector's token may be sent to ({@code https://gitlab.example.com}, a port when it is not the
+     * scheme's default), set by the node's operator beside the token; without it the token is bound to the origin it
+     * is first sent to ({@link TokenDestination}).
+     */
+    public static final Setting.AffixSetting<SecureString> HOST_SETTING =
+            Setting.affixKeySetting("devops_audit.collector.", "host", key -> SecureSetting.secureString(key, null));
 
     private volatile Map<String, String> tokens = Map.of();
+    private volatile Map<String, String> hosts = Map.of();
     /** Counts reloads, so a collector whose token appears or changes can be polled again at once. */
     private volatile long generation;
 
@@ -34,13 +42,26 @@ public final class CollectorTokens {
                 if (token.length() > 0) next.put(name, token.toString());
             }
         }
+        Map<String, String> nextHosts = new HashMap<>();
+        for (String name : HOST_SETTING.getNamespaces(settings)) {
+            try (SecureString host =
+                    HOST_SETTING.getConcreteSettingForNamespace(name).get(settings)) {
+                if (host.length() > 0) nextHosts.put(name, host.toString().strip());
+            }
+        }
         tokens = Map.copyOf(next);
+        hosts = Map.copyOf(nextHosts);
         generation++;
     }
 
     /** The token of a collector, or {@code null} when its keystore entry is missing. */
     String get(String collector) {
         return tokens.get(collector);
+    }
+
+    /** The origin the node's operator bound a collector's token to in the keystore, or {@code null}. */
+    String host(String collector) {
+        return hosts.get(collector);
     }
 
     long generation() {
@@ -50,5 +71,10 @@ public final class CollectorTokens {
     /** The keystore key for a collector's token, for messages that tell an admin what to add. */
     public static String key(String collector) {
         return SETTING.getConcreteSettingForNamespace(collector).getKey();
+    }
+
+    /** The keystore key for the origin a collector's token is bound to. */
+    public static String hostKey(String collector) {
+        return HOST_SETTING.getConcreteSettingForNamespace(collector).getKey();
     }
 }

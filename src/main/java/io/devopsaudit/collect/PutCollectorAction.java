@@ -56,6 +56,10 @@ public final class PutCollectorAction extends ActionType<PutCollectorAction.Resp
             out.writeGenericValue(body);
         }
 
+        /**
+         * The configuration. Where the token may go (plain http, the bound origin) is checked where it runs
+         * ({@link CollectorService#put}), after the Security plugin has authorized the caller.
+         */
         public CollectorConfig config() {
             return CollectorConfig.parse(name, body);
         }

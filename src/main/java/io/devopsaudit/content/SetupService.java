@@ -37,7 +37,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Installs and reports the shipped content: the two index templates and the ingest pipeline (and reports the ISM
+ * Installs and reports the shipped content: the index templates (events, dead letters, investigation trail) and the ingest pipeline (and reports the ISM
  * policy). Content is read from the same JSON files users can apply by hand; setup only overlays the parameters
  * users commonly change. Every asset carries a {@code version}: GET reports current (installed version = shipped),
  * outdated, or missing. Blocking calls: run on a generic thread.
@@ -109,6 +109,9 @@ public final class SetupService {
         Map<String, Object> deadLetter = params.applyToTemplate(resource("dead-letter-template.json"));
         putTemplate(IndexNames.DEAD_LETTER_TEMPLATE, deadLetter);
         report.add(asset(IndexNames.DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
+        Map<String, Object> activity = params.applyToTemplate(resource("activity-template.json"));
+        putTemplate(IndexNames.ACTIVITY_TEMPLATE, activity);
+        report.add(asset(IndexNames.ACTIVITY_TEMPLATE, "index_template", "installed", version(activity), null));
         Map<String, Object> shipped = params.applyToPipeline(resource("ingest-pipeline.json"));
         NodesView nodes = nodesView(PipelineEnrichment.types(shipped));
         PipelineEnrichment.Result fitted = PipelineEnrichment.fit(shipped, nodes.processorTypes());
@@ -132,7 +135,9 @@ public final class SetupService {
     public List<Map<String, Object>> status() {
         List<Map<String, Object>> report = new ArrayList<>();
         for (String[] t : new String[][] {
-            {IndexNames.TEMPLATE, "index-template.json"}, {IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json"}
+            {IndexNames.TEMPLATE, "index-template.json"},
+            {IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json"},
+            {IndexNames.ACTIVITY_TEMPLATE, "activity-template.json"}
         }) {
             long shipped = version(resource(t[1]));
             ComposableIndexTemplate installed;

@@ -3,23 +3,22 @@
  */
 package io.devopsaudit.investigate;
 
-import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
-import io.devopsaudit.transport.Validation;
-import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
-import java.util.HashSet;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code indices:data/read/devops_audit/access_report}: who accessed a project or group, how often and from where
@@ -34,63 +33,36 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
         super(NAME, Response::new);
     }
 
-    public static final class Request extends AuditIndicesRequest {
-        private final AccessReport.Params params;
-
-        public Request(AccessReport.Params params) {
-            super(AccessReport.EVENT_INDICES);
-            this.params = Objects.requireNonNull(params);
+    /** The parameters as given: {@code format} in the URL, the report's parameters in the body. */
+    public static final class Request extends InvestigationRequest {
+        public Request(Map<String, String> params, BytesReference body, MediaType mediaType) {
+            super(params, body, mediaType);
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            params = new AccessReport.Params(
-                    in.readOptionalString(),
-                    in.readInstant(),
-                    in.readInstant(),
-                    in.readStringList(),
-                    in.readStringList(),
-                    in.readStringList(),
-                    in.readStringList(),
-                    in.readStringList(),
-                    in.readBoolean(),
-                    in.readBoolean(),
-                    new HashSet<>(in.readStringList()));
-        }
-
-        public AccessReport.Params params() {
-            return params;
         }
 
         @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeOptionalString(params.scope());
-            out.writeInstant(params.from());
-            out.writeInstant(params.to());
-            out.writeStringCollection(params.categories());
-            out.writeStringCollection(params.actions());
-            out.writeStringCollection(params.networks());
-            out.writeStringCollection(params.domains());
-            out.writeStringCollection(params.users());
-            out.writeBoolean(params.detail());
-            out.writeBoolean(params.redact());
-            out.writeStringCollection(params.include());
+        protected Set<String> urlParams() {
+            return Set.of("format");
         }
 
-        @Override
-        public ActionRequestValidationException validate() {
-            return Validation.check(null, params::check);
+        /** Whether the answer is CSV ({@code format=csv}): the per-user and per-IP rows. */
+        public boolean csv() {
+            return "csv".equals(param("format"));
         }
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r && sameIndices(r) && r.params.equals(params);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * indicesHash() + params.hashCode();
+        /** The report's parameters, with {@code now} for the default window; refuses what is wrong, naming it. */
+        public AccessReport.Params params(Instant now) {
+            Map<String, Object> body = body();
+            String format = param("format") == null ? "json" : param("format");
+            if (format.equals("json") == false && format.equals("csv") == false) {
+                throw new IllegalArgumentException("[format] must be json or csv, found [" + format + "]");
+            }
+            AccessReport.Params p = AccessReport.parse(body, now);
+            p.check();
+            return csv() ? p.withDetail() : p;
         }
     }
 
@@ -107,17 +79,31 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
 
     public static final class TransportAction extends BlockingTransportAction<Request, Response> {
         private final AccessReport report;
+        private final ActivityTrail trail;
 
         @Inject
         public TransportAction(
-                TransportService transportService, ActionFilters actionFilters, Client client, Pseudonyms pseudonyms) {
+                TransportService transportService,
+                ActionFilters actionFilters,
+                Client client,
+                Pseudonyms pseudonyms,
+                ActivityTrail trail) {
             super(NAME, transportService, actionFilters, Request::new);
             this.report = new AccessReport(client, pseudonyms);
+            this.trail = trail;
         }
 
         @Override
-        protected Response run(Request request) {
-            return new Response(report.run(request.params, request.indices()));
+        protected Response run(Request request) throws Exception {
+            return trail.record(ActivityTrail.REPORT, request, () -> {
+                Map<String, Object> out = report.run(request.params(Instant.now()), request.indices());
+                long rows = 0;
+                for (String list : new String[] {"users", "source_ips"}) {
+                    if (out.get(list) instanceof List<?> l) rows += l.size();
+                }
+                return new ActivityTrail.Outcome<>(
+                        new Response(out), ((Number) out.get("accesses")).longValue(), rows, null, null);
+            });
         }
     }
 }

@@ -3,23 +3,21 @@
  */
 package io.devopsaudit.investigate;
 
-import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
-import io.devopsaudit.transport.Validation;
-import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code indices:data/read/devops_audit/context}: an event with its request and the same actor's events around it
@@ -33,55 +31,38 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
         super(NAME, Response::new);
     }
 
-    public static final class Request extends AuditIndicesRequest {
-        private final String id;
-        private final TimeValue before;
-        private final TimeValue after;
-
-        public Request(String id, TimeValue before, TimeValue after) {
-            super(AccessReport.EVENT_INDICES);
-            this.id = id;
-            this.before = Objects.requireNonNull(before);
-            this.after = Objects.requireNonNull(after);
+    /** The parameters as given: the {@code id} in the path, {@code before} and {@code after} in the URL. */
+    public static final class Request extends InvestigationRequest {
+        public Request(Map<String, String> params, BytesReference body, MediaType mediaType) {
+            super(params, body, mediaType);
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            id = in.readOptionalString();
-            before = in.readTimeValue();
-            after = in.readTimeValue();
         }
 
         @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeOptionalString(id);
-            out.writeTimeValue(before);
-            out.writeTimeValue(after);
+        protected Set<String> urlParams() {
+            return Set.of("id", "before", "after");
         }
 
-        @Override
-        public ActionRequestValidationException validate() {
-            ActionRequestValidationException errors = Validation.require(
-                    id != null && id.isBlank() == false, "[id] is required: an _id, audit.dedup_key or event.id", null);
-            return Validation.check(
-                    errors,
-                    () -> ChangeContext.checkDuration("before", before),
-                    () -> ChangeContext.checkDuration("after", after));
+        /** The event's id; refuses a missing one and a body (this route takes none). */
+        public String id() {
+            body();
+            if (hasBody()) throw new IllegalArgumentException("[_context] takes no request body");
+            String id = param("id");
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("[id] is required: an _id, audit.dedup_key or event.id");
+            }
+            return id;
         }
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r
-                    && sameIndices(r)
-                    && Objects.equals(r.id, id)
-                    && r.before.equals(before)
-                    && r.after.equals(after);
+        public TimeValue before() {
+            return ChangeContext.duration("before", param("before"));
         }
 
-        @Override
-        public int hashCode() {
-            return Objects.hash(indicesHash(), id, before, after);
+        public TimeValue after() {
+            return ChangeContext.duration("after", param("after"));
         }
     }
 
@@ -98,16 +79,24 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
 
     public static final class TransportAction extends BlockingTransportAction<Request, Response> {
         private final ChangeContext context;
+        private final ActivityTrail trail;
 
         @Inject
-        public TransportAction(TransportService transportService, ActionFilters actionFilters, Client client) {
+        public TransportAction(
+                TransportService transportService, ActionFilters actionFilters, Client client, ActivityTrail trail) {
             super(NAME, transportService, actionFilters, Request::new);
             this.context = new ChangeContext(client);
+            this.trail = trail;
         }
 
         @Override
-        protected Response run(Request request) {
-            return new Response(context.run(request.id, request.before, request.after, request.indices()));
+        protected Response run(Request request) throws Exception {
+            return trail.record(ActivityTrail.CONTEXT, request, () -> {
+                Map<String, Object> out =
+                        context.run(request.id(), request.before(), request.after(), request.indices());
+                long events = ((Number) out.get("total")).longValue();
+                return new ActivityTrail.Outcome<>(new Response(out), events, events, null, null);
+            });
         }
     }
 }

@@ -3,10 +3,9 @@
  */
 package io.devopsaudit.investigate;
 
-import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.Validation;
-import org.opensearch.action.ActionRequestValidationException;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.BytesRefIterator;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cluster.service.ClusterService;
@@ -15,12 +14,19 @@ import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
-import java.util.HashSet;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code indices:data/read/devops_audit/export}: the events of a log request as NDJSON or CSV ({@link Export}). A read
@@ -34,65 +40,27 @@ public final class ExportAction extends ActionType<ExportAction.Response> {
         super(NAME, Response::new);
     }
 
-    public static final class Request extends AuditIndicesRequest {
-        private final Export.Params params;
-
-        public Request(Export.Params params) {
-            super(AccessReport.EVENT_INDICES);
-            this.params = Objects.requireNonNull(params);
+    /** The parameters as given: {@code format} in the URL, the export's parameters in the body. */
+    public static final class Request extends InvestigationRequest {
+        public Request(Map<String, String> params, BytesReference body, MediaType mediaType) {
+            super(params, body, mediaType);
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            params = new Export.Params(
-                    in.readStringList(),
-                    in.readInstant(),
-                    in.readInstant(),
-                    in.readStringList(),
-                    in.readStringList(),
-                    in.readStringList(),
-                    in.readStringList(),
-                    in.readStringList(),
-                    in.readStringList(),
-                    in.readBoolean(),
-                    new HashSet<>(in.readStringList()),
-                    in.readBoolean());
-        }
-
-        public Export.Params params() {
-            return params;
         }
 
         @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeStringCollection(params.scopes());
-            out.writeInstant(params.from());
-            out.writeInstant(params.to());
-            out.writeStringCollection(params.users());
-            out.writeStringCollection(params.categories());
-            out.writeStringCollection(params.actions());
-            out.writeStringCollection(params.networks());
-            out.writeStringCollection(params.domains());
-            out.writeStringCollection(params.excludeUsers());
-            out.writeBoolean(params.redact());
-            out.writeStringCollection(params.include());
-            out.writeBoolean(params.csv());
+        protected Set<String> urlParams() {
+            return Set.of("format");
         }
 
-        @Override
-        public ActionRequestValidationException validate() {
-            return Validation.check(null, params::check);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r && sameIndices(r) && r.params.equals(params);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * indicesHash() + params.hashCode();
+        /** The export's parameters, with {@code now} for the default window; refuses what is wrong, naming it. */
+        public Export.Params params(Instant now) {
+            Map<String, Object> body = body();
+            Export.Params p = Export.parse(body, param("format") == null ? "ndjson" : param("format"), now);
+            p.check();
+            return p;
         }
     }
 
@@ -104,17 +72,20 @@ public final class ExportAction extends ActionType<ExportAction.Response> {
         private final BytesReference body;
         private final boolean csv;
         private final long events;
+        private final String sha256;
 
         public Response(BytesReference body, boolean csv, long events) {
             this.body = Objects.requireNonNull(body);
             this.csv = csv;
             this.events = events;
+            this.sha256 = sha256(body);
         }
 
         public Response(StreamInput in) throws IOException {
             body = in.readBytesReference();
             csv = in.readBoolean();
             events = in.readVLong();
+            sha256 = in.readString();
         }
 
         @Override
@@ -122,6 +93,31 @@ public final class ExportAction extends ActionType<ExportAction.Response> {
             out.writeBytesReference(body);
             out.writeBoolean(csv);
             out.writeVLong(events);
+            out.writeString(sha256);
+        }
+
+        /** Hex SHA-256 of {@code body}: the bytes the REST layer sends, so a reviewer can verify what was released. */
+        static String sha256(BytesReference body) {
+            MessageDigest digest;
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            BytesRefIterator it = body.iterator();
+            try {
+                for (BytesRef ref = it.next(); ref != null; ref = it.next()) {
+                    digest.update(ref.bytes, ref.offset, ref.length);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        }
+
+        /** The {@code X-Devops-Audit-Sha256} header's value, and the trail's {@code file.hash.sha256}. */
+        public String sha256() {
+            return sha256;
         }
 
         public BytesReference body() {
@@ -150,6 +146,7 @@ public final class ExportAction extends ActionType<ExportAction.Response> {
     public static final class TransportAction extends BlockingTransportAction<Request, Response> {
         private final Export export;
         private final ClusterService clusterService;
+        private final ActivityTrail trail;
 
         @Inject
         public TransportAction(
@@ -157,17 +154,24 @@ public final class ExportAction extends ActionType<ExportAction.Response> {
                 ActionFilters actionFilters,
                 Client client,
                 Pseudonyms pseudonyms,
-                ClusterService clusterService) {
+                ClusterService clusterService,
+                ActivityTrail trail) {
             super(NAME, transportService, actionFilters, Request::new);
             this.export = new Export(client, pseudonyms);
             this.clusterService = clusterService;
+            this.trail = trail;
         }
 
         @Override
-        protected Response run(Request request) throws IOException {
-            int max = clusterService.getClusterSettings().get(Export.MAX_EVENTS);
-            Export.Result r = export.run(request.params, request.indices(), max);
-            return new Response(r.body(), request.params.csv(), r.events());
+        protected Response run(Request request) throws Exception {
+            return trail.record(ActivityTrail.EXPORT, request, () -> {
+                Export.Params params = request.params(Instant.now());
+                int max = clusterService.getClusterSettings().get(Export.MAX_EVENTS);
+                Export.Result r = export.run(params, request.indices(), max);
+                Response response = new Response(r.body(), params.csv(), r.events());
+                return new ActivityTrail.Outcome<>(response, r.events(), r.events(), response.sha256(), (long)
+                        r.body().length());
+            });
         }
     }
 }

@@ -5,10 +5,12 @@ package io.devopsaudit.rest;
 
 import io.devopsaudit.investigate.AccessReport;
 import io.devopsaudit.investigate.AccessReportAction;
-import io.devopsaudit.investigate.ChangeContext;
 import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.ExportAction;
+import org.opensearch.common.collect.Tuple;
+import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
@@ -17,8 +19,9 @@ import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code POST /_plugins/devops_audit/_access_report}, {@code GET /_plugins/devops_audit/_context/{id}} and
@@ -26,6 +29,23 @@ import java.util.List;
  */
 public final class RestInvestigateActions {
     private RestInvestigateActions() {}
+
+    /**
+     * Every URL parameter as given, all marked as read: what a route does not take is refused by the action, which
+     * records the refusal in the investigation trail (the REST layer would refuse it before any record is written).
+     */
+    static Map<String, String> params(RestRequest request) {
+        Map<String, String> out = new TreeMap<>();
+        for (String key : request.params().keySet()) {
+            out.put(key, request.param(key));
+        }
+        return out;
+    }
+
+    /** The body as sent, unparsed (the action reads it); {@code (null, null)} without one. */
+    static Tuple<MediaType, BytesReference> body(RestRequest request) {
+        return request.hasContentOrSourceParam() ? request.contentOrSourceParam() : new Tuple<>(null, null);
+    }
 
     public static final class Report extends BaseRestHandler {
         @Override
@@ -42,16 +62,11 @@ public final class RestInvestigateActions {
 
         @Override
         protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
-            String format = request.param("format", "json");
-            if (format.equals("json") == false && format.equals("csv") == false) {
-                throw new IllegalArgumentException("[format] must be json or csv, found [" + format + "]");
-            }
-            AccessReport.Params params = AccessReport.parse(RestResponses.body(request), Instant.now());
-            if (format.equals("json")) {
-                AccessReportAction.Request r = new AccessReportAction.Request(params);
+            Tuple<MediaType, BytesReference> body = body(request);
+            AccessReportAction.Request r = new AccessReportAction.Request(params(request), body.v2(), body.v1());
+            if (r.csv() == false) {
                 return channel -> client.execute(AccessReportAction.INSTANCE, r, new RestToXContentListener<>(channel));
             }
-            AccessReportAction.Request r = new AccessReportAction.Request(params.withDetail());
             return channel -> client.execute(AccessReportAction.INSTANCE, r, new RestActionListener<>(channel) {
                 @Override
                 protected void processResponse(AccessReportAction.Response response) {
@@ -74,11 +89,10 @@ public final class RestInvestigateActions {
         }
 
         @Override
-        protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-            ContextAction.Request r = new ContextAction.Request(
-                    request.param("id"),
-                    ChangeContext.duration("before", request.param("before")),
-                    ChangeContext.duration("after", request.param("after")));
+        protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+            // this route takes no body: one given anyway is refused (and recorded) by the action
+            Tuple<MediaType, BytesReference> body = body(request);
+            ContextAction.Request r = new ContextAction.Request(params(request), body.v2(), body.v1());
             return channel -> client.execute(ContextAction.INSTANCE, r, new RestToXContentListener<>(channel));
         }
     }
@@ -96,15 +110,15 @@ public final class RestInvestigateActions {
 
         @Override
         protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
-            io.devopsaudit.investigate.Export.Params params = io.devopsaudit.investigate.Export.parse(
-                    RestResponses.body(request), request.param("format", "ndjson"), Instant.now());
-            ExportAction.Request r = new ExportAction.Request(params);
+            Tuple<MediaType, BytesReference> body = body(request);
+            ExportAction.Request r = new ExportAction.Request(params(request), body.v2(), body.v1());
             return channel -> client.execute(ExportAction.INSTANCE, r, new RestActionListener<>(channel) {
                 @Override
                 protected void processResponse(ExportAction.Response response) {
                     BytesRestResponse rest =
                             new BytesRestResponse(RestStatus.OK, response.contentType(), response.body());
                     rest.addHeader("X-Devops-Audit-Events", Long.toString(response.events()));
+                    rest.addHeader("X-Devops-Audit-Sha256", response.sha256());
                     channel.sendResponse(rest);
                 }
             });

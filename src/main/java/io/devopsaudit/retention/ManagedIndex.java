@@ -14,19 +14,29 @@ import java.time.ZoneOffset;
 
 /**
  * An index whose name says which period of EVENT time it holds: {@code devops-audit-<provider>-<yyyy.MM>} or
- * {@code -<yyyy.MM.dd>}, and the dead-letter {@code devops-audit-failed-<yyyy.MM>} (ingest month). Anything else
- * does not parse, and retention never touches it.
+ * {@code -<yyyy.MM.dd>}, the dead-letter {@code devops-audit-failed-<yyyy.MM>} (ingest month), and the investigation
+ * trail {@code devops-audit-activity-<yyyy.MM>} (the month the investigations were made; kept like events). Anything
+ * else does not parse, and retention never touches it.
  */
 public record ManagedIndex(
-        String name, boolean deadLetter, String provider, String period, Instant periodStart, Instant periodEnd) {
+        String name,
+        boolean deadLetter,
+        boolean activity,
+        String provider,
+        String period,
+        Instant periodStart,
+        Instant periodEnd) {
 
     /** @return the parsed index, or {@code null} when the name is not one retention manages */
     public static ManagedIndex parse(String name) {
         boolean deadLetter = name.startsWith(IndexNames.DEAD_LETTER_PREFIX);
+        boolean activity = name.startsWith(IndexNames.ACTIVITY_PREFIX);
         Provider provider = null;
         String period;
         if (deadLetter) {
             period = name.substring(IndexNames.DEAD_LETTER_PREFIX.length());
+        } else if (activity) {
+            period = name.substring(IndexNames.ACTIVITY_PREFIX.length());
         } else {
             for (Provider p : Provider.values()) {
                 if (name.startsWith(IndexNames.eventPrefix(p))) provider = p;
@@ -45,6 +55,7 @@ public record ManagedIndex(
                 end = start.plusMonths(1);
             } else if (period.length() == 10
                     && deadLetter == false
+                    && activity == false
                     && period.charAt(4) == '.'
                     && period.charAt(7) == '.') {
                 start = LocalDate.of(
@@ -61,10 +72,16 @@ public record ManagedIndex(
         return new ManagedIndex(
                 name,
                 deadLetter,
+                activity,
                 provider == null ? null : provider.id(),
                 period,
                 start.atStartOfDay(ZoneOffset.UTC).toInstant(),
                 end.atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
+
+    /** How retention and {@code GET _retention} name it: {@code events}, {@code dead_letter} or {@code activity}. */
+    public String kind() {
+        return deadLetter ? "dead_letter" : activity ? "activity" : "events";
     }
 
     /** The whole period ended {@code days} ago at this instant. */

@@ -154,7 +154,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         for (ManagedIndex m : managed) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("index", m.name());
-            row.put("kind", m.deadLetter() ? "dead_letter" : "events");
+            row.put("kind", m.kind());
             row.put("period", m.period());
             row.put("period_end", m.periodEnd().toString());
             row.put("expires_at", m.expiresAt(d, dl).toString());
@@ -197,9 +197,26 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
                 deleted.add(row);
             }
             if (dryRun == false) {
-                // One request for every expired index: it is authorized as a whole, so a caller who may not delete one
-                // of them deletes none, and the indices go in one cluster-state update.
-                client.admin().indices().prepareDelete(names).get();
+                // One request for every expired audit index: it is authorized as a whole, so a caller who may not
+                // delete one of them deletes none, and the indices go in one cluster-state update. The investigation
+                // trail is the plugin's own record, which no role may delete: its expired months are deleted by the
+                // plugin, as the node, once the caller's deletion has passed.
+                String[] caller = expired.stream()
+                        .filter(r -> "activity".equals(r.get("kind")) == false)
+                        .map(r -> (String) r.get("index"))
+                        .toArray(String[]::new);
+                String[] trail = expired.stream()
+                        .filter(r -> "activity".equals(r.get("kind")))
+                        .map(r -> (String) r.get("index"))
+                        .toArray(String[]::new);
+                if (caller.length > 0)
+                    client.admin().indices().prepareDelete(caller).get();
+                if (trail.length > 0) {
+                    try (ThreadContext.StoredContext ignored =
+                            threadPool.getThreadContext().stashContext()) {
+                        client.admin().indices().prepareDelete(trail).get();
+                    }
+                }
                 for (Map<String, Object> row : deleted) {
                     logger.info(
                             "retention deleted index [{}] (period [{}], {} documents, expired at [{}])",
@@ -248,7 +265,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         if (n < 0) return due;
         for (IndexMetadata index : clusterService.state().metadata().indices().values()) {
             ManagedIndex m = ManagedIndex.parse(index.getIndex().getName());
-            if (m == null || m.deadLetter() || expired.contains(m.name())) continue;
+            if (m == null || m.deadLetter() || m.activity() || expired.contains(m.name())) continue;
             if (m.periodEnd().plus(Duration.ofDays(n)).isBefore(now) == false) continue;
             if (IndexMetadata.INDEX_BLOCKS_WRITE_SETTING.get(index.getSettings())) continue;
             due.add(m.name());

@@ -20,6 +20,13 @@ public final class IndexNames {
     public static final String DEAD_LETTER_TEMPLATE = PREFIX + "-failed";
     /** Dead letters go to {@code devops-audit-failed-<yyyy.MM>} of the ingest month. */
     public static final String DEAD_LETTER_PREFIX = DEAD_LETTER_TEMPLATE + "-";
+    /**
+     * The investigation trail: one record per access report, context lookup and export, in
+     * {@code devops-audit-activity-<yyyy.MM>} of the month it was asked (docs/investigation.md).
+     */
+    public static final String ACTIVITY_TEMPLATE = PREFIX + "-activity";
+
+    public static final String ACTIVITY_PREFIX = ACTIVITY_TEMPLATE + "-";
     /** Where intake addresses raw events before the pipeline names their real index. */
     public static final String INCOMING = PREFIX + "-incoming";
     /** The plugin's own state (the last retention run): a system index. */
@@ -31,6 +38,14 @@ public final class IndexNames {
     /** {@code devops-audit-<provider>-} followed by the period of event time. */
     public static String eventPrefix(Provider provider) {
         return PREFIX + "-" + provider.id() + "-";
+    }
+
+    /** What the pipeline writes: the event indices of every provider and the dead letters. */
+    public static String[] writePatterns() {
+        String[] events = eventPatterns();
+        String[] out = java.util.Arrays.copyOf(events, events.length + 1);
+        out[events.length] = DEAD_LETTER_PREFIX + "*";
+        return out;
     }
 
     /** The patterns of the normalized event indices of every provider (dead letters are not events). */

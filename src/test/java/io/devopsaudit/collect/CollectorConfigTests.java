@@ -105,4 +105,41 @@ public class CollectorConfigTests extends OpenSearchTestCase {
                 expectThrows(IllegalArgumentException.class, () -> CollectorConfig.parse("a.b", valid()));
         assertThat(name.getMessage(), containsString("[name]"));
     }
+
+    public void testWhereATokenMayGo() {
+        assertEquals("https://gitlab.example.com:443", TokenDestination.origin("https://GitLab.example.com/gitlab"));
+        assertEquals("http://127.0.0.1:8080", TokenDestination.origin("http://127.0.0.1:8080"));
+        assertEquals("http://localhost:80", TokenDestination.origin("http://localhost"));
+        assertNotEquals(
+                TokenDestination.origin("http://127.0.0.1:8080"), TokenDestination.origin("http://127.0.0.1:8081"));
+        assertNotEquals(
+                TokenDestination.origin("https://gitlab.example.com"),
+                TokenDestination.origin("http://gitlab.example.com"));
+        for (String url : List.of(
+                "http://127.0.0.1:9",
+                "http://127.255.0.3",
+                "http://localhost:9",
+                "http://LOCALHOST",
+                "http://[::1]:9")) {
+            assertTrue(url, TokenDestination.loopback(url));
+            TokenDestination.requireSecureTransport(url);
+        }
+        for (String url : List.of(
+                "http://gitlab.example.com",
+                "http://10.0.0.1",
+                "http://128.0.0.1",
+                "http://[2001:db8::1]",
+                "http://localhost.example.com",
+                "http://127.0.0.1.example.com")) {
+            assertFalse(url, TokenDestination.loopback(url));
+            IllegalArgumentException e =
+                    expectThrows(IllegalArgumentException.class, () -> TokenDestination.requireSecureTransport(url));
+            assertThat(e.getMessage(), startsWith("[url] plain http://"));
+        }
+        TokenDestination.requireSecureTransport("https://gitlab.example.com");
+        String digest = TokenDestination.digest("glpat-a");
+        assertEquals(64, digest.length());
+        assertFalse("the digest is not the token", digest.contains("glpat"));
+        assertNotEquals(digest, TokenDestination.digest("glpat-b"));
+    }
 }

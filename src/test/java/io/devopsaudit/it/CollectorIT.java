@@ -362,6 +362,122 @@ public class CollectorIT extends DevopsAuditRestTestCase {
         }
     }
 
+    /**
+     * A collector's token goes only where it was first sent: after a poll of listener A, pointing the collector at
+     * listener B is refused at PUT (and at the poll when the PUT could not tell), also after deleting and re-creating
+     * the collector, and B never receives the token; a new token in the keystore may go to B; an origin set beside
+     * the token in the keystore overrides the first use.
+     */
+    @SuppressWarnings("unchecked")
+    public void testTheTokenGoesOnlyToTheHostItIsBoundTo() throws Exception {
+        SetupIT.setup();
+        String name = name();
+        String key = "devops_audit.collector." + name + ".token";
+        String hostKey = "devops_audit.collector." + name + ".host";
+        String first = "glpat-first-" + randomAlphaOfLength(16);
+        String second = "glpat-second-" + randomAlphaOfLength(16);
+        String instance = name + "-gl";
+        Instant since = Instant.now().minus(1, ChronoUnit.DAYS);
+        StreamIT.keystoreSet(key, first);
+        try (FakeGitlab a = new FakeGitlab(first);
+                FakeGitlab b = new FakeGitlab(second)) {
+            Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(30);
+            a.add(1, 5, 0, 0, at);
+            b.add(1000, 0, 4, 0, at);
+            call("PUT", BASE + name, config(a.url(), "[{\"instance\":true}]", instance, since));
+            assertEquals(5, total(awaitState(name, "ok"), "indexed"));
+            assertEquals(Set.of(first), new HashSet<>(a.tokensSeen));
+
+            // re-pointed at B: refused at once, naming where the token is bound and what to do
+            ResponseException put = expectThrows(
+                    ResponseException.class,
+                    () -> call("PUT", BASE + name, config(b.url(), "[{\"instance\":true}]", instance, since)));
+            assertEquals(400, put.getResponse().getStatusLine().getStatusCode());
+            assertThat(put.getMessage(), containsString("is bound to [" + a.url() + "]"));
+            assertThat(put.getMessage(), containsString("it is not sent to [" + b.url() + "]"));
+            assertThat(put.getMessage(), containsString("replace the token"));
+            assertEquals(
+                    "the configuration still points at A",
+                    a.url(),
+                    ((Map<String, Object>) call("GET", BASE + name, null).get("config")).get("url"));
+            // deleting and re-creating the collector does not free its token
+            call("DELETE", BASE + name, null);
+            ResponseException again = expectThrows(
+                    ResponseException.class,
+                    () -> call("PUT", BASE + name, config(b.url(), "[{\"instance\":true}]", instance, since)));
+            assertEquals(400, again.getResponse().getStatusLine().getStatusCode());
+
+            // a node that cannot tell at PUT (no token in its keystore then) refuses at the poll
+            StreamIT.keystoreSet(key, null);
+            call("PUT", BASE + name, config(b.url(), "[{\"instance\":true}]", instance, since));
+            StreamIT.keystoreSet(key, first);
+            Map<String, Object> refused = (Map<String, Object>)
+                    call("POST", BASE + name + "/_run", null).get("status");
+            assertEquals("host_refused", refused.get("state"));
+            Map<String, Object> error = (Map<String, Object>) refused.get("last_error");
+            assertThat(error.get("message").toString(), containsString("is bound to [" + a.url() + "]"));
+            assertThat(error.get("hint").toString(), containsString(key));
+            assertEquals("host_refused", status(name).get("state"));
+            assertEquals("B never received a request, so never the token", 0, b.requests.get());
+
+            // the operator replaces the token: it is bound anew, to B, at its first poll
+            StreamIT.keystoreSet(key, second);
+            Map<String, Object> ok = awaitState(name, "ok");
+            assertEquals(4, lastPoll(ok, "indexed"));
+            assertEquals(Set.of(second), new HashSet<>(b.tokensSeen));
+            assertEquals(9, stored(instance));
+            ResponseException back = expectThrows(
+                    ResponseException.class,
+                    () -> call("PUT", BASE + name, config(a.url(), "[{\"instance\":true}]", instance, since)));
+            assertThat(back.getMessage(), containsString("is bound to [" + b.url() + "]"));
+
+            // an origin set beside the token in the keystore decides, whatever the first use was
+            StreamIT.keystoreSet(hostKey, a.url());
+            ResponseException pinned = expectThrows(
+                    ResponseException.class,
+                    () -> call("PUT", BASE + name, config(b.url(), "[{\"instance\":true}]", instance, since)));
+            assertThat(pinned.getMessage(), containsString("may only be sent to [" + a.url() + "]"));
+            assertThat(pinned.getMessage(), containsString(hostKey));
+            Map<String, Object> pinnedRun = (Map<String, Object>)
+                    call("POST", BASE + name + "/_run", null).get("status");
+            assertEquals("the stored collector still points at B", "host_refused", pinnedRun.get("state"));
+            assertEquals(
+                    "updated",
+                    call("PUT", BASE + name, config(a.url(), "[{\"instance\":true}]", instance, since))
+                            .get("result"));
+            assertFalse(raw("GET", BASE + name).contains(second));
+        } finally {
+            call("DELETE", BASE + name, null);
+            StreamIT.keystoreSet(hostKey, null);
+            StreamIT.keystoreSet(key, null);
+        }
+    }
+
+    /** Plain http carries the token in clear text: refused at PUT for anything but loopback, without a connection. */
+    public void testPlainHttpIsRefusedExceptToLoopback() throws Exception {
+        Instant since = Instant.parse("2025-01-01T00:00:00Z");
+        for (String url : List.of("http://gitlab.example.com", "http://10.1.2.3:8080", "http://[2001:db8::1]")) {
+            ResponseException r = expectThrows(
+                    ResponseException.class,
+                    () -> call("PUT", BASE + "plain", config(url, "[{\"group\":\"acme\"}]", "x", since)));
+            assertEquals(url, 400, r.getResponse().getStatusLine().getStatusCode());
+            assertThat(r.getMessage(), containsString("[url] plain http://"));
+            assertThat(r.getMessage(), containsString("loopback"));
+        }
+        ResponseException none = expectThrows(ResponseException.class, () -> call("GET", BASE + "plain", null));
+        assertEquals(
+                "nothing was stored", 404, none.getResponse().getStatusLine().getStatusCode());
+        String name = name();
+        try {
+            for (String url :
+                    List.of("http://127.0.0.1:9", "http://127.8.9.10", "http://localhost:9", "http://[::1]:9")) {
+                call("PUT", BASE + name, config(url, "[{\"group\":\"acme\"}]", "x", since));
+            }
+        } finally {
+            call("DELETE", BASE + name, null);
+        }
+    }
+
     public void testBadConfigurationIs400AndUnknownIs404() throws Exception {
         String good = config(
                 "https://gitlab.example.com", "[{\"group\":\"acme\"}]", "x", Instant.parse("2025-01-01T00:00:00Z"));

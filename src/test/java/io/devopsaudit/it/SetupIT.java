@@ -41,7 +41,12 @@ public class SetupIT extends DevopsAuditRestTestCase {
             }
         }
         assertEquals(
-                List.of("devops-audit", "devops-audit-failed", "devops-audit", "devops-audit-monitors"),
+                List.of(
+                        "devops-audit",
+                        "devops-audit-failed",
+                        "devops-audit-activity",
+                        "devops-audit",
+                        "devops-audit-monitors"),
                 assets.stream().map(a -> a.get("name")).toList());
         Map<String, Object> template = call("GET", "/_index_template/devops-audit", null);
         assertEquals(

@@ -20,6 +20,22 @@ public class ManagedIndexTests extends OpenSearchTestCase {
         ManagedIndex f = ManagedIndex.parse("devops-audit-failed-2024.12");
         assertTrue(f.deadLetter());
         assertEquals(Instant.parse("2025-01-01T00:00:00Z"), f.periodEnd());
+        assertEquals("dead_letter", f.kind());
+        assertEquals("events", m.kind());
+    }
+
+    public void testTheInvestigationTrailIsKeptLikeEvents() {
+        ManagedIndex a = ManagedIndex.parse("devops-audit-activity-2019.03");
+        assertTrue(a.activity());
+        assertFalse(a.deadLetter());
+        assertNull(a.provider());
+        assertEquals("activity", a.kind());
+        assertEquals(Instant.parse("2019-04-01T00:00:00Z"), a.periodEnd());
+        assertEquals("events' days, not the dead letters'", Instant.parse("2019-04-11T00:00:00Z"), a.expiresAt(10, 1));
+        assertFalse(a.expired(Instant.parse("2019-04-10T23:59:59Z"), 10, 1));
+        assertTrue(a.expired(Instant.parse("2019-04-11T00:00:00Z"), 10, 1));
+        assertNull("months only", ManagedIndex.parse("devops-audit-activity-2019.03.01"));
+        assertNull(ManagedIndex.parse("devops-audit-activity-2019.13"));
     }
 
     public void testNamesItCannotParseAreNeverManaged() {

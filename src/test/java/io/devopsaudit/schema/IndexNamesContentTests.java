@@ -51,6 +51,9 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
         assertEquals(
                 Set.of(IndexNames.DEAD_LETTER_PREFIX),
                 strings(SetupService.resource("ingest-pipeline.json"), "index_name_prefix"));
+        assertEquals(
+                Set.of(IndexNames.ACTIVITY_PREFIX + "*"),
+                strings(SetupService.resource("activity-template.json"), "index_patterns"));
     }
 
     public void testMonitorsDashboardsAndRolesUseTheseNames() {
@@ -86,6 +89,7 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
             assertEquals(IndexNames.eventPrefix(p) + "2024.03", IndexName.MONTH.of(p, timestamp));
         }
         assertTrue(ManagedIndex.parse(IndexNames.DEAD_LETTER_PREFIX + "2024.03").deadLetter());
+        assertTrue(ManagedIndex.parse(IndexNames.ACTIVITY_PREFIX + "2024.03").activity());
         assertNull("the intake address is not a period index", ManagedIndex.parse(IndexNames.INCOMING));
         assertNull(ManagedIndex.parse(IndexNames.STATE));
     }

@@ -356,4 +356,190 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         assertEquals(200, status(as(ADMIN_USER), new Request("DELETE", path)));
         assertEquals(404, status(client(), new Request("GET", path)));
     }
+
+    /**
+     * The investigation trail under Security: the analyst's report, context lookup, export and bad request are each
+     * recorded with the analyst's name (read from the Security plugin's thread context); the analyst cannot read,
+     * write or delete the trail, the admin can read it but not write or delete it, and neither changes it.
+     */
+    @SuppressWarnings("unchecked")
+    public void testInvestigationTrail() throws Exception {
+        String scope = "secure-matrix/trail-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        assertEquals(200, status(as(ADMIN_USER), importRequest(event(randomLongBetween(1_000_000, 9_000_000), scope))));
+        assertEquals(1, storedIn(scope));
+        Map<String, Object> hits = entityAsMap(client().performRequest(json(
+                "POST",
+                "/devops-audit-gitlab-*/_search",
+                "{\"query\": {\"term\": {\"audit.scope.path\": \"" + scope + "\"}}}")));
+        String id = (String) ((List<Map<String, Object>>) ((Map<String, Object>) hits.get("hits")).get("hits"))
+                .get(0)
+                .get("_id");
+        Instant start = Instant.now().minusSeconds(1);
+        String reportBody = "{\"scope\": \"" + scope + "\"}";
+        call(as(ANALYST), "POST", BASE + "/_access_report", reportBody);
+        call(as(ANALYST), "GET", BASE + "/_context/" + id, null);
+        var export = as(ANALYST).performRequest(json("POST", BASE + "/_export", reportBody));
+        byte[] bytes = export.getEntity().getContent().readAllBytes();
+        String sha256 = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        assertEquals(sha256, export.getHeader("X-Devops-Audit-Sha256"));
+        assertEquals(
+                400,
+                status(
+                        as(ANALYST),
+                        json("POST", BASE + "/_export", "{\"scope\": \"" + scope + "\", \"from\": \"yesterday\"}")));
+        String month = "devops-audit-activity-"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy.MM", Locale.ROOT)
+                        .format(Instant.now().atZone(java.time.ZoneOffset.UTC));
+        String byAnalyst = "{\"size\": 100, \"sort\": [{\"@timestamp\": \"asc\"}], \"query\": {\"bool\": {\"filter\": ["
+                + "{\"term\": {\"user.name\": \"" + ANALYST + "\"}}, {\"range\": {\"@timestamp\": {\"gte\": \"" + start
+                + "\"}}}]}}}";
+        status(client(), new Request("POST", "/" + month + "/_refresh"));
+        List<Map<String, Object>> records = new java.util.ArrayList<>();
+        String recordId = null;
+        for (Map<String, Object> hit : (List<Map<String, Object>>)
+                ((Map<String, Object>) call(as(ADMIN_USER), "POST", "/" + month + "/_search", byAnalyst)
+                                .get("hits"))
+                        .get("hits")) {
+            records.add((Map<String, Object>) hit.get("_source"));
+            recordId = (String) hit.get("_id");
+        }
+        assertEquals(
+                "the admin reads the trail: one record per call of the analyst, with the analyst's name",
+                List.of("access_report/success", "context/success", "export/success", "export/failure"),
+                records.stream()
+                        .map(r -> ((Map<String, Object>) r.get("event")).get("action") + "/"
+                                + ((Map<String, Object>) r.get("event")).get("outcome"))
+                        .toList());
+        for (Map<String, Object> r : records) {
+            assertEquals(Map.of("name", ANALYST), r.get("user"));
+        }
+        assertEquals(
+                Map.of("sha256", sha256), ((Map<String, Object>) records.get(2).get("file")).get("hash"));
+        assertTrue(((Map<String, Object>) records.get(3).get("investigation"))
+                .get("parameters")
+                .toString()
+                .contains("yesterday"));
+
+        long before = trailCount(month);
+        for (String user : List.of(ANALYST, STREAM_WRITER, READER, NO_ROLE)) {
+            assertEquals(
+                    user + " reads the trail", 403, status(as(user), json("POST", "/" + month + "/_search", "{}")));
+        }
+        for (String user : List.of(ADMIN_USER, ANALYST, STREAM_WRITER, READER, NO_ROLE)) {
+            assertEquals(
+                    user + " writes a record",
+                    403,
+                    status(as(user), json("PUT", "/" + month + "/_doc/forged", "{\"user\": {\"name\": \"nobody\"}}")));
+            assertEquals(
+                    user + " bulk-writes a record",
+                    403,
+                    bulkItemStatus(
+                            as(user),
+                            "{\"index\": {\"_index\": \"" + month + "\"}}\n{\"user\": {\"name\": \"nobody\"}}\n"));
+            assertEquals(
+                    user + " deletes a record",
+                    403,
+                    status(as(user), new Request("DELETE", "/" + month + "/_doc/" + recordId)));
+            assertEquals(
+                    user + " updates a record",
+                    403,
+                    status(
+                            as(user),
+                            json(
+                                    "POST",
+                                    "/" + month + "/_update/" + recordId,
+                                    "{\"doc\": {\"user\": {\"name\": \"nobody\"}}}")));
+            assertEquals(user + " deletes the trail", 403, status(as(user), new Request("DELETE", "/" + month)));
+        }
+        assertTrue("the trail is still there", exists("/" + month));
+        assertEquals("and unchanged", before, trailCount(month));
+    }
+
+    private static long trailCount(String index) throws IOException {
+        status(client(), new Request("POST", "/" + index + "/_refresh"));
+        return ((Number) entityAsMap(client().performRequest(new Request("GET", "/" + index + "/_count")))
+                        .get("count"))
+                .longValue();
+    }
+
+    /**
+     * The status of a one-item {@code _bulk}: the request's own when it is refused as a whole, else the item's (a bulk
+     * whose item is refused still answers 200).
+     */
+    @SuppressWarnings("unchecked")
+    private static int bulkItemStatus(RestClient client, String ndjson) throws IOException {
+        Request r = new Request("POST", "/_bulk");
+        r.setEntity(new StringEntity(ndjson, ContentType.create("application/x-ndjson")));
+        try {
+            Map<String, Object> answer = entityAsMap(client.performRequest(r));
+            Map<String, Object> item = ((List<Map<String, Object>>) answer.get("items")).get(0);
+            return ((Number) ((Map<String, Object>) item.values().iterator().next()).get("status")).intValue();
+        } catch (org.opensearch.client.ResponseException e) {
+            return e.getResponse().getStatusLine().getStatusCode();
+        }
+    }
+
+    /** Sets (or with null removes) a secure setting in the secured node's keystore, then reloads secure settings. */
+    private static void keystoreSet(String setting, String value) throws Exception {
+        java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("tests.secure.home"));
+        java.nio.file.Path script =
+                home.toAbsolutePath().getParent().getParent().resolve("devops-audit");
+        List<String> command = new java.util.ArrayList<>(
+                List.of("bash", script.toString(), "node-keystore", "--home", home.toString(), setting));
+        if (value == null) command.add("--remove");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (value != null) p.getOutputStream().write(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue("node-keystore took too long", p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(out, 0, p.exitValue());
+        assertEquals(200, status(client(), json("POST", "/_nodes/reload_secure_settings", "{}")));
+    }
+
+    /**
+     * A collector's token stays with its host under Security too: the admin's collector pointed at plain http to a
+     * non-loopback host is a 400 naming [url] (every other user 403), nothing stored; after a run against listener A,
+     * the admin cannot point the collector at listener B, and B never receives a request.
+     */
+    @SuppressWarnings("unchecked")
+    public void testCollectorTokenStaysWithItsHost() throws Exception {
+        String name = "matrix-bound-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        String path = BASE + "/_collectors/" + name;
+        String plain =
+                "{\"type\": \"gitlab\", \"url\": \"http://gitlab.example.com\", \"scopes\": [{\"instance\": true}], "
+                        + "\"interval\": \"1h\", \"since\": \"2025-01-01T00:00:00Z\"}";
+        Map<String, Integer> statuses = only(400, 403, ADMIN_USER);
+        expectStatuses(() -> json("PUT", path, plain), statuses);
+        assertEquals("nothing stored", 404, status(client(), new Request("GET", path)));
+
+        String key = "devops_audit.collector." + name + ".token";
+        String token = "glpat-" + randomAlphaOfLength(20);
+        keystoreSet(key, token);
+        try (io.devopsaudit.collect.FakeGitlab a = new io.devopsaudit.collect.FakeGitlab(token);
+                io.devopsaudit.collect.FakeGitlab b = new io.devopsaudit.collect.FakeGitlab(token)) {
+            a.add(1, 3, 0, 0, Instant.now().minusSeconds(60));
+            String config = "{\"type\": \"gitlab\", \"url\": \"%s\", \"scopes\": [{\"instance\": true}], "
+                    + "\"interval\": \"1h\", \"since\": \"" + Instant.now().minusSeconds(3600) + "\", \"instance\": \""
+                    + name
+                    + "\"}";
+            assertEquals(200, status(as(ADMIN_USER), json("PUT", path, String.format(Locale.ROOT, config, a.url()))));
+            Map<String, Object> ran = (Map<String, Object>)
+                    call(as(ADMIN_USER), "POST", path + "/_run", null).get("status");
+            assertTrue("A received the token", a.tokensSeen.contains(token));
+            assertNotEquals(String.valueOf(ran), "host_refused", ran.get("state"));
+            int refused = status(as(ADMIN_USER), json("PUT", path, String.format(Locale.ROOT, config, b.url())));
+            assertEquals(400, refused);
+            assertEquals(
+                    a.url(),
+                    ((Map<String, Object>) call(client(), "GET", path, null).get("config")).get("url"));
+            Map<String, Object> again = (Map<String, Object>)
+                    call(as(ADMIN_USER), "POST", path + "/_run", null).get("status");
+            assertNotEquals("host_refused", again.get("state"));
+            assertEquals("B never received a request", 0, b.requests.get());
+        } finally {
+            status(client(), new Request("DELETE", path));
+            keystoreSet(key, null);
+        }
+    }
 }

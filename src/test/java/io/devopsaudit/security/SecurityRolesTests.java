@@ -5,6 +5,7 @@ package io.devopsaudit.security;
 
 import io.devopsaudit.DevopsAuditPlugin;
 import io.devopsaudit.content.SetupService;
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.common.regex.Regex;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -105,5 +106,57 @@ public class SecurityRolesTests extends OpenSearchTestCase {
             assertEquals(name, Set.of(), granted((Map<String, Object>) roles.get(name), dangerous));
         }
         assertEquals(dangerous, granted((Map<String, Object>) roles.get("devops_audit_admin"), dangerous));
+    }
+
+    /** Which index actions a role grants on one concrete index (its patterns matched as the Security plugin does). */
+    @SuppressWarnings("unchecked")
+    private static Set<String> grantedOn(Map<String, Object> role, String index, Set<String> actions) {
+        Set<String> out = new TreeSet<>();
+        for (Map<String, Object> ip : (List<Map<String, Object>>) role.get("index_permissions")) {
+            boolean matches =
+                    ((List<String>) ip.get("index_patterns")).stream().anyMatch(p -> Regex.simpleMatch(p, index));
+            if (matches == false) continue;
+            for (String action : actions) {
+                for (String p : (List<String>) ip.get("allowed_actions")) {
+                    if (Regex.simpleMatch(p.equals("indices_all") ? "indices:*" : p, action)) out.add(action);
+                }
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testOnlyTheAdminReadsTheInvestigationTrailAndNoRoleWritesOrDeletesIt() {
+        Map<String, Object> roles = SetupService.resource("security-roles.json");
+        String trail = IndexNames.ACTIVITY_PREFIX + "2026.12";
+        Set<String> writes = Set.of(
+                "indices:data/write/index",
+                "indices:data/write/bulk[s]",
+                "indices:data/write/update",
+                "indices:data/write/delete",
+                "indices:data/write/delete/byquery",
+                "indices:data/write/update/byquery",
+                "indices:admin/delete",
+                "indices:admin/create",
+                "indices:admin/mapping/put",
+                "indices:admin/settings/update",
+                "indices:admin/close");
+        Set<String> reads = Set.of("indices:data/read/search", "indices:data/read/get");
+        for (Map.Entry<String, Object> e : roles.entrySet()) {
+            Map<String, Object> role = (Map<String, Object>) e.getValue();
+            assertEquals(e.getKey(), Set.of(), grantedOn(role, trail, writes));
+            assertEquals(
+                    e.getKey(),
+                    e.getKey().equals("devops_audit_admin") ? reads : Set.of(),
+                    grantedOn(role, trail, reads));
+        }
+        // and the admin keeps everything on what the pipeline writes and on the intake address
+        Map<String, Object> admin = (Map<String, Object>) roles.get("devops_audit_admin");
+        List<String> written = new ArrayList<>(List.of(IndexNames.writePatterns()));
+        written.add(IndexNames.INCOMING);
+        for (String pattern : written) {
+            String index = pattern.replace("*", "2026.12");
+            assertEquals(index, writes, grantedOn(admin, index, writes));
+        }
     }
 }

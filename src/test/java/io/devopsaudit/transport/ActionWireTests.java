@@ -13,10 +13,8 @@ import io.devopsaudit.content.PutSetupAction;
 import io.devopsaudit.content.SetupParameters;
 import io.devopsaudit.intake.ImportAction;
 import io.devopsaudit.intake.StreamAction;
-import io.devopsaudit.investigate.AccessReport;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
-import io.devopsaudit.investigate.Export;
 import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.retention.GetRetentionAction;
 import io.devopsaudit.retention.PutRetentionAction;
@@ -29,6 +27,7 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
@@ -38,7 +37,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.hamcrest.Matchers.arrayContaining;
 import static org.hamcrest.Matchers.containsString;
@@ -156,7 +154,12 @@ public class ActionWireTests extends OpenSearchTestCase {
                 maybe("gitlab_csv"), "devops-audit", randomBoolean(), body, maybe("gitlab-acme"));
         assertEquals(imp, copy(imp, ImportAction.Request::new));
         assertNull(imp.validate());
-        assertAuditIndices(imp, "devops-audit-incoming", "devops-audit-*");
+        assertAuditIndices(
+                imp,
+                "devops-audit-incoming",
+                "devops-audit-gitlab-*",
+                "devops-audit-circleci-*",
+                "devops-audit-failed-*");
         ActionRequestValidationException e =
                 new ImportAction.Request("xml", " ", false, BytesArray.EMPTY, "Acme:1").validate();
         assertThat(e.getMessage(), containsString("[format] unknown format [xml]"));
@@ -175,92 +178,106 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertEquals(stream, copy(stream, StreamAction.Request::new));
         assertNull(stream.validate());
         assertThat(new StreamAction.Request(body, null, "").validate().getMessage(), containsString("[instance]"));
-        assertAuditIndices(stream, "devops-audit-incoming", "devops-audit-*");
+        assertAuditIndices(
+                stream,
+                "devops-audit-incoming",
+                "devops-audit-gitlab-*",
+                "devops-audit-circleci-*",
+                "devops-audit-failed-*");
     }
 
     public void testInvestigationRequestsRoundTripAndNameTheEventIndices() throws IOException {
-        Instant to = Instant.ofEpochSecond(
-                randomLongBetween(1_500_000_000L, 1_900_000_000L), randomIntBetween(0, 999_999_999));
-        AccessReport.Params p = new AccessReport.Params(
-                "acme/" + randomAlphaOfLength(5),
-                to.minusSeconds(randomIntBetween(0, 100_000)),
-                to,
-                strings(),
-                strings(),
-                List.of("192.0.2.0/24"),
-                strings(),
-                strings(),
-                randomBoolean(),
-                randomBoolean(),
-                Set.copyOf(strings()));
-        AccessReportAction.Request report = new AccessReportAction.Request(p);
+        Instant now = Instant.ofEpochSecond(randomLongBetween(1_500_000_000L, 1_900_000_000L));
+        String scope = "acme/" + randomAlphaOfLength(5);
+        BytesArray reportBody = new BytesArray("{\"scope\":\"" + scope + "\",\"exclude_networks\":[\"192.0.2.0/24\"],"
+                + "\"redact\":" + randomBoolean() + "}");
+        AccessReportAction.Request report =
+                new AccessReportAction.Request(Map.of("format", "csv"), reportBody, MediaTypeRegistry.JSON);
         AccessReportAction.Request read = copy(report, AccessReportAction.Request::new);
         assertEquals(report, read);
-        assertNull(read.validate());
+        assertNull("read in the action, so a bad request is recorded there", read.validate());
         assertAuditIndices(report, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
-        AccessReport.Params backwards = new AccessReport.Params(
-                "acme",
-                to,
-                to.minusSeconds(1),
-                List.of(),
-                List.of(),
-                List.of("not-a-cidr"),
-                List.of(),
-                List.of(),
-                false,
-                false,
-                Set.of());
+        assertEquals(scope, read.params(now).scope());
+        assertTrue("csv is the detail rows", read.params(now).detail());
+        assertEquals(
+                Map.of(
+                        "scope",
+                        scope,
+                        "exclude_networks",
+                        List.of("192.0.2.0/24"),
+                        "redact",
+                        read.given().get("redact"),
+                        "format",
+                        "csv"),
+                read.given());
+        AccessReportAction.Request backwards = new AccessReportAction.Request(
+                Map.of(),
+                new BytesArray(
+                        "{\"scope\":\"acme\",\"from\":\"2025-01-02T00:00:00Z\",\"to\":\"2025-01-01T00:00:00Z\"}"),
+                MediaTypeRegistry.JSON);
         assertThat(
-                new AccessReportAction.Request(backwards).validate().getMessage(),
+                expectThrows(IllegalArgumentException.class, () -> copy(backwards, AccessReportAction.Request::new)
+                                .params(now))
+                        .getMessage(),
                 containsString("[from] must not be after [to]"));
+        AccessReportAction.Request notJson =
+                new AccessReportAction.Request(Map.of(), new BytesArray("{scope: acme"), MediaTypeRegistry.JSON);
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> notJson.params(now))
+                        .getMessage(),
+                containsString("the request body is not a valid JSON object"));
+        assertEquals("the trail keeps an unreadable body as its text", Map.of("body", "{scope: acme"), notJson.given());
+        AccessReportAction.Request badFormat =
+                new AccessReportAction.Request(Map.of("format", "xml", "colour", "red"), null, null);
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> badFormat.params(now))
+                        .getMessage(),
+                containsString("unknown URL parameter [colour]"));
 
         ContextAction.Request context = new ContextAction.Request(
-                randomAlphaOfLength(12),
-                TimeValue.timeValueMinutes(randomIntBetween(0, 600)),
-                TimeValue.timeValueHours(randomIntBetween(0, 48)));
-        assertEquals(context, copy(context, ContextAction.Request::new));
-        assertNull(context.validate());
+                Map.of("id", randomAlphaOfLength(12), "before", randomIntBetween(0, 600) + "m", "pretty", "true"),
+                null,
+                null);
+        ContextAction.Request contextRead = copy(context, ContextAction.Request::new);
+        assertEquals(context, contextRead);
+        assertNull(contextRead.validate());
+        assertEquals(context.param("id"), contextRead.id());
+        assertEquals(TimeValue.timeValueMinutes(15), contextRead.after());
         assertAuditIndices(context, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
-        ActionRequestValidationException e =
-                new ContextAction.Request(null, TimeValue.timeValueDays(400), TimeValue.ZERO).validate();
-        assertThat(e.getMessage(), containsString("[id] is required"));
-        assertThat(e.getMessage(), containsString("[before] must be a duration"));
+        ContextAction.Request noId = new ContextAction.Request(Map.of("before", "400d"), null, null);
+        assertThat(
+                expectThrows(IllegalArgumentException.class, noId::id).getMessage(),
+                containsString("[id] is required"));
+        assertThat(
+                expectThrows(IllegalArgumentException.class, noId::before).getMessage(),
+                containsString("[before] must be a duration"));
+        ContextAction.Request withBody =
+                new ContextAction.Request(Map.of("id", "gitlab:1"), new BytesArray("{}"), MediaTypeRegistry.JSON);
+        assertThat(
+                expectThrows(IllegalArgumentException.class, withBody::id).getMessage(),
+                containsString("takes no request body"));
 
-        Export.Params ep = new Export.Params(
-                List.of("acme/web", "acme/api"),
-                to.minusSeconds(3600),
-                to,
-                List.of("mallory"),
-                List.of("repository"),
-                List.of(),
-                List.of("192.0.2.0/24"),
-                List.of("example.com"),
-                List.of("bot"),
-                randomBoolean(),
-                Set.of("mallory"),
-                randomBoolean());
-        ExportAction.Request export = new ExportAction.Request(ep);
+        BytesArray exportBody = new BytesArray("{\"scope\":[\"acme/web\",\"acme/api\"],\"users\":[\"mallory\"],"
+                + "\"exclude_email_domains\":[\"example.com\"],\"include_identities\":[\"mallory\"]}");
+        ExportAction.Request export = new ExportAction.Request(
+                randomBoolean() ? Map.of("format", "csv") : Map.of(), exportBody, MediaTypeRegistry.JSON);
         ExportAction.Request exportRead = copy(export, ExportAction.Request::new);
         assertEquals(export, exportRead);
         assertNull(exportRead.validate());
         assertAuditIndices(export, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
-        Export.Params noScope = new Export.Params(
-                List.of(),
-                to,
-                to.minusSeconds(1),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                false,
-                Set.of(),
-                false);
-        String m = new ExportAction.Request(noScope).validate().getMessage();
-        assertThat(m, containsString("[scope] is required"));
+        assertEquals(List.of("acme/web", "acme/api"), exportRead.params(now).scopes());
+        assertEquals(
+                "csv".equals(export.param("format")), exportRead.params(now).csv());
+        ExportAction.Request noScope = new ExportAction.Request(Map.of(), null, null);
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> noScope.params(now))
+                        .getMessage(),
+                containsString("[scope] is required"));
         ExportAction.Response body = new ExportAction.Response(new BytesArray("a,b\n"), true, 1);
-        assertEquals(body, copy(body, ExportAction.Response::new));
+        ExportAction.Response bodyRead = copy(body, ExportAction.Response::new);
+        assertEquals(body, bodyRead);
+        // printf 'a,b\n' | sha256sum
+        assertEquals("5be08c9684a1d25efcee09318204824278b08bbfb4aef973ffefd0b9d7478313", bodyRead.sha256());
     }
 
     public void testReportResponsesKeepTheirOrderAndNesting() throws IOException {
