@@ -4,6 +4,7 @@
 package io.devopsaudit.investigate;
 
 import io.devopsaudit.transport.AuditIndicesRequest;
+import io.devopsaudit.transport.JsonObjectBody;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.core.common.bytes.BytesReference;
@@ -84,11 +85,7 @@ public abstract class InvestigationRequest extends AuditIndicesRequest {
                     "unknown URL parameter " + unknown + ", expected one of " + new TreeSet<>(urlParams()));
         }
         if (body == null) return Map.of();
-        try {
-            return XContentHelper.convertToMap(body, true, mediaType).v2();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the request body is not a valid JSON object: " + e.getMessage(), e);
-        }
+        return JsonObjectBody.read(body, mediaType);
     }
 
     /**

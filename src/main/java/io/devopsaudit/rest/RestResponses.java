@@ -3,8 +3,7 @@
  */
 package io.devopsaudit.rest;
 
-import org.opensearch.core.common.ParsingException;
-import org.opensearch.core.xcontent.XContentParseException;
+import io.devopsaudit.transport.JsonObjectBody;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.rest.RestRequest;
 
@@ -24,15 +23,7 @@ final class RestResponses {
             return Map.of();
         }
         try (XContentParser p = request.contentOrSourceParamParser()) {
-            // null, an array or a number is valid JSON but no parameters: a 400 naming what was found
-            XContentParser.Token first = p.nextToken();
-            if (first != XContentParser.Token.START_OBJECT) {
-                throw new IllegalArgumentException(
-                        "the request body must be a JSON object, found " + (first == null ? "nothing" : first));
-            }
-            return p.map();
-        } catch (XContentParseException | ParsingException e) {
-            throw new IllegalArgumentException("the request body is not valid JSON: " + e.getMessage(), e);
+            return JsonObjectBody.read(p);
         }
     }
 }

@@ -154,7 +154,7 @@ public class ActivityTrailIT extends DevopsAuditRestTestCase {
         r = onlyNewRecord(6);
         assertEquals("access_report", get(r, "event.action"));
         assertEquals("failure", get(r, "event.outcome"));
-        assertThat((String) get(r, "error.message"), startsWith("the request body is not a valid JSON object"));
+        assertThat((String) get(r, "error.message"), startsWith("the request body is not valid JSON"));
         assertEquals("the unreadable body is kept as text", Map.of("body", "{\"scope\": acme"), parameters(r));
 
         Request badFormat = new Request("POST", BASE + "_access_report?format=xml");

@@ -225,7 +225,7 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertThat(
                 expectThrows(IllegalArgumentException.class, () -> notJson.params(now))
                         .getMessage(),
-                containsString("the request body is not a valid JSON object"));
+                containsString("the request body is not valid JSON"));
         assertEquals("the trail keeps an unreadable body as its text", Map.of("body", "{scope: acme"), notJson.given());
         AccessReportAction.Request badFormat =
                 new AccessReportAction.Request(Map.of("format", "xml", "colour", "red"), null, null);
