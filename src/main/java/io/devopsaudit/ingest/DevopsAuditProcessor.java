@@ -110,10 +110,17 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
      */
     public static final String INSTANCE_FIELD = "devops_audit_instance";
 
+    /**
+     * The GitLab streaming destination that delivered the document ({@code _stream/gitlab} puts the name of the
+     * destination whose token the request carried there): into {@code audit.destination}, not part of the event.
+     */
+    public static final String DESTINATION_FIELD = "devops_audit_destination";
+
     @Override
     public IngestDocument execute(IngestDocument document) {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
         String instance = instanceOf(sourceAndMetadata.remove(INSTANCE_FIELD));
+        String destination = destinationOf(sourceAndMetadata.remove(DESTINATION_FIELD));
         Object input = field == null ? null : document.getFieldValue(field, Object.class, true);
         String inputName = field;
         if (input == null) {
@@ -142,6 +149,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         Provider provider = parsed.format.provider();
         rules.tag(provider.id(), record, policy);
         if (instance != null) record.put(Fields.AUDIT_INSTANCE, instance);
+        if (destination != null) record.put(Fields.AUDIT_DESTINATION, destination);
         String dedupKey = DedupKey.of(record, parsed.content());
         record.put(Fields.AUDIT_DEDUP_KEY, dedupKey);
 
@@ -168,6 +176,13 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         if (named instanceof String s && DedupKey.validInstance(s)) return s;
         throw new IllegalArgumentException(
                 "[" + INSTANCE_FIELD + "] must be " + DedupKey.INSTANCE_RULE + ", found [" + named + "]");
+    }
+
+    private static String destinationOf(Object named) {
+        if (named == null || named instanceof String s && s.matches("[a-z0-9][a-z0-9_-]{0,63}")) return (String) named;
+        throw new IllegalArgumentException("[" + DESTINATION_FIELD
+                + "] must be 1 to 64 lower-case letters, digits, '_' or '-', starting with a letter or digit, found ["
+                + named + "]");
     }
 
     /** The pipeline's own start time ({@code _ingest.timestamp}), so every processor of one run agrees. */

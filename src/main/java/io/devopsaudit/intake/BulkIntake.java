@@ -47,6 +47,9 @@ public final class BulkIntake {
     /** The instance the events come from, passed to the processor with each document, or {@code null}. */
     private final String instance;
 
+    /** The GitLab streaming destination that delivered the events, passed to the processor likewise, or {@code null}. */
+    private String destination;
+
     private final int batchSize;
     /** Explains why a dead-lettered raw event failed (the processor's own message). */
     private final Function<String, String> explain;
@@ -83,6 +86,12 @@ public final class BulkIntake {
         this.instance = instance;
         this.batchSize = batchSize;
         this.explain = explain;
+    }
+
+    /** Names the GitLab streaming destination that delivered the events (the processor puts it in audit.destination). */
+    public BulkIntake destination(String name) {
+        this.destination = name;
+        return this;
     }
 
     public void add(RawRecords.Record record) {
@@ -163,11 +172,12 @@ public final class BulkIntake {
             BulkRequest bulk = new BulkRequest();
             for (int i : pending) {
                 RawRecords.Record r = batch.get(i);
+                Map<String, Object> source = new LinkedHashMap<>();
+                source.put("message", r.text());
+                if (instance != null) source.put(DevopsAuditProcessor.INSTANCE_FIELD, instance);
+                if (destination != null) source.put(DevopsAuditProcessor.DESTINATION_FIELD, destination);
                 bulk.add(new IndexRequest(IndexNames.INCOMING)
-                        .source(
-                                instance == null
-                                        ? Map.of("message", r.text())
-                                        : Map.of("message", r.text(), DevopsAuditProcessor.INSTANCE_FIELD, instance))
+                        .source(source)
                         .setPipeline(pipeline)
                         .opType(DocWriteRequest.OpType.INDEX));
             }
