@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.intake;
 
+import io.devopsaudit.content.IndexConformance;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.schema.IndexNames;
@@ -18,7 +19,9 @@ import org.opensearch.action.index.IndexRequest;
 import org.opensearch.cluster.block.ClusterBlockException;
 import org.opensearch.cluster.block.ClusterBlockLevel;
 import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.transport.client.Client;
 
@@ -28,6 +31,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -64,6 +69,12 @@ public final class BulkIntake {
 
     long duplicates;
     long failed;
+    /**
+     * Events that landed in, or were refused by, an audit index whose mappings or settings differ from its template
+     * ({@link IndexConformance}): never counted as stored or late; a copy of each stored one is kept in the dead-letter
+     * index.
+     */
+    long nonconforming;
     /** Items the cluster refused even as dead letters: those events are NOT stored, and the request fails retriably. */
     long rejected;
 
@@ -103,7 +114,9 @@ public final class BulkIntake {
     public void flush() {
         if (batch.isEmpty()) return;
         BulkItemResponse[] items = send();
+        drift = nonconformingIndices(items);
         List<Integer> notWritten = new ArrayList<>();
+        List<Integer> copies = new ArrayList<>();
         for (int i = 0; i < items.length; i++) {
             BulkItemResponse item = items[i];
             RawRecords.Record record = batch.get(i);
@@ -134,6 +147,15 @@ public final class BulkIntake {
                 } else {
                     notWritten.add(i);
                 }
+            } else if (drift.containsKey(item.getIndex())) {
+                nonconforming++;
+                note(
+                        record,
+                        differs(item.getIndex()) + "; the event was written there"
+                                + (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX)
+                                        ? " as a dead letter (" + explain.apply(record.text()) + ")"
+                                        : ", and a copy is kept in the dead-letter index"));
+                if (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX) == false) copies.add(i);
             } else if (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX)) {
                 fail(record, explain.apply(record.text()) + " (kept in " + item.getIndex() + ")");
             } else if (item.getResponse().getResult() == DocWriteResponse.Result.UPDATED) {
@@ -143,6 +165,7 @@ public final class BulkIntake {
             }
         }
         if (notWritten.isEmpty() == false) keepAsDeadLetters(notWritten, items);
+        if (copies.isEmpty() == false) keepCopies(copies, items);
         batch.clear();
         if (rejected > 0) {
             // Nothing is acknowledged that is not stored: the sender must send again (stored events then count as
@@ -251,11 +274,80 @@ public final class BulkIntake {
                         record,
                         "not stored in " + refused.getIndex() + " (" + why + ") nor in " + index + " ("
                                 + kept[k].getFailureMessage() + ")");
+            } else if (drift.containsKey(refused.getIndex())) {
+                nonconforming++;
+                note(record, "not stored: " + differs(refused.getIndex()) + " (" + why + "); kept in " + index);
             } else if (writeBlocked(refused)) {
                 late++;
                 note(record, "late: " + refused.getIndex() + " is write-blocked; kept in " + index);
             } else {
                 fail(record, "not stored in " + refused.getIndex() + " (" + why + "); kept in " + index);
+            }
+        }
+    }
+
+    /** The nonconforming audit indices of the current batch, by name, with their differences. */
+    private Map<String, List<String>> drift = Map.of();
+
+    /**
+     * The audit indices the batch landed in or was refused by that differ from their templates. The cluster state is
+     * read locally as the node: checking the plugin's own indices is its bookkeeping, whoever the caller is.
+     */
+    private Map<String, List<String>> nonconformingIndices(BulkItemResponse[] items) {
+        Set<String> names = new TreeSet<>();
+        for (BulkItemResponse item : items) {
+            if (item != null && item.getIndex() != null) names.add(item.getIndex());
+        }
+        if (names.isEmpty()) return Map.of();
+        try (ThreadContext.StoredContext ignored =
+                client.threadPool().getThreadContext().stashContext()) {
+            Metadata metadata = client.admin()
+                    .cluster()
+                    .prepareState()
+                    .clear()
+                    .setMetadata(true)
+                    .setLocal(true) // not filtered by index: a filtered answer leaves out the cluster settings (warm
+                    // step)
+                    .get()
+                    .getState()
+                    .metadata();
+            return IndexConformance.nonconforming(metadata, names, Instant.now());
+        }
+    }
+
+    private String differs(String index) {
+        return index + " differs from its template (" + String.join("; ", drift.get(index))
+                + "; GET _plugins/devops_audit/_setup lists it)";
+    }
+
+    /**
+     * Copies of events stored in a nonconforming event index go to the dead-letter index too ({@code event.kind:
+     * nonconforming_index}), with their raw text: the index may not keep them readable (no {@code _source}).
+     */
+    private void keepCopies(List<Integer> stored, BulkItemResponse[] items) {
+        String now = Timestamps.format(Instant.now());
+        String index = IndexNames.DEAD_LETTER_PREFIX + now.substring(0, 4) + "." + now.substring(5, 7);
+        BulkRequest bulk = new BulkRequest();
+        for (int i : stored) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("type", "nonconforming_index");
+            error.put("message", differs(items[i].getIndex()));
+            error.put("index", items[i].getIndex());
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("kind", "nonconforming_index");
+            event.put("original", batch.get(i).text());
+            event.put("ingested", now);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("@timestamp", now);
+            doc.put("message", batch.get(i).text());
+            doc.put("event", event);
+            doc.put("error", error);
+            bulk.add(new IndexRequest(index).source(doc));
+        }
+        BulkItemResponse[] kept = client.bulk(bulk).actionGet().getItems();
+        for (int k = 0; k < kept.length; k++) {
+            if (kept[k].isFailed()) {
+                note(batch.get(stored.get(k)), "no copy kept in " + index + ": " + kept[k].getFailureMessage());
             }
         }
     }
@@ -301,6 +393,7 @@ public final class BulkIntake {
         out.put("upgraded", upgraded);
         out.put("duplicates", duplicates);
         out.put("late", late);
+        out.put("nonconforming", nonconforming);
         out.put("failed", failed);
         out.put("retries", retries);
         out.put("failures", failures);
