@@ -70,12 +70,21 @@ public final class IndexConformance {
         return null;
     }
 
+    /**
+     * Whether the index's template is installed: indices are judged once setup has installed the templates (before,
+     * {@code GET _setup} reports the templates missing, and there is no shape the cluster was meant to give them).
+     */
+    static boolean judged(Metadata metadata, Report r) {
+        return r != null && metadata.templatesV2().containsKey(r.template());
+    }
+
     /** Every event and dead-letter index that differs from its template, by name. */
     public static Map<String, Report> check(Metadata metadata, Instant now) {
         int warmAfterDays = RetentionSettings.WARM_AFTER_DAYS.get(metadata.settings());
         Map<String, Report> out = new TreeMap<>();
         for (IndexMetadata index : metadata.indices().values()) {
             Report r = check(index, warmAfterDays, now);
+            if (judged(metadata, r) == false) continue;
             if (r != null && (r.conforms() == false || r.missingFields().isEmpty() == false)) {
                 out.put(r.index(), r);
             }
@@ -90,7 +99,7 @@ public final class IndexConformance {
         for (String name : names) {
             IndexMetadata index = metadata.index(name);
             Report r = index == null ? null : check(index, warmAfterDays, now);
-            if (r != null && r.conforms() == false) out.put(name, r.nonconforming());
+            if (judged(metadata, r) && r.conforms() == false) out.put(name, r.nonconforming());
         }
         return out;
     }

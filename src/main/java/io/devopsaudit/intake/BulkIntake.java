@@ -344,7 +344,14 @@ public final class BulkIntake {
             doc.put("error", error);
             bulk.add(new IndexRequest(index).source(doc));
         }
-        BulkItemResponse[] kept = client.bulk(bulk).actionGet().getItems();
+        BulkItemResponse[] kept;
+        try {
+            kept = client.bulk(bulk).actionGet().getItems();
+        } catch (RuntimeException e) {
+            // the events are stored (in the nonconforming index) and counted so: a lost copy is reported, not thrown
+            for (int i : stored) note(batch.get(i), "no copy kept in " + index + ": " + e.getMessage());
+            return;
+        }
         for (int k = 0; k < kept.length; k++) {
             if (kept[k].isFailed()) {
                 note(batch.get(stored.get(k)), "no copy kept in " + index + ": " + kept[k].getFailureMessage());
