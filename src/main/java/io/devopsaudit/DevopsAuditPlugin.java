@@ -15,8 +15,13 @@ import io.devopsaudit.content.PutSetupAction;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.ingest.StoredEvents;
+import io.devopsaudit.intake.DeleteDestinationAction;
+import io.devopsaudit.intake.DestinationService;
+import io.devopsaudit.intake.DestinationTokens;
+import io.devopsaudit.intake.GetDestinationAction;
 import io.devopsaudit.intake.ImportAction;
 import io.devopsaudit.intake.IntakeSettings;
+import io.devopsaudit.intake.PutDestinationAction;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.investigate.AccessReportAction;
@@ -27,6 +32,7 @@ import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.investigate.Pseudonyms;
 import io.devopsaudit.rest.RestCollectorAction;
 import io.devopsaudit.rest.RestContentAction;
+import io.devopsaudit.rest.RestDestinationAction;
 import io.devopsaudit.rest.RestIntakeActions;
 import io.devopsaudit.rest.RestInvestigateActions;
 import io.devopsaudit.rest.RestRetentionAction;
@@ -80,6 +86,7 @@ public class DevopsAuditPlugin extends Plugin
     private CollectorService collectors;
     private final CollectorTokens collectorTokens = new CollectorTokens();
     private final StreamingToken streamingToken = new StreamingToken();
+    private final DestinationTokens destinationTokens = new DestinationTokens(streamingToken);
     private final Pseudonyms pseudonyms = new Pseudonyms();
     private AuditEngine engine;
 
@@ -122,7 +129,9 @@ public class DevopsAuditPlugin extends Plugin
         collectors = new CollectorService(client, clusterService, threadPool, collectorTokens, engine(environment));
         IntakeSettings.wire(clusterService, engine(environment).bounds());
         ActivityTrail trail = new ActivityTrail(client, threadPool, clusterService);
-        return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors, trail);
+        destinationTokens.load(environment.settings());
+        DestinationService destinations = new DestinationService(client, clusterService, threadPool, destinationTokens);
+        return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors, trail, destinations);
     }
 
     @Override
@@ -130,6 +139,7 @@ public class DevopsAuditPlugin extends Plugin
         streamingToken.load(settings);
         pseudonyms.load(settings);
         collectorTokens.load(settings);
+        destinationTokens.load(settings);
     }
 
     @Override
@@ -141,6 +151,7 @@ public class DevopsAuditPlugin extends Plugin
         all.add(Export.MAX_EVENTS);
         all.add(CollectorTokens.SETTING);
         all.add(CollectorTokens.HOST_SETTING);
+        all.add(DestinationTokens.SETTING);
         return all;
     }
 
@@ -161,7 +172,10 @@ public class DevopsAuditPlugin extends Plugin
                 new ActionHandler<>(PutCollectorAction.INSTANCE, PutCollectorAction.TransportAction.class),
                 new ActionHandler<>(GetCollectorAction.INSTANCE, GetCollectorAction.TransportAction.class),
                 new ActionHandler<>(DeleteCollectorAction.INSTANCE, DeleteCollectorAction.TransportAction.class),
-                new ActionHandler<>(RunCollectorAction.INSTANCE, RunCollectorAction.TransportAction.class));
+                new ActionHandler<>(RunCollectorAction.INSTANCE, RunCollectorAction.TransportAction.class),
+                new ActionHandler<>(PutDestinationAction.INSTANCE, PutDestinationAction.TransportAction.class),
+                new ActionHandler<>(GetDestinationAction.INSTANCE, GetDestinationAction.TransportAction.class),
+                new ActionHandler<>(DeleteDestinationAction.INSTANCE, DeleteDestinationAction.TransportAction.class));
     }
 
     @Override
@@ -178,18 +192,20 @@ public class DevopsAuditPlugin extends Plugin
                 new RestRetentionAction(),
                 new RestContentAction(),
                 new RestIntakeActions.Import(),
-                new RestIntakeActions.Stream(streamingToken),
+                new RestIntakeActions.Stream(destinationTokens),
                 new RestInvestigateActions.Report(),
                 new RestInvestigateActions.Context(),
                 new RestInvestigateActions.Export(),
-                new RestCollectorAction());
+                new RestCollectorAction(),
+                new RestDestinationAction());
     }
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
         return List.of(new SystemIndexDescriptor(
                 IndexNames.STATE,
-                "devops-audit state: the last retention run, the collectors' configuration, checkpoints and status"));
+                "devops-audit state: the last retention run, the collectors' configuration, checkpoints and status, "
+                        + "the GitLab streaming destinations"));
     }
 
     @Override

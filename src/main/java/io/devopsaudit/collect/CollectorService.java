@@ -550,7 +550,8 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
 
     private static Map<String, Long> counts() {
         Map<String, Long> m = new LinkedHashMap<>();
-        for (String k : List.of("fetched", "skipped", "indexed", "duplicates", "conflicts", "failed")) m.put(k, 0L);
+        for (String k : List.of("fetched", "skipped", "indexed", "duplicates", "conflicts", "failed", "nonconforming"))
+            m.put(k, 0L);
         return m;
     }
 
@@ -626,6 +627,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             counts.merge("duplicates", ((Number) report.get("duplicates")).longValue(), Long::sum);
             counts.merge("conflicts", ((Number) report.get("conflicts")).longValue(), Long::sum);
             counts.merge("failed", ((Number) report.get("failed")).longValue(), Long::sum);
+            counts.merge("nonconforming", ((Number) report.get("nonconforming")).longValue(), Long::sum);
             // everything up to the window's end is stored: that is the checkpoint now
             Instant end = to == null ? now : to;
             row.put("checkpoint", end.toString());

@@ -9,12 +9,14 @@ import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
+import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code cluster:monitor/devops_audit/setup/get}: each shipped asset as current, outdated, missing or skipped. */
@@ -39,7 +41,7 @@ public final class GetSetupAction extends ActionType<GetSetupAction.Response> {
         }
     }
 
-    /** {@code {"assets": [...]}}. */
+    /** {@code {"assets": [...], "indices": [...]}}: the audit indices that differ from their templates ({@link IndexConformance}). */
     public static final class Response extends ReportResponse {
         public Response(Map<String, Object> report) {
             super(report);
@@ -52,16 +54,25 @@ public final class GetSetupAction extends ActionType<GetSetupAction.Response> {
 
     public static final class TransportAction extends BlockingTransportAction<Request, Response> {
         private final Client client;
+        private final ClusterService clusterService;
 
         @Inject
-        public TransportAction(TransportService transportService, ActionFilters actionFilters, Client client) {
+        public TransportAction(
+                TransportService transportService,
+                ActionFilters actionFilters,
+                Client client,
+                ClusterService clusterService) {
             super(NAME, transportService, actionFilters, Request::new);
             this.client = client;
+            this.clusterService = clusterService;
         }
 
         @Override
         protected Response run(Request request) {
-            return new Response(Map.of("assets", new SetupService(client).status()));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("assets", new SetupService(client).status());
+            out.put("indices", SetupService.indices(clusterService));
+            return new Response(out);
         }
     }
 }

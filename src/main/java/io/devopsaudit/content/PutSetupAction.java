@@ -10,6 +10,7 @@ import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
+import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
@@ -89,7 +90,10 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
         }
     }
 
-    /** {@code {"acknowledged": true, "assets": [...]}}: one row per asset, as {@code GET _setup} reports them. */
+    /**
+     * {@code {"acknowledged": true, "assets": [...], "indices": [...]}}: one row per asset, as {@code GET _setup} reports
+     * them, and the audit indices that still differ from their templates after setup added the fields they lacked.
+     */
     public static final class Response extends ReportResponse {
         public Response(Map<String, Object> report) {
             super(report);
@@ -102,18 +106,26 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
 
     public static final class TransportAction extends BlockingTransportAction<Request, Response> {
         private final Client client;
+        private final ClusterService clusterService;
 
         @Inject
-        public TransportAction(TransportService transportService, ActionFilters actionFilters, Client client) {
+        public TransportAction(
+                TransportService transportService,
+                ActionFilters actionFilters,
+                Client client,
+                ClusterService clusterService) {
             super(NAME, transportService, actionFilters, Request::new);
             this.client = client;
+            this.clusterService = clusterService;
         }
 
         @Override
         protected Response run(Request request) throws IOException {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("acknowledged", true);
-            out.put("assets", new SetupService(client).install(request.parameters));
+            SetupService setup = new SetupService(client);
+            out.put("assets", setup.install(request.parameters));
+            out.put("indices", setup.updateIndexMappings(clusterService));
             return new Response(out);
         }
     }

@@ -13,6 +13,7 @@ import org.opensearch.action.ingest.GetPipelineRequest;
 import org.opensearch.action.ingest.GetPipelineResponse;
 import org.opensearch.action.ingest.PutPipelineRequest;
 import org.opensearch.cluster.metadata.ComposableIndexTemplate;
+import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.xcontent.LoggingDeprecationHandler;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.common.xcontent.json.JsonXContent;
@@ -26,6 +27,7 @@ import org.opensearch.transport.client.Client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -129,6 +131,52 @@ public final class SetupService {
         report.add(pipelineAsset);
         report.add(monitorsAsset(nodes.plugins(), params.notificationChannelId(), params.dashboardsUrl()));
         return report;
+    }
+
+    /**
+     * Adds the fields of the current templates to every existing event and dead-letter index that lacks some (indices
+     * created before a plugin upgrade: with strict mappings they would refuse every event carrying a new field), as the
+     * caller. Mapping updates only add fields; an index whose fields conflict with the template keeps them and stays
+     * listed as nonconforming.
+     * @return the audit indices that still differ from their templates afterwards ({@link IndexConformance})
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> updateIndexMappings(ClusterService clusterService) {
+        List<Map<String, Object>> errors = new ArrayList<>();
+        for (IndexConformance.Report r : IndexConformance.check(
+                        clusterService.state().metadata(), Instant.now())
+                .values()) {
+            if (r.missingFields().isEmpty()) continue;
+            String file =
+                    r.template().equals(IndexNames.TEMPLATE) ? "index-template.json" : "dead-letter-template.json";
+            Map<String, Object> mappings =
+                    (Map<String, Object>) ((Map<String, Object>) resource(file).get("template")).get("mappings");
+            try {
+                client.admin()
+                        .indices()
+                        .preparePutMapping(r.index())
+                        .setSource(Map.of("properties", mappings.get("properties")))
+                        .get();
+            } catch (RuntimeException e) {
+                errors.add(Map.of("index", r.index(), "error", String.valueOf(e.getMessage())));
+            }
+        }
+        List<Map<String, Object>> out = indices(clusterService);
+        for (Map<String, Object> e : errors) {
+            out.stream()
+                    .filter(m -> m.get("index").equals(e.get("index")))
+                    .forEach(m -> m.put("update_error", e.get("error")));
+        }
+        return out;
+    }
+
+    /** The event and dead-letter indices that differ from their templates: nonconforming, or lacking fields. */
+    public static List<Map<String, Object>> indices(ClusterService clusterService) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        IndexConformance.check(clusterService.state().metadata(), Instant.now())
+                .values()
+                .forEach(r -> out.add(new LinkedHashMap<>(r.toMap())));
+        return out;
     }
 
     /** What is installed, against what this plugin version ships. */

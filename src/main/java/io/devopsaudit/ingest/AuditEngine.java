@@ -9,6 +9,7 @@ import io.devopsaudit.indicators.RuleSet;
 import io.devopsaudit.indicators.SiteRules;
 import io.devopsaudit.normalize.Normalizer;
 import io.devopsaudit.parse.EventReader;
+import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.ingest.IngestDocument;
 
@@ -78,5 +79,16 @@ public final class AuditEngine {
             // record's failure, never the request's
             return new Outcome(null, null, 0, e.getMessage() == null ? e.toString() : e.getMessage());
         }
+    }
+
+    /**
+     * The scope path ({@code audit.scope.path}) the processor gives one raw event, or {@code null} when the event has
+     * none (an instance-level event). Reads and normalizes only, without the rules. Throws the processor's
+     * {@link IllegalArgumentException} when the text is not an audit event.
+     */
+    public String scopePath(String raw) {
+        Object path =
+                normalizer.normalize(reader.read(raw, null, "message", null)).get(Fields.AUDIT_SCOPE_PATH);
+        return path == null ? null : path.toString();
     }
 }

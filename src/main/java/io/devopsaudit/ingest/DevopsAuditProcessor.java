@@ -131,6 +131,12 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     public static final String FAILURE_KIND = "pipeline_error";
 
     /**
+     * The GitLab streaming destination that delivered the document ({@code _stream/gitlab} puts the name of the
+     * destination whose token the request carried there): into {@code audit.destination}, not part of the event.
+     */
+    public static final String DESTINATION_FIELD = "devops_audit_destination";
+
+    /**
      * The node's path for one document: see {@link #batchExecute}.
      */
     @Override
@@ -225,12 +231,13 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
         Object named = sourceAndMetadata.remove(INSTANCE_FIELD);
         Object request = sourceAndMetadata.remove(IntakeBounds.REQUEST_FIELD);
+        Object destination = sourceAndMetadata.remove(DESTINATION_FIELD);
         Object input = field == null ? null : document.getFieldValue(field, Object.class, true);
         if (input == null && field != null && useDocumentIfMissing == false && ignoreMissing) {
             return false;
         }
         try {
-            return process(document, named, request instanceof String r ? r : null, input);
+            return process(document, named, destination, request instanceof String r ? r : null, input);
         } catch (RuntimeException e) {
             // Whatever failed (a bad value, a bound, a bug on odd input), the event is refused here, once, with the
             // document made fit for the dead-letter step: one bad record never costs the others of its request.
@@ -287,9 +294,11 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         sourceAndMetadata.put("event", event);
     }
 
-    private boolean process(IngestDocument document, Object named, String request, Object input) {
+    private boolean process(
+            IngestDocument document, Object named, Object namedDestination, String request, Object input) {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
         String instance = instanceOf(named);
+        String destination = destinationOf(namedDestination);
         String inputName = field;
         if (input == null) {
             if (field != null && useDocumentIfMissing == false) {
@@ -313,6 +322,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         Provider provider = parsed.format.provider();
         rules.tag(provider.id(), record, policy);
         if (instance != null) record.put(Fields.AUDIT_INSTANCE, instance);
+        if (destination != null) record.put(Fields.AUDIT_DESTINATION, destination);
         String dedupKey = DedupKey.of(record, parsed.content());
         record.put(Fields.AUDIT_DEDUP_KEY, dedupKey);
 
@@ -343,6 +353,13 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         if (named instanceof String s && DedupKey.validInstance(s)) return s;
         throw new IllegalArgumentException(
                 "[" + INSTANCE_FIELD + "] must be " + DedupKey.INSTANCE_RULE + ", found [" + named + "]");
+    }
+
+    private static String destinationOf(Object named) {
+        if (named == null || named instanceof String s && s.matches("[a-z0-9][a-z0-9_-]{0,63}")) return (String) named;
+        throw new IllegalArgumentException("[" + DESTINATION_FIELD
+                + "] must be 1 to 64 lower-case letters, digits, '_' or '-', starting with a letter or digit, found ["
+                + named + "]");
     }
 
     /** The pipeline's own start time ({@code _ingest.timestamp}), so every processor of one run agrees. */

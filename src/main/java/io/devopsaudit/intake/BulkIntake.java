@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.intake;
 
+import io.devopsaudit.content.IndexConformance;
 import io.devopsaudit.ingest.Custody;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.ingest.IntakeBounds;
@@ -20,8 +21,10 @@ import org.opensearch.action.index.IndexRequest;
 import org.opensearch.cluster.block.ClusterBlockException;
 import org.opensearch.cluster.block.ClusterBlockLevel;
 import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.common.UUIDs;
 import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.transport.client.Client;
 
@@ -31,6 +34,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -56,6 +61,9 @@ public final class BulkIntake {
     /** The instance the events come from, passed to the processor with each document, or {@code null}. */
     private final String instance;
 
+    /** The GitLab streaming destination that delivered the events, passed to the processor likewise, or {@code null}. */
+    private String destination;
+
     private final int batchSize;
     /** Explains why a dead-lettered raw event failed (the processor's own message). */
     private final Function<String, String> explain;
@@ -73,6 +81,12 @@ public final class BulkIntake {
     long conflicts;
 
     long failed;
+    /**
+     * Events that landed in, or were refused by, an audit index whose mappings or settings differ from its template
+     * ({@link IndexConformance}): never counted as stored or late; a copy of each stored one is kept in the dead-letter
+     * index.
+     */
+    long nonconforming;
     /** Items the cluster refused even as dead letters: those events are NOT stored, and the request fails retriably. */
     long rejected;
 
@@ -107,7 +121,8 @@ public final class BulkIntake {
      * The outcomes every received record ends in, exactly one each: {@code received} is their sum
      * ({@link #accounted()}). A new outcome count is added here and in {@link #counts()}.
      */
-    static final List<String> OUTCOMES = List.of("indexed", "upgraded", "duplicates", "conflicts", "late", "failed");
+    static final List<String> OUTCOMES =
+            List.of("indexed", "upgraded", "duplicates", "conflicts", "late", "nonconforming", "failed");
 
     /** The outcome counts by name, in {@link #OUTCOMES} order. */
     Map<String, Long> counts() {
@@ -117,6 +132,7 @@ public final class BulkIntake {
         c.put("duplicates", duplicates);
         c.put("conflicts", conflicts);
         c.put("late", late);
+        c.put("nonconforming", nonconforming);
         c.put("failed", failed);
         return c;
     }
@@ -167,6 +183,12 @@ public final class BulkIntake {
         return doc;
     }
 
+    /** Names the GitLab streaming destination that delivered the events (the processor puts it in audit.destination). */
+    public BulkIntake destination(String name) {
+        this.destination = name;
+        return this;
+    }
+
     public void add(RawRecords.Record record) {
         received++;
         batch.add(record);
@@ -176,7 +198,9 @@ public final class BulkIntake {
     public void flush() {
         if (batch.isEmpty()) return;
         BulkItemResponse[] items = send();
+        drift = nonconformingIndices(items);
         List<Integer> notWritten = new ArrayList<>();
+        List<Integer> copies = new ArrayList<>();
         for (int i = 0; i < items.length; i++) {
             BulkItemResponse item = items[i];
             RawRecords.Record record = batch.get(i);
@@ -219,6 +243,15 @@ public final class BulkIntake {
                         record,
                         "conflicting copy: disagrees with a stored event; kept in " + item.getIndex() + " as "
                                 + item.getId());
+            } else if (drift.containsKey(item.getIndex())) {
+                nonconforming++;
+                note(
+                        record,
+                        differs(item.getIndex()) + "; the event was written there"
+                                + (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX)
+                                        ? " as a dead letter (" + explain.apply(record.text()) + ")"
+                                        : ", and a copy is kept in the dead-letter index"));
+                if (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX) == false) copies.add(i);
             } else if (item.getIndex().startsWith(IndexNames.DEAD_LETTER_PREFIX)) {
                 fail(record, explain.apply(record.text()) + " (kept in " + item.getIndex() + ")");
             } else if (item.getResponse().getResult() == DocWriteResponse.Result.UPDATED) {
@@ -228,6 +261,7 @@ public final class BulkIntake {
             }
         }
         if (notWritten.isEmpty() == false) keepAsDeadLetters(notWritten, items);
+        if (copies.isEmpty() == false) keepCopies(copies, items);
         batch.clear();
         if (rejected > 0) {
             // Nothing is acknowledged that is not stored: the sender must send again (stored events then count as
@@ -262,6 +296,7 @@ public final class BulkIntake {
                 source.put("message", r.text());
                 if (instance != null) source.put(DevopsAuditProcessor.INSTANCE_FIELD, instance);
                 source.put(IntakeBounds.REQUEST_FIELD, requestId);
+                if (destination != null) source.put(DevopsAuditProcessor.DESTINATION_FIELD, destination);
                 bulk.add(new IndexRequest(IndexNames.INCOMING)
                         .source(source)
                         .setPipeline(pipeline)
@@ -342,11 +377,87 @@ public final class BulkIntake {
                         record,
                         "not stored in " + refused.getIndex() + " (" + why + ") nor in " + index + " ("
                                 + kept[k].getFailureMessage() + ")");
+            } else if (drift.containsKey(refused.getIndex())) {
+                nonconforming++;
+                note(record, "not stored: " + differs(refused.getIndex()) + " (" + why + "); kept in " + index);
             } else if (writeBlocked(refused)) {
                 late++;
                 note(record, "late: " + refused.getIndex() + " is write-blocked; kept in " + index);
             } else {
                 fail(record, "not stored in " + refused.getIndex() + " (" + why + "); kept in " + index);
+            }
+        }
+    }
+
+    /** The nonconforming audit indices of the current batch, by name, with their differences. */
+    private Map<String, List<String>> drift = Map.of();
+
+    /**
+     * The audit indices the batch landed in or was refused by that differ from their templates. The cluster state is
+     * read locally as the node: checking the plugin's own indices is its bookkeeping, whoever the caller is.
+     */
+    private Map<String, List<String>> nonconformingIndices(BulkItemResponse[] items) {
+        Set<String> names = new TreeSet<>();
+        for (BulkItemResponse item : items) {
+            if (item != null && item.getIndex() != null) names.add(item.getIndex());
+        }
+        if (names.isEmpty()) return Map.of();
+        try (ThreadContext.StoredContext ignored =
+                client.threadPool().getThreadContext().stashContext()) {
+            Metadata metadata = client.admin()
+                    .cluster()
+                    .prepareState()
+                    .clear()
+                    .setMetadata(true)
+                    .setLocal(true) // not filtered by index: a filtered answer leaves out the cluster settings (warm
+                    // step)
+                    .get()
+                    .getState()
+                    .metadata();
+            return IndexConformance.nonconforming(metadata, names, Instant.now());
+        }
+    }
+
+    private String differs(String index) {
+        return index + " differs from its template (" + String.join("; ", drift.get(index))
+                + "; GET _plugins/devops_audit/_setup lists it)";
+    }
+
+    /**
+     * Copies of events stored in a nonconforming event index go to the dead-letter index too ({@code event.kind:
+     * nonconforming_index}), with their raw text: the index may not keep them readable (no {@code _source}).
+     */
+    private void keepCopies(List<Integer> stored, BulkItemResponse[] items) {
+        String now = Timestamps.format(Instant.now());
+        String index = IndexNames.DEAD_LETTER_PREFIX + now.substring(0, 4) + "." + now.substring(5, 7);
+        BulkRequest bulk = new BulkRequest();
+        for (int i : stored) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("type", "nonconforming_index");
+            error.put("message", differs(items[i].getIndex()));
+            error.put("index", items[i].getIndex());
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("kind", "nonconforming_index");
+            event.put("original", batch.get(i).text());
+            event.put("ingested", now);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("@timestamp", now);
+            doc.put("message", batch.get(i).text());
+            doc.put("event", event);
+            doc.put("error", error);
+            bulk.add(new IndexRequest(index).source(doc));
+        }
+        BulkItemResponse[] kept;
+        try {
+            kept = client.bulk(bulk).actionGet().getItems();
+        } catch (RuntimeException e) {
+            // the events are stored (in the nonconforming index) and counted so: a lost copy is reported, not thrown
+            for (int i : stored) note(batch.get(i), "no copy kept in " + index + ": " + e.getMessage());
+            return;
+        }
+        for (int k = 0; k < kept.length; k++) {
+            if (kept[k].isFailed()) {
+                note(batch.get(stored.get(k)), "no copy kept in " + index + ": " + kept[k].getFailureMessage());
             }
         }
     }

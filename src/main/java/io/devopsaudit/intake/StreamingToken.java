@@ -47,7 +47,7 @@ public final class StreamingToken {
         return MessageDigest.isEqual(expected, sha256(candidate));
     }
 
-    private static byte[] sha256(CharSequence value) {
+    static byte[] sha256(CharSequence value) {
         ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(value));
         byte[] raw = new byte[bytes.remaining()];
         bytes.get(raw);

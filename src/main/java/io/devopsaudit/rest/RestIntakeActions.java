@@ -3,9 +3,9 @@
  */
 package io.devopsaudit.rest;
 
+import io.devopsaudit.intake.DestinationTokens;
 import io.devopsaudit.intake.ImportAction;
 import io.devopsaudit.intake.StreamAction;
-import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.rest.BaseRestHandler;
@@ -49,8 +49,10 @@ public final class RestIntakeActions {
     }
 
     /**
-     * {@code POST /_plugins/devops_audit/_stream/gitlab}: checks {@code X-Gitlab-Event-Streaming-Token} against the
-     * keystore token in constant time; 401 without saying why; disabled (403, saying so) when no token is configured.
+     * {@code POST /_plugins/devops_audit/_stream/gitlab}: identifies the GitLab streaming destination by its
+     * {@code X-Gitlab-Event-Streaming-Token}, compared in constant time with every destination's keystore token (and
+     * the default {@code devops_audit.gitlab.streaming_token}); 401 without saying why; disabled (403, saying so) when
+     * no token is configured.
      * GitLab sends {@code application/x-www-form-urlencoded} by default, which OpenSearch's REST layer refuses (406)
      * before any plugin sees the request: the destination needs the custom header {@code Content-Type: application/json}
      * (docs/intake.md). The body is read raw either way.
@@ -58,10 +60,10 @@ public final class RestIntakeActions {
     public static final class Stream extends BaseRestHandler {
         static final String TOKEN_HEADER = "X-Gitlab-Event-Streaming-Token";
         static final String EVENT_TYPE_HEADER = "X-Gitlab-Audit-Event-Type";
-        private final StreamingToken token;
+        private final DestinationTokens tokens;
 
-        public Stream(StreamingToken token) {
-            this.token = token;
+        public Stream(DestinationTokens tokens) {
+            this.tokens = tokens;
         }
 
         @Override
@@ -76,21 +78,22 @@ public final class RestIntakeActions {
 
         @Override
         protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-            if (token.configured() == false) {
-                return channel -> channel.sendResponse(
-                        new BytesRestResponse(
-                                RestStatus.FORBIDDEN,
-                                "application/json",
-                                "{\"error\":\"streaming is disabled: no devops_audit.gitlab.streaming_token in the OpenSearch keystore "
-                                        + "(add it with bin/opensearch-keystore, then POST _nodes/reload_secure_settings)\",\"status\":403}"));
+            if (tokens.configured() == false) {
+                return channel -> channel.sendResponse(new BytesRestResponse(
+                        RestStatus.FORBIDDEN,
+                        "application/json",
+                        "{\"error\":\"streaming is disabled: no devops_audit.gitlab.streaming_token in the OpenSearch keystore "
+                                + "and no devops_audit.destination.<name>.token (add one with bin/opensearch-keystore, "
+                                + "then POST _nodes/reload_secure_settings)\",\"status\":403}"));
             }
-            if (token.matches(request.header(TOKEN_HEADER)) == false) {
+            String destination = tokens.identify(request.header(TOKEN_HEADER));
+            if (destination == null) {
                 request.content(); // consume the body: nothing of it is read
                 return channel -> channel.sendResponse(new BytesRestResponse(
                         RestStatus.UNAUTHORIZED, "application/json", "{\"error\":\"unauthorized\",\"status\":401}"));
             }
             StreamAction.Request r = new StreamAction.Request(
-                    request.content(), request.header(EVENT_TYPE_HEADER), request.param("instance"));
+                    request.content(), request.header(EVENT_TYPE_HEADER), request.param("instance"), destination);
             return channel -> client.execute(StreamAction.INSTANCE, r, new RestToXContentListener<>(channel));
         }
     }

@@ -67,6 +67,7 @@ public final class Fields {
     public static final String AUDIT_CORRELATION_ID = "audit.correlation_id";
     public static final String AUDIT_SOURCE_FORMAT = "audit.source_format";
     public static final String AUDIT_INSTANCE = "audit.instance";
+    public static final String AUDIT_DESTINATION = "audit.destination";
     public static final String AUDIT_WARNINGS = "audit.warnings";
     public static final String AUDIT_DEDUP_KEY = "audit.dedup_key";
 

@@ -308,6 +308,33 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertThat(e.getMessage(), containsString("[devops_audit_instance] must be 1 to 64 lower-case letters"));
     }
 
+    public void testTheDeliveringDestinationIsRecordedAndNotKept() {
+        String api =
+                "{\"id\":1001,\"author_id\":5,\"entity_id\":7,\"entity_type\":\"Group\",\"details\":{\"remove\":\"user_access\"},"
+                        + "\"created_at\":\"2024-05-10T17:46:49.058Z\"}";
+        IngestDocument delivered = doc(Map.of(
+                "message",
+                api,
+                DevopsAuditProcessor.INSTANCE_FIELD,
+                "gitlab-acme",
+                DevopsAuditProcessor.DESTINATION_FIELD,
+                "acme-group"));
+        ProcessorTestAccess.create(Map.of("field", "message")).execute(delivered);
+        assertEquals("acme-group", delivered.getFieldValue("audit.destination", String.class));
+        assertEquals("gitlab-acme", delivered.getFieldValue("audit.instance", String.class));
+        assertFalse(delivered.hasField(DevopsAuditProcessor.DESTINATION_FIELD));
+
+        IngestDocument plain = doc(Map.of("message", api));
+        ProcessorTestAccess.create(Map.of("field", "message")).execute(plain);
+        assertFalse(plain.hasField("audit.destination"));
+
+        IngestDocument bad = doc(Map.of("message", api, DevopsAuditProcessor.DESTINATION_FIELD, "Acme.Group"));
+        IllegalArgumentException e = expectThrows(
+                IllegalArgumentException.class,
+                () -> ProcessorTestAccess.create(Map.of("field", "message")).execute(bad));
+        assertThat(e.getMessage(), containsString("[devops_audit_destination] must be 1 to 64 lower-case letters"));
+    }
+
     public void testStreamOnlyUuidIdsFallBackToAStableFingerprint() {
         String body =
                 "{\"id\":\"%s\",\"author_id\":5,\"author_name\":\"alice\",\"entity_id\":7,\"entity_type\":\"Project\","

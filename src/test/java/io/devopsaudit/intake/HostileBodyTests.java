@@ -119,7 +119,8 @@ public class HostileBodyTests extends OpenSearchTestCase {
                 intake.report());
         assertThat(e.getMessage(), startsWith("[gitlab_api] the JSON array is not closed; the 3 records before it"));
         assertThat(
-                e.getMessage(), containsString("indexed 2, upgraded 0, duplicates 0, conflicts 0, late 0, failed 1"));
+                e.getMessage(),
+                containsString("indexed 2, upgraded 0, duplicates 0, conflicts 0, late 0, nonconforming 0, failed 1"));
         assertEquals(
                 400, ((org.opensearch.OpenSearchStatusException) e).status().getStatus());
         RawRecords.LimitExceededException tooLarge = new RawRecords.LimitExceededException("[auto] too deep");

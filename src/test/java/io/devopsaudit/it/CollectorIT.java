@@ -224,7 +224,7 @@ public class CollectorIT extends DevopsAuditRestTestCase {
     }
 
     /** Everything the node has logged so far (its logs are under the unpacked distribution in its home). */
-    private static String nodeLogs() throws IOException {
+    static String nodeLogs() throws IOException {
         StringBuilder all = new StringBuilder();
         List<Path> dirs = new java.util.ArrayList<>(List.of(Path.of(nodeHome()).resolve("logs")));
         Path distDir = Path.of(nodeHome()).resolve("dist");

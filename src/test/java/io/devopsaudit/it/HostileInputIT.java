@@ -31,7 +31,8 @@ import static org.hamcrest.Matchers.startsWith;
  */
 public class HostileInputIT extends DevopsAuditRestTestCase {
     /** The outcomes every record ends in; received is their sum (a count an answer does not have is 0). */
-    static final List<String> OUTCOMES = List.of("indexed", "upgraded", "duplicates", "conflicts", "late", "failed");
+    static final List<String> OUTCOMES = List.of(
+            "indexed", "upgraded", "duplicates", "conflicts", "late", "nonconforming", "out_of_scope", "failed");
 
     static final String EVENT = "{\"id\":%d,\"author_id\":51,\"entity_id\":51,\"entity_type\":\"User\",\"details\":{"
             + "\"change\":\"email address\",\"author_name\":\"Andreas\",\"target_id\":51,\"target_type\":\"User\","

@@ -37,6 +37,15 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
         }
     }
 
+    /**
+     * Retention's warm step on (40 days: the 2021 months are ones it blocks) or off. A write block on an event month the
+     * warm step does not block makes the index nonconforming instead of its events late (IndexConformanceIT), so the
+     * tests that block a month by hand, as the warm step would, turn the step on.
+     */
+    private static void warmStep(boolean on) throws Exception {
+        call("PUT", "/_plugins/devops_audit/_retention", "{\"warm_after_days\": " + (on ? "40" : "null") + "}");
+    }
+
     private static void block(String index, boolean on) throws Exception {
         call("PUT", "/" + index + "/_settings", "{\"index.blocks.write\": " + on + "}");
     }
@@ -66,6 +75,7 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
                 + DateTimeFormatter.ofPattern("yyyy.MM", Locale.ROOT).format(ZonedDateTime.now(ZoneOffset.UTC));
         long id = 9_500_000L + randomIntBetween(0, 10_000) * 10L;
         assertEquals(1, ImportIT.importText("", event(id)).get("indexed")); // creates the month
+        warmStep(true);
         block(month, true);
         try {
             Map<String, Object> report = ImportIT.importText("", event(id + 1));
@@ -97,6 +107,7 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
             assertEquals(1, deadLettersOf(id + 2));
         } finally {
             block(month, false);
+            warmStep(false);
         }
     }
 
@@ -108,6 +119,7 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
         assertEquals(1, ImportIT.importText("", event(id)).get("indexed"));
         String token = "rel-" + randomAlphaOfLength(16);
         StreamIT.keystore(token);
+        warmStep(true);
         block(month, true);
         try {
             Map<String, Object> answer = entityAsMap(
@@ -116,6 +128,7 @@ public class ReliabilityIT extends DevopsAuditRestTestCase {
             assertEquals(2, deadLettersOf(id + 1) + deadLettersOf(id + 2));
         } finally {
             block(month, false);
+            warmStep(false);
             StreamIT.keystore(null);
         }
     }

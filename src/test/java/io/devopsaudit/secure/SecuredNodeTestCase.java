@@ -319,4 +319,24 @@ public abstract class SecuredNodeTestCase extends OpenSearchRestTestCase {
             return BytesReference.bytes(builder).utf8ToString();
         }
     }
+
+    /**
+     * Sets (or with {@code null} removes) a secure setting in the secured node's keystore through
+     * {@code ./devops-audit node-keystore}, then reloads secure settings as the admin.
+     */
+    protected static void keystoreSet(String setting, String value) throws Exception {
+        Path home = Path.of(required("tests.secure.home"));
+        String basedir = System.getProperty("project.basedir");
+        Path script = (basedir == null ? home.getParent().getParent() : Path.of(basedir)).resolve("devops-audit");
+        List<String> command = new java.util.ArrayList<>(
+                List.of("bash", script.toString(), "node-keystore", "--home", home.toString(), setting));
+        if (value == null) command.add("--remove");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (value != null) p.getOutputStream().write(value.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("node-keystore took too long", p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(out, 0, p.exitValue());
+        assertOK(client().performRequest(new Request("POST", "/_nodes/reload_secure_settings")));
+    }
 }

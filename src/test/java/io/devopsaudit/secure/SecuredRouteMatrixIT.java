@@ -5,6 +5,7 @@ package io.devopsaudit.secure;
 
 import io.devopsaudit.content.SetupService;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.junit.Before;
 import org.opensearch.client.Request;
@@ -480,23 +481,6 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
         }
     }
 
-    /** Sets (or with null removes) a secure setting in the secured node's keystore, then reloads secure settings. */
-    private static void keystoreSet(String setting, String value) throws Exception {
-        java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("tests.secure.home"));
-        java.nio.file.Path script =
-                home.toAbsolutePath().getParent().getParent().resolve("devops-audit");
-        List<String> command = new java.util.ArrayList<>(
-                List.of("bash", script.toString(), "node-keystore", "--home", home.toString(), setting));
-        if (value == null) command.add("--remove");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (value != null) p.getOutputStream().write(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue("node-keystore took too long", p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
-        assertEquals(out, 0, p.exitValue());
-        assertEquals(200, status(client(), json("POST", "/_nodes/reload_secure_settings", "{}")));
-    }
-
     /**
      * A collector's token stays with its host under Security too: the admin's collector pointed at plain http to a
      * non-loopback host is a 400 naming [url] (every other user 403), nothing stored; after a run against listener A,
@@ -541,5 +525,151 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
             status(client(), new Request("DELETE", path));
             keystoreSet(key, null);
         }
+    }
+    /** The stored copy of one test scope's event, read as the super admin: index, id, version and source. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> storedEvent(String scope) throws IOException {
+        status(client(), new Request("POST", "/devops-audit-*/_refresh"));
+        Map<String, Object> hits = entityAsMap(client().performRequest(json(
+                "POST",
+                "/devops-audit-gitlab-*/_search?version=true",
+                "{\"query\": {\"term\": {\"audit.scope.path\": \"" + scope + "\"}}}")));
+        List<Map<String, Object>> list =
+                (List<Map<String, Object>>) ((Map<String, Object>) hits.get("hits")).get("hits");
+        assertEquals(scope, 1, list.size());
+        return list.get(0);
+    }
+
+    /**
+     * The stream writer streams, and that is all: its credentials cannot write around the pipeline. A forged copy with
+     * a high external version, a bulk into the event index, an update, a delete, a document with an id of its own and
+     * a month index created with {@code _source} disabled are all refused, and the stored event stays as it was.
+     */
+    @SuppressWarnings("unchecked")
+    public void testTheStreamWriterCannotWriteAroundThePipeline() throws IOException {
+        String scope = "secure-matrix/forge-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        Map<String, Object> delivered = entityAsMap(as(STREAM_WRITER)
+                .performRequest(streamRequest(event(randomLongBetween(1_000_000, 9_000_000), scope), streamToken())));
+        assertEquals(1, delivered.get("indexed"));
+        Map<String, Object> stored = storedEvent(scope);
+        String index = (String) stored.get("_index");
+        String id = (String) stored.get("_id");
+        Map<String, Object> forgedSource = new LinkedHashMap<>((Map<String, Object>) stored.get("_source"));
+        forgedSource.put("message", "forged");
+        String forged = json(forgedSource);
+
+        RestClient writer = as(STREAM_WRITER);
+        assertEquals(
+                "an external version above the stored one",
+                403,
+                status(
+                        writer,
+                        json("PUT", "/" + index + "/_doc/" + id + "?version=999&version_type=external", forged)));
+        assertEquals(403, status(writer, json("PUT", "/" + index + "/_doc/" + id, forged)));
+        assertEquals(403, status(writer, json("POST", "/" + index + "/_doc", forged)));
+        Request bulk = new Request("POST", "/_bulk");
+        bulk.setEntity(new StringEntity(
+                "{\"index\": {\"_index\": \"" + index + "\", \"_id\": \"" + id + "\"}}\n" + forged + "\n"
+                        + "{\"create\": {\"_index\": \"" + index + "\", \"_id\": \"forged-" + id + "\"}}\n" + forged
+                        + "\n",
+                ContentType.create("application/x-ndjson")));
+        // the Security plugin answers a bulk item by item: 200, and every item refused with 403
+        Map<String, Object> bulkAnswer = entityAsMap(writer.performRequest(bulk));
+        assertEquals(bulkAnswer.toString(), true, bulkAnswer.get("errors"));
+        List<Map<String, Object>> items = (List<Map<String, Object>>) bulkAnswer.get("items");
+        assertEquals(2, items.size());
+        for (Map<String, Object> item : items) {
+            Map<String, Object> result =
+                    (Map<String, Object>) item.values().iterator().next();
+            assertEquals("a bulk item into the event index: " + item, 403, result.get("status"));
+        }
+        assertEquals(
+                403,
+                status(writer, json("POST", "/" + index + "/_update/" + id, "{\"doc\": {\"message\": \"forged\"}}")));
+        assertEquals(403, status(writer, new Request("DELETE", "/" + index + "/_doc/" + id)));
+        String nextYear = "devops-audit-gitlab-2099.0" + randomIntBetween(1, 9);
+        assertEquals(
+                "creating a month index with its own mappings",
+                403,
+                status(writer, json("PUT", "/" + nextYear, "{\"mappings\": {\"_source\": {\"enabled\": false}}}")));
+        assertFalse(exists("/" + nextYear));
+
+        Map<String, Object> after = storedEvent(scope);
+        assertEquals("the stored event is unchanged", stored.get("_source"), after.get("_source"));
+        assertEquals(stored.get("_version"), after.get("_version"));
+        assertEquals(id, after.get("_id"));
+        assertEquals(404, status(client(), new Request("GET", "/" + index + "/_doc/forged-" + id)));
+    }
+
+    /**
+     * GitLab streaming destinations are admin-only routes; a destination's own token delivers its in-scope events
+     * with the stream-only user, keeps an event outside its scopes as a dead letter, and is never shown back.
+     */
+    @SuppressWarnings("unchecked")
+    public void testDestinations() throws Exception {
+        String name = "matrix-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        String path = BASE + "/_destinations/" + name;
+        String scope = "secure-matrix/dest-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        String body = "{\"instance\": \"gitlab-matrix\", \"scopes\": [\"" + scope + "\"]}";
+        Map<String, Integer> put = only(403, 403);
+        put.remove(ADMIN_USER);
+        expectStatuses(() -> json("PUT", path, body), put);
+        assertEquals("a denied PUT creates nothing", 404, status(client(), new Request("GET", path)));
+        assertEquals(200, status(as(ADMIN_USER), json("PUT", path, body)));
+        expectStatuses(() -> new Request("GET", path), only(200, 403, ADMIN_USER));
+        expectStatuses(() -> new Request("GET", BASE + "/_destinations"), only(200, 403, ADMIN_USER));
+
+        String setting = "devops_audit.destination." + name + ".token";
+        String token = "dest-" + randomAlphaOfLength(24);
+        keystoreSet(setting, token);
+        try {
+            String inside = scope + "/web";
+            String outside = "secure-matrix/elsewhere-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+            String batch = "[" + event(randomLongBetween(1_000_000, 9_000_000), inside) + ","
+                    + event(randomLongBetween(1_000_000, 9_000_000), outside) + "]";
+            long outOfScopeBefore = outOfScopeDeadLetters();
+            Map<String, Object> delivered = entityAsMap(as(STREAM_WRITER).performRequest(streamRequest(batch, token)));
+            assertEquals(2, delivered.get("received"));
+            assertEquals(1, delivered.get("indexed"));
+            assertEquals(1, delivered.get("out_of_scope"));
+            Map<String, Object> source =
+                    (Map<String, Object>) storedEvent(inside).get("_source");
+            assertEquals(name, ((Map<String, Object>) source.get("audit")).get("destination"));
+            assertEquals("gitlab-matrix", ((Map<String, Object>) source.get("audit")).get("instance"));
+            assertEquals(0, storedIn(outside));
+            assertEquals(outOfScopeBefore + 1, outOfScopeDeadLetters());
+
+            String shown = EntityUtils.toString(
+                    as(ADMIN_USER).performRequest(new Request("GET", path)).getEntity());
+            assertFalse("GET shows the token", shown.contains(token));
+            assertThat(shown, org.hamcrest.Matchers.containsString("\"configured\""));
+
+            Map<String, Integer> delete = only(403, 403);
+            delete.remove(ADMIN_USER);
+            expectStatuses(() -> new Request("DELETE", path), delete);
+            assertEquals("a denied DELETE removes nothing", 200, status(client(), new Request("GET", path)));
+            assertEquals(200, status(as(ADMIN_USER), new Request("DELETE", path)));
+            assertEquals(404, status(client(), new Request("GET", path)));
+            String later = scope + "/later";
+            assertEquals(
+                    "a token whose destination is gone delivers nothing",
+                    403,
+                    status(
+                            as(STREAM_WRITER),
+                            streamRequest(event(randomLongBetween(1_000_000, 9_000_000), later), token)));
+            assertEquals(0, storedIn(later));
+        } finally {
+            keystoreSet(setting, null);
+            status(client(), new Request("DELETE", path));
+        }
+    }
+
+    private static long outOfScopeDeadLetters() throws IOException {
+        status(client(), new Request("POST", "/devops-audit-failed-*/_refresh"));
+        Request count = json(
+                "POST",
+                "/devops-audit-failed-*/_count?ignore_unavailable=true&allow_no_indices=true",
+                "{\"query\": {\"term\": {\"event.kind\": \"out_of_scope\"}}}");
+        return ((Number) entityAsMap(client().performRequest(count)).get("count")).longValue();
     }
 }

@@ -72,7 +72,7 @@ public class SecurityRolesTests extends OpenSearchTestCase {
             }
         }
         Set<String> actions = pluginActions();
-        assertEquals(15, actions.size());
+        assertEquals(18, actions.size());
         assertEquals(
                 "admin gets every route",
                 actions,
@@ -101,7 +101,10 @@ public class SecurityRolesTests extends OpenSearchTestCase {
                 "cluster:admin/devops_audit/retention/run",
                 // a collector's polls write audit events as the node
                 "cluster:admin/devops_audit/collector/put",
-                "cluster:admin/devops_audit/collector/run");
+                "cluster:admin/devops_audit/collector/run",
+                // what a destination's token delivers is written with the plugin's rights, within its scopes
+                "cluster:admin/devops_audit/destination/put",
+                "cluster:admin/devops_audit/destination/delete");
         for (String name : List.of("devops_audit_analyst", "devops_audit_stream_writer", "devops_audit_reader")) {
             assertEquals(name, Set.of(), granted((Map<String, Object>) roles.get(name), dangerous));
         }
@@ -158,5 +161,52 @@ public class SecurityRolesTests extends OpenSearchTestCase {
             String index = pattern.replace("*", "2026.12");
             assertEquals(index, writes, grantedOn(admin, index, writes));
         }
+    }
+
+    /**
+     * Only the admin may write the audit indices directly or create them: the stream writer streams through its action
+     * (which writes with the plugin's rights, through the pipeline), the others only read. Action groups (names without
+     * a colon, such as {@code write}, {@code crud}, {@code create_index}) could hide any of these, so no role below the
+     * admin uses one.
+     */
+    @SuppressWarnings("unchecked")
+    public void testOnlyTheAdminMayWriteOrCreateTheAuditIndices() {
+        Map<String, Object> roles = SetupService.resource("security-roles.json");
+        Set<String> directWrites = Set.of(
+                "indices:data/write/index",
+                "indices:data/write/bulk",
+                "indices:data/write/bulk[s]",
+                "indices:data/write/update",
+                "indices:data/write/delete",
+                "indices:data/write/delete/byquery",
+                "indices:data/write/update/byquery",
+                "indices:data/write/reindex",
+                "indices:admin/create",
+                "indices:admin/auto_create",
+                "indices:admin/mapping/put",
+                "indices:admin/settings/update",
+                "indices:admin/delete",
+                "indices:admin/close",
+                "indices:admin/aliases");
+        for (String name : roles.keySet()) {
+            if (name.equals("devops_audit_admin")) continue;
+            Map<String, Object> role = (Map<String, Object>) roles.get(name);
+            assertEquals(name + " may write or create audit indices", Set.of(), granted(role, directWrites));
+            for (Map<String, Object> ip : (List<Map<String, Object>>) role.get("index_permissions")) {
+                for (String action : (List<String>) ip.get("allowed_actions")) {
+                    assertTrue(name + " uses the action group [" + action + "]", action.contains(":"));
+                }
+            }
+        }
+        assertEquals(
+                "the stream writer holds the stream action alone",
+                List.of("indices:data/write/devops_audit/stream"),
+                ((List<Map<String, Object>>) ((Map<String, Object>) roles.get("devops_audit_stream_writer"))
+                                .get("index_permissions"))
+                        .get(0)
+                        .get("allowed_actions"));
+        assertEquals(
+                List.of(), ((Map<String, Object>) roles.get("devops_audit_stream_writer")).get("cluster_permissions"));
+        assertEquals(directWrites, granted((Map<String, Object>) roles.get("devops_audit_admin"), directWrites));
     }
 }

@@ -11,7 +11,10 @@ import io.devopsaudit.content.GetContentAction;
 import io.devopsaudit.content.GetSetupAction;
 import io.devopsaudit.content.PutSetupAction;
 import io.devopsaudit.content.SetupParameters;
+import io.devopsaudit.intake.DeleteDestinationAction;
+import io.devopsaudit.intake.GetDestinationAction;
 import io.devopsaudit.intake.ImportAction;
+import io.devopsaudit.intake.PutDestinationAction;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
@@ -184,6 +187,13 @@ public class ActionWireTests extends OpenSearchTestCase {
                 "devops-audit-gitlab-*",
                 "devops-audit-circleci-*",
                 "devops-audit-failed-*");
+        StreamAction.Request fromDestination =
+                new StreamAction.Request(body, maybe("user_created"), maybe("gitlab-acme"), "acme-group");
+        StreamAction.Request fromDestinationRead = copy(fromDestination, StreamAction.Request::new);
+        assertEquals(fromDestination, fromDestinationRead);
+        assertNotEquals(stream, new StreamAction.Request(body, null, null, "acme-group"));
+        assertNull(fromDestinationRead.validate());
+        assertThat(new StreamAction.Request(body, null, null, "a.b").validate().getMessage(), containsString("[name]"));
     }
 
     public void testInvestigationRequestsRoundTripAndNameTheEventIndices() throws IOException {
@@ -342,5 +352,46 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertEquals(run, copy(run, RunCollectorAction.Request::new));
         assertNull(run.validate());
         assertNotNull(new RunCollectorAction.Request("").validate());
+    }
+
+    public void testDestinationRequestsRoundTripAndValidation() throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("instance", "gitlab-acme");
+        if (randomBoolean()) body.put("scopes", List.of("acme", "partner/shared"));
+        PutDestinationAction.Request put = new PutDestinationAction.Request("acme-group", body);
+        PutDestinationAction.Request read = copy(put, PutDestinationAction.Request::new);
+        assertEquals(put, read);
+        assertEquals(put.config(), read.config());
+        assertNull(read.validate());
+        Map<String, Object> badScope = new LinkedHashMap<>(body);
+        badScope.put("scopes", List.of("acme", "/acme//web"));
+        assertThat(
+                new PutDestinationAction.Request("acme-group", badScope)
+                        .validate()
+                        .getMessage(),
+                containsString("[scopes][1]"));
+        assertThat(
+                new PutDestinationAction.Request("acme-group", Map.of("scopes", List.of("acme")))
+                        .validate()
+                        .getMessage(),
+                containsString("[instance]"));
+        assertThat(
+                new PutDestinationAction.Request("acme-group", Map.of("instance", "x", "token", "t"))
+                        .validate()
+                        .getMessage(),
+                containsString("[token] is not a destination parameter"));
+        assertThat(new PutDestinationAction.Request("a.b", body).validate().getMessage(), containsString("[name]"));
+        assertThat(
+                new PutDestinationAction.Request("default", body).validate().getMessage(),
+                containsString("devops_audit.gitlab.streaming_token"));
+
+        GetDestinationAction.Request get = new GetDestinationAction.Request(maybe("acme-group"));
+        assertEquals(get, copy(get, GetDestinationAction.Request::new));
+        assertNull(get.validate());
+        assertNotNull(new GetDestinationAction.Request("A!").validate());
+        DeleteDestinationAction.Request delete = new DeleteDestinationAction.Request("acme-group");
+        assertEquals(delete, copy(delete, DeleteDestinationAction.Request::new));
+        assertNull(delete.validate());
+        assertThat(new DeleteDestinationAction.Request("Acme!").validate().getMessage(), containsString("[name]"));
     }
 }

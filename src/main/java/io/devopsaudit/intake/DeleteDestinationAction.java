@@ -1,0 +1,100 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.intake;
+
+import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.ActionType;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.transport.TransportService;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code cluster:admin/devops_audit/destination/delete}: removes a GitLab streaming destination's configuration. Its
+ * token then delivers nothing (403 naming the missing configuration) until the destination is configured again or the
+ * admin removes the keystore entry; the events it delivered stay.
+ */
+public final class DeleteDestinationAction extends ActionType<DeleteDestinationAction.Response> {
+    public static final String NAME = "cluster:admin/devops_audit/destination/delete";
+    public static final DeleteDestinationAction INSTANCE = new DeleteDestinationAction();
+
+    private DeleteDestinationAction() {
+        super(NAME, Response::new);
+    }
+
+    public static final class Request extends ActionRequest {
+        private final String name;
+
+        public Request(String name) {
+            this.name = Objects.requireNonNull(name);
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in);
+            name = in.readString();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeString(name);
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            return Validation.require(DestinationConfig.validName(name), DestinationConfig.invalidName(name), null);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && r.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode();
+        }
+    }
+
+    /** {@code {"acknowledged": true, "name"}}. */
+    public static final class Response extends ReportResponse {
+        public Response(Map<String, Object> report) {
+            super(report);
+        }
+
+        Response(StreamInput in) throws IOException {
+            super(in);
+        }
+    }
+
+    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
+        private final DestinationService destinations;
+
+        @Inject
+        public TransportAction(
+                TransportService transportService, ActionFilters actionFilters, DestinationService destinations) {
+            super(NAME, transportService, actionFilters, Request::new);
+            this.destinations = destinations;
+        }
+
+        @Override
+        protected Response run(Request request) {
+            destinations.delete(request.name);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("acknowledged", true);
+            out.put("name", request.name);
+            return new Response(out);
+        }
+    }
+}

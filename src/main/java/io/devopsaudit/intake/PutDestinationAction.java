@@ -1,0 +1,110 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.intake;
+
+import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.ReportResponse;
+import io.devopsaudit.transport.Validation;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.ActionType;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.transport.TransportService;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code cluster:admin/devops_audit/destination/put}: creates or replaces a GitLab streaming destination (its instance
+ * and scopes). What a destination's token delivers is written as the plugin, so this is an admin permission.
+ */
+public final class PutDestinationAction extends ActionType<PutDestinationAction.Response> {
+    public static final String NAME = "cluster:admin/devops_audit/destination/put";
+    public static final PutDestinationAction INSTANCE = new PutDestinationAction();
+
+    private PutDestinationAction() {
+        super(NAME, Response::new);
+    }
+
+    public static final class Request extends ActionRequest {
+        private final String name;
+        /** The body as given; parsed (and so validated) in {@link #validate()} and again where it runs. */
+        private final Map<String, Object> body;
+
+        public Request(String name, Map<String, Object> body) {
+            this.name = name;
+            this.body = Objects.requireNonNull(body);
+        }
+
+        @SuppressWarnings("unchecked")
+        public Request(StreamInput in) throws IOException {
+            super(in);
+            name = in.readString();
+            body = (Map<String, Object>) in.readGenericValue();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeString(name);
+            out.writeGenericValue(body);
+        }
+
+        public DestinationConfig config() {
+            return DestinationConfig.parse(name, body);
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            return Validation.check(null, this::config);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && r.name.equals(name) && r.body.equals(body);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, body);
+        }
+    }
+
+    /** {@code {"acknowledged": true, "result": "created"|"updated", "name", "config", "token"}}. */
+    public static final class Response extends ReportResponse {
+        public Response(Map<String, Object> report) {
+            super(report);
+        }
+
+        Response(StreamInput in) throws IOException {
+            super(in);
+        }
+    }
+
+    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
+        private final DestinationService destinations;
+
+        @Inject
+        public TransportAction(
+                TransportService transportService, ActionFilters actionFilters, DestinationService destinations) {
+            super(NAME, transportService, actionFilters, Request::new);
+            this.destinations = destinations;
+        }
+
+        @Override
+        protected Response run(Request request) {
+            DestinationConfig config = request.config();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("acknowledged", true);
+            out.put("result", destinations.put(config));
+            out.putAll(destinations.get(config.name()));
+            return new Response(out);
+        }
+    }
+}
