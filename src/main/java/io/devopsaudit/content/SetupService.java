@@ -109,6 +109,9 @@ public final class SetupService {
         Map<String, Object> deadLetter = params.applyToTemplate(resource("dead-letter-template.json"));
         putTemplate(IndexNames.DEAD_LETTER_TEMPLATE, deadLetter);
         report.add(asset(IndexNames.DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
+        Map<String, Object> health = params.applyToTemplate(resource("health-template.json"));
+        putTemplate(IndexNames.HEALTH_TEMPLATE, health);
+        report.add(asset(IndexNames.HEALTH_TEMPLATE, "index_template", "installed", version(health), null));
         Map<String, Object> shipped = params.applyToPipeline(resource("ingest-pipeline.json"));
         NodesView nodes = nodesView(PipelineEnrichment.types(shipped));
         PipelineEnrichment.Result fitted = PipelineEnrichment.fit(shipped, nodes.processorTypes());
@@ -132,7 +135,9 @@ public final class SetupService {
     public List<Map<String, Object>> status() {
         List<Map<String, Object>> report = new ArrayList<>();
         for (String[] t : new String[][] {
-            {IndexNames.TEMPLATE, "index-template.json"}, {IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json"}
+            {IndexNames.TEMPLATE, "index-template.json"},
+            {IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json"},
+            {IndexNames.HEALTH_TEMPLATE, "health-template.json"}
         }) {
             long shipped = version(resource(t[1]));
             ComposableIndexTemplate installed;

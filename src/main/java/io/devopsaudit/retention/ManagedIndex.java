@@ -14,7 +14,8 @@ import java.time.ZoneOffset;
 
 /**
  * An index whose name says which period of EVENT time it holds: {@code devops-audit-<provider>-<yyyy.MM>} or
- * {@code -<yyyy.MM.dd>}, and the dead-letter {@code devops-audit-failed-<yyyy.MM>} (ingest month). Anything else
+ * {@code -<yyyy.MM.dd>}, the dead-letter {@code devops-audit-failed-<yyyy.MM>} (ingest month) and the health records'
+ * {@code devops-audit-health-<yyyy.MM>} (month written). Anything else
  * does not parse, and retention never touches it.
  */
 public record ManagedIndex(
@@ -27,6 +28,9 @@ public record ManagedIndex(
         String period;
         if (deadLetter) {
             period = name.substring(IndexNames.DEAD_LETTER_PREFIX.length());
+        } else if (name.startsWith(IndexNames.HEALTH_PREFIX)) {
+            // health records are kept like events (the events' retention days), by the month they were written
+            period = name.substring(IndexNames.HEALTH_PREFIX.length());
         } else {
             for (Provider p : Provider.values()) {
                 if (name.startsWith(IndexNames.eventPrefix(p))) provider = p;
@@ -65,6 +69,11 @@ public record ManagedIndex(
                 period,
                 start.atStartOfDay(ZoneOffset.UTC).toInstant(),
                 end.atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
+
+    /** {@code dead_letter}, {@code health} (the plugin's health records) or {@code events}. */
+    public String kind() {
+        return deadLetter ? "dead_letter" : name.startsWith(IndexNames.HEALTH_PREFIX) ? "health" : "events";
     }
 
     /** The whole period ended {@code days} ago at this instant. */

@@ -20,6 +20,10 @@ public final class IndexNames {
     public static final String DEAD_LETTER_TEMPLATE = PREFIX + "-failed";
     /** Dead letters go to {@code devops-audit-failed-<yyyy.MM>} of the ingest month. */
     public static final String DEAD_LETTER_PREFIX = DEAD_LETTER_TEMPLATE + "-";
+
+    public static final String HEALTH_TEMPLATE = PREFIX + "-health";
+    /** The plugin's health records (collector polls that fail or recover, retention runs) go to {@code devops-audit-health-<yyyy.MM>}. */
+    public static final String HEALTH_PREFIX = HEALTH_TEMPLATE + "-";
     /** Where intake addresses raw events before the pipeline names their real index. */
     public static final String INCOMING = PREFIX + "-incoming";
     /** The plugin's own state (the last retention run): a system index. */

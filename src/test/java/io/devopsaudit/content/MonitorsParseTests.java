@@ -15,6 +15,7 @@ import org.opensearch.commons.alerting.model.DocumentLevelTrigger;
 import org.opensearch.commons.alerting.model.Monitor;
 import org.opensearch.commons.alerting.model.QueryLevelTrigger;
 import org.opensearch.commons.alerting.model.SearchInput;
+import org.opensearch.commons.alerting.model.Workflow;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.search.SearchModule;
@@ -80,6 +81,41 @@ public class MonitorsParseTests extends OpenSearchTestCase {
         for (Map<String, Object> m : MonitorContent.render(null, null)) {
             try (XContentParser p = parser(m)) {
                 assertEquals(m.get("name"), Monitor.parse(p).getName());
+            }
+        }
+    }
+
+    public void testEveryShippedWorkflowParsesWithTheAlertingModel() throws Exception {
+        List<Map<String, Object>> monitors = MonitorContent.render("channel-1", null);
+        List<Map<String, Object>> workflows = MonitorContent.renderWorkflows("channel-1", null);
+        assertFalse("at least one composite workflow ships", workflows.isEmpty());
+        for (Map<String, Object> w : workflows) {
+            // as install-monitors does: each MONITOR_ID{<name>} becomes the id the created monitor got
+            String body = TestSupport.prettyJson(w);
+            for (int i = 0; i < monitors.size(); i++) {
+                body = body.replace(
+                        MonitorContent.MONITOR_ID_PLACEHOLDER + monitors.get(i).get("name") + "}", "monitor-id-" + i);
+            }
+            assertFalse(
+                    w.get("name") + " names a monitor that does not ship",
+                    body.contains(MonitorContent.MONITOR_ID_PLACEHOLDER));
+            Workflow workflow;
+            try (XContentParser p = parser(TestSupport.parseJsonOrdered(body))) {
+                workflow = Workflow.parse(p);
+            } catch (Exception e) {
+                throw new AssertionError("Workflow.parse rejects [" + w.get("name") + "]: " + e, e);
+            }
+            assertEquals(w.get("name"), workflow.getName());
+            CompositeInput input = (CompositeInput) workflow.getInputs().get(0);
+            assertTrue(
+                    w.get("name") + " chains at least two monitors",
+                    input.getSequence().getDelegates().size() >= 2);
+            for (var trigger : workflow.getTriggers()) {
+                String condition =
+                        ((ChainedAlertTrigger) trigger).getCondition().getIdOrCode();
+                for (var delegate : input.getSequence().getDelegates()) {
+                    assertTrue(condition, condition.contains("monitor[id=" + delegate.getMonitorId() + "]"));
+                }
             }
         }
     }

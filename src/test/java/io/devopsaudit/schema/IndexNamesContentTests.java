@@ -6,6 +6,7 @@ package io.devopsaudit.schema;
 import io.devopsaudit.content.ContentFiles;
 import io.devopsaudit.content.SetupService;
 import io.devopsaudit.dedup.IndexName;
+import io.devopsaudit.health.HealthRecords;
 import io.devopsaudit.retention.ManagedIndex;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -51,10 +52,17 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
         assertEquals(
                 Set.of(IndexNames.DEAD_LETTER_PREFIX),
                 strings(SetupService.resource("ingest-pipeline.json"), "index_name_prefix"));
+        assertEquals(
+                Set.of(IndexNames.HEALTH_PREFIX + "*"),
+                strings(SetupService.resource("health-template.json"), "index_patterns"));
     }
 
     public void testMonitorsDashboardsAndRolesUseTheseNames() {
-        assertEquals(Set.of(IndexNames.eventPatterns()), strings(Map.of("m", ContentFiles.monitors()), "indices"));
+        // events, plus the health monitors' own indices: dead letters and the plugin's health records
+        Set<String> monitored = new TreeSet<>(List.of(IndexNames.eventPatterns()));
+        monitored.add(IndexNames.DEAD_LETTER_PREFIX + "*");
+        monitored.add(IndexNames.HEALTH_PREFIX + "*");
+        assertEquals(monitored, new TreeSet<>(strings(Map.of("m", ContentFiles.monitors()), "indices")));
         Set<String> titles = new TreeSet<>();
         for (Map<String, Object> o : ContentFiles.savedObjects()) {
             if ("index-pattern".equals(o.get("type")))
@@ -86,6 +94,10 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
             assertEquals(IndexNames.eventPrefix(p) + "2024.03", IndexName.MONTH.of(p, timestamp));
         }
         assertTrue(ManagedIndex.parse(IndexNames.DEAD_LETTER_PREFIX + "2024.03").deadLetter());
+        String health = HealthRecords.index(java.time.Instant.parse(timestamp));
+        assertEquals(IndexNames.HEALTH_PREFIX + "2024.03", health);
+        assertEquals("health", ManagedIndex.parse(health).kind());
+        assertFalse(ManagedIndex.parse(health).deadLetter());
         assertNull("the intake address is not a period index", ManagedIndex.parse(IndexNames.INCOMING));
         assertNull(ManagedIndex.parse(IndexNames.STATE));
     }
