@@ -509,6 +509,37 @@ public class ContentIT extends DevopsAuditRestTestCase {
         Request load = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
         load.setJsonEntity(bulk.toString());
         assertEquals(false, entityAsMap(client().performRequest(load)).get("errors"));
+        // health records as the plugin writes them: a failed poll, its recovery, a retention run
+        Map<String, Object> failing = new LinkedHashMap<>();
+        failing.put("state", "error");
+        failing.put("last_poll", "2024-03-02T10:00:00Z");
+        failing.put(
+                "last_error",
+                Map.of(
+                        "scope",
+                        "instance",
+                        "http_status",
+                        500,
+                        "message",
+                        "500 Internal Server Error",
+                        "hint",
+                        "retry"));
+        Map<String, Object> ok = Map.of("state", "ok", "last_poll", "2024-03-02T10:05:00Z");
+        Map<String, Object> run = Map.of("ran_at", "2024-03-02T11:00:00Z", "deleted", List.of(), "warmed", List.of());
+        StringBuilder health = new StringBuilder();
+        for (Map<String, Object> record : List.of(
+                io.devopsaudit.health.HealthRecords.collectorPoll("sample", null, failing),
+                io.devopsaudit.health.HealthRecords.collectorPoll("sample", failing, ok),
+                io.devopsaudit.health.HealthRecords.retentionRun(run))) {
+            io.devopsaudit.normalize.RecordBuilder r = new io.devopsaudit.normalize.RecordBuilder();
+            record.forEach(r::put);
+            health.append("{\"index\":{\"_index\":\"devops-audit-health-2024.03\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
+        }
+        Request loadHealth = new Request("POST", "/_bulk?refresh=true");
+        loadHealth.setJsonEntity(health.toString());
+        assertEquals(false, entityAsMap(client().performRequest(loadHealth)).get("errors"));
         client().performRequest(new Request("POST", "/devops-audit-*/_refresh"));
 
         Map<String, String> patterns = new HashMap<>();
