@@ -37,7 +37,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Installs and reports the shipped content: the two index templates and the ingest pipeline (and reports the ISM
+ * Installs and reports the shipped content: the three index templates (events, dead letters, health records) and the
+ * ingest pipeline (and reports the ISM
  * policy). Content is read from the same JSON files users can apply by hand; setup only overlays the parameters
  * users commonly change. Every asset carries a {@code version}: GET reports current (installed version = shipped),
  * outdated, or missing. Blocking calls: run on a generic thread.
