@@ -9,6 +9,7 @@ OUT_FILE = os.path.join(OUT, 'dashboards/devops-audit.ndjson')
 os.makedirs(os.path.dirname(OUT_FILE), exist_ok=True)
 tpl=json.load(open(ROOT+'/src/main/resources/io/devopsaudit/content/index-template.json'))
 dl=json.load(open(ROOT+'/src/main/resources/io/devopsaudit/content/dead-letter-template.json'))
+hl=json.load(open(ROOT+'/src/main/resources/io/devopsaudit/content/health-template.json'))
 def leaves(props,prefix=''):
     out=[]
     for k,v in props.items():
@@ -28,12 +29,14 @@ def fields(props):
     return json.dumps(fl,separators=(',',':'))
 NS=uuid.UUID('6b0f5c0e-7d0e-4b58-9d6a-2f1c9b7a0d11')
 def sid(name): return str(uuid.uuid5(NS,name))
-EV=sid('index-pattern:events'); DL=sid('index-pattern:dead-letters')
+EV=sid('index-pattern:events'); DL=sid('index-pattern:dead-letters'); HL=sid('index-pattern:health')
 objs=[]
 objs.append({"id":EV,"type":"index-pattern","migrationVersion":{"index-pattern":"7.6.0"},"references":[],
   "attributes":{"title":"devops-audit-gitlab-*,devops-audit-circleci-*","timeFieldName":"@timestamp","fields":fields(tpl['template']['mappings']['properties'])}})
 objs.append({"id":DL,"type":"index-pattern","migrationVersion":{"index-pattern":"7.6.0"},"references":[],
   "attributes":{"title":"devops-audit-failed-*","timeFieldName":"@timestamp","fields":fields(dl['template']['mappings']['properties'])}})
+objs.append({"id":HL,"type":"index-pattern","migrationVersion":{"index-pattern":"7.6.0"},"references":[],
+  "attributes":{"title":"devops-audit-health-*","timeFieldName":"@timestamp","fields":fields(hl['template']['mappings']['properties'])}})
 def ssj(query, pattern_ref=True, filters=None):
     d={"query":{"query":query,"language":"lucene"},"filter":filters or []}
     if pattern_ref: d["indexRefName"]="kibanaSavedObjectMeta.searchSourceJSON.index"
@@ -92,6 +95,13 @@ v4.append(vis('dl_errors','Dead-letter count by error','table',[count,terms(2,"e
 v4.append(vis('dl_time','Dead letters over time','histogram',[count,hist(2)],'',pattern=DL))
 v4.append(vis('fmt_time','Events by source format over time','histogram',[count,hist(2),terms(3,"audit.source_format","group")]))
 v4.append(vis('unmapped','Unmapped actions (add them to the taxonomy)','table',[count,terms(2,"event.action","bucket",50),terms(3,"event.provider","bucket")],'audit.unmapped:true'))
+# the plugin's health records (collector polls that fail or recover, retention runs) and the dead letters over time
+v4.append(vis('src_last','Last event per source (provider and instance)','table',[count,terms(2,"event.provider","bucket"),terms(3,"audit.instance","bucket",50),a(4,"max","metric",field="@timestamp")]))
+v4.append(vis('col_err_time','Collector errors over time','histogram',[count,hist(2),terms(3,"collector.name","group")],'event.action:collector_poll_failed',pattern=HL))
+v4.append(vis('col_err','Collector errors by collector, scope and HTTP status','table',[count,terms(2,"collector.name","bucket",20),terms(3,"collector.scope","bucket",20),terms(4,"http.response.status_code","bucket"),a(5,"max","metric",field="@timestamp")],'event.action:collector_poll_failed',pattern=HL))
+v4.append(vis('col_last_ok','Collector recoveries (last per collector)','table',[count,terms(2,"collector.name","bucket",20),a(3,"max","metric",field="@timestamp")],'event.action:collector_poll_recovered',pattern=HL))
+v4.append(vis('dl_kind_time','Dead letters and conflicting copies over time','histogram',[count,hist(2),terms(3,"event.kind","group")],'',pattern=DL))
+v4.append(vis('retention_runs','Retention runs: indices deleted and warmed','table',[count,a(2,"sum","metric",field="retention.deleted_count"),a(3,"sum","metric",field="retention.warmed_count"),a(4,"max","metric",field="@timestamp")],'event.action:retention_run',pattern=HL))
 def dash(name,title,desc,items,filters=None):
     panels=[]; refs=[]
     for n,(oid,otype) in enumerate(items):
@@ -113,7 +123,7 @@ domain={"meta":{"alias":"exclude company email domain (edit; only events that ca
         "query":{"query_string":{"query":"user.email:*@example.com"}},"$state":{"store":"appState"}}
 dash('access','Access review','Who accessed a project, how often, from how many IPs, over what time range. Set audit.scope.path in the query bar; toggle the exclusion filters.',V(v2)+[(s_access,"search")],[office,domain])
 dash('changes','Change and traceability','Changes by scope, who changed what, and every event of one correlation id.',V(v3)+[(s_changes,"search"),(s_corr,"search")])
-dash('health','Ingest health','Dead-letter counts by error, events by source format, actions the taxonomy does not list yet.',V(v4)+[(s_dead,"search")])
+dash('health','Ingest health','Dead-letter counts by error, events by source format, actions the taxonomy does not list yet; the last event per source, collector errors and recoveries, dead letters and conflicting copies over time, retention runs (from the health records).',V(v4)+[(s_dead,"search")])
 with open(OUT_FILE,'w') as f:
     for o in objs: f.write(json.dumps(o,separators=(',',':'))+'\n')
 print(len(objs), sum(1 for o in objs if o['type']=='visualization'), sum(1 for o in objs if o['type']=='dashboard'))

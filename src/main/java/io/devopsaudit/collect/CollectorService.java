@@ -4,6 +4,7 @@
 package io.devopsaudit.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.devopsaudit.health.HealthRecords;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.intake.BulkIntake;
 import io.devopsaudit.intake.IntakeSettings;
@@ -103,6 +104,8 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     });
 
     private volatile Scheduler.Cancellable scheduled;
+    /** Failed and recovered polls, for the monitors (they cannot read the state index). */
+    private final HealthRecords health;
 
     public CollectorService(
             Client client,
@@ -115,6 +118,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         this.threadPool = threadPool;
         this.tokens = tokens;
         this.engine = engine;
+        this.health = new HealthRecords(client, clusterService);
         clusterService.addLocalNodeClusterManagerListener(this);
     }
 
@@ -436,6 +440,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             if (s == null) throw notFound(name);
             Map<String, Object> status = pollStored(s, trigger);
             saveStatus(name, status);
+            health.write(HealthRecords.collectorPoll(name, s.status, status));
             return status;
         } finally {
             lock.unlock();

@@ -21,7 +21,8 @@ import java.util.Objects;
 
 /**
  * {@code cluster:monitor/devops_audit/content/get}: the shipped monitors rendered for this cluster (notification
- * channel and Dashboards URL filled in), each ready for {@code POST _plugins/_alerting/monitors}. Reads no index.
+ * channel and Dashboards URL filled in), each ready for {@code POST _plugins/_alerting/monitors}, and the workflows
+ * that chain them (delegates named by {@code MONITOR_ID{<monitor name>}}). Reads no index.
  */
 public final class GetContentAction extends ActionType<GetContentAction.Response> {
     public static final String NAME = "cluster:monitor/devops_audit/content/get";
@@ -71,7 +72,7 @@ public final class GetContentAction extends ActionType<GetContentAction.Response
         }
     }
 
-    /** {@code {"monitors": [...]}}. */
+    /** {@code {"monitors": [...], "workflows": [...]}}. */
     public static final class Response extends ReportResponse {
         public Response(Map<String, Object> report) {
             super(report);
@@ -90,8 +91,11 @@ public final class GetContentAction extends ActionType<GetContentAction.Response
 
         @Override
         protected Response run(Request request) {
-            return new Response(
-                    Map.of("monitors", MonitorContent.render(request.notificationChannelId, request.dashboardsUrl)));
+            return new Response(Map.of(
+                    "monitors",
+                    MonitorContent.render(request.notificationChannelId, request.dashboardsUrl),
+                    "workflows",
+                    MonitorContent.renderWorkflows(request.notificationChannelId, request.dashboardsUrl)));
         }
     }
 }

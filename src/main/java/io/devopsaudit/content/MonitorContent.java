@@ -41,6 +41,26 @@ public final class MonitorContent {
         return out;
     }
 
+    /** The placeholder a shipped workflow names its delegate monitors by: {@code MONITOR_ID{<monitor name>}}. */
+    public static final String MONITOR_ID_PLACEHOLDER = "MONITOR_ID{";
+
+    /**
+     * The shipped Alerting workflows (composite sequences over shipped monitors), rendered like the monitors. Their
+     * delegates name monitors by {@code MONITOR_ID{<monitor name>}}: the Alerting ids exist only once the monitors are
+     * created, so {@code ./devops-audit install-monitors} creates the monitors first and then fills the ids in.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> renderWorkflows(String channelId, String dashboardsUrl) {
+        render(channelId, dashboardsUrl); // validates the parameters the same way
+        String url = dashboardsUrl == null ? DEFAULT_DASHBOARDS_URL : dashboardsUrl.replaceAll("/+$", "");
+        List<Map<String, Object>> out = new ArrayList<>();
+        Object workflows = SetupService.resource("monitors.json").get("workflows");
+        for (Map<String, Object> workflow : (List<Map<String, Object>>) (workflows == null ? List.of() : workflows)) {
+            out.add((Map<String, Object>) replace(workflow, channelId, url));
+        }
+        return out;
+    }
+
     @SuppressWarnings("unchecked")
     private static Object replace(Object node, String channelId, String url) {
         if (node instanceof Map<?, ?> m) {

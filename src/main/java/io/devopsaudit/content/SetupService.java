@@ -39,7 +39,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Installs and reports the shipped content: the index templates (events, dead letters, investigation trail) and the ingest pipeline (and reports the ISM
+ * Installs and reports the shipped content: the index templates (events, dead letters, investigation trail, health
+ * records) and the ingest pipeline (and reports the ISM
  * policy). Content is read from the same JSON files users can apply by hand; setup only overlays the parameters
  * users commonly change. Every asset carries a {@code version}: GET reports current (installed version = shipped),
  * outdated, or missing. Blocking calls: run on a generic thread.
@@ -114,6 +115,9 @@ public final class SetupService {
         Map<String, Object> activity = params.applyToTemplate(resource("activity-template.json"));
         putTemplate(IndexNames.ACTIVITY_TEMPLATE, activity);
         report.add(asset(IndexNames.ACTIVITY_TEMPLATE, "index_template", "installed", version(activity), null));
+        Map<String, Object> health = params.applyToTemplate(resource("health-template.json"));
+        putTemplate(IndexNames.HEALTH_TEMPLATE, health);
+        report.add(asset(IndexNames.HEALTH_TEMPLATE, "index_template", "installed", version(health), null));
         Map<String, Object> shipped = params.applyToPipeline(resource("ingest-pipeline.json"));
         NodesView nodes = nodesView(PipelineEnrichment.types(shipped));
         PipelineEnrichment.Result fitted = PipelineEnrichment.fit(shipped, nodes.processorTypes());
@@ -185,7 +189,8 @@ public final class SetupService {
         for (String[] t : new String[][] {
             {IndexNames.TEMPLATE, "index-template.json"},
             {IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json"},
-            {IndexNames.ACTIVITY_TEMPLATE, "activity-template.json"}
+            {IndexNames.ACTIVITY_TEMPLATE, "activity-template.json"},
+            {IndexNames.HEALTH_TEMPLATE, "health-template.json"}
         }) {
             long shipped = version(resource(t[1]));
             ComposableIndexTemplate installed;

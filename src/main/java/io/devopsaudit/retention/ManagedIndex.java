@@ -14,9 +14,10 @@ import java.time.ZoneOffset;
 
 /**
  * An index whose name says which period of EVENT time it holds: {@code devops-audit-<provider>-<yyyy.MM>} or
- * {@code -<yyyy.MM.dd>}, the dead-letter {@code devops-audit-failed-<yyyy.MM>} (ingest month), and the investigation
- * trail {@code devops-audit-activity-<yyyy.MM>} (the month the investigations were made; kept like events). Anything
- * else does not parse, and retention never touches it.
+ * {@code -<yyyy.MM.dd>}, the dead-letter {@code devops-audit-failed-<yyyy.MM>} (ingest month), the investigation
+ * trail {@code devops-audit-activity-<yyyy.MM>} (the month the investigations were made; kept like events) and the
+ * health records' {@code devops-audit-health-<yyyy.MM>} (month written). Anything else does not parse, and retention
+ * never touches it.
  */
 public record ManagedIndex(
         String name,
@@ -37,6 +38,9 @@ public record ManagedIndex(
             period = name.substring(IndexNames.DEAD_LETTER_PREFIX.length());
         } else if (activity) {
             period = name.substring(IndexNames.ACTIVITY_PREFIX.length());
+        } else if (name.startsWith(IndexNames.HEALTH_PREFIX)) {
+            // health records are kept like events (the events' retention days), by the month they were written
+            period = name.substring(IndexNames.HEALTH_PREFIX.length());
         } else {
             for (Provider p : Provider.values()) {
                 if (name.startsWith(IndexNames.eventPrefix(p))) provider = p;
@@ -79,9 +83,9 @@ public record ManagedIndex(
                 end.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
-    /** How retention and {@code GET _retention} name it: {@code events}, {@code dead_letter} or {@code activity}. */
+    /** How retention and {@code GET _retention} name it: {@code events}, {@code dead_letter}, {@code activity} or {@code health}. */
     public String kind() {
-        return deadLetter ? "dead_letter" : activity ? "activity" : "events";
+        return deadLetter ? "dead_letter" : activity ? "activity" : name.startsWith(IndexNames.HEALTH_PREFIX) ? "health" : "events";
     }
 
     /** The whole period ended {@code days} ago at this instant. */

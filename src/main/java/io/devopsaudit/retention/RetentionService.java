@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.retention;
 
+import io.devopsaudit.health.HealthRecords;
 import io.devopsaudit.schema.IndexNames;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -51,11 +52,14 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     private volatile int warmAfterDays;
     private volatile TimeValue interval;
     private volatile Scheduler.Cancellable scheduled;
+    /** Each run's deletions and warm steps, as a health record monitors and Dashboards can read. */
+    private final HealthRecords health;
 
     public RetentionService(Client client, ClusterService clusterService, ThreadPool threadPool) {
         this.client = client;
         this.clusterService = clusterService;
         this.threadPool = threadPool;
+        this.health = new HealthRecords(client, clusterService);
         this.days = RetentionSettings.DAYS.get(clusterService.getSettings());
         this.deadLetterDays = RetentionSettings.DEAD_LETTER_DAYS.get(clusterService.getSettings());
         this.warmAfterDays = RetentionSettings.WARM_AFTER_DAYS.get(clusterService.getSettings());
@@ -248,6 +252,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
                         .setId(STATE_DOC)
                         .setSource(state)
                         .get();
+                health.write(HealthRecords.retentionRun(result));
             }
         }
         return result;

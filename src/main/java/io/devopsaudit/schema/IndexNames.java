@@ -27,6 +27,10 @@ public final class IndexNames {
     public static final String ACTIVITY_TEMPLATE = PREFIX + "-activity";
 
     public static final String ACTIVITY_PREFIX = ACTIVITY_TEMPLATE + "-";
+
+    public static final String HEALTH_TEMPLATE = PREFIX + "-health";
+    /** The plugin's health records (collector polls that fail or recover, retention runs) go to {@code devops-audit-health-<yyyy.MM>}. */
+    public static final String HEALTH_PREFIX = HEALTH_TEMPLATE + "-";
     /** Where intake addresses raw events before the pipeline names their real index. */
     public static final String INCOMING = PREFIX + "-incoming";
     /** The plugin's own state (the last retention run): a system index. */

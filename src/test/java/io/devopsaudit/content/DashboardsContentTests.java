@@ -85,11 +85,16 @@ public class DashboardsContentTests extends OpenSearchTestCase {
     public void testEveryFieldExistsInTheMappingAndIsAggregatableWhereAggregated() {
         Map<String, String> events = ContentFiles.fieldTypes("index-template.json");
         Map<String, String> deadLetters = ContentFiles.fieldTypes("dead-letter-template.json");
+        Map<String, String> health = ContentFiles.fieldTypes("health-template.json");
         Map<String, Map<String, String>> byPattern = new HashMap<>();
         for (Map<String, Object> o : ContentFiles.savedObjects()) {
             if (o.get("type").equals("index-pattern")) {
                 String title = (String) ((Map<String, Object>) o.get("attributes")).get("title");
-                byPattern.put((String) o.get("id"), title.equals("devops-audit-failed-*") ? deadLetters : events);
+                byPattern.put(
+                        (String) o.get("id"),
+                        title.equals("devops-audit-failed-*")
+                                ? deadLetters
+                                : title.equals("devops-audit-health-*") ? health : events);
             }
         }
         Pattern queryField = Pattern.compile("([a-z_@][a-z_.@]*):");

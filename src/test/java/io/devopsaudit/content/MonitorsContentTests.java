@@ -53,13 +53,23 @@ public class MonitorsContentTests extends OpenSearchTestCase {
                 assertEquals("painless", script.get("lang"));
                 assertNotNull(script.get("source"));
                 if (wrapper != null && wrapper.equals("bucket_level_trigger")) {
-                    assertEquals(Map.of("_count", "_count"), condition.get("buckets_path"));
                     Map<String, Object> query = (Map<String, Object>)
                             ((Map<String, Object>) inputs.get(0).get("search")).get("query");
-                    assertTrue(
-                            name + ": parent_bucket_path must name the composite aggregation",
-                            ((Map<String, Object>) query.get("aggregations"))
-                                    .containsKey(condition.get("parent_bucket_path")));
+                    Map<String, Object> parent = (Map<String, Object>)
+                            ((Map<String, Object>) query.get("aggregations")).get(condition.get("parent_bucket_path"));
+                    assertNotNull(name + ": parent_bucket_path must name the composite aggregation", parent);
+                    // every path the condition reads is the bucket's count or one of the composite's sub-aggregations
+                    Map<String, Object> paths = (Map<String, Object>) condition.get("buckets_path");
+                    assertFalse(name, paths.isEmpty());
+                    for (Map.Entry<String, Object> path : paths.entrySet()) {
+                        String head = ((String) path.getValue()).split("[.>]")[0];
+                        assertTrue(
+                                name + " reads " + path.getValue(),
+                                head.equals("_count") || ((Map<String, Object>) parent.get("aggs")).containsKey(head));
+                        assertTrue(
+                                name + " never reads params." + path.getKey(),
+                                ((String) script.get("source")).contains("params." + path.getKey()));
+                    }
                 }
                 for (Map<String, Object> action : (List<Map<String, Object>>) trigger.get("actions")) {
                     assertEquals(
@@ -75,9 +85,22 @@ public class MonitorsContentTests extends OpenSearchTestCase {
                 String body = TestSupport.prettyJson(m);
                 assertTrue(name + " must window on period_end", body.contains("{{period_end}}||-"));
                 Map<String, Object> search = (Map<String, Object>) inputs.get(0).get("search");
-                assertEquals(List.of("devops-audit-gitlab-*", "devops-audit-circleci-*"), search.get("indices"));
+                assertTrue(
+                        name + " watches the events, the dead letters or the health records",
+                        Set.of(
+                                        List.of("devops-audit-gitlab-*", "devops-audit-circleci-*"),
+                                        List.of("devops-audit-failed-*"),
+                                        List.of("devops-audit-health-*"))
+                                .contains(search.get("indices")));
             }
         }
+    }
+
+    public void testAtLeastTwentySixMonitorsAndACompositeWorkflowShip() {
+        assertTrue(
+                ContentFiles.monitors().size() + " monitors",
+                ContentFiles.monitors().size() >= 26);
+        assertFalse(MonitorContent.renderWorkflows(null, null).isEmpty());
     }
 
     public void testTheRequiredDetectionsAreCovered() {
@@ -91,7 +114,20 @@ public class MonitorsContentTests extends OpenSearchTestCase {
                 "Burst of project or group deletions",
                 "Burst of project or group exports",
                 "Burst of access-token creation",
-                "Burst of CircleCI secret changes")) {
+                "Burst of CircleCI secret changes",
+                "Per-actor risk",
+                "Actor seen from a new country",
+                "Actor seen from a new network (ASN)",
+                "Failed sign-ins then a success within 15 minutes (same user)",
+                "Failed sign-ins then a success within 15 minutes (same source IP)",
+                "Burst of denied access to IP-restricted groups",
+                "CircleCI context secrets changed or deleted in bulk",
+                "Burst of member removals",
+                "Bulk CI/CD variable reads through the API",
+                "Audit source silent",
+                "Collector failing",
+                "Dead letters growing",
+                "Conflicting copies")) {
             assertTrue(needed, names.stream().anyMatch(n -> n.contains(needed)));
         }
         // a doc-level monitor for every indicator class that has a high or critical rule
@@ -109,11 +145,18 @@ public class MonitorsContentTests extends OpenSearchTestCase {
 
     @SuppressWarnings("unchecked")
     public void testMonitorsOnlyUseMappedAggregatableFields() {
-        Map<String, String> types = ContentFiles.fieldTypes("index-template.json");
         Pattern fieldRef = Pattern.compile("\"field\"\\s*:\\s*\"([^\"]+)\"");
         Pattern termKeys = Pattern.compile("\"(?:term|terms|match_phrase|range)\"\\s*:\\s*\\{\\s*\"([^\"]+)\"");
         Pattern queryStringFields = Pattern.compile("([a-z_@][a-z_.@]*):");
         for (Map<String, Object> m : ContentFiles.monitors()) {
+            // each monitor's fields are checked against the template of the indices it reads
+            String indices = TestSupport.prettyJson(Map.of("i", ((List<Map<String, Object>>) m.get("inputs")).get(0)));
+            Map<String, String> types = ContentFiles.fieldTypes(
+                    indices.contains("devops-audit-health-*")
+                            ? "health-template.json"
+                            : indices.contains("devops-audit-failed-*")
+                                    ? "dead-letter-template.json"
+                                    : "index-template.json");
             String json = TestSupport.prettyJson(m).replace("\n", " ");
             for (Pattern p : List.of(fieldRef, termKeys)) {
                 Matcher matcher = p.matcher(json);

@@ -24,6 +24,7 @@ public class RetentionIT extends DevopsAuditRestTestCase {
 
     @SuppressWarnings("unchecked")
     public void testManualRunDeletesExactlyTheExpiredPeriods() throws Exception {
+        SetupIT.setup(); // the health template: the run is recorded in devops-audit-health-<yyyy.MM>
         YearMonth now = YearMonth.now(ZoneOffset.UTC);
         String twoYearsAgo = now.minusMonths(24).format(MONTH);
         String lastMonth = now.minusMonths(1).format(MONTH);
@@ -33,7 +34,8 @@ public class RetentionIT extends DevopsAuditRestTestCase {
                 "devops-audit-gitlab-2019.02.01",
                 "devops-audit-circleci-" + twoYearsAgo,
                 "devops-audit-failed-2019.01",
-                "devops-audit-failed-" + now.minusMonths(3).format(MONTH));
+                "devops-audit-failed-" + now.minusMonths(3).format(MONTH),
+                "devops-audit-health-2019.01"); // health records are kept like events
         List<String> kept = List.of(
                 "devops-audit-gitlab-" + lastMonth,
                 "devops-audit-circleci-" + thisMonth,
@@ -84,7 +86,23 @@ public class RetentionIT extends DevopsAuditRestTestCase {
         assertEquals(false, last.get("dry_run"));
         assertEquals(expired.size(), ((List<Object>) last.get("deleted")).size());
         assertNotNull(status.get("next_run"));
-        assertEquals("managed: the three kept event/dead-letter periods", 3, status.get("managed_indices"));
+        assertEquals(
+                "managed: the three kept event/dead-letter periods and this month's health records",
+                4,
+                status.get("managed_indices"));
+        // the run's health record: what it deleted, for monitors and the Ingest health dashboard
+        call("POST", "/devops-audit-health-*/_refresh", null);
+        Map<String, Object> health = call(
+                "POST",
+                "/devops-audit-health-" + thisMonth + "/_search",
+                "{\"query\":{\"term\":{\"event.action\":\"retention_run\"}}}");
+        List<Map<String, Object>> hits =
+                (List<Map<String, Object>>) ((Map<String, Object>) health.get("hits")).get("hits");
+        assertEquals(1, hits.size());
+        Map<String, Object> retention =
+                (Map<String, Object>) ((Map<String, Object>) hits.get(0).get("_source")).get("retention");
+        assertEquals(sorted(expired), sorted((List<String>) retention.get("deleted")));
+        assertEquals(expired.size(), retention.get("deleted_count"));
         call("PUT", "/_plugins/devops_audit/_retention", "{\"days\":2555,\"dead_letter_days\":90}");
     }
 

@@ -34,7 +34,7 @@ public class SetupIT extends DevopsAuditRestTestCase {
             if (a.get("type").equals("alerting_monitors")) {
                 assertEquals("skipped", a.get("status"));
                 assertEquals(
-                        "the Alerting plugin is not installed on this cluster (19 monitors ship in content/monitors.json)",
+                        "the Alerting plugin is not installed on this cluster (32 monitors ship in content/monitors.json)",
                         a.get("reason"));
             } else {
                 assertEquals(a.toString(), "current", a.get("status"));
@@ -45,6 +45,7 @@ public class SetupIT extends DevopsAuditRestTestCase {
                         "devops-audit",
                         "devops-audit-failed",
                         "devops-audit-activity",
+                        "devops-audit-health",
                         "devops-audit",
                         "devops-audit-monitors"),
                 assets.stream().map(a -> a.get("name")).toList());

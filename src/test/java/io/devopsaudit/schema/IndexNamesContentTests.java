@@ -6,6 +6,7 @@ package io.devopsaudit.schema;
 import io.devopsaudit.content.ContentFiles;
 import io.devopsaudit.content.SetupService;
 import io.devopsaudit.dedup.IndexName;
+import io.devopsaudit.health.HealthRecords;
 import io.devopsaudit.retention.ManagedIndex;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -54,10 +55,17 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
         assertEquals(
                 Set.of(IndexNames.ACTIVITY_PREFIX + "*"),
                 strings(SetupService.resource("activity-template.json"), "index_patterns"));
+        assertEquals(
+                Set.of(IndexNames.HEALTH_PREFIX + "*"),
+                strings(SetupService.resource("health-template.json"), "index_patterns"));
     }
 
     public void testMonitorsDashboardsAndRolesUseTheseNames() {
-        assertEquals(Set.of(IndexNames.eventPatterns()), strings(Map.of("m", ContentFiles.monitors()), "indices"));
+        // events, plus the health monitors' own indices: dead letters and the plugin's health records
+        Set<String> monitored = new TreeSet<>(List.of(IndexNames.eventPatterns()));
+        monitored.add(IndexNames.DEAD_LETTER_PREFIX + "*");
+        monitored.add(IndexNames.HEALTH_PREFIX + "*");
+        assertEquals(monitored, new TreeSet<>(strings(Map.of("m", ContentFiles.monitors()), "indices")));
         Set<String> titles = new TreeSet<>();
         for (Map<String, Object> o : ContentFiles.savedObjects()) {
             if ("index-pattern".equals(o.get("type")))
@@ -65,6 +73,7 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
         }
         Set<String> expected = new TreeSet<>(List.of(IndexNames.eventPatterns()));
         expected.add(IndexNames.DEAD_LETTER_PREFIX + "*");
+        expected.add(IndexNames.HEALTH_PREFIX + "*");
         for (String title : titles) {
             for (String pattern : title.split(",")) {
                 assertTrue(pattern + " is an audit pattern", expected.contains(pattern));
@@ -90,6 +99,10 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
         }
         assertTrue(ManagedIndex.parse(IndexNames.DEAD_LETTER_PREFIX + "2024.03").deadLetter());
         assertTrue(ManagedIndex.parse(IndexNames.ACTIVITY_PREFIX + "2024.03").activity());
+        String health = HealthRecords.index(java.time.Instant.parse(timestamp));
+        assertEquals(IndexNames.HEALTH_PREFIX + "2024.03", health);
+        assertEquals("health", ManagedIndex.parse(health).kind());
+        assertFalse(ManagedIndex.parse(health).deadLetter());
         assertNull("the intake address is not a period index", ManagedIndex.parse(IndexNames.INCOMING));
         assertNull(ManagedIndex.parse(IndexNames.STATE));
     }
