@@ -12,6 +12,7 @@ import io.devopsaudit.collect.RunCollectorAction;
 import io.devopsaudit.content.GetContentAction;
 import io.devopsaudit.content.GetSetupAction;
 import io.devopsaudit.content.PutSetupAction;
+import io.devopsaudit.health.DestinationSilence;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
 import io.devopsaudit.ingest.StoredEvents;
@@ -131,7 +132,15 @@ public class DevopsAuditPlugin extends Plugin
         ActivityTrail trail = new ActivityTrail(client, threadPool, clusterService);
         destinationTokens.load(environment.settings());
         DestinationService destinations = new DestinationService(client, clusterService, threadPool, destinationTokens);
-        return List.of(retention, engine(environment), streamingToken, pseudonyms, collectors, trail, destinations);
+        return List.of(
+                retention,
+                engine(environment),
+                streamingToken,
+                pseudonyms,
+                collectors,
+                trail,
+                destinations,
+                new DestinationSilence());
     }
 
     @Override
@@ -152,6 +161,7 @@ public class DevopsAuditPlugin extends Plugin
         all.add(CollectorTokens.SETTING);
         all.add(CollectorTokens.HOST_SETTING);
         all.add(DestinationTokens.SETTING);
+        all.add(DestinationSilence.SILENCE);
         return all;
     }
 

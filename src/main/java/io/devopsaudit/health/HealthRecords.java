@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * The plugin's health records in {@code devops-audit-health-<yyyy.MM>}: a normal index the Alerting monitors and
  * Dashboards can query (collector status lives in the plugin's system state index, which monitors cannot read). One
- * record per collector poll that fails or recovers, and per retention run. Records carry the collector's name, scope,
+ * record per collector poll that fails or recovers, per retention run, and per streaming destination that delivers
+ * again after a silence. Records carry the collector's name, scope,
  * HTTP status, GitLab's message and the hint, never the token (which is in no status field to begin with). Writing
  * is best effort: a health record that cannot be written is logged and never fails the poll or run it describes.
  */
@@ -85,6 +86,23 @@ public final class HealthRecords {
         r.put("retention.deleted_count", deleted.size());
         r.put("retention.warmed", warmed);
         r.put("retention.warmed_count", warmed.size());
+        return r;
+    }
+
+    /**
+     * The record for a GitLab streaming destination that delivers again after a silence: the destination, its instance,
+     * when its last event before the silence was stored and how long the silence lasted.
+     */
+    public static Map<String, Object> destinationResumed(
+            String destination, String instance, Instant lastDelivery, Instant now) {
+        Map<String, Object> r = base(now.toString(), "destination_delivery_resumed", "success");
+        r.put("event.provider", "gitlab");
+        r.put("audit.destination", destination);
+        if (instance != null) r.put("audit.instance", instance);
+        r.put("health.last_delivery", lastDelivery.toString());
+        r.put(
+                "health.silence_seconds",
+                java.time.Duration.between(lastDelivery, now).toSeconds());
         return r;
     }
 

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devopsaudit.dedup.DedupKey;
+import io.devopsaudit.health.DestinationSilence;
+import io.devopsaudit.health.HealthRecords;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.normalize.Timestamps;
 import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
@@ -22,6 +25,7 @@ import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.index.IndexRequest;
 import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.util.concurrent.ThreadContext;
@@ -29,11 +33,15 @@ import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.aggregations.AggregationBuilders;
+import org.opensearch.search.aggregations.metrics.Max;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -144,11 +152,15 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
     }
 
     public static final class TransportAction extends BlockingTransportAction<Request, Response> {
+        private static final org.apache.logging.log4j.Logger LOGGER =
+                org.apache.logging.log4j.LogManager.getLogger(StreamAction.class);
         private final Client client;
         private final ClusterService clusterService;
         private final ThreadPool threadPool;
         private final DestinationService destinations;
         private final AuditEngine engine;
+        private final DestinationSilence silence;
+        private final HealthRecords health;
 
         @Inject
         public TransportAction(
@@ -157,8 +169,11 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
                 Client client,
                 ClusterService clusterService,
                 DestinationService destinations,
-                AuditEngine engine) {
+                AuditEngine engine,
+                DestinationSilence silence) {
             super(NAME, transportService, actionFilters, Request::new);
+            this.silence = silence;
+            this.health = new HealthRecords(client, clusterService);
             this.client = client;
             this.clusterService = clusterService;
             this.threadPool = transportService.getThreadPool();
@@ -251,6 +266,8 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
                             Math.max(1, events.size()),
                             raw -> "not a GitLab audit event")
                     .destination(request.destination);
+            // read before this delivery is written: the destination's latest stored event ends the silence or not
+            Map<String, Object> resumed = events.isEmpty() ? null : endOfSilence(request.destination, instance);
             List<RawRecords.Record> outOfScope = new ArrayList<>();
             long n = 0;
             for (Object event : events) {
@@ -272,6 +289,7 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             }
             intake.flush();
             keepOutOfScope(outOfScope, destination);
+            health.write(resumed);
             Map<String, Object> report = intake.report();
             report.put("received", ((Number) report.get("received")).longValue() + outOfScope.size());
             report.put("out_of_scope", (long) outOfScope.size());
@@ -363,6 +381,41 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             intake.add(new RawRecords.Record(1, raw));
             intake.flush();
             return kept(intake);
+        }
+
+        /** When the destination's latest stored event was ingested, or {@code null} when it has none. */
+        private Instant lastStored(String destination) {
+            var answer = client.prepareSearch(IndexNames.eventPatterns())
+                    .setIndicesOptions(IndicesOptions.lenientExpandOpen())
+                    .setSize(0)
+                    .setQuery(QueryBuilders.termQuery(Fields.AUDIT_DESTINATION, destination))
+                    .addAggregation(AggregationBuilders.max("last").field(Fields.EVENT_INGESTED))
+                    .get();
+            // no event index yet: no aggregations at all
+            Max last = answer.getAggregations() == null
+                    ? null
+                    : answer.getAggregations().get("last");
+            return last == null || Double.isInfinite(last.getValue())
+                    ? null
+                    : Instant.ofEpochMilli((long) last.getValue());
+        }
+
+        /** The health record of a delivery that ends a silence; best effort: a failed look-up never refuses events. */
+        private Map<String, Object> endOfSilence(String destination, String instance) {
+            try {
+                return silence.delivered(
+                        destination,
+                        instance,
+                        Instant.now(),
+                        Duration.ofMillis(clusterService
+                                .getClusterSettings()
+                                .get(DestinationSilence.SILENCE)
+                                .millis()),
+                        () -> lastStored(destination));
+            } catch (RuntimeException e) {
+                LOGGER.warn("could not tell whether destination [" + destination + "] was silent", e);
+                return null;
+            }
         }
 
         /** How a refused body's answer counts it: received 1, failed 1, kept in the dead-letter index. */

@@ -211,6 +211,65 @@ public class DestinationIT extends DevopsAuditRestTestCase {
         }
     }
 
+    /**
+     * A destination that delivers again after a silence leaves a health record saying how long it was silent: the
+     * destination's last stored event is two days old (stored directly, as an earlier delivery would have been), so the
+     * next delivery ends a silence; the one right after it does not.
+     */
+    @SuppressWarnings("unchecked")
+    public void testADeliveryAfterASilenceLeavesAHealthRecord() throws Exception {
+        SetupIT.setup();
+        String suffix = randomAlphaOfLength(6).toLowerCase(Locale.ROOT);
+        String name = "quiet-" + suffix;
+        String token = "quiet-token-" + randomAlphaOfLength(20);
+        String group = "quiet" + suffix;
+        assertEquals(
+                "created",
+                call("PUT", BASE + name, "{\"instance\": \"gitlab-" + suffix + "\", \"scopes\": [\"" + group + "\"]}")
+                        .get("result"));
+        java.time.Instant twoDaysAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(2));
+        call(
+                "PUT",
+                "/devops-audit-gitlab-2024.03/_doc/earlier-" + suffix + "?refresh=true",
+                "{\"@timestamp\": \"2024-03-19T10:00:00Z\", \"event\": {\"provider\": \"gitlab\", \"ingested\": \""
+                        + twoDaysAgo + "\"}, \"audit\": {\"destination\": \"" + name + "\"}}");
+        StreamIT.keystoreSet("devops_audit.destination." + name + ".token", token);
+        try {
+            long base = randomLongBetween(100_000_000L, 900_000_000L);
+            java.time.Instant before = java.time.Instant.now();
+            assertEquals(
+                    1,
+                    entityAsMap(StreamIT.send(token, "application/json", event(base, group + "/web", "alice"), null))
+                            .get("indexed"));
+            assertEquals(
+                    1,
+                    entityAsMap(StreamIT.send(token, "application/json", event(base + 1, group + "/web", "bob"), null))
+                            .get("indexed"));
+            String query = "{\"query\": {\"bool\": {\"filter\": [{\"term\": {\"event.action\": "
+                    + "\"destination_delivery_resumed\"}}, {\"term\": {\"audit.destination\": \"" + name + "\"}}]}}}";
+            client().performRequest(new Request("POST", "/devops-audit-health-*/_refresh"));
+            List<Map<String, Object>> hits =
+                    ObjectPath.evaluate(call("POST", "/devops-audit-health-*/_search", query), "hits.hits");
+            assertEquals("one record: the second delivery ends no silence", 1, hits.size());
+            Map<String, Object> record = (Map<String, Object>) hits.get(0).get("_source");
+            assertEquals("gitlab-" + suffix, ObjectPath.evaluate(record, "audit.instance"));
+            long silence = ((Number) ObjectPath.evaluate(record, "health.silence_seconds")).longValue();
+            assertTrue(
+                    "silent about two days, was " + silence + " s",
+                    silence >= 2 * 86_400 - 5 && silence < 2 * 86_400 + 600);
+            assertEquals(
+                    twoDaysAgo.toEpochMilli(),
+                    java.time.Instant.parse((String) ObjectPath.evaluate(record, "health.last_delivery"))
+                            .toEpochMilli());
+            assertFalse(
+                    java.time.Instant.parse((String) record.get("@timestamp")).isBefore(before.minusSeconds(1)));
+        } finally {
+            StreamIT.keystoreSet("devops_audit.destination." + name + ".token", null);
+            statusOf("DELETE", BASE + name);
+            statusOf("DELETE", "/devops-audit-gitlab-2024.03/_doc/earlier-" + suffix);
+        }
+    }
+
     private static Request streamWithInstance(String token, String body, String instance) {
         Request r = new Request("POST", "/_plugins/devops_audit/_stream/gitlab?instance=" + instance);
         r.setOptions(r.getOptions().toBuilder().addHeader("X-Gitlab-Event-Streaming-Token", token));
