@@ -4,15 +4,14 @@
 package io.devopsaudit.collect;
 
 import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.NamedRequest;
 import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
-import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
@@ -32,37 +31,18 @@ public final class DeleteCollectorAction extends ActionType<DeleteCollectorActio
         super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest {
-        private final String name;
-
+    public static final class Request extends NamedRequest {
         public Request(String name) {
-            this.name = Objects.requireNonNull(name);
+            super(Objects.requireNonNull(name));
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            name = in.readString();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(name);
         }
 
         @Override
         public ActionRequestValidationException validate() {
-            return Validation.require(CollectorConfig.validName(name), CollectorConfig.invalidName(name), null);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r && r.name.equals(name);
-        }
-
-        @Override
-        public int hashCode() {
-            return name.hashCode();
+            return Validation.require(CollectorConfig.validName(name()), CollectorConfig.invalidName(name()), null);
         }
     }
 
@@ -89,10 +69,10 @@ public final class DeleteCollectorAction extends ActionType<DeleteCollectorActio
 
         @Override
         protected Response run(Request request) {
-            collectors.delete(request.name);
+            collectors.delete(request.name());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("acknowledged", true);
-            out.put("name", request.name);
+            out.put("name", request.name());
             return new Response(out);
         }
     }

@@ -4,19 +4,17 @@
 package io.devopsaudit.collect;
 
 import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.NamedRequest;
 import io.devopsaudit.transport.ReportResponse;
-import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code cluster:admin/devops_audit/collector/get}: one collector's configuration and status, or all of them. It shows
@@ -31,38 +29,19 @@ public final class GetCollectorAction extends ActionType<GetCollectorAction.Resp
         super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest {
-        /** {@code null}: every collector. */
-        private final String name;
-
+    /** {@code null}: every one. */
+    public static final class Request extends NamedRequest {
         public Request(String name) {
-            this.name = name;
+            super(name);
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            name = in.readOptionalString();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeOptionalString(name);
         }
 
         @Override
         public ActionRequestValidationException validate() {
             return null;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r && Objects.equals(r.name, name);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hashCode(name);
         }
     }
 
@@ -89,10 +68,10 @@ public final class GetCollectorAction extends ActionType<GetCollectorAction.Resp
 
         @Override
         protected Response run(Request request) {
-            if (request.name == null) {
+            if (request.name() == null) {
                 return new Response(Map.of("collectors", collectors.list()));
             }
-            return new Response(collectors.get(request.name));
+            return new Response(collectors.get(request.name()));
         }
     }
 }

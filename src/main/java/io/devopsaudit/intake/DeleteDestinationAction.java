@@ -4,15 +4,14 @@
 package io.devopsaudit.intake;
 
 import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.NamedRequest;
 import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
-import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
@@ -33,37 +32,18 @@ public final class DeleteDestinationAction extends ActionType<DeleteDestinationA
         super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest {
-        private final String name;
-
+    public static final class Request extends NamedRequest {
         public Request(String name) {
-            this.name = Objects.requireNonNull(name);
+            super(Objects.requireNonNull(name));
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            name = in.readString();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(name);
         }
 
         @Override
         public ActionRequestValidationException validate() {
-            return Validation.require(DestinationConfig.validName(name), DestinationConfig.invalidName(name), null);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r && r.name.equals(name);
-        }
-
-        @Override
-        public int hashCode() {
-            return name.hashCode();
+            return Validation.require(DestinationConfig.validName(name()), DestinationConfig.invalidName(name()), null);
         }
     }
 
@@ -90,10 +70,10 @@ public final class DeleteDestinationAction extends ActionType<DeleteDestinationA
 
         @Override
         protected Response run(Request request) {
-            destinations.delete(request.name);
+            destinations.delete(request.name());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("acknowledged", true);
-            out.put("name", request.name);
+            out.put("name", request.name());
             return new Response(out);
         }
     }

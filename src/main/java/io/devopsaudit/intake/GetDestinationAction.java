@@ -4,20 +4,18 @@
 package io.devopsaudit.intake;
 
 import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.NamedRequest;
 import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
-import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code cluster:admin/devops_audit/destination/get}: one GitLab streaming destination (instance, scopes, where its
@@ -32,39 +30,20 @@ public final class GetDestinationAction extends ActionType<GetDestinationAction.
         super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest {
-        /** {@code null}: every destination. */
-        private final String name;
-
+    /** {@code null}: every one. */
+    public static final class Request extends NamedRequest {
         public Request(String name) {
-            this.name = name;
+            super(name);
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            name = in.readOptionalString();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeOptionalString(name);
         }
 
         @Override
         public ActionRequestValidationException validate() {
             return Validation.require(
-                    name == null || DestinationConfig.validName(name), DestinationConfig.invalidName(name), null);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r && Objects.equals(r.name, name);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hashCode(name);
+                    name() == null || DestinationConfig.validName(name()), DestinationConfig.invalidName(name()), null);
         }
     }
 
@@ -91,10 +70,10 @@ public final class GetDestinationAction extends ActionType<GetDestinationAction.
 
         @Override
         protected Response run(Request request) {
-            if (request.name == null) {
+            if (request.name() == null) {
                 return new Response(Map.of("destinations", destinations.list()));
             }
-            return new Response(destinations.get(request.name));
+            return new Response(destinations.get(request.name()));
         }
     }
 }
