@@ -3,7 +3,6 @@
  */
 package io.devopsaudit.transport;
 
-import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.DeprecationHandler;
@@ -40,8 +39,13 @@ public final class JsonObjectBody {
 
     /** The object in {@code body}. @throws IllegalArgumentException naming what is wrong */
     public static Map<String, Object> read(BytesReference body, MediaType mediaType) {
-        try (XContentParser parser = XContentHelper.createParser(
-                NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, body, mediaType)) {
+        // the media type's own parser: XContentHelper's would first sniff for compression, which refuses short bodies
+        try (XContentParser parser = mediaType
+                .xContent()
+                .createParser(
+                        NamedXContentRegistry.EMPTY,
+                        DeprecationHandler.THROW_UNSUPPORTED_OPERATION,
+                        body.streamInput())) {
             return read(parser);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // closing an in-memory parser
