@@ -11,19 +11,17 @@ import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.schema.IndexNames;
+import io.devopsaudit.transport.StateIndex;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.ExceptionsHelper;
-import org.opensearch.ResourceAlreadyExistsException;
 import org.opensearch.ResourceNotFoundException;
 import org.opensearch.action.DocWriteResponse;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
 import org.opensearch.cluster.LocalNodeClusterManagerListener;
-import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.service.ClusterService;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.index.IndexNotFoundException;
@@ -200,7 +198,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             if (refused != null) {
                 throw new IllegalArgumentException(refused.message() + "; " + refused.hint());
             }
-            ensureStateIndex();
+            StateIndex.ensure(client, clusterService);
             Stored before = load(config.name());
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("kind", KIND);
@@ -241,15 +239,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
 
     public void delete(String name) {
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            DocWriteResponse r;
-            try {
-                r = client.prepareDelete(IndexNames.STATE, DOC_PREFIX + name)
-                        .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE)
-                        .get();
-            } catch (IndexNotFoundException e) {
-                throw notFound(name);
-            }
-            if (r.getResult() == DocWriteResponse.Result.NOT_FOUND) throw notFound(name);
+            if (StateIndex.delete(client, DOC_PREFIX + name) == false) throw notFound(name);
         }
     }
 
@@ -369,7 +359,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                                 + "token: " + replace);
             }
             if (bind == false) return null;
-            ensureStateIndex();
+            StateIndex.ensure(client, clusterService);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("kind", BINDING_KIND);
             doc.put("name", name);
@@ -397,22 +387,6 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         return new Refusal(
                 "the token of collector [" + name + "] could not be bound to [" + origin + "]",
                 "the next poll tries again");
-    }
-
-    /** As RetentionService creates it: one shard, a copy on a second node when there is one. */
-    private void ensureStateIndex() {
-        if (clusterService.state().metadata().hasIndex(IndexNames.STATE)) return;
-        try {
-            client.admin()
-                    .indices()
-                    .prepareCreate(IndexNames.STATE)
-                    .setSettings(Settings.builder()
-                            .put(IndexMetadata.SETTING_NUMBER_OF_SHARDS, 1)
-                            .put(IndexMetadata.SETTING_AUTO_EXPAND_REPLICAS, "0-1"))
-                    .get();
-        } catch (ResourceAlreadyExistsException e) {
-            // created meanwhile
-        }
     }
 
     // ---- polling ---------------------------------------------------------------------------------------------------

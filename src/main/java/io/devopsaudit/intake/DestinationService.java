@@ -5,15 +5,13 @@ package io.devopsaudit.intake;
 
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.schema.IndexNames;
-import org.opensearch.ResourceAlreadyExistsException;
+import io.devopsaudit.transport.StateIndex;
 import org.opensearch.ResourceNotFoundException;
 import org.opensearch.action.DocWriteResponse;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
-import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.service.ClusterService;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.query.QueryBuilders;
@@ -51,7 +49,7 @@ public final class DestinationService {
     /** @return {@code created} or {@code updated} */
     public String put(DestinationConfig config) {
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            ensureStateIndex();
+            StateIndex.ensure(client, clusterService);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("kind", KIND);
             doc.put("name", config.name());
@@ -113,15 +111,7 @@ public final class DestinationService {
                     + StreamingToken.SETTING.getKey() + ": remove that entry and reload secure settings instead");
         }
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            DocWriteResponse r;
-            try {
-                r = client.prepareDelete(IndexNames.STATE, DOC_PREFIX + name)
-                        .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE)
-                        .get();
-            } catch (IndexNotFoundException e) {
-                throw notFound(name);
-            }
-            if (r.getResult() == DocWriteResponse.Result.NOT_FOUND) throw notFound(name);
+            if (StateIndex.delete(client, DOC_PREFIX + name) == false) throw notFound(name);
         }
     }
 
@@ -166,21 +156,5 @@ public final class DestinationService {
         Map<String, Object> config =
                 (Map<String, Object>) JsonText.parse("destination", "config", (String) doc.get("config"));
         return DestinationConfig.parse(name, config);
-    }
-
-    /** As the collectors and retention create it: one shard, a copy on a second node when there is one. */
-    private void ensureStateIndex() {
-        if (clusterService.state().metadata().hasIndex(IndexNames.STATE)) return;
-        try {
-            client.admin()
-                    .indices()
-                    .prepareCreate(IndexNames.STATE)
-                    .setSettings(Settings.builder()
-                            .put(IndexMetadata.SETTING_NUMBER_OF_SHARDS, 1)
-                            .put(IndexMetadata.SETTING_AUTO_EXPAND_REPLICAS, "0-1"))
-                    .get();
-        } catch (ResourceAlreadyExistsException e) {
-            // created meanwhile
-        }
     }
 }

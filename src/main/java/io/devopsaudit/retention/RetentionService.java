@@ -5,9 +5,9 @@ package io.devopsaudit.retention;
 
 import io.devopsaudit.health.HealthRecords;
 import io.devopsaudit.schema.IndexNames;
+import io.devopsaudit.transport.StateIndex;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.opensearch.ResourceAlreadyExistsException;
 import org.opensearch.action.admin.indices.stats.IndexStats;
 import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
 import org.opensearch.action.get.GetResponse;
@@ -247,7 +247,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
             state.put("next_run", now.plusMillis(interval.millis()).toString());
             try (ThreadContext.StoredContext ignored =
                     threadPool.getThreadContext().stashContext()) {
-                ensureStateIndex();
+                StateIndex.ensure(client, clusterService);
                 client.prepareIndex(IndexNames.STATE)
                         .setId(STATE_DOC)
                         .setSource(state)
@@ -287,25 +287,6 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         client.admin().indices().prepareRefresh(names).get(); // searches then read the one merged segment
         logger.info("retention warmed (write-blocked, force-merged) {}", due);
         return due;
-    }
-
-    /**
-     * The state index keeps a copy on a second node whenever there is one ({@code auto_expand_replicas: 0-1}), so the
-     * last run survives the loss of the node holding it, as a cluster-manager change often is.
-     */
-    private void ensureStateIndex() {
-        if (clusterService.state().metadata().hasIndex(IndexNames.STATE)) return;
-        try {
-            client.admin()
-                    .indices()
-                    .prepareCreate(IndexNames.STATE)
-                    .setSettings(Settings.builder()
-                            .put(IndexMetadata.SETTING_NUMBER_OF_SHARDS, 1)
-                            .put(IndexMetadata.SETTING_AUTO_EXPAND_REPLICAS, "0-1"))
-                    .get();
-        } catch (ResourceAlreadyExistsException e) {
-            // created meanwhile by another run: fine
-        }
     }
 
     /** The last recorded run, or {@code null} before the first one. */
