@@ -166,11 +166,13 @@ public final class BulkIntake {
         fail(record, reason + " (kept in " + index + ")");
     }
 
-    private static String deadLetterIndex(String now) {
+    /** The dead-letter index of the ingest month of {@code now} (a formatted instant). */
+    static String deadLetterIndex(String now) {
         return IndexNames.DEAD_LETTER_PREFIX + now.substring(0, 4) + "." + now.substring(5, 7);
     }
 
-    private static Map<String, Object> deadLetter(String now, String raw, String kind, Map<String, Object> error) {
+    /** A dead letter the intake writes itself, in the shape the pipeline's on_failure gives its own. */
+    static Map<String, Object> deadLetter(String now, String raw, String kind, Map<String, Object> error) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("kind", kind);
         event.put("original", raw);
@@ -429,23 +431,15 @@ public final class BulkIntake {
      */
     private void keepCopies(List<Integer> stored, BulkItemResponse[] items) {
         String now = Timestamps.format(Instant.now());
-        String index = IndexNames.DEAD_LETTER_PREFIX + now.substring(0, 4) + "." + now.substring(5, 7);
+        String index = deadLetterIndex(now);
         BulkRequest bulk = new BulkRequest();
         for (int i : stored) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("type", "nonconforming_index");
             error.put("message", differs(items[i].getIndex()));
             error.put("index", items[i].getIndex());
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("kind", "nonconforming_index");
-            event.put("original", batch.get(i).text());
-            event.put("ingested", now);
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("@timestamp", now);
-            doc.put("message", batch.get(i).text());
-            doc.put("event", event);
-            doc.put("error", error);
-            bulk.add(new IndexRequest(index).source(doc));
+            bulk.add(
+                    new IndexRequest(index).source(deadLetter(now, batch.get(i).text(), "nonconforming_index", error)));
         }
         BulkItemResponse[] kept;
         try {

@@ -342,25 +342,17 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
         private void keepOutOfScope(List<RawRecords.Record> records, DestinationConfig destination) {
             if (records.isEmpty()) return;
             String now = Timestamps.format(Instant.now());
-            String index = IndexNames.DEAD_LETTER_PREFIX + now.substring(0, 4) + "." + now.substring(5, 7);
+            String index = BulkIntake.deadLetterIndex(now);
             BulkRequest bulk = new BulkRequest();
             for (RawRecords.Record r : records) {
                 String path = engine.scopePath(r.text()); // read before: outside() returned true for it
-                Map<String, Object> event = new LinkedHashMap<>();
-                event.put("kind", OUT_OF_SCOPE);
-                event.put("original", r.text());
-                event.put("ingested", now);
                 Map<String, Object> error = new LinkedHashMap<>();
                 error.put("type", OUT_OF_SCOPE);
                 error.put(
                         "message",
                         "[gitlab_stream] destination [" + destination.name() + "] delivered an event of scope path ["
                                 + (path == null ? "" : path) + "], outside its scopes " + destination.scopes());
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("@timestamp", now);
-                doc.put("message", r.text());
-                doc.put("event", event);
-                doc.put("error", error);
+                Map<String, Object> doc = BulkIntake.deadLetter(now, r.text(), OUT_OF_SCOPE, error);
                 doc.put("audit", Map.of("destination", destination.name(), "instance", destination.instance()));
                 bulk.add(new IndexRequest(index).source(doc));
             }
