@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.hamcrest.Matchers.arrayContaining;
 import static org.hamcrest.Matchers.containsString;
@@ -80,10 +81,12 @@ public class ActionWireTests extends OpenSearchTestCase {
                 maybe("https://dash.example.com"),
                 randomBoolean() ? null : strings(),
                 randomBoolean() ? null : Map.of("DA-GL-011", "high", "ACME-1", "low"));
-        PutSetupAction.Request put = new PutSetupAction.Request(p);
+        PutSetupAction.Request put = new PutSetupAction.Request(
+                p, randomBoolean() ? Set.of() : Set.of("dashboards_url", "severity_overrides"));
         PutSetupAction.Request read = copy(put, PutSetupAction.Request::new);
         assertEquals(put, read);
         assertEquals(p, read.parameters());
+        assertEquals(put.reset(), read.reset());
         assertNull(read.validate());
         copy(new GetSetupAction.Request(), GetSetupAction.Request::new);
     }
