@@ -353,6 +353,19 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertThat(new DeleteCollectorAction.Request("Prod!").validate().getMessage(), containsString("[name]"));
         RunCollectorAction.Request run = new RunCollectorAction.Request("prod");
         assertEquals(run, copy(run, RunCollectorAction.Request::new));
+        RunCollectorAction.Request bounded =
+                new RunCollectorAction.Request("prod", org.opensearch.common.unit.TimeValue.timeValueSeconds(5));
+        assertEquals(bounded, copy(bounded, RunCollectorAction.Request::new));
+        assertNotEquals(run, bounded);
+        assertThat(
+                new RunCollectorAction.Request("prod", org.opensearch.common.unit.TimeValue.timeValueMinutes(11))
+                        .validate()
+                        .getMessage(),
+                containsString("[wait] must be a duration from 0s to 10m"));
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> RunCollectorAction.parseWait("soon"))
+                        .getMessage(),
+                containsString("[wait] must be a duration from 0s to 10m, such as 30s, found [soon]"));
         assertNull(run.validate());
         assertNotNull(new RunCollectorAction.Request("").validate());
     }
