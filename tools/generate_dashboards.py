@@ -112,7 +112,10 @@ def dash(name,title,desc,items,filters=None):
         f=json.loads(json.dumps(f)); f["meta"]["indexRefName"]="kibanaSavedObjectMeta.searchSourceJSON.filter[%d].meta.index"%k
         src["filter"].append(f); refs.append({"id":EV,"name":"kibanaSavedObjectMeta.searchSourceJSON.filter[%d].meta.index"%k,"type":"index-pattern"})
     objs.append({"id":sid('dash:'+name),"type":"dashboard","migrationVersion":{"dashboard":"7.9.3"},
-      "attributes":{"title":"devops-audit - "+title,"description":desc,"hits":0,"version":1,"timeRestore":False,
+      "attributes":{"title":"devops-audit - "+title,"description":desc,"hits":0,"version":1,
+        # a saved time range: without one Dashboards opens on the last 15 minutes and older audit data (imports,
+        # backfills, the 2018-2024 samples) looks absent; 10 years covers the default 7-year retention
+        "timeRestore":True,"timeFrom":"now-10y","timeTo":"now","refreshInterval":{"pause":True,"value":0},
         "optionsJSON":json.dumps({"hidePanelTitles":False,"useMargins":True}),"panelsJSON":json.dumps(panels,separators=(',',':')),
         "kibanaSavedObjectMeta":{"searchSourceJSON":json.dumps(src,separators=(',',':'))}},"references":refs})
 V=lambda ids:[(i,"visualization") for i in ids]

@@ -412,6 +412,15 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
             Stored s = load(name);
             if (s == null) throw notFound(name);
+            // GET _collectors/<name> shows that a poll is under way (a _run that answered "running" points there);
+            // the poll's own status, written at its end, has no polling_since
+            Map<String, Object> marked = new LinkedHashMap<>(s.status == null ? Map.of() : s.status);
+            marked.putIfAbsent("state", "never_polled");
+            marked.put(
+                    "polling_since",
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            marked.put("polling_trigger", trigger);
+            saveStatus(name, marked);
             Map<String, Object> status = pollStored(s, trigger);
             saveStatus(name, status);
             health.write(HealthRecords.collectorPoll(name, s.status, status));
@@ -475,6 +484,8 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 List<Map<String, Object>> done = List.copyOf(scopes);
                 Runnable progress = () -> {
                     Map<String, Object> partial = new LinkedHashMap<>(before);
+                    partial.put("polling_since", started.toString());
+                    partial.put("polling_trigger", trigger);
                     List<Map<String, Object>> list = new ArrayList<>(done);
                     list.add(row);
                     rows.forEach((key, old) -> {

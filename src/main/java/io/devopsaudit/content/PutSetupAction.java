@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code cluster:admin/devops_audit/setup/put}: installs or updates the shipped templates and pipeline with the
@@ -36,9 +37,16 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
 
     public static final class Request extends ActionRequest {
         private final SetupParameters parameters;
+        /** Parameters sent as {@code null}: back to the shipped default; any other parameter not set keeps its stored value. */
+        private final Set<String> reset;
 
         public Request(SetupParameters parameters) {
+            this(parameters, Set.of());
+        }
+
+        public Request(SetupParameters parameters, Set<String> reset) {
             this.parameters = Objects.requireNonNull(parameters);
+            this.reset = Set.copyOf(reset);
         }
 
         public Request(StreamInput in) throws IOException {
@@ -52,10 +60,15 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
                     in.readOptionalString(),
                     in.readOptionalStringList(),
                     in.readBoolean() ? in.readMap(StreamInput::readString, StreamInput::readString) : null);
+            reset = Set.copyOf(in.readStringList());
         }
 
         public SetupParameters parameters() {
             return parameters;
+        }
+
+        public Set<String> reset() {
+            return reset;
         }
 
         @Override
@@ -72,6 +85,7 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
             if (parameters.severityOverrides() != null) {
                 out.writeMap(parameters.severityOverrides(), StreamOutput::writeString, StreamOutput::writeString);
             }
+            out.writeStringCollection(reset.stream().sorted().toList());
         }
 
         @Override
@@ -81,18 +95,19 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Request r && r.parameters.equals(parameters);
+            return o instanceof Request r && r.parameters.equals(parameters) && r.reset.equals(reset);
         }
 
         @Override
         public int hashCode() {
-            return parameters.hashCode();
+            return Objects.hash(parameters, reset);
         }
     }
 
     /**
-     * {@code {"acknowledged": true, "assets": [...], "indices": [...]}}: one row per asset, as {@code GET _setup} reports
-     * them, and the audit indices that still differ from their templates after setup added the fields they lacked.
+     * {@code {"acknowledged": true, "configuration": {...}, "assets": [...], "indices": [...]}}: the configuration in
+     * effect after the change (every parameter, shipped defaults included), one row per asset, as {@code GET _setup}
+     * reports them, and the audit indices that still differ from their templates after setup added the fields they lacked.
      */
     public static final class Response extends ReportResponse {
         public Response(Map<String, Object> report) {
@@ -124,7 +139,10 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("acknowledged", true);
             SetupService setup = new SetupService(client);
-            out.put("assets", setup.install(request.parameters));
+            SetupParameters effective = request.parameters.mergedOver(setup.stored(), request.reset);
+            effective.validate();
+            out.put("configuration", effective.effective());
+            out.put("assets", setup.install(effective));
             out.put("indices", setup.updateIndexMappings(clusterService));
             return new Response(out);
         }

@@ -5,6 +5,7 @@ package io.devopsaudit.content;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,10 @@ import java.util.Set;
  * What users commonly change at setup, validated with errors that name the parameter: {@code replicas},
  * {@code shards}, and the processor's site policy ({@code trusted_networks}, {@code privileged_roles}) and rule tuning ({@code disabled_rules}, {@code severity_overrides}), which setup
  * writes into the installed pipeline, so running setup again after an upgrade keeps them.
+ *
+ * <p>A {@code PUT _setup} body is a change to the stored configuration (kept in the {@code _meta.setup} of the
+ * {@code devops-audit} index template): a key left out keeps its stored value, a key sent as {@code null} goes back to
+ * the shipped default ({@link #mergedOver}).
  */
 public record SetupParameters(
         Integer replicas,
@@ -56,6 +61,91 @@ public record SetupParameters(
                 stringMap(body, "severity_overrides"));
         p.validate();
         return p;
+    }
+
+    /** The keys a body sets to {@code null}: they go back to the shipped default. */
+    public static Set<String> resetKeys(Map<String, Object> body) {
+        Set<String> reset = new LinkedHashSet<>();
+        body.forEach((k, v) -> {
+            if (v == null) reset.add(k);
+        });
+        return reset;
+    }
+
+    /** No parameter set: every asset as shipped. */
+    public static SetupParameters defaults() {
+        return new SetupParameters(null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * This change applied to {@code stored}: a parameter this one sets wins, one named in {@code reset} goes back to
+     * the default, any other keeps its stored value.
+     */
+    public SetupParameters mergedOver(SetupParameters stored, Set<String> reset) {
+        return new SetupParameters(
+                pick(replicas, stored.replicas, reset, "replicas"),
+                pick(shards, stored.shards, reset, "shards"),
+                pick(trustedNetworks, stored.trustedNetworks, reset, "trusted_networks"),
+                pick(privilegedRoles, stored.privilegedRoles, reset, "privileged_roles"),
+                pick(notificationChannelId, stored.notificationChannelId, reset, "notification_channel_id"),
+                pick(dashboardsUrl, stored.dashboardsUrl, reset, "dashboards_url"),
+                pick(disabledRules, stored.disabledRules, reset, "disabled_rules"),
+                pick(severityOverrides, stored.severityOverrides, reset, "severity_overrides"));
+    }
+
+    private static <T> T pick(T given, T stored, Set<String> reset, String key) {
+        if (given != null) return given;
+        return reset.contains(key) ? null : stored;
+    }
+
+    /** The parameters set, as a {@code PUT _setup} body (what setup stores). */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (replicas != null) m.put("replicas", replicas);
+        if (shards != null) m.put("shards", shards);
+        if (trustedNetworks != null) m.put("trusted_networks", trustedNetworks);
+        if (privilegedRoles != null) m.put("privileged_roles", privilegedRoles);
+        if (notificationChannelId != null) m.put("notification_channel_id", notificationChannelId);
+        if (dashboardsUrl != null) m.put("dashboards_url", dashboardsUrl);
+        if (disabledRules != null) m.put("disabled_rules", disabledRules);
+        if (severityOverrides != null) m.put("severity_overrides", severityOverrides);
+        return m;
+    }
+
+    /**
+     * Every parameter with the value in effect: the one set, or the shipped default (read from the shipped template
+     * and the processor's configuration in the shipped pipeline).
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> effective() {
+        Map<String, Object> index = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                                SetupService.resource("index-template.json").get("template"))
+                        .get("settings"))
+                .get("index");
+        Map<String, Object> processor = Map.of();
+        for (Object p :
+                (List<Object>) SetupService.resource("ingest-pipeline.json").get("processors")) {
+            if (((Map<String, Object>) p).get("devops_audit") instanceof Map<?, ?> c)
+                processor = (Map<String, Object>) c;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("replicas", replicas != null ? replicas : index.get("number_of_replicas"));
+        m.put("shards", shards != null ? shards : index.get("number_of_shards"));
+        m.put(
+                "trusted_networks",
+                trustedNetworks != null ? trustedNetworks : processor.getOrDefault("trusted_networks", List.of()));
+        m.put(
+                "privileged_roles",
+                privilegedRoles != null ? privilegedRoles : processor.getOrDefault("privileged_roles", List.of()));
+        m.put("notification_channel_id", notificationChannelId);
+        m.put("dashboards_url", dashboardsUrl);
+        m.put(
+                "disabled_rules",
+                disabledRules != null ? disabledRules : processor.getOrDefault("disabled_rules", List.of()));
+        m.put(
+                "severity_overrides",
+                severityOverrides != null ? severityOverrides : processor.getOrDefault("severity_overrides", Map.of()));
+        return m;
     }
 
     /** Range checks, also run on a request that arrives over the wire; errors name the parameter. */

@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +105,8 @@ public final class SetupService {
     /** Installs or updates every asset; idempotent. */
     public List<Map<String, Object>> install(SetupParameters params) throws IOException {
         List<Map<String, Object>> report = new ArrayList<>();
-        Map<String, Object> template = params.applyToTemplate(resource("index-template.json"));
+        Map<String, Object> template =
+                withStoredConfiguration(params.applyToTemplate(resource("index-template.json")), params);
         putTemplate(IndexNames.TEMPLATE, template);
         report.add(asset(IndexNames.TEMPLATE, "index_template", "installed", version(template), null));
         Map<String, Object> deadLetter = params.applyToTemplate(resource("dead-letter-template.json"));
@@ -135,6 +135,51 @@ public final class SetupService {
         report.add(pipelineAsset);
         report.add(monitorsAsset(nodes.plugins(), params.notificationChannelId(), params.dashboardsUrl()));
         return report;
+    }
+
+    /** The configuration key in the {@code _meta} of the {@code devops-audit} template. */
+    static final String STORED_KEY = "setup";
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withStoredConfiguration(Map<String, Object> template, SetupParameters params) {
+        Map<String, Object> copy = new LinkedHashMap<>(template);
+        Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) copy.getOrDefault("_meta", Map.of()));
+        meta.put(STORED_KEY, params.toMap());
+        copy.put("_meta", meta);
+        return copy;
+    }
+
+    /** The template's content as the shipped files and {@code params} render it, by template name. */
+    private static Map<String, Object> renderTemplate(String name, String file, SetupParameters params) {
+        Map<String, Object> t = params.applyToTemplate(resource(file));
+        return name.equals(IndexNames.TEMPLATE) ? withStoredConfiguration(t, params) : t;
+    }
+
+    private ComposableIndexTemplate installedTemplate(String name) {
+        try {
+            return client.execute(
+                            GetComposableIndexTemplateAction.INSTANCE,
+                            new GetComposableIndexTemplateAction.Request(name))
+                    .actionGet()
+                    .indexTemplates()
+                    .get(name);
+        } catch (ResourceNotFoundException e) {
+            return null; // a fresh cluster: reported as missing, not as an error (some versions answer 404)
+        }
+    }
+
+    /**
+     * The configuration the last {@code PUT _setup} stored (in the {@code _meta} of the {@code devops-audit} template),
+     * or the defaults when setup never ran.
+     */
+    @SuppressWarnings("unchecked")
+    public SetupParameters stored() {
+        ComposableIndexTemplate installed = installedTemplate(IndexNames.TEMPLATE);
+        if (installed == null || installed.metadata() == null) return SetupParameters.defaults();
+        Object stored = installed.metadata().get(STORED_KEY);
+        return stored instanceof Map<?, ?> m
+                ? SetupParameters.parse((Map<String, Object>) m)
+                : SetupParameters.defaults();
     }
 
     /**
@@ -183,8 +228,14 @@ public final class SetupService {
         return out;
     }
 
-    /** What is installed, against what this plugin version ships. */
+    /**
+     * What is installed, against what the stored configuration renders from the files this plugin version ships:
+     * {@code current} when equal, {@code outdated} when the installed version differs, {@code modified} (with the
+     * {@code differences}) when the version is the same but the content is not, {@code missing}.
+     */
+    @SuppressWarnings("unchecked")
     public List<Map<String, Object>> status() {
+        SetupParameters params = stored();
         List<Map<String, Object>> report = new ArrayList<>();
         for (String[] t : new String[][] {
             {IndexNames.TEMPLATE, "index-template.json"},
@@ -192,21 +243,18 @@ public final class SetupService {
             {IndexNames.ACTIVITY_TEMPLATE, "activity-template.json"},
             {IndexNames.HEALTH_TEMPLATE, "health-template.json"}
         }) {
-            long shipped = version(resource(t[1]));
-            ComposableIndexTemplate installed;
-            try {
-                installed = client.execute(
-                                GetComposableIndexTemplateAction.INSTANCE,
-                                new GetComposableIndexTemplateAction.Request(t[0]))
-                        .actionGet()
-                        .indexTemplates()
-                        .get(t[0]);
-            } catch (ResourceNotFoundException e) {
-                installed = null; // a fresh cluster: reported as missing, not as an error (some versions answer 404)
-            }
-            report.add(compare(t[0], "index_template", installed == null ? null : installed.version(), shipped));
+            Map<String, Object> expected = renderTemplate(t[0], t[1], params);
+            ComposableIndexTemplate installed = installedTemplate(t[0]);
+            report.add(compare(
+                    t[0],
+                    "index_template",
+                    installed == null ? null : installed.version(),
+                    version(expected),
+                    installed == null ? List.of() : SetupDifferences.template(expected, asMap(installed))));
         }
-        Map<String, Object> shippedPipeline = resource("ingest-pipeline.json");
+        Map<String, Object> shippedPipeline = params.applyToPipeline(resource("ingest-pipeline.json"));
+        NodesView nodes = nodesView(PipelineEnrichment.types(shippedPipeline));
+        PipelineEnrichment.Result fitted = PipelineEnrichment.fit(shippedPipeline, nodes.processorTypes());
         GetPipelineResponse pipelines = client.admin()
                 .cluster()
                 .getPipeline(new GetPipelineRequest(IndexNames.PIPELINE))
@@ -222,25 +270,57 @@ public final class SetupService {
                 installedPipeline == null
                         ? null
                         : installedPipeline.get("version") instanceof Number n ? n.longValue() : -1L,
-                version(shippedPipeline));
-        if (installedPipeline != null && installedPipeline.get("processors") instanceof List<?>) {
-            // an installed pipeline lacking enrichment steps the shipped one has: setup left them out (or a user did)
-            Set<String> missing = new LinkedHashSet<>(PipelineEnrichment.types(shippedPipeline));
-            missing.removeAll(PipelineEnrichment.types(installedPipeline));
-            if (missing.isEmpty() == false) {
-                pipelineAsset.put("reason", PipelineEnrichment.reason(missing, "installed"));
-            }
-            pipelineAsset.put("enrichment_skipped", List.copyOf(missing));
+                version(shippedPipeline),
+                installedPipeline == null
+                        ? List.of()
+                        : SetupDifferences.pipeline(roundTrip(fitted.pipeline()), installedPipeline));
+        if (installedPipeline != null) {
+            String reason = PipelineEnrichment.reason(fitted.skipped(), "installed");
+            if (reason != null) pipelineAsset.put("reason", reason);
+            pipelineAsset.put("enrichment_skipped", List.copyOf(fitted.skipped()));
         }
         report.add(pipelineAsset);
-        report.add(monitorsAsset(nodesView(Set.of()).plugins(), null, null));
+        report.add(monitorsAsset(nodes.plugins(), params.notificationChannelId(), params.dashboardsUrl()));
         return report;
     }
 
-    private static Map<String, Object> compare(String name, String type, Long installed, long shipped) {
-        String status = installed == null ? "missing" : installed == shipped ? "current" : "outdated";
+    private static Map<String, Object> asMap(ComposableIndexTemplate template) {
+        try (XContentBuilder b = JsonXContent.contentBuilder()) {
+            template.toXContent(b, org.opensearch.core.xcontent.ToXContent.EMPTY_PARAMS);
+            return parseJson(BytesReference.bytes(b));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The map as OpenSearch would store and return it (numbers and nesting as JSON reads them back). */
+    static Map<String, Object> roundTrip(Map<String, Object> map) {
+        return parseJson(json(map));
+    }
+
+    private static Map<String, Object> parseJson(BytesReference bytes) {
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY, LoggingDeprecationHandler.INSTANCE, bytes.streamInput())) {
+            return p.mapOrdered();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> compare(
+            String name, String type, Long installed, long shipped, List<String> differences) {
+        String status = installed == null
+                ? "missing"
+                : installed != shipped ? "outdated" : differences.isEmpty() ? "current" : "modified";
         Map<String, Object> a = asset(name, type, status, shipped, null);
         a.put("installed_version", installed);
+        if (status.equals("modified")) {
+            a.put("differences", differences);
+            a.put(
+                    "reason",
+                    "the installed content differs from what the stored configuration renders; PUT _setup"
+                            + " installs it again (with the stored configuration)");
+        }
         return a;
     }
 

@@ -198,6 +198,16 @@ public final class AccessReport {
         return q;
     }
 
+    /** The report's query with its window turned inside out: the same accesses at any other time. */
+    static QueryBuilder outsideWindow(Params p) {
+        BoolQueryBuilder q = QueryBuilders.boolQuery().mustNot(window(p.from(), p.to()));
+        q.filter(scope(p.scope()));
+        QueryBuilder which = which(p.categories(), p.actions());
+        q.filter(which == null ? accesses() : which);
+        exclude(q, p.networks(), p.domains(), p.users());
+        return q;
+    }
+
     static QueryBuilder window(Instant from, Instant to) {
         return QueryBuilders.rangeQuery(Fields.TIMESTAMP)
                 .gte(from.toEpochMilli())
@@ -251,6 +261,45 @@ public final class AccessReport {
                     .filter(QueryBuilders.termQuery(Fields.AUDIT_TARGET_NAME, path.substring(slash + 1))));
         }
         return scope;
+    }
+
+    /**
+     * For an empty report: how many accesses of the scope lie outside the window, and when the first and last were, so
+     * an answer of zeros says whether the window missed the data (without {@code from}/{@code to} it is the last
+     * 7 days) or the scope has none.
+     */
+    private Map<String, Object> outside(Params p, String[] indices) {
+        SearchResponse r = search(
+                indices,
+                new SearchSourceBuilder()
+                        .query(outsideWindow(p))
+                        .size(0)
+                        .trackTotalHits(true)
+                        .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
+                        .aggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP)));
+        long n = r.getHits().getTotalHits().value();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("accesses", n);
+        o.put(
+                "first",
+                n == 0
+                        ? null
+                        : Timestamps.format(Instant.ofEpochMilli(
+                                (long) ((Min) r.getAggregations().get("first")).getValue())));
+        o.put(
+                "last",
+                n == 0
+                        ? null
+                        : Timestamps.format(Instant.ofEpochMilli(
+                                (long) ((Max) r.getAggregations().get("last")).getValue())));
+        o.put(
+                "note",
+                n == 0
+                        ? "no access of this scope is stored at any time"
+                        : "no access in the window " + Timestamps.format(p.from()) + " to " + Timestamps.format(p.to())
+                                + " (the last 7 days when from/to are not given); " + n
+                                + " lie outside it: give from and to around them");
+        return o;
     }
 
     /** Runs the report over {@code indices} (the event indices, as the Security plugin let the request through). */
@@ -320,6 +369,7 @@ public final class AccessReport {
                 s.getAggregations() == null
                         ? Map.of()
                         : buckets(s.getAggregations().get("per_type")));
+        if (accesses == 0) out.put("outside_window", outside(p, indices));
         out.put("bound", MAX_DISTINCT);
         out.put("bound_hit", bound);
         Map<String, Object> excluded = new LinkedHashMap<>();

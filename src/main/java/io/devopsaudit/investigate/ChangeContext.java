@@ -26,9 +26,9 @@ import java.util.TreeMap;
 
 /**
  * "The full context around a change": the event, every event of its request (same {@code audit.correlation_id}),
- * the same actor's events and the events on the same object ({@link #sameObject}) from {@code before} to
- * {@code after} around it, in time order, each marked with why it is there ({@code same_request}, {@code same_actor},
- * {@code same_object}). Blocking: run on a generic thread.
+ * the same actor's events ({@link #sameActor}), the events from the same source IP and the events on the same object
+ * ({@link #sameObject}) from {@code before} to {@code after} around it, in time order, each marked with why it is
+ * there ({@code same_request}, {@code same_actor}, {@code same_ip}, {@code same_object}). Blocking: run on a generic thread.
  */
 public final class ChangeContext {
     public static final int MAX_EVENTS = 1000;
@@ -66,22 +66,20 @@ public final class ChangeContext {
                     many(truncated, indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation)))
                 add(timeline, h, "same_request");
         }
-        String actorField = value(source, "user", "name") != null ? Fields.USER_NAME : Fields.USER_ID;
-        String actor = value(source, "user", actorField.equals(Fields.USER_NAME) ? "name" : "id");
+        String actor =
+                value(source, "user", "name") != null ? value(source, "user", "name") : value(source, "user", "id");
         Instant from = clamp(at.minusMillis(before.millis()));
         Instant to = clamp(at.plusMillis(after.millis()));
-        if (actor != null) {
-            for (SearchHit h : many(
-                    truncated,
-                    indices,
-                    QueryBuilders.boolQuery()
-                            .filter(QueryBuilders.termQuery(actorField, actor))
-                            .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP)
-                                    .gte(from.toEpochMilli())
-                                    .lte(to.toEpochMilli())
-                                    .format("epoch_millis")))) {
-                add(timeline, h, "same_actor");
-            }
+        QueryBuilder actorQuery = sameActor(source);
+        if (actorQuery != null) {
+            for (SearchHit h : many(truncated, indices, inWindow(actorQuery, from, to))) add(timeline, h, "same_actor");
+        }
+        String ip = Export.value(source, Fields.SOURCE_IP);
+        if (ip != null) {
+            // the address the change came from: a takeover shows as failed sign-ins or a session from it
+            for (SearchHit h :
+                    many(truncated, indices, inWindow(QueryBuilders.termQuery(Fields.SOURCE_IP, ip), from, to)))
+                add(timeline, h, "same_ip");
         }
         QueryBuilder object = sameObject(source);
         if (object != null) {
@@ -101,13 +99,60 @@ public final class ChangeContext {
         out.put("event_id", event.getId());
         out.put("correlation_id", correlation);
         out.put("actor", actor);
+        out.put("source_ip", ip);
         out.put("window", Map.of("from", from.toString(), "to", to.toString()));
         out.put("total", timeline.size());
-        // each of the three searches returns at most MAX_EVENTS events; saying so beats a silently short timeline
+        // each of the four searches returns at most MAX_EVENTS events; saying so beats a silently short timeline
         out.put("truncated", truncated[0]);
         out.put("limit", MAX_EVENTS);
         out.put("events", new ArrayList<>(timeline.values()));
         return out;
+    }
+
+    private static QueryBuilder inWindow(QueryBuilder q, Instant from, Instant to) {
+        return QueryBuilders.boolQuery()
+                .filter(q)
+                .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP)
+                        .gte(from.toEpochMilli())
+                        .lte(to.toEpochMilli())
+                        .format("epoch_millis"));
+    }
+
+    /**
+     * The same actor's events: on the same provider and instance by user id (else name), and on any provider by the
+     * same e-mail. A name alone never crosses providers or instances: CircleCI's {@code alice} need not be GitLab's.
+     * Null when the event names no actor.
+     */
+    static QueryBuilder sameActor(Map<String, Object> source) {
+        String provider = Export.value(source, Fields.EVENT_PROVIDER);
+        String instance = Export.value(source, Fields.AUDIT_INSTANCE);
+        String name = Export.value(source, Fields.USER_NAME);
+        String id = Export.value(source, Fields.USER_ID);
+        String email = Export.value(source, Fields.USER_EMAIL);
+        BoolQueryBuilder any = QueryBuilders.boolQuery().minimumShouldMatch(1);
+        if (provider != null && (id != null || name != null)) {
+            BoolQueryBuilder local = QueryBuilders.boolQuery()
+                    .filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, provider))
+                    .filter(
+                            id != null
+                                    ? QueryBuilders.termQuery(Fields.USER_ID, id)
+                                    : QueryBuilders.termQuery(Fields.USER_NAME, name));
+            if (instance == null) local.mustNot(QueryBuilders.existsQuery(Fields.AUDIT_INSTANCE));
+            else local.filter(QueryBuilders.termQuery(Fields.AUDIT_INSTANCE, instance));
+            any.should(local);
+            if (id != null && name != null) {
+                // the same account's events that carry only its name (some GitLab formats give no id)
+                BoolQueryBuilder byName = QueryBuilders.boolQuery()
+                        .filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, provider))
+                        .filter(QueryBuilders.termQuery(Fields.USER_NAME, name))
+                        .mustNot(QueryBuilders.existsQuery(Fields.USER_ID));
+                if (instance == null) byName.mustNot(QueryBuilders.existsQuery(Fields.AUDIT_INSTANCE));
+                else byName.filter(QueryBuilders.termQuery(Fields.AUDIT_INSTANCE, instance));
+                any.should(byName);
+            }
+        }
+        if (email != null) any.should(QueryBuilders.termQuery(Fields.USER_EMAIL, email));
+        return any.should().isEmpty() ? null : any;
     }
 
     /**

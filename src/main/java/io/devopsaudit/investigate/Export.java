@@ -308,9 +308,11 @@ public final class Export {
         if (p.redact()) {
             actor = mask("user", actor, p);
             ip = mask("ip", ip, p);
-            // a user's own namespace and a user target are identities; free text may name anyone
+            // a user's own namespace and an identity target (a user, a deploy key, a token, a bot: one kind with the
+            // actors, so the same identity gets the same pseudonym either way) are identities; free text may name
+            // anyone
             if ("user".equalsIgnoreCase(value(s, Fields.AUDIT_SCOPE_TYPE))) scopePath = mask("user", scopePath, p);
-            if ("user".equalsIgnoreCase(value(s, Fields.AUDIT_TARGET_TYPE))) target = mask("user", target, p);
+            if (Pseudonyms.identityType(value(s, Fields.AUDIT_TARGET_TYPE))) target = mask("user", target, p);
             message = null;
         }
         List<String> row = new ArrayList<>(COLUMNS.size());

@@ -34,6 +34,25 @@ public final class Pseudonyms {
         }
     }
 
+    /**
+     * Whether an {@code audit.target.type} names an account or a credential that acts like one: users, and non-human
+     * actors (deploy keys, SSH and GPG keys, access and deploy tokens, agent tokens, bots, service accounts). Redaction
+     * treats such a target as an identity, the same as an actor: a deploy key named {@code release-bot} gets one
+     * pseudonym whether it pushed or was added.
+     */
+    public static boolean identityType(String targetType) {
+        if (targetType == null) return false;
+        String t = targetType.toLowerCase(Locale.ROOT);
+        int sep = t.lastIndexOf(':');
+        String last = sep < 0 ? t : t.substring(sep + 1);
+        return last.equals("user")
+                || last.endsWith("token")
+                || last.endsWith("key")
+                || last.endsWith("bot")
+                || last.contains("serviceaccount")
+                || last.equals("service_account");
+    }
+
     public boolean configured() {
         return key != null;
     }

@@ -51,7 +51,8 @@ public final class RestCollectorAction extends BaseRestHandler {
                     client.execute(DeleteCollectorAction.INSTANCE, delete, new RestToXContentListener<>(channel));
         }
         if (request.method() == RestRequest.Method.POST) {
-            RunCollectorAction.Request run = new RunCollectorAction.Request(name);
+            RunCollectorAction.Request run =
+                    new RunCollectorAction.Request(name, RunCollectorAction.parseWait(request.param("wait")));
             return channel -> client.execute(RunCollectorAction.INSTANCE, run, new RestToXContentListener<>(channel));
         }
         GetCollectorAction.Request get = new GetCollectorAction.Request(name);

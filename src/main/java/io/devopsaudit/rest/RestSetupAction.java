@@ -13,6 +13,7 @@ import org.opensearch.transport.client.node.NodeClient;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code PUT /_plugins/devops_audit/_setup} installs or updates the shipped content (idempotent);
@@ -39,7 +40,9 @@ public final class RestSetupAction extends BaseRestHandler {
             return channel -> client.execute(
                     GetSetupAction.INSTANCE, new GetSetupAction.Request(), new RestToXContentListener<>(channel));
         }
-        PutSetupAction.Request put = new PutSetupAction.Request(SetupParameters.parse(RestResponses.body(request)));
+        Map<String, Object> body = RestResponses.body(request);
+        PutSetupAction.Request put =
+                new PutSetupAction.Request(SetupParameters.parse(body), SetupParameters.resetKeys(body));
         return channel -> client.execute(PutSetupAction.INSTANCE, put, new RestToXContentListener<>(channel));
     }
 }

@@ -100,4 +100,45 @@ public class ContentHelpersTests extends OpenSearchTestCase {
                         .getMessage(),
                 containsString("[dashboards_url]"));
     }
+
+    public void testAChangeKeepsStoredParametersItLeavesOutAndNullResetsThem() {
+        SetupParameters stored = SetupParameters.parse(Map.of(
+                "replicas", 0, "trusted_networks", List.of("10.0.0.0/8"), "dashboards_url", "https://d.example"));
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("notification_channel_id", "abc");
+        body.put("dashboards_url", null);
+        SetupParameters merged = SetupParameters.parse(body).mergedOver(stored, SetupParameters.resetKeys(body));
+        assertEquals(
+                Map.of("replicas", 0, "trusted_networks", List.of("10.0.0.0/8"), "notification_channel_id", "abc"),
+                merged.toMap());
+        assertEquals(1, merged.effective().get("shards"));
+        assertNull(merged.effective().get("dashboards_url"));
+    }
+
+    public void testDifferencesNameMissingProcessorsAndOptions() {
+        Map<String, Object> want = Map.of(
+                "processors",
+                List.of(
+                        Map.of(
+                                "devops_audit",
+                                Map.of("tag", "devops-audit", "trusted_networks", List.of("10.0.0.0/8"))),
+                        Map.of("geoip", Map.of("tag", "enrich/geoip/city", "field", "source.ip"))));
+        Map<String, Object> have = Map.of(
+                "processors",
+                List.of(
+                        Map.of("devops_audit", Map.of("tag", "devops-audit")),
+                        Map.of("set", Map.of("field", "a", "value", 1))));
+        assertEquals(
+                List.of(
+                        "missing processor geoip[enrich/geoip/city]",
+                        "extra processor set#1",
+                        "processor devops_audit[devops-audit] lacks option [trusted_networks] (configured [10.0.0.0/8])"),
+                SetupDifferences.pipeline(want, have));
+        assertEquals(List.of(), SetupDifferences.pipeline(want, want));
+        assertEquals(
+                List.of("[settings.index.number_of_replicas] is 1, configured 0"),
+                SetupDifferences.template(
+                        Map.of("settings", Map.of("index", Map.of("number_of_replicas", 0)), "composed_of", List.of()),
+                        Map.of("settings", Map.of("index", Map.of("number_of_replicas", "1")))));
+    }
 }

@@ -217,4 +217,20 @@ public class InvestigateHelpersTests extends OpenSearchTestCase {
                 .toString();
         assertThat(q, containsString("audit.scope.path"));
     }
+
+    public void testIdentityTargetTypesAreAccountsAndCredentials() {
+        for (String t : List.of(
+                "User",
+                "DeployKey",
+                "Key",
+                "GpgKey",
+                "PersonalAccessToken",
+                "DeployToken",
+                "Clusters::AgentToken",
+                "bot")) assertTrue(t, Pseudonyms.identityType(t));
+        for (String t :
+                List.of("Project", "Group", "MemberRole", "Ci::Variable", "Doorkeeper::Application", "PushRule"))
+            assertFalse(t, Pseudonyms.identityType(t));
+        assertFalse(Pseudonyms.identityType(null));
+    }
 }

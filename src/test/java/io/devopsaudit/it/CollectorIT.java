@@ -89,6 +89,51 @@ public class CollectorIT extends DevopsAuditRestTestCase {
         return last[0];
     }
 
+    /**
+     * A slow GitLab: _run answers after its wait with running, the poll goes on and GET shows it under way
+     * (polling_since), then its result.
+     */
+    @SuppressWarnings("unchecked")
+    public void testARunThatTakesLongerThanItsWaitAnswersAndGoesOnInTheBackground() throws Exception {
+        SetupIT.setup();
+        String name = name();
+        String token = "glpat-" + randomAlphaOfLength(20);
+        StreamIT.keystoreSet("devops_audit.collector." + name + ".token", token);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (FakeGitlab gitlab = new FakeGitlab(token)) {
+            gitlab.add(1, 3, 0, 0, now.minusSeconds(60));
+            call(
+                    "PUT",
+                    BASE + name,
+                    config(gitlab.url(), "[{\"group\":\"acme\"}]", name + "-gl", now.minus(2, ChronoUnit.HOURS)));
+            awaitState(name, "ok"); // the first, scheduled poll
+            gitlab.delayMs = 4000; // every request of the next poll takes 4 s
+            long started = System.nanoTime();
+            Map<String, Object> run = call("POST", BASE + name + "/_run?wait=1s", null);
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(run.toString(), true, run.get("running"));
+            assertEquals("1s", run.get("wait"));
+            assertThat((String) run.get("reason"), containsString("GET _plugins/devops_audit/_collectors/" + name));
+            assertTrue("answered after its wait, long before the poll's end: " + tookMs, tookMs < 3900);
+            assertNotNull("under way", status(name).get("polling_since"));
+            assertBusy(
+                    () -> {
+                        Map<String, Object> s = status(name);
+                        assertEquals(String.valueOf(s), "manual", s.get("trigger"));
+                        assertNull(s.get("polling_since"));
+                    },
+                    90,
+                    TimeUnit.SECONDS);
+            assertEquals("ok", status(name).get("state"));
+            ResponseException e =
+                    expectThrows(ResponseException.class, () -> call("POST", BASE + name + "/_run?wait=forever", null));
+            assertEquals(400, e.getResponse().getStatusLine().getStatusCode());
+            assertThat(e.getMessage(), containsString("[wait] must be a duration"));
+        } finally {
+            call("DELETE", BASE + name, null);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     public void testOverlappingScopesThroughFaultsThenOnlyNewEvents() throws Exception {
         SetupIT.setup();

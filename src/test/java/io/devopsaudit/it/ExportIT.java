@@ -147,6 +147,63 @@ public class ExportIT extends DevopsAuditRestTestCase {
         assertEquals("distinct users stay distinct", users.size(), actors.size());
     }
 
+    /**
+     * A non-human actor is an identity as actor and as target: a deploy key named release-bot gets one pseudonym
+     * whether it pushed or was added; listed in include_identities it is readable in both places, and an IP is
+     * readable only when it is listed itself.
+     */
+    public void testRedactionTreatsADeployKeyAsActorAndTargetAlike() throws Exception {
+        SetupIT.setup();
+        StreamIT.keystoreSet("devops_audit.redaction.key", "export-" + randomAlphaOfLength(16));
+        String[][] docs = {
+            {"gitlab:key-added", "00", "alice", "deploy_key_added", "DeployKey", "release-bot", "198.51.100.7"},
+            {"gitlab:key-push", "01", "release-bot", "repository_git_operation", "Project", "acme/web", "203.0.113.9"},
+        };
+        StringBuilder bulk = new StringBuilder();
+        for (String[] d : docs) {
+            RecordBuilder r = new RecordBuilder()
+                    .put("@timestamp", "2019-08-15T20:" + d[1] + ":00.000Z")
+                    .put("event.provider", "gitlab")
+                    .put("event.action", d[3])
+                    .put("user.name", d[2])
+                    .put("source.ip", d[6])
+                    .put("audit.scope.type", "project")
+                    .put("audit.scope.path", "acme/web")
+                    .put("audit.target.type", d[4])
+                    .put("audit.target.name", d[5])
+                    .put("audit.dedup_key", d[0]);
+            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"")
+                    .append(d[0])
+                    .append("\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
+        }
+        Request request = new Request("POST", "/_bulk?refresh=true");
+        request.setJsonEntity(bulk.toString());
+        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+        String window = "\"scope\":\"acme/web\",\"from\":\"2019-08-15T20:00:00Z\",\"to\":\"2019-08-15T20:05:00Z\"";
+
+        List<Map<String, Object>> rows = ndjson("{" + window + ",\"redact\":true,\"include_identities\":[\"alice\"]}");
+        assertEquals(2, rows.size());
+        assertEquals("alice", rows.get(0).get("actor"));
+        assertEquals(
+                "an IP is not revealed by its user's name",
+                true,
+                ((String) rows.get(0).get("source_ip")).startsWith("ip-"));
+        Object asTarget = rows.get(0).get("target");
+        assertTrue(String.valueOf(asTarget), String.valueOf(asTarget).startsWith("user-"));
+        assertEquals(
+                "one pseudonym as target and as actor", asTarget, rows.get(1).get("actor"));
+        assertEquals("acme/web", rows.get(1).get("target"));
+
+        rows = ndjson(
+                "{" + window + ",\"redact\":true,\"include_identities\":[\"alice\",\"198.51.100.7\",\"Release-Bot\"]}");
+        assertEquals("198.51.100.7", rows.get(0).get("source_ip"));
+        assertEquals("release-bot", rows.get(0).get("target"));
+        assertEquals("release-bot", rows.get(1).get("actor"));
+        assertTrue(((String) rows.get(1).get("source_ip")).startsWith("ip-"));
+    }
+
     /** More events than a page, many sharing one timestamp: each exactly once, in (time, id) order; the bound is a 400. */
     public void testPagesExactlyAndStopsAtTheBound() throws Exception {
         SetupIT.setup();

@@ -138,6 +138,26 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                 .toList();
     }
 
+    /** An empty report says how many accesses of the scope lie outside its window, and when. */
+    @SuppressWarnings("unchecked")
+    public void testAnEmptyReportSaysWhatLiesOutsideItsWindow() throws Exception {
+        load();
+        Map<String, Object> r = call("POST", "/_plugins/devops_audit/_access_report", "{\"scope\":\"acme/web\"}");
+        assertEquals(0, ((Number) r.get("accesses")).intValue());
+        Map<String, Object> outside = (Map<String, Object>) r.get("outside_window");
+        List<Access> all = FIXTURE.stream()
+                .filter(a -> a.project().equals("acme/web") && a.action().equals("member_created") == false)
+                .toList();
+        assertEquals(all.size(), ((Number) outside.get("accesses")).intValue());
+        assertEquals(all.stream().map(Access::time).min(String::compareTo).get(), outside.get("first"));
+        assertThat((String) outside.get("note"), containsString("the last 7 days when from/to are not given"));
+        assertNull("a report that found accesses has no such note", report("").get("outside_window"));
+        Map<String, Object> none = call("POST", "/_plugins/devops_audit/_access_report", "{\"scope\":\"nobody/here\"}");
+        assertEquals(
+                "no access of this scope is stored at any time",
+                ((Map<String, Object>) none.get("outside_window")).get("note"));
+    }
+
     public void testLogRequestExampleWithExclusions() throws Exception {
         load();
         Cidr office = Cidr.parse("192.0.2.0/24");
@@ -475,6 +495,76 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
         }
         assertEquals(Set.of("gitlab-acme/90/uma=1", "gitlab-other/70/carl=1"), who);
         assertEquals(2, ((Number) r.get("unresolved_accesses")).intValue());
+    }
+
+    /**
+     * The context pivots on the source IP (another account's failed sign-ins from the address of a password reset), and
+     * follows the actor across providers only by a shared e-mail: CircleCI's {@code alice} without an e-mail is
+     * somebody else.
+     */
+    @SuppressWarnings("unchecked")
+    public void testContextPivotsOnTheSourceIpAndMatchesActorsAcrossProvidersByEmailOnly() throws Exception {
+        SetupIT.setup();
+        // id, provider, minutes after 12:00, user name, user id, e-mail, source ip
+        String[][] docs = {
+            {"gitlab:reset", "gitlab", "30", "alice", "7", "alice@example.com", "198.51.100.9"},
+            {"gitlab:failed-1", "gitlab", "25", "root", null, null, "198.51.100.9"},
+            {"gitlab:failed-2", "gitlab", "26", "admin", null, null, "198.51.100.9"},
+            {"gitlab:alice-nameonly", "gitlab", "33", "alice", null, null, "203.0.113.1"},
+            {"gitlab:other-alice-id", "gitlab", "34", "alice2", "8", null, "203.0.113.2"},
+            {"circleci:alice", "circleci", "31", "alice", "0b6c", null, "203.0.113.3"},
+            {"circleci:alice-mail", "circleci", "32", "asmith", "0b6d", "alice@example.com", "203.0.113.4"},
+            {"gitlab:ip-later", "gitlab", "59", "carol", "9", null, "198.51.100.9"},
+        };
+        StringBuilder bulk = new StringBuilder();
+        for (String[] d : docs) {
+            RecordBuilder r = new RecordBuilder()
+                    .put("@timestamp", "2024-04-10T12:" + d[2] + ":00.000Z")
+                    .put("event.provider", d[1])
+                    .put("event.action", "password_reset")
+                    .put("user.name", d[3])
+                    .put("source.ip", d[6])
+                    .put("audit.dedup_key", d[0]);
+            if (d[4] != null) r.put("user.id", d[4]);
+            if (d[5] != null) r.put("user.email", d[5]);
+            bulk.append("{\"index\":{\"_index\":\"devops-audit-")
+                    .append(d[1])
+                    .append("-2024.04\",\"_id\":\"")
+                    .append(d[0])
+                    .append("\"}}\n")
+                    .append(JsonText.write(r.build()))
+                    .append('\n');
+        }
+        Request request = new Request("POST", "/_bulk?refresh=true");
+        request.setJsonEntity(bulk.toString());
+        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+
+        Map<String, Object> ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:reset", null);
+        assertEquals("198.51.100.9", ctx.get("source_ip"));
+        Map<String, Object> reasons = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> e : (List<Map<String, Object>>) ctx.get("events"))
+            reasons.put((String) e.get("_id"), e.get("reasons"));
+        assertEquals(
+                "failed sign-ins from the same IP, alice's events (by id, by name without an id, by e-mail on"
+                        + " CircleCI); not CircleCI's other alice, nor the IP beyond the window",
+                List.of(
+                        "gitlab:failed-1",
+                        "gitlab:failed-2",
+                        "gitlab:reset",
+                        "circleci:alice-mail",
+                        "gitlab:alice-nameonly"),
+                new ArrayList<>(reasons.keySet()));
+        assertEquals(List.of("same_ip"), reasons.get("gitlab:failed-1"));
+        assertEquals(List.of("event", "same_actor", "same_ip"), reasons.get("gitlab:reset"));
+        assertEquals(List.of("same_actor"), reasons.get("circleci:alice-mail"));
+        assertEquals(false, ctx.get("truncated"));
+
+        Map<String, Object> wide = call("GET", "/_plugins/devops_audit/_context/gitlab:reset?after=1h", null);
+        reasons.clear();
+        for (Map<String, Object> e : (List<Map<String, Object>>) wide.get("events"))
+            reasons.put((String) e.get("_id"), e.get("reasons"));
+        assertEquals(List.of("same_ip"), reasons.get("gitlab:ip-later"));
+        assertFalse(reasons.containsKey("circleci:alice"));
     }
 
     /**

@@ -74,6 +74,93 @@ public class SetupIT extends DevopsAuditRestTestCase {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    public void testOptionsSetOneAtATimeAreKeptAndNullResetsToTheDefault() throws Exception {
+        call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":0,\"trusted_networks\":[\"10.0.0.0/8\"]}");
+        Map<String, Object> second =
+                call("PUT", "/_plugins/devops_audit/_setup", "{\"notification_channel_id\":\"abc\"}");
+        Map<String, Object> configuration = (Map<String, Object>) second.get("configuration");
+        assertEquals(0, configuration.get("replicas"));
+        assertEquals(List.of("10.0.0.0/8"), configuration.get("trusted_networks"));
+        assertEquals("abc", configuration.get("notification_channel_id"));
+        assertEquals(1, configuration.get("shards"));
+        assertEquals(
+                List.of("10.0.0.0/8"),
+                ObjectPath.evaluate(
+                        call("GET", "/_ingest/pipeline/devops-audit", null),
+                        "devops-audit.processors.0.devops_audit.trusted_networks"));
+        assertEquals(
+                "0",
+                ObjectPath.evaluate(
+                        call("GET", "/_index_template/devops-audit", null),
+                        "index_templates.0.index_template.template.settings.index.number_of_replicas"));
+        assertEveryAssetCurrent(call("GET", "/_plugins/devops_audit/_setup", null));
+
+        Map<String, Object> third = call("PUT", "/_plugins/devops_audit/_setup", "{\"trusted_networks\":null}");
+        configuration = (Map<String, Object>) third.get("configuration");
+        assertEquals(List.of(), configuration.get("trusted_networks"));
+        assertEquals("abc", configuration.get("notification_channel_id"));
+        assertNull(ObjectPath.evaluate(
+                call("GET", "/_ingest/pipeline/devops-audit", null),
+                "devops-audit.processors.0.devops_audit.trusted_networks"));
+        assertEveryAssetCurrent(call("GET", "/_plugins/devops_audit/_setup", null));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testAPipelineThatDiffersFromTheConfigurationIsReportedAsModified() throws Exception {
+        call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":0,\"trusted_networks\":[\"10.0.0.0/8\"]}");
+        // a hand-written pipeline keeping only the processor, without the stored trusted networks
+        Request put = new Request("PUT", "/_ingest/pipeline/devops-audit");
+        put.setJsonEntity("{\"version\":"
+                + ObjectPath.evaluate(call("GET", "/_ingest/pipeline/devops-audit", null), "devops-audit.version")
+                + ",\"processors\":[{\"devops_audit\":{\"tag\":\"devops-audit\"}}]}");
+        client().performRequest(put);
+        Request settings = new Request("PUT", "/_index_template/devops-audit-failed");
+        Map<String, Object> failed = (Map<String, Object>) ObjectPath.evaluate(
+                call("GET", "/_index_template/devops-audit-failed", null), "index_templates.0.index_template");
+        ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) failed.get("template")).get("settings"))
+                        .get("index"))
+                .put("number_of_replicas", "1");
+        settings.setJsonEntity(JsonText.write(failed));
+        client().performRequest(settings);
+
+        List<Map<String, Object>> assets = (List<Map<String, Object>>)
+                call("GET", "/_plugins/devops_audit/_setup", null).get("assets");
+        Map<String, Object> pipeline = assets.stream()
+                .filter(a -> a.get("type").equals("ingest_pipeline"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(pipeline.toString(), "modified", pipeline.get("status"));
+        List<String> differences = (List<String>) pipeline.get("differences");
+        assertTrue(differences.toString(), differences.contains("missing processor geoip[enrich/geoip/city]"));
+        assertTrue(differences.toString(), differences.contains("missing processor user_agent[enrich/user_agent]"));
+        assertTrue(differences.toString(), differences.contains("missing pipeline on_failure handler"));
+        assertTrue(
+                differences.toString(),
+                differences.contains(
+                        "processor devops_audit[devops-audit] lacks option [trusted_networks] (configured [10.0.0.0/8])"));
+        Map<String, Object> deadLetter = assets.stream()
+                .filter(a -> a.get("name").equals("devops-audit-failed"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("modified", deadLetter.get("status"));
+        assertEquals(
+                List.of("[template.settings.index.number_of_replicas] is 1, configured 0"),
+                deadLetter.get("differences"));
+
+        call("PUT", "/_plugins/devops_audit/_setup", "{}");
+        assertEveryAssetCurrent(call("GET", "/_plugins/devops_audit/_setup", null));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertEveryAssetCurrent(Map<String, Object> status) {
+        for (Map<String, Object> a : (List<Map<String, Object>>) status.get("assets")) {
+            if (a.get("type").equals("alerting_monitors") == false) {
+                assertEquals(a.toString(), "current", a.get("status"));
+            }
+        }
+    }
+
     public void testBadParametersAre400sNamingTheParameter() {
         ResponseException e = expectThrows(
                 ResponseException.class, () -> call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":-1}"));

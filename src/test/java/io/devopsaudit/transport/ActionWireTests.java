@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.hamcrest.Matchers.arrayContaining;
 import static org.hamcrest.Matchers.containsString;
@@ -80,10 +81,12 @@ public class ActionWireTests extends OpenSearchTestCase {
                 maybe("https://dash.example.com"),
                 randomBoolean() ? null : strings(),
                 randomBoolean() ? null : Map.of("DA-GL-011", "high", "ACME-1", "low"));
-        PutSetupAction.Request put = new PutSetupAction.Request(p);
+        PutSetupAction.Request put = new PutSetupAction.Request(
+                p, randomBoolean() ? Set.of() : Set.of("dashboards_url", "severity_overrides"));
         PutSetupAction.Request read = copy(put, PutSetupAction.Request::new);
         assertEquals(put, read);
         assertEquals(p, read.parameters());
+        assertEquals(put.reset(), read.reset());
         assertNull(read.validate());
         copy(new GetSetupAction.Request(), GetSetupAction.Request::new);
     }
@@ -350,6 +353,19 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertThat(new DeleteCollectorAction.Request("Prod!").validate().getMessage(), containsString("[name]"));
         RunCollectorAction.Request run = new RunCollectorAction.Request("prod");
         assertEquals(run, copy(run, RunCollectorAction.Request::new));
+        RunCollectorAction.Request bounded =
+                new RunCollectorAction.Request("prod", org.opensearch.common.unit.TimeValue.timeValueSeconds(5));
+        assertEquals(bounded, copy(bounded, RunCollectorAction.Request::new));
+        assertNotEquals(run, bounded);
+        assertThat(
+                new RunCollectorAction.Request("prod", org.opensearch.common.unit.TimeValue.timeValueMinutes(11))
+                        .validate()
+                        .getMessage(),
+                containsString("[wait] must be a duration from 0s to 10m"));
+        assertThat(
+                expectThrows(IllegalArgumentException.class, () -> RunCollectorAction.parseWait("soon"))
+                        .getMessage(),
+                containsString("[wait] must be a duration from 0s to 10m, such as 30s, found [soon]"));
         assertNull(run.validate());
         assertNotNull(new RunCollectorAction.Request("").validate());
     }
