@@ -381,8 +381,9 @@ public final class AccessReport {
         out.put("unresolved_identities", unresolved.subList(0, Math.min(unresolved.size(), MAX_DISTINCT)));
         out.put("unresolved_accesses", unresolvedAccesses);
         if (p.detail()) {
-            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), p, "user", "ip"));
-            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), p, "ip", "user"));
+            Set<String> own = ownAddresses(users, p);
+            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), p, "user", "ip", own));
+            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), p, "ip", "user", own));
         }
         out.put("redacted", p.redact());
         return out;
@@ -474,19 +475,42 @@ public final class AccessReport {
         return rows;
     }
 
-    /** Replaces identities that are not the caller's own ({@code include_identities}) with stable pseudonyms. */
+    /**
+     * The addresses the identities listed in {@code include_identities} accessed from: their own, so readable with
+     * them (the per-user rows relate each user to the addresses of its accesses).
+     */
+    @SuppressWarnings("unchecked")
+    private static Set<String> ownAddresses(List<Map<String, Object>> userRows, Params p) {
+        Set<String> own = new HashSet<>();
+        if (p.redact() == false || p.include().isEmpty()) return own;
+        for (Map<String, Object> row : userRows) {
+            if (p.include().contains(((String) row.get("value")).toLowerCase(Locale.ROOT))) {
+                own.addAll((List<String>) row.get("related"));
+            }
+        }
+        return own;
+    }
+
+    /**
+     * Replaces identities that are not the caller's own ({@code include_identities}, and the addresses those accessed
+     * from: {@code ownAddresses}) with stable pseudonyms.
+     */
     private List<Map<String, Object>> redact(
-            List<Map<String, Object>> rows, Params p, String kind, String relatedKind) {
+            List<Map<String, Object>> rows, Params p, String kind, String relatedKind, Set<String> ownAddresses) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put(kind, p.redact() ? mask(kind, (String) row.get("value"), p) : row.get("value"));
+            r.put(kind, p.redact() ? mask(kind, (String) row.get("value"), p, ownAddresses) : row.get("value"));
             r.put("accesses", row.get("accesses"));
             @SuppressWarnings("unchecked")
             List<String> rel = (List<String>) row.get("related");
             r.put(
                     relatedKind + "s",
-                    p.redact() ? rel.stream().map(v -> mask(relatedKind, v, p)).toList() : rel);
+                    p.redact()
+                            ? rel.stream()
+                                    .map(v -> mask(relatedKind, v, p, ownAddresses))
+                                    .toList()
+                            : rel);
             for (String extra : extras(kind.equals("user") ? Fields.USER_NAME : Fields.SOURCE_IP)
                     .keySet()) r.put(extra, row.get(extra));
             r.put("first", row.get("first"));
@@ -496,8 +520,10 @@ public final class AccessReport {
         return out;
     }
 
-    private String mask(String kind, String identity, Params p) {
-        return p.include().contains(identity.toLowerCase(Locale.ROOT)) ? identity : pseudonyms.of(kind, identity);
+    private String mask(String kind, String identity, Params p, Set<String> ownAddresses) {
+        boolean readable = p.include().contains(identity.toLowerCase(Locale.ROOT))
+                || kind.equals("ip") && ownAddresses.contains(identity);
+        return readable ? identity : pseudonyms.of(kind, identity);
     }
 
     /** Per-user and per-IP rows as CSV for a ticket (Jackson's CSV writer does the quoting). */

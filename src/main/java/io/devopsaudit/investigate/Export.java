@@ -306,8 +306,11 @@ public final class Export {
         String target = value(s, Fields.AUDIT_TARGET_NAME);
         String message = value(s, Fields.AUDIT_MESSAGE);
         if (p.redact()) {
+            // the address a listed identity acted from is its own: readable with it (another account's use of the
+            // same address shows only as that account's pseudonym)
+            boolean own = actor != null && p.include().contains(actor.toLowerCase(Locale.ROOT));
             actor = mask("user", actor, p);
-            ip = mask("ip", ip, p);
+            ip = own ? ip : mask("ip", ip, p);
             // a user's own namespace and an identity target (a user, a deploy key, a token, a bot: one kind with the
             // actors, so the same identity gets the same pseudonym either way) are identities; free text may name
             // anyone

@@ -252,10 +252,14 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
         Map<String, Object> second = report(body);
         assertEquals("stable across calls", first, second);
         String text = first.toString();
+        // mallory's own addresses are readable with her (and 198.51.100.23, listed itself); no other address is
+        Set<String> readableIps = new HashSet<>(Set.of("198.51.100.23"));
+        for (Access a : FIXTURE) if (a.user().equals("mallory")) readableIps.add(a.ip());
         for (Access a : FIXTURE) {
             if (a.user().equals("mallory") == false)
                 assertFalse(a.user() + " leaked", text.contains("=" + a.user() + ","));
-            if (a.ip().equals("198.51.100.23") == false) assertFalse(a.ip() + " leaked", text.contains(a.ip()));
+            if (readableIps.contains(a.ip()) == false) assertFalse(a.ip() + " leaked", text.contains(a.ip()));
+            else assertThat(text, containsString(a.ip()));
         }
         assertThat(text, containsString("user=mallory"));
         assertThat(text, containsString("user-"));
