@@ -49,7 +49,7 @@ import java.util.stream.Stream;
 public final class AccessReport {
     public static final int MAX_DISTINCT = 10_000;
     /** The event indices the investigation actions read (dead letters are not events). */
-    public static final String[] EVENT_INDICES = IndexNames.eventPatterns();
+    public static final String[] EVENT_INDICES = IndexNames.auditEventSearch();
 
     static final Set<String> KEYS = Set.of(
             "scope",

@@ -85,7 +85,9 @@ public record ManagedIndex(
 
     /** How retention and {@code GET _retention} name it: {@code events}, {@code dead_letter}, {@code activity} or {@code health}. */
     public String kind() {
-        return deadLetter ? "dead_letter" : activity ? "activity" : name.startsWith(IndexNames.HEALTH_PREFIX) ? "health" : "events";
+        return deadLetter
+                ? "dead_letter"
+                : activity ? "activity" : name.startsWith(IndexNames.HEALTH_PREFIX) ? "health" : "events";
     }
 
     /** The whole period ended {@code days} ago at this instant. */
