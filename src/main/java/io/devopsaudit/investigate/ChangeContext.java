@@ -4,6 +4,7 @@
 package io.devopsaudit.investigate;
 
 import io.devopsaudit.schema.Fields;
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.IndicesOptions;
@@ -28,7 +29,7 @@ import java.util.TreeMap;
  * "The full context around a change": the event, every event of its request (same {@code audit.correlation_id}),
  * the same actor's events and the events on the same object ({@link #sameObject}) from {@code before} to
  * {@code after} around it, in time order, each marked with why it is there ({@code same_request}, {@code same_actor},
- * {@code same_object}). Blocking: run on a generic thread.
+ * {@code same_object}), and the GitLab request events of its correlation id ({@code request}). Blocking: run on a generic thread.
  */
 public final class ChangeContext {
     public static final int MAX_EVENTS = 1000;
@@ -65,6 +66,11 @@ public final class ChangeContext {
             for (SearchHit h :
                     many(truncated, indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation)))
                 add(timeline, h, "same_request");
+            // the GitLab request (production_json.log, api_json.log, auth_json.log lines) that caused the event
+            for (SearchHit h : many(
+                    truncated,
+                    new String[] {IndexNames.REQUESTS},
+                    QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation))) add(timeline, h, "request");
         }
         String actorField = value(source, "user", "name") != null ? Fields.USER_NAME : Fields.USER_ID;
         String actor = value(source, "user", actorField.equals(Fields.USER_NAME) ? "name" : "id");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.devopsaudit.indicators.Cidr;
 import io.devopsaudit.schema.Fields;
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.CreatePitAction;
 import org.opensearch.action.search.CreatePitRequest;
@@ -90,7 +91,8 @@ public final class Export {
             "exclude_email_domains",
             "exclude_users",
             "redact",
-            "include_identities");
+            "include_identities",
+            "include_requests");
     private static final String[] SOURCE_FIELDS = {
         Fields.TIMESTAMP,
         Fields.EVENT_PROVIDER,
@@ -123,7 +125,8 @@ public final class Export {
             List<String> excludeUsers,
             boolean redact,
             Set<String> include,
-            boolean csv) {
+            boolean csv,
+            boolean includeRequests) {
 
         public void check() {
             if (scopes.isEmpty() || scopes.stream().anyMatch(String::isBlank)) {
@@ -175,7 +178,8 @@ public final class Export {
                 AccessReport.strings(body, "exclude_users"),
                 AccessReport.bool(body, "redact"),
                 include,
-                format.equals("csv"));
+                format.equals("csv"),
+                AccessReport.bool(body, "include_requests"));
         p.check();
         return p;
     }
@@ -210,7 +214,14 @@ public final class Export {
     }
 
     /** Runs the export over {@code indices} (the event indices, as the Security plugin let the request through). */
-    public Result run(Params p, String[] indices, int max) throws IOException {
+    public Result run(Params p, String[] eventIndices, int max) throws IOException {
+        // with include_requests the GitLab request events of the scopes are exported beside the audit events (the
+        // pattern after the event patterns' exclusion of the request indices brings them back)
+        String[] indices = eventIndices;
+        if (p.includeRequests()) {
+            indices = java.util.Arrays.copyOf(eventIndices, eventIndices.length + 1);
+            indices[eventIndices.length] = IndexNames.REQUESTS;
+        }
         if (p.redact() && pseudonyms.configured() == false) {
             pseudonyms.of("user", "check"); // throws the 400 that names the missing key, before any search
         }
