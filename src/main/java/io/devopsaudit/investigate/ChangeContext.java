@@ -42,7 +42,9 @@ public final class ChangeContext {
     }
 
     /** The context of event {@code id}, searched in {@code indices} (the event indices, as the Security plugin let the request through). */
-    public Map<String, Object> run(String id, TimeValue before, TimeValue after, String[] indices) {
+    public Map<String, Object> run(String id, TimeValue before, TimeValue after, String[] eventIndices) {
+        // the audit events only; the request events of the correlation id are listed apart (reason request)
+        String[] indices = IndexNames.withoutRequests(eventIndices);
         SearchHit event = one(
                 indices,
                 QueryBuilders.boolQuery()

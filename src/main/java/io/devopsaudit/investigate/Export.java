@@ -215,12 +215,12 @@ public final class Export {
 
     /** Runs the export over {@code indices} (the event indices, as the Security plugin let the request through). */
     public Result run(Params p, String[] eventIndices, int max) throws IOException {
-        // with include_requests the GitLab request events of the scopes are exported beside the audit events (the
-        // pattern after the event patterns' exclusion of the request indices brings them back)
-        String[] indices = eventIndices;
+        // the audit events only, unless include_requests: then the GitLab request events of the scopes beside them (the
+        // pattern after the exclusion of the request indices brings them back)
+        String[] indices = IndexNames.withoutRequests(eventIndices);
         if (p.includeRequests()) {
-            indices = java.util.Arrays.copyOf(eventIndices, eventIndices.length + 1);
-            indices[eventIndices.length] = IndexNames.REQUESTS;
+            indices = java.util.Arrays.copyOf(indices, indices.length + 1);
+            indices[indices.length - 1] = IndexNames.REQUESTS;
         }
         if (p.redact() && pseudonyms.configured() == false) {
             pseudonyms.of("user", "check"); // throws the 400 that names the missing key, before any search

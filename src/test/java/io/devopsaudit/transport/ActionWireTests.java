@@ -206,12 +206,7 @@ public class ActionWireTests extends OpenSearchTestCase {
         AccessReportAction.Request read = copy(report, AccessReportAction.Request::new);
         assertEquals(report, read);
         assertNull("read in the action, so a bad request is recorded there", read.validate());
-        assertAuditIndices(
-                report,
-                "devops-audit-incoming",
-                "devops-audit-gitlab-*",
-                "devops-audit-circleci-*",
-                "-devops-audit-gitlab-requests-*");
+        assertAuditIndices(report, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
         assertEquals(scope, read.params(now).scope());
         assertTrue("csv is the detail rows", read.params(now).detail());
         assertEquals(
@@ -258,12 +253,7 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertNull(contextRead.validate());
         assertEquals(context.param("id"), contextRead.id());
         assertEquals(TimeValue.timeValueMinutes(15), contextRead.after());
-        assertAuditIndices(
-                context,
-                "devops-audit-incoming",
-                "devops-audit-gitlab-*",
-                "devops-audit-circleci-*",
-                "-devops-audit-gitlab-requests-*");
+        assertAuditIndices(context, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
         ContextAction.Request noId = new ContextAction.Request(Map.of("before", "400d"), null, null);
         assertThat(
                 expectThrows(IllegalArgumentException.class, noId::id).getMessage(),
@@ -284,12 +274,7 @@ public class ActionWireTests extends OpenSearchTestCase {
         ExportAction.Request exportRead = copy(export, ExportAction.Request::new);
         assertEquals(export, exportRead);
         assertNull(exportRead.validate());
-        assertAuditIndices(
-                export,
-                "devops-audit-incoming",
-                "devops-audit-gitlab-*",
-                "devops-audit-circleci-*",
-                "-devops-audit-gitlab-requests-*");
+        assertAuditIndices(export, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
         assertEquals(List.of("acme/web", "acme/api"), exportRead.params(now).scopes());
         assertEquals(
                 "csv".equals(export.param("format")), exportRead.params(now).csv());
