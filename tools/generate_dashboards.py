@@ -32,7 +32,7 @@ def sid(name): return str(uuid.uuid5(NS,name))
 EV=sid('index-pattern:events'); DL=sid('index-pattern:dead-letters'); HL=sid('index-pattern:health')
 objs=[]
 objs.append({"id":EV,"type":"index-pattern","migrationVersion":{"index-pattern":"7.6.0"},"references":[],
-  "attributes":{"title":"devops-audit-gitlab-*,devops-audit-circleci-*,-devops-audit-gitlab-requests-*","timeFieldName":"@timestamp","fields":fields(tpl['template']['mappings']['properties'])}})
+  "attributes":{"title":"devops-audit-gitlab-*,devops-audit-circleci-*","timeFieldName":"@timestamp","fields":fields(tpl['template']['mappings']['properties'])}})
 objs.append({"id":DL,"type":"index-pattern","migrationVersion":{"index-pattern":"7.6.0"},"references":[],
   "attributes":{"title":"devops-audit-failed-*","timeFieldName":"@timestamp","fields":fields(dl['template']['mappings']['properties'])}})
 objs.append({"id":HL,"type":"index-pattern","migrationVersion":{"index-pattern":"7.6.0"},"references":[],

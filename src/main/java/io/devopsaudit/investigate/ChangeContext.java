@@ -42,9 +42,7 @@ public final class ChangeContext {
     }
 
     /** The context of event {@code id}, searched in {@code indices} (the event indices, as the Security plugin let the request through). */
-    public Map<String, Object> run(String id, TimeValue before, TimeValue after, String[] eventIndices) {
-        // the audit events only; the request events of the correlation id are listed apart (reason request)
-        String[] indices = IndexNames.withoutRequests(eventIndices);
+    public Map<String, Object> run(String id, TimeValue before, TimeValue after, String[] indices) {
         SearchHit event = one(
                 indices,
                 QueryBuilders.boolQuery()
@@ -214,9 +212,15 @@ public final class ChangeContext {
         return hits.length == 0 ? null : hits[0];
     }
 
-    /** At most MAX_EVENTS events; {@code truncated[0]} is set when more matched. */
+    /**
+     * At most MAX_EVENTS events; {@code truncated[0]} is set when more matched. Audit events only, unless the search
+     * is the one over the request indices (reason {@code request}).
+     */
     private SearchHit[] many(boolean[] truncated, String[] indices, QueryBuilder q) {
-        SearchResponse r = searchResponse(indices, q, MAX_EVENTS);
+        QueryBuilder which = indices.length == 1 && indices[0].equals(IndexNames.REQUESTS)
+                ? q
+                : QueryBuilders.boolQuery().filter(q).mustNot(AccessReport.requestEvents());
+        SearchResponse r = searchResponse(indices, which, MAX_EVENTS);
         SearchHit[] hits = r.getHits().getHits();
         if (r.getHits().getTotalHits() != null && r.getHits().getTotalHits().value() > hits.length) truncated[0] = true;
         return hits;

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.devopsaudit.indicators.Cidr;
 import io.devopsaudit.schema.Fields;
-import io.devopsaudit.schema.IndexNames;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.CreatePitAction;
 import org.opensearch.action.search.CreatePitRequest;
@@ -210,18 +209,14 @@ public final class Export {
                     .should(QueryBuilders.termsQuery(Fields.USER_EMAIL, p.users())));
         }
         AccessReport.exclude(q, p.networks(), p.domains(), p.excludeUsers());
+        if (p.includeRequests() == false) q.mustNot(AccessReport.requestEvents());
         return q;
     }
 
     /** Runs the export over {@code indices} (the event indices, as the Security plugin let the request through). */
     public Result run(Params p, String[] eventIndices, int max) throws IOException {
-        // the audit events only, unless include_requests: then the GitLab request events of the scopes beside them (the
-        // pattern after the exclusion of the request indices brings them back)
-        String[] indices = IndexNames.withoutRequests(eventIndices);
-        if (p.includeRequests()) {
-            indices = java.util.Arrays.copyOf(indices, indices.length + 1);
-            indices[indices.length - 1] = IndexNames.REQUESTS;
-        }
+        // the GitLab event pattern holds the request indices too: query(p) leaves them out unless include_requests
+        String[] indices = eventIndices;
         if (p.redact() && pseudonyms.configured() == false) {
             pseudonyms.of("user", "check"); // throws the 400 that names the missing key, before any search
         }

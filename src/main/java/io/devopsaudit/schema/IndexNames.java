@@ -70,22 +70,4 @@ public final class IndexNames {
         }
         return patterns;
     }
-
-    /**
-     * What a search for audit events names: {@link #eventPatterns()} without the request indices, which share the
-     * GitLab prefix (so that the roles and the template that cover events cover requests too).
-     */
-    public static String[] auditEventSearch() {
-        return withoutRequests(eventPatterns());
-    }
-
-    /**
-     * The same indices with the request indices left out, for a search the plugin makes. Only searches take the
-     * exclusion: a transport request names the plain patterns, which the Security plugin authorizes as index names.
-     */
-    public static String[] withoutRequests(String[] indices) {
-        String[] out = java.util.Arrays.copyOf(indices, indices.length + 1);
-        out[indices.length] = "-" + REQUESTS;
-        return out;
-    }
 }

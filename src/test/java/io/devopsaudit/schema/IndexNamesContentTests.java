@@ -71,7 +71,7 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
             if ("index-pattern".equals(o.get("type")))
                 titles.add(((Map<?, ?>) o.get("attributes")).get("title").toString());
         }
-        Set<String> expected = new TreeSet<>(List.of(IndexNames.auditEventSearch()));
+        Set<String> expected = new TreeSet<>(List.of(IndexNames.eventPatterns()));
         expected.add(IndexNames.DEAD_LETTER_PREFIX + "*");
         expected.add(IndexNames.HEALTH_PREFIX + "*");
         for (String title : titles) {
