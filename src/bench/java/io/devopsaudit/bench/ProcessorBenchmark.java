@@ -31,7 +31,16 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ProcessorBenchmark {
 
-    @Param({"gitlab_api", "gitlab_stream", "gitlab_log", "gitlab_csv", "circleci_json", "circleci_csv"})
+    @Param({
+        "gitlab_api",
+        "gitlab_stream",
+        "gitlab_log",
+        "gitlab_csv",
+        "circleci_json",
+        "circleci_csv",
+        "gitlab_production_log",
+        "gitlab_api_log"
+    })
     public String format;
 
     private String[] events;
@@ -49,10 +58,76 @@ public class ProcessorBenchmark {
                 case "gitlab_log" -> gen.gitlab(i + 1).renderings().get(2);
                 case "gitlab_csv" -> gen.gitlabCsv(i + 1);
                 case "circleci_json" -> gen.circleci().renderings().get(0);
+                case "gitlab_production_log" -> productionLine(i);
+                case "gitlab_api_log" -> apiLine(i);
                 default -> gen.circleci().renderings().get(1);};
         }
         Map<String, Object> config = new HashMap<>(Map.of("field", "message", "format", format));
         processor = new AuditEngine().factory().create(null, "bench", null, config);
+    }
+
+    /**
+     * A production_json.log line with the keys and counters GitLab writes (its log documentation's example plus the
+     * meta.* keys of a project page), varied per event: time, user, client, path and correlation id.
+     */
+    static String productionLine(int i) {
+        return String.format(
+                java.util.Locale.ROOT,
+                "{\"method\":\"GET\",\"path\":\"/acme/project-%d/-/issues/%d\",\"format\":\"html\","
+                        + "\"controller\":\"Projects::IssuesController\",\"action\":\"show\",\"status\":200,"
+                        + "\"time\":\"2024-05-10T20:%02d:%02d.%03dZ\",\"params\":[{\"key\":\"private_token\",\"value\":\"[FILTERED]\"}],"
+                        + "\"remote_ip\":\"198.51.100.%d\",\"user_id\":%d,\"username\":\"user%d\","
+                        + "\"ua\":\"Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0\","
+                        + "\"queue_duration_s\":0.0,\"gitaly_calls\":16,\"gitaly_duration_s\":0.16,\"redis_calls\":115,"
+                        + "\"redis_duration_s\":0.13,\"redis_read_bytes\":1507378,\"redis_write_bytes\":2920,"
+                        + "\"correlation_id\":\"01HXJ4Z3K9T5Y6%04d\",\"cpu_s\":0.5,\"db_duration_s\":0.08,"
+                        + "\"view_duration_s\":0.39,\"duration_s\":0.54,\"pid\":81836,\"worker_id\":\"puma_0\","
+                        + "\"meta.caller_id\":\"Projects::IssuesController#show\",\"meta.remote_ip\":\"198.51.100.%d\","
+                        + "\"meta.feature_category\":\"team_planning\",\"meta.user\":\"user%d\",\"meta.user_id\":%d,"
+                        + "\"meta.project\":\"acme/project-%d\",\"meta.root_namespace\":\"acme\",\"meta.client_id\":\"user/%d\"}",
+                i % 50,
+                i,
+                i / 60 % 60,
+                i % 60,
+                i % 1000,
+                i % 250,
+                i % 300,
+                i % 300,
+                i,
+                i % 250,
+                i % 300,
+                i % 300,
+                i % 50,
+                i % 300);
+    }
+
+    /** An api_json.log line with a token and a proxy chain, varied per event like {@link #productionLine}. */
+    static String apiLine(int i) {
+        return String.format(
+                java.util.Locale.ROOT,
+                "{\"time\":\"2024-05-10T20:%02d:%02d.%03dZ\",\"severity\":\"INFO\",\"duration_s\":0.04213,"
+                        + "\"db_duration_s\":0.01,\"view_duration_s\":0.03213,\"status\":200,\"method\":\"GET\","
+                        + "\"path\":\"/api/v4/projects/%d/repository/tree\",\"params\":[{\"key\":\"ref\",\"value\":\"main\"}],"
+                        + "\"host\":\"gitlab.example.com\",\"remote_ip\":\"198.51.100.%d, 127.0.0.1\",\"ua\":\"python-requests/2.31.0\","
+                        + "\"route\":\"/api/:version/projects/:id/repository/tree\",\"user_id\":%d,\"username\":\"user%d\","
+                        + "\"token_type\":\"PersonalAccessToken\",\"token_id\":%d,\"correlation_id\":\"01HXJ5B2VQ8N%04d\","
+                        + "\"meta.caller_id\":\"GET /api/:version/projects/:id/repository/tree\",\"meta.remote_ip\":\"198.51.100.%d\","
+                        + "\"meta.feature_category\":\"source_code_management\",\"meta.user\":\"user%d\",\"meta.user_id\":%d,"
+                        + "\"meta.project\":\"acme/project-%d\",\"meta.root_namespace\":\"acme\",\"meta.client_id\":\"user/%d\"}",
+                i / 60 % 60,
+                i % 60,
+                i % 1000,
+                i % 50,
+                i % 250,
+                i % 300,
+                i % 300,
+                4000 + i % 300,
+                i,
+                i % 250,
+                i % 300,
+                i % 300,
+                i % 50,
+                i % 300);
     }
 
     @Benchmark

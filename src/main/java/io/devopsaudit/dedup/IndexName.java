@@ -27,7 +27,11 @@ public enum IndexName {
 
     /** @param timestamp the record's {@code @timestamp} ({@code yyyy-MM-ddTHH:mm:ss.SSSZ}) */
     public String of(Provider provider, String timestamp) {
-        String prefix = IndexNames.eventPrefix(provider);
+        return of(IndexNames.eventPrefix(provider), timestamp);
+    }
+
+    /** @param prefix the family's prefix, ending in '-' (e.g. {@link IndexNames#REQUESTS_PREFIX}) */
+    public String of(String prefix, String timestamp) {
         // only years 0000-9999 give a name retention and the index patterns understand (the processor's time bounds
         // keep events to 1970 onwards; this guards every other caller)
         if (timestamp.length() != 24 || timestamp.charAt(4) != '-' || Character.isDigit(timestamp.charAt(0)) == false) {

@@ -18,6 +18,7 @@ import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.parse.ParsedEvent;
 import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.schema.Fields;
+import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.schema.Provider;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.action.get.MultiGetItemResponse;
@@ -320,7 +321,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         ParsedEvent parsed = reader.read(input, format, inputName, csvHeader);
         RecordBuilder record = normalizer.normalize(parsed);
         Provider provider = parsed.format.provider();
-        rules.tag(provider.id(), record, policy);
+        // the indicator rules read audit events; a request line is evidence for investigations, never an indicator
+        if (parsed.format.isRequest() == false) rules.tag(provider.id(), record, policy);
         if (instance != null) record.put(Fields.AUDIT_INSTANCE, instance);
         if (destination != null) record.put(Fields.AUDIT_DESTINATION, destination);
         String dedupKey = DedupKey.of(record, parsed.content());
@@ -329,7 +331,9 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         // the bounds are checked before the document is replaced, so a refused event leaves its raw fields in place
         String timestamp = (String) record.get(Fields.TIMESTAMP);
         bounds.checkTime(parsed.format.id(), timestamp, Instant.now());
-        String index = indexGranularity.of(provider, timestamp);
+        String index = parsed.format.isRequest()
+                ? indexGranularity.of(IndexNames.REQUESTS_PREFIX, timestamp)
+                : indexGranularity.of(provider, timestamp);
         bounds.checkNewIndex(parsed.format.id(), request, index);
 
         sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);

@@ -188,7 +188,8 @@ public final class RawRecords {
     public static Shape shape(SourceFormat format, Text text) {
         if (format != null) {
             if (format.isCsv()) return Shape.CSV;
-            if (format == SourceFormat.GITLAB_LOG) return Shape.LINES;
+            // log files, one JSON object a line: audit_json.log and the request logs
+            if (format == SourceFormat.GITLAB_LOG || format.isRequest()) return Shape.LINES;
         }
         int first;
         try (Reader r = text.open()) {

@@ -62,7 +62,8 @@ public final class AccessReport {
             "exclude_users",
             "detail",
             "redact",
-            "include_identities");
+            "include_identities",
+            "include_requests");
     /** The Lucene text of {@code content/access-query.txt}: comment lines dropped, the rest joined. */
     public static final String ACCESS_QUERY = accessQuery();
 
@@ -99,11 +100,24 @@ public final class AccessReport {
             List<String> users,
             boolean detail,
             boolean redact,
-            Set<String> include) {
+            Set<String> include,
+            boolean includeRequests) {
 
         /** The same question with the per-user and per-IP rows (the CSV answer is made of them). */
         public Params withDetail() {
-            return new Params(scope, from, to, categories, actions, networks, domains, users, true, redact, include);
+            return new Params(
+                    scope,
+                    from,
+                    to,
+                    categories,
+                    actions,
+                    networks,
+                    domains,
+                    users,
+                    true,
+                    redact,
+                    include,
+                    includeRequests);
         }
 
         /** What must hold whatever the parameters came from (a REST body, or a request read from the wire). */
@@ -148,7 +162,8 @@ public final class AccessReport {
                 strings(body, "exclude_users"),
                 bool(body, "detail"),
                 bool(body, "redact"),
-                include);
+                include,
+                bool(body, "include_requests"));
         p.check();
         return p;
     }
@@ -190,22 +205,30 @@ public final class AccessReport {
     }
 
     static QueryBuilder query(Params p) {
-        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(window(p.from(), p.to()));
-        q.filter(scope(p.scope()));
-        QueryBuilder which = which(p.categories(), p.actions());
-        q.filter(which == null ? accesses() : which);
-        exclude(q, p.networks(), p.domains(), p.users());
-        return q;
+        return accessesOfScope(p).filter(window(p.from(), p.to()));
     }
 
     /** The report's query with its window turned inside out: the same accesses at any other time. */
     static QueryBuilder outsideWindow(Params p) {
-        BoolQueryBuilder q = QueryBuilders.boolQuery().mustNot(window(p.from(), p.to()));
-        q.filter(scope(p.scope()));
+        return accessesOfScope(p).mustNot(window(p.from(), p.to()));
+    }
+
+    /** The accesses the report counts, at any time: scope, actions, exclusions; never request events. */
+    private static BoolQueryBuilder accessesOfScope(Params p) {
+        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(scope(p.scope()));
         QueryBuilder which = which(p.categories(), p.actions());
         q.filter(which == null ? accesses() : which);
         exclude(q, p.networks(), p.domains(), p.users());
+        q.mustNot(requestEvents());
         return q;
+    }
+
+    /**
+     * The GitLab request events, which share the GitLab index prefix: audit counts leave them out by this query, not by
+     * an index exclusion, which the Security plugin refuses on the plugin's searches.
+     */
+    public static QueryBuilder requestEvents() {
+        return QueryBuilders.termsQuery(Fields.EVENT_DATASET, PAGE_VIEWS, API_READS, "gitlab.auth");
     }
 
     static QueryBuilder window(Instant from, Instant to) {
@@ -385,7 +408,74 @@ public final class AccessReport {
             out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), p, "user", "ip", own));
             out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), p, "ip", "user", own));
         }
+        if (p.includeRequests()) out.put("requests", requests(p, excludedUsers));
         out.put("redacted", p.redact());
+        return out;
+    }
+
+    /**
+     * What counts as reading the scope in GitLab's request logs: a page view (production_json.log, GET answered below
+     * 400) or an API read (api_json.log, GET answered below 400) on the scope's pages ({@code audit.scope.path} from
+     * {@code meta.project} or {@code meta.root_namespace}).
+     */
+    static QueryBuilder requestReads(String dataset) {
+        return QueryBuilders.boolQuery()
+                .filter(QueryBuilders.termQuery(Fields.EVENT_DATASET, dataset))
+                .filter(QueryBuilders.termQuery(Fields.HTTP_REQUEST_METHOD, "GET"))
+                .filter(QueryBuilders.rangeQuery(Fields.HTTP_RESPONSE_STATUS_CODE)
+                        .lt(400));
+    }
+
+    static final String PAGE_VIEWS = "gitlab.production";
+    static final String API_READS = "gitlab.api";
+
+    /** The request events' query of a report: its window, scope and exclusions, plus the users excluded by e-mail domain. */
+    static QueryBuilder requestQuery(Params p, List<Identities.User> excludedUsers) {
+        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(window(p.from(), p.to()));
+        q.filter(scope(p.scope()));
+        q.filter(QueryBuilders.boolQuery()
+                .minimumShouldMatch(1)
+                .should(requestReads(PAGE_VIEWS))
+                .should(requestReads(API_READS)));
+        exclude(q, p.networks(), p.domains(), p.users());
+        // request lines carry no e-mail: the users the audit events resolved to an excluded domain are left out by name
+        List<String> names = excludedUsers.stream()
+                .map(Identities.User::name)
+                .filter(n -> n != null)
+                .toList();
+        if (names.isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.USER_NAME, names));
+        return q;
+    }
+
+    /** Page views and API reads of the scope from the request events, per user and per IP (rows with {@code detail}). */
+    private Map<String, Object> requests(Params p, List<Identities.User> excludedUsers) {
+        String[] indices = {IndexNames.REQUESTS};
+        QueryBuilder query = requestQuery(p, excludedUsers);
+        SearchResponse s = search(
+                indices,
+                new SearchSourceBuilder()
+                        .query(query)
+                        .size(0)
+                        .trackTotalHits(true)
+                        .aggregation(AggregationBuilders.terms("per_dataset")
+                                .field(Fields.EVENT_DATASET)
+                                .size(10)));
+        Map<String, Object> perDataset = s.getAggregations() == null
+                ? Map.of()
+                : buckets(s.getAggregations().get("per_dataset"));
+        List<Map<String, Object>> users = distinct(indices, query, Fields.USER_NAME, Fields.SOURCE_IP);
+        List<Map<String, Object>> ips = distinct(indices, query, Fields.SOURCE_IP, Fields.USER_NAME);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("page_views", ((Number) perDataset.getOrDefault(PAGE_VIEWS, 0L)).longValue());
+        out.put("api_reads", ((Number) perDataset.getOrDefault(API_READS, 0L)).longValue());
+        out.put("distinct_users", Math.min(users.size(), MAX_DISTINCT));
+        out.put("distinct_source_ips", Math.min(ips.size(), MAX_DISTINCT));
+        out.put("bound_hit", users.size() > MAX_DISTINCT || ips.size() > MAX_DISTINCT);
+        if (p.detail()) {
+            Set<String> own = ownAddresses(users, p);
+            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), p, "user", "ip", own));
+            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), p, "ip", "user", own));
+        }
         return out;
     }
 

@@ -4,6 +4,7 @@
 package io.devopsaudit.investigate;
 
 import io.devopsaudit.schema.Fields;
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.IndicesOptions;
@@ -28,7 +29,8 @@ import java.util.TreeMap;
  * "The full context around a change": the event, every event of its request (same {@code audit.correlation_id}),
  * the same actor's events ({@link #sameActor}), the events from the same source IP and the events on the same object
  * ({@link #sameObject}) from {@code before} to {@code after} around it, in time order, each marked with why it is
- * there ({@code same_request}, {@code same_actor}, {@code same_ip}, {@code same_object}). Blocking: run on a generic thread.
+ * there ({@code same_request}, {@code same_actor}, {@code same_ip}, {@code same_object}), and the GitLab request events
+ * of its correlation id ({@code request}). Blocking: run on a generic thread.
  */
 public final class ChangeContext {
     public static final int MAX_EVENTS = 1000;
@@ -65,6 +67,11 @@ public final class ChangeContext {
             for (SearchHit h :
                     many(truncated, indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation)))
                 add(timeline, h, "same_request");
+            // the GitLab request (production_json.log, api_json.log, auth_json.log lines) that caused the event
+            for (SearchHit h : many(
+                    truncated,
+                    new String[] {IndexNames.REQUESTS},
+                    QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation))) add(timeline, h, "request");
         }
         String actor =
                 value(source, "user", "name") != null ? value(source, "user", "name") : value(source, "user", "id");
@@ -251,9 +258,15 @@ public final class ChangeContext {
         return hits.length == 0 ? null : hits[0];
     }
 
-    /** At most MAX_EVENTS events; {@code truncated[0]} is set when more matched. */
+    /**
+     * At most MAX_EVENTS events; {@code truncated[0]} is set when more matched. Audit events only, unless the search
+     * is the one over the request indices (reason {@code request}).
+     */
     private SearchHit[] many(boolean[] truncated, String[] indices, QueryBuilder q) {
-        SearchResponse r = searchResponse(indices, q, MAX_EVENTS);
+        QueryBuilder which = indices.length == 1 && indices[0].equals(IndexNames.REQUESTS)
+                ? q
+                : QueryBuilders.boolQuery().filter(q).mustNot(AccessReport.requestEvents());
+        SearchResponse r = searchResponse(indices, which, MAX_EVENTS);
         SearchHit[] hits = r.getHits().getHits();
         if (r.getHits().getTotalHits() != null && r.getHits().getTotalHits().value() > hits.length) truncated[0] = true;
         return hits;

@@ -90,7 +90,8 @@ public final class Export {
             "exclude_email_domains",
             "exclude_users",
             "redact",
-            "include_identities");
+            "include_identities",
+            "include_requests");
     private static final String[] SOURCE_FIELDS = {
         Fields.TIMESTAMP,
         Fields.EVENT_PROVIDER,
@@ -123,7 +124,8 @@ public final class Export {
             List<String> excludeUsers,
             boolean redact,
             Set<String> include,
-            boolean csv) {
+            boolean csv,
+            boolean includeRequests) {
 
         public void check() {
             if (scopes.isEmpty() || scopes.stream().anyMatch(String::isBlank)) {
@@ -175,7 +177,8 @@ public final class Export {
                 AccessReport.strings(body, "exclude_users"),
                 AccessReport.bool(body, "redact"),
                 include,
-                format.equals("csv"));
+                format.equals("csv"),
+                AccessReport.bool(body, "include_requests"));
         p.check();
         return p;
     }
@@ -206,11 +209,14 @@ public final class Export {
                     .should(QueryBuilders.termsQuery(Fields.USER_EMAIL, p.users())));
         }
         AccessReport.exclude(q, p.networks(), p.domains(), p.excludeUsers());
+        if (p.includeRequests() == false) q.mustNot(AccessReport.requestEvents());
         return q;
     }
 
     /** Runs the export over {@code indices} (the event indices, as the Security plugin let the request through). */
-    public Result run(Params p, String[] indices, int max) throws IOException {
+    public Result run(Params p, String[] eventIndices, int max) throws IOException {
+        // the GitLab event pattern holds the request indices too: query(p) leaves them out unless include_requests
+        String[] indices = eventIndices;
         if (p.redact() && pseudonyms.configured() == false) {
             pseudonyms.of("user", "check"); // throws the 400 that names the missing key, before any search
         }

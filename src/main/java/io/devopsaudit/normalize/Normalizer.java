@@ -30,7 +30,20 @@ public final class Normalizer {
         Provider provider = event.format.provider();
         r.put(Fields.EVENT_KIND, Fields.KIND_EVENT);
         r.put(Fields.EVENT_PROVIDER, provider.id());
-        r.put(Fields.EVENT_DATASET, provider.id() + ".audit");
+        r.put(Fields.EVENT_DATASET, event.format.dataset());
+        if (event.format.isRequest()) {
+            // a request is no audit event: no taxonomy class, its own category (ECS web access)
+            RequestNormalizer.normalize(event, r);
+            r.add(Fields.EVENT_CATEGORY, "web");
+            r.add(Fields.EVENT_TYPE, "access");
+            r.put(Fields.AUDIT_SOURCE_FORMAT, event.format.id());
+            r.fillRelated();
+            for (String warning : event.warnings) {
+                r.add(Fields.AUDIT_WARNINGS, warning);
+            }
+            r.put(Fields.GITLAB_REQUEST, event.vendor);
+            return r;
+        }
         if (provider == Provider.GITLAB) {
             gitlab.normalize(event, r);
         } else {

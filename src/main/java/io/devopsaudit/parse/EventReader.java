@@ -24,6 +24,9 @@ public final class EventReader {
         parsers.put(SourceFormat.GITLAB_CSV, new GitlabCsvParser());
         parsers.put(SourceFormat.CIRCLECI_JSON, new CircleciParser(SourceFormat.CIRCLECI_JSON));
         parsers.put(SourceFormat.CIRCLECI_CSV, new CircleciParser(SourceFormat.CIRCLECI_CSV));
+        for (SourceFormat f : SourceFormat.values()) {
+            if (f.isRequest()) parsers.put(f, new GitlabRequestParser(f));
+        }
     }
 
     /**
@@ -45,6 +48,15 @@ public final class EventReader {
 
     private ParsedEvent readObject(Map<String, Object> event, SourceFormat format, String field) {
         SourceFormat f = format != null ? format : detect(event);
+        if (f == null || f == SourceFormat.GITLAB_LOG) {
+            String foreign = GitlabRequestParser.foreignLog(event);
+            if (foreign != null) {
+                throw new AuditParseException(
+                        SourceFormat.AUTO,
+                        "field [" + field + "] is " + foreign
+                                + ", neither an audit event nor a request of production_json.log, api_json.log or auth_json.log");
+            }
+        }
         if (f == null) {
             throw new AuditParseException(
                     SourceFormat.AUTO,
@@ -134,6 +146,7 @@ public final class EventReader {
     public static SourceFormat detect(Map<String, Object> event) {
         SourceFormat f = CircleciParser.claim(event);
         if (f == null && GitlabCsvParser.looksLike(event)) f = SourceFormat.GITLAB_CSV;
+        if (f == null) f = GitlabRequestParser.claim(event);
         return f != null ? f : GitlabJsonParser.claim(event);
     }
 

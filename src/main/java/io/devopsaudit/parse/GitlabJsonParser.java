@@ -63,6 +63,15 @@ public final class GitlabJsonParser implements EventParser {
     @Override
     public ParsedEvent parse(Map<String, Object> raw, String field) {
         Map<String, Object> event = format == SourceFormat.GITLAB_STREAM ? unwrapCloudLogging(raw, field) : raw;
+        // a request line or another GitLab log shares audit_json.log's envelope: never stored as an audit event
+        SourceFormat request = GitlabRequestParser.claim(event);
+        String foreign = GitlabRequestParser.foreignLog(event);
+        if (request != null || foreign != null) {
+            throw new AuditParseException(
+                    format.id(),
+                    "field [" + field + "] is " + GitlabRequestParser.notA(format, request, foreign)
+                            + ", not a GitLab audit event");
+        }
         Object details = event.get("details");
         if (details != null && details instanceof Map == false) {
             throw AuditParseException.wrongType(format.id(), "details", "an object", details);

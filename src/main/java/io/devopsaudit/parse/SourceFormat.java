@@ -16,7 +16,13 @@ public enum SourceFormat {
     GITLAB_LOG(Provider.GITLAB, 2),
     GITLAB_CSV(Provider.GITLAB, 1),
     CIRCLECI_JSON(Provider.CIRCLECI, 2),
-    CIRCLECI_CSV(Provider.CIRCLECI, 1);
+    CIRCLECI_CSV(Provider.CIRCLECI, 1),
+    /** A production_json.log line: one Rails web request (docs/schema.md, request events). */
+    GITLAB_PRODUCTION_LOG(Provider.GITLAB, 1),
+    /** An api_json.log line: one Grape API request. */
+    GITLAB_API_LOG(Provider.GITLAB, 1),
+    /** An auth_json.log line: one Rack::Attack block, throttle or track entry. */
+    GITLAB_AUTH_LOG(Provider.GITLAB, 1);
 
     /** The format option's value for "detect the format from the content". */
     public static final String AUTO = "auto";
@@ -46,6 +52,24 @@ public enum SourceFormat {
     /** The platform; its id is the value of {@code event.provider}. */
     public Provider provider() {
         return provider;
+    }
+
+    /**
+     * Whether this format carries requests (GitLab's request logs), not audit events: such records get their own
+     * indices, dataset and retention, and are never counted as audit events.
+     */
+    public boolean isRequest() {
+        return this == GITLAB_PRODUCTION_LOG || this == GITLAB_API_LOG || this == GITLAB_AUTH_LOG;
+    }
+
+    /** {@code event.dataset}: {@code gitlab.audit}, {@code gitlab.production}, {@code gitlab.api}, {@code gitlab.auth} ... */
+    public String dataset() {
+        return switch (this) {
+            case GITLAB_PRODUCTION_LOG -> "gitlab.production";
+            case GITLAB_API_LOG -> "gitlab.api";
+            case GITLAB_AUTH_LOG -> "gitlab.auth";
+            default -> provider.id() + ".audit";
+        };
     }
 
     public boolean isCsv() {

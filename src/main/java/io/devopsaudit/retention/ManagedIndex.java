@@ -16,7 +16,8 @@ import java.time.ZoneOffset;
  * An index whose name says which period of EVENT time it holds: {@code devops-audit-<provider>-<yyyy.MM>} or
  * {@code -<yyyy.MM.dd>}, the dead-letter {@code devops-audit-failed-<yyyy.MM>} (ingest month), the investigation
  * trail {@code devops-audit-activity-<yyyy.MM>} (the month the investigations were made; kept like events) and the
- * health records' {@code devops-audit-health-<yyyy.MM>} (month written). Anything else does not parse, and retention
+ * health records' {@code devops-audit-health-<yyyy.MM>} (month written), and the GitLab request events'
+ * {@code devops-audit-gitlab-requests-<yyyy.MM>} (event time; their own retention days). Anything else does not parse, and retention
  * never touches it.
  */
 public record ManagedIndex(
@@ -41,6 +42,9 @@ public record ManagedIndex(
         } else if (name.startsWith(IndexNames.HEALTH_PREFIX)) {
             // health records are kept like events (the events' retention days), by the month they were written
             period = name.substring(IndexNames.HEALTH_PREFIX.length());
+        } else if (name.startsWith(IndexNames.REQUESTS_PREFIX)) {
+            provider = Provider.GITLAB;
+            period = name.substring(IndexNames.REQUESTS_PREFIX.length());
         } else {
             for (Provider p : Provider.values()) {
                 if (name.startsWith(IndexNames.eventPrefix(p))) provider = p;
@@ -83,19 +87,40 @@ public record ManagedIndex(
                 end.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
-    /** How retention and {@code GET _retention} name it: {@code events}, {@code dead_letter}, {@code activity} or {@code health}. */
+    /** Whether it holds GitLab request events (kept {@code request_days}). */
+    public boolean requests() {
+        return name.startsWith(IndexNames.REQUESTS_PREFIX);
+    }
+
+    /**
+     * How retention and {@code GET _retention} name it: {@code events}, {@code requests}, {@code dead_letter},
+     * {@code activity} or {@code health}.
+     */
     public String kind() {
+        if (requests()) return "requests";
         return deadLetter
                 ? "dead_letter"
                 : activity ? "activity" : name.startsWith(IndexNames.HEALTH_PREFIX) ? "health" : "events";
     }
 
-    /** The whole period ended {@code days} ago at this instant. */
+    /** The whole period ended {@code days} ago at this instant (request indices: the default request days). */
     public Instant expiresAt(int days, int deadLetterDays) {
-        return periodEnd.plus(Duration.ofDays(deadLetter ? deadLetterDays : days));
+        return expiresAt(
+                days,
+                deadLetterDays,
+                RetentionSettings.REQUEST_DAYS.getDefault(org.opensearch.common.settings.Settings.EMPTY));
+    }
+
+    /** The whole period ended {@code days} (dead letters, requests: their own days) ago at this instant. */
+    public Instant expiresAt(int days, int deadLetterDays, int requestDays) {
+        return periodEnd.plus(Duration.ofDays(deadLetter ? deadLetterDays : requests() ? requestDays : days));
     }
 
     public boolean expired(Instant now, int days, int deadLetterDays) {
         return now.isBefore(expiresAt(days, deadLetterDays)) == false;
+    }
+
+    public boolean expired(Instant now, int days, int deadLetterDays, int requestDays) {
+        return now.isBefore(expiresAt(days, deadLetterDays, requestDays)) == false;
     }
 }

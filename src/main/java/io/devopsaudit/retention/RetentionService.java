@@ -49,6 +49,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     private final ThreadPool threadPool;
     private volatile int days;
     private volatile int deadLetterDays;
+    private volatile int requestDays;
     private volatile int warmAfterDays;
     private volatile TimeValue interval;
     private volatile Scheduler.Cancellable scheduled;
@@ -62,6 +63,10 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         this.health = new HealthRecords(client, clusterService);
         this.days = RetentionSettings.DAYS.get(clusterService.getSettings());
         this.deadLetterDays = RetentionSettings.DEAD_LETTER_DAYS.get(clusterService.getSettings());
+        this.requestDays = RetentionSettings.REQUEST_DAYS.get(clusterService.getSettings());
+        clusterService
+                .getClusterSettings()
+                .addSettingsUpdateConsumer(RetentionSettings.REQUEST_DAYS, v -> requestDays = v);
         this.warmAfterDays = RetentionSettings.WARM_AFTER_DAYS.get(clusterService.getSettings());
         clusterService
                 .getClusterSettings()
@@ -137,6 +142,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("days", pending.getAsInt(RetentionSettings.DAYS.getKey(), days));
         s.put("dead_letter_days", pending.getAsInt(RetentionSettings.DEAD_LETTER_DAYS.getKey(), deadLetterDays));
+        s.put("request_days", pending.getAsInt(RetentionSettings.REQUEST_DAYS.getKey(), requestDays));
         int warm = pending.getAsInt(RetentionSettings.WARM_AFTER_DAYS.getKey(), warmAfterDays);
         s.put("warm_after_days", warm < 0 ? null : warm);
         s.put("interval", interval.getStringRep());
@@ -152,8 +158,9 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         }
         int d = days;
         int dl = deadLetterDays;
+        int rq = requestDays;
         managed.sort(
-                Comparator.comparing((ManagedIndex m) -> m.expiresAt(d, dl)).thenComparing(ManagedIndex::name));
+                Comparator.comparing((ManagedIndex m) -> m.expiresAt(d, dl, rq)).thenComparing(ManagedIndex::name));
         List<Map<String, Object>> out = new ArrayList<>();
         for (ManagedIndex m : managed) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -161,8 +168,8 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
             row.put("kind", m.kind());
             row.put("period", m.period());
             row.put("period_end", m.periodEnd().toString());
-            row.put("expires_at", m.expiresAt(d, dl).toString());
-            row.put("expired", m.expired(now, d, dl));
+            row.put("expires_at", m.expiresAt(d, dl, rq).toString());
+            row.put("expired", m.expired(now, d, dl, rq));
             out.add(row);
         }
         return out;
@@ -239,6 +246,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         result.put("node", clusterService.localNode().getName());
         result.put("days", days);
         result.put("dead_letter_days", deadLetterDays);
+        result.put("request_days", requestDays);
         result.put(dryRun ? "would_delete" : "deleted", deleted);
         result.put("kept", all.size() - expired.size());
         result.put(dryRun ? "would_warm" : "warmed", warmed);

@@ -32,6 +32,18 @@ public final class RetentionSettings {
             Setting.Property.Dynamic,
             Setting.Property.NodeScope);
     /**
+     * GitLab request events ({@code devops-audit-gitlab-requests-*}): the request logs are 10 to 100 times the audit
+     * volume and serve investigations of recent access, so they are kept 90 days by default, apart from the events.
+     */
+    public static final Setting<Integer> REQUEST_DAYS = Setting.intSetting(
+            "devops_audit.retention.request_days",
+            90,
+            MIN_DAYS,
+            MAX_DAYS,
+            Setting.Property.Dynamic,
+            Setting.Property.NodeScope);
+
+    /**
      * Warm step by event time: event months whose month ended more than this many days ago are write-blocked and
      * force-merged to one segment. -1 (the default) turns it off.
      */
@@ -51,6 +63,6 @@ public final class RetentionSettings {
             Setting.Property.NodeScope);
 
     public static List<Setting<?>> all() {
-        return List.of(DAYS, DEAD_LETTER_DAYS, WARM_AFTER_DAYS, INTERVAL);
+        return List.of(DAYS, DEAD_LETTER_DAYS, REQUEST_DAYS, WARM_AFTER_DAYS, INTERVAL);
     }
 }

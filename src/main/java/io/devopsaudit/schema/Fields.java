@@ -43,6 +43,19 @@ public final class Fields {
     public static final String ORGANIZATION_NAME = "organization.name";
     public static final String TRACE_ID = "trace.id";
 
+    /** Request events (GitLab's request logs): the HTTP exchange. */
+    public static final String HTTP_REQUEST_METHOD = "http.request.method";
+
+    public static final String HTTP_RESPONSE_STATUS_CODE = "http.response.status_code";
+    public static final String URL_PATH = "url.path";
+    public static final String URL_QUERY = "url.query";
+    /** The request's duration in nanoseconds (ECS). */
+    public static final String EVENT_DURATION = "event.duration";
+    /** The API token a request authenticated with (api_json.log token_type, token_id). */
+    public static final String AUDIT_TOKEN_TYPE = "audit.token.type";
+
+    public static final String AUDIT_TOKEN_ID = "audit.token.id";
+
     public static final String AUDIT_ACTOR_TYPE = "audit.actor.type";
     /** The administrator who was impersonating the author when the event was recorded (GitLab impersonated_by). */
     public static final String AUDIT_ACTOR_IMPERSONATED_BY = "audit.actor.impersonated_by";
@@ -92,6 +105,8 @@ public final class Fields {
     public static final String GITLAB_AUDIT = "gitlab.audit";
 
     public static final String CIRCLECI_AUDIT = "circleci.audit";
+    /** A GitLab request log line, kept whole like {@link #GITLAB_AUDIT}. */
+    public static final String GITLAB_REQUEST = "gitlab.request";
 
     /** Fields that hold a list of values. */
     public static final List<String> ARRAYS = List.of(

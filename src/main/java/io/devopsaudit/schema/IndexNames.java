@@ -31,6 +31,15 @@ public final class IndexNames {
     public static final String HEALTH_TEMPLATE = PREFIX + "-health";
     /** The plugin's health records (collector polls that fail or recover, retention runs) go to {@code devops-audit-health-<yyyy.MM>}. */
     public static final String HEALTH_PREFIX = HEALTH_TEMPLATE + "-";
+    /**
+     * GitLab request events (production_json.log, api_json.log, auth_json.log) go to
+     * {@code devops-audit-gitlab-requests-<yyyy.MM>} of their event time: beside the audit events, never among them.
+     */
+    public static final String REQUESTS_PREFIX = PREFIX + "-gitlab-requests-";
+
+    /** Every request index. */
+    public static final String REQUESTS = REQUESTS_PREFIX + "*";
+
     /** Where intake addresses raw events before the pipeline names their real index. */
     public static final String INCOMING = PREFIX + "-incoming";
     /** The plugin's own state (the last retention run): a system index. */

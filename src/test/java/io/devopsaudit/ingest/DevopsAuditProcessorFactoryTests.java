@@ -48,7 +48,7 @@ public class DevopsAuditProcessorFactoryTests extends OpenSearchTestCase {
                 expectThrows(OpenSearchParseException.class, () -> factory.create(null, "my-tag", null, config));
         assertEquals(
                 "[format] unknown format [gitlab_xml], expected one of [auto, gitlab_api, gitlab_stream, gitlab_log, "
-                        + "gitlab_csv, circleci_json, circleci_csv]",
+                        + "gitlab_csv, circleci_json, circleci_csv, gitlab_production_log, gitlab_api_log, gitlab_auth_log]",
                 e.getMessage());
         assertEquals("devops_audit", e.getMetadata("opensearch.processor_type").get(0));
         assertEquals("my-tag", e.getMetadata("opensearch.processor_tag").get(0));

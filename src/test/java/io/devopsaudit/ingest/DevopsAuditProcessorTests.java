@@ -135,7 +135,8 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertThat(
                 e.getMessage(),
                 startsWith("[auto] cannot detect the format of field [message]: tried [gitlab_api, gitlab_stream, "
-                        + "gitlab_log, gitlab_csv, circleci_json, circleci_csv] and none matches its keys [hello]"));
+                        + "gitlab_log, gitlab_csv, circleci_json, circleci_csv, gitlab_production_log, gitlab_api_log, "
+                        + "gitlab_auth_log] and none matches its keys [hello]"));
 
         e = expectThrows(AuditParseException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
                 .execute(doc(Map.of("message", "a,b,c"))));

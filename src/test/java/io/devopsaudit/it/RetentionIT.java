@@ -81,6 +81,7 @@ public class RetentionIT extends DevopsAuditRestTestCase {
         Map<String, Object> status = call("GET", "/_plugins/devops_audit/_retention", null);
         Map<String, Object> settings = new HashMap<>(Map.of("days", 365, "dead_letter_days", 30, "interval", "1h"));
         settings.put("warm_after_days", null); // off by default
+        settings.put("request_days", 90); // the request events' own default
         assertEquals(settings, status.get("settings"));
         Map<String, Object> last = (Map<String, Object>) status.get("last_run");
         assertEquals(false, last.get("dry_run"));

@@ -3,7 +3,9 @@
  */
 package io.devopsaudit.it;
 
+import io.devopsaudit.golden.GoldenCases;
 import io.devopsaudit.parse.JsonText;
+import io.devopsaudit.parse.SourceFormat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +49,12 @@ public class RsyslogShipperIT extends DevopsAuditRestTestCase {
         Path log = dir.resolve("audit_json.log");
         Path errors = dir.resolve("errors.json");
         Files.createFile(log);
+        // the request logs, each with the golden lines of its format (GitLab's documented examples among them)
+        Map<SourceFormat, Path> requestLogs = new LinkedHashMap<>();
+        requestLogs.put(SourceFormat.GITLAB_PRODUCTION_LOG, dir.resolve("production_json.log"));
+        requestLogs.put(SourceFormat.GITLAB_API_LOG, dir.resolve("api_json.log"));
+        requestLogs.put(SourceFormat.GITLAB_AUTH_LOG, dir.resolve("auth_json.log"));
+        for (Path p : requestLogs.values()) Files.createFile(p);
         Path conf = dir.resolve("rsyslog.conf");
         String[] hostPort =
                 System.getProperty("tests.rest.cluster").split(",")[0].split(":");
@@ -55,6 +63,17 @@ public class RsyslogShipperIT extends DevopsAuditRestTestCase {
                 template()
                         .replace("@WORK_DIR@", work.toString())
                         .replace("@LOG_FILE@", log.toString())
+                        .replace(
+                                "@PRODUCTION_LOG@",
+                                requestLogs
+                                        .get(SourceFormat.GITLAB_PRODUCTION_LOG)
+                                        .toString())
+                        .replace(
+                                "@API_LOG@",
+                                requestLogs.get(SourceFormat.GITLAB_API_LOG).toString())
+                        .replace(
+                                "@AUTH_LOG@",
+                                requestLogs.get(SourceFormat.GITLAB_AUTH_LOG).toString())
                         .replace("@ERROR_FILE@", errors.toString())
                         .replace("@HOST@", hostPort[0])
                         .replace("@PORT@", hostPort[1]));
@@ -63,13 +82,22 @@ public class RsyslogShipperIT extends DevopsAuditRestTestCase {
         Process rsyslog = start(conf, dir, 1);
         try {
             append(log, 1, FIRST_BATCH);
-            awaitCount(FIRST_BATCH, dir, errors);
+            awaitCount(AUDIT, FIRST_BATCH, dir, errors);
             append(log, FIRST_BATCH + 1, SECOND_BATCH); // the file grows while rsyslog tails it
-            awaitCount(total, dir, errors);
+            awaitCount(AUDIT, total, dir, errors);
+            for (Map.Entry<SourceFormat, Path> e : requestLogs.entrySet()) {
+                StringBuilder lines = new StringBuilder();
+                for (GoldenCases.Case c : GoldenCases.all()) {
+                    if (c.format() == e.getKey()) lines.append(c.text().strip()).append('\n');
+                }
+                Files.writeString(e.getValue(), lines, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            }
+            awaitCount(REQUESTS, requestLines(), dir, errors);
         } finally {
             stop(rsyslog);
         }
-        assertEquals(total, count("devops-audit-gitlab-*"));
+        assertEquals(total, count(AUDIT));
+        assertEquals(requestLines(), count(REQUESTS));
 
         // Forget the read position: rsyslog reads the whole file again, then the lines appended after the restart.
         try (DirectoryStream<Path> state = Files.newDirectoryStream(work, "imfile-state*")) {
@@ -78,16 +106,17 @@ public class RsyslogShipperIT extends DevopsAuditRestTestCase {
                 Files.delete(p);
                 deleted++;
             }
-            assertEquals("imfile state files in " + work, 1, deleted);
+            assertEquals("imfile state files in " + work + ": the audit log and the three request logs", 4, deleted);
         }
         rsyslog = start(conf, dir, 2);
         try {
             append(log, total + 1, AFTER_RESTART);
-            awaitCount(total + AFTER_RESTART, dir, errors);
+            awaitCount(AUDIT, total + AFTER_RESTART, dir, errors);
         } finally {
             stop(rsyslog);
         }
-        assertEquals(total + AFTER_RESTART, count("devops-audit-gitlab-*"));
+        assertEquals(total + AFTER_RESTART, count(AUDIT));
+        assertEquals("the re-read request lines are duplicates too", requestLines(), count(REQUESTS));
         assertEquals(0, count("devops-audit-failed-*"));
         // The re-sent lines were answered as duplicates (noop, 200: the processor compared them with the stored
         // events and dropped them), so no bulk item failed and rsyslog's error file holds no failed item.
@@ -190,11 +219,20 @@ public class RsyslogShipperIT extends DevopsAuditRestTestCase {
         }
     }
 
-    private void awaitCount(long expected, Path dir, Path errors) throws Exception {
+    /** The audit event indices, without the request indices that share their prefix. */
+    static final String AUDIT = "devops-audit-gitlab-*,-devops-audit-gitlab-requests-*";
+
+    static final String REQUESTS = "devops-audit-gitlab-requests-*";
+
+    private static long requestLines() {
+        return GoldenCases.all().stream().filter(c -> c.format().isRequest()).count();
+    }
+
+    private void awaitCount(String indices, long expected, Path dir, Path errors) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         long seen = -1;
         while (System.nanoTime() < deadline) {
-            seen = count("devops-audit-gitlab-*");
+            seen = count(indices);
             if (seen >= expected) {
                 assertEquals(expected, seen);
                 return;

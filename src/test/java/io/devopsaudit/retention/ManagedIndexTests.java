@@ -38,6 +38,23 @@ public class ManagedIndexTests extends OpenSearchTestCase {
         assertNull(ManagedIndex.parse("devops-audit-activity-2019.13"));
     }
 
+    public void testRequestIndicesAreKeptTheirOwnDays() {
+        ManagedIndex r = ManagedIndex.parse("devops-audit-gitlab-requests-2019.03");
+        assertTrue(r.requests());
+        assertEquals("gitlab", r.provider());
+        assertEquals("requests", r.kind());
+        assertEquals("2019.03", r.period());
+        assertEquals(Instant.parse("2019-04-01T00:00:00Z"), r.periodEnd());
+        assertEquals("request days, not the events'", Instant.parse("2019-04-04T00:00:00Z"), r.expiresAt(10, 1, 3));
+        assertFalse(r.expired(Instant.parse("2019-04-03T23:59:59Z"), 10, 1, 3));
+        assertTrue(r.expired(Instant.parse("2019-04-04T00:00:00Z"), 10, 1, 3));
+        assertEquals("90 days by default", Instant.parse("2019-06-30T00:00:00Z"), r.expiresAt(10, 1));
+        ManagedIndex e = ManagedIndex.parse("devops-audit-gitlab-2019.03");
+        assertFalse(e.requests());
+        assertEquals("events keep theirs", Instant.parse("2019-04-11T00:00:00Z"), e.expiresAt(10, 1, 3));
+        assertNull(ManagedIndex.parse("devops-audit-gitlab-requests-2019.13"));
+    }
+
     public void testNamesItCannotParseAreNeverManaged() {
         for (String name : new String[] {
             "devops-audit-gitlab",

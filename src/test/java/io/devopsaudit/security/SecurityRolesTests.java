@@ -164,6 +164,35 @@ public class SecurityRolesTests extends OpenSearchTestCase {
     }
 
     /**
+     * GitLab request events are read like the audit events: the analyst and reader search them, the admin has everything,
+     * the stream writer only its streaming action (which writes through the pipeline with the plugin's rights).
+     */
+    @SuppressWarnings("unchecked")
+    public void testRequestIndicesAreReadLikeEvents() {
+        Map<String, Object> roles = SetupService.resource("security-roles.json");
+        String requests = IndexNames.REQUESTS_PREFIX + "2026.12";
+        String events = IndexNames.eventPrefix(io.devopsaudit.schema.Provider.GITLAB) + "2026.12";
+        Set<String> actions = Set.of(
+                "indices:data/read/search",
+                "indices:data/read/get",
+                "indices:data/write/index",
+                "indices:data/write/bulk[s]",
+                "indices:admin/delete",
+                "indices:data/write/devops_audit/stream");
+        for (Map.Entry<String, Object> e : roles.entrySet()) {
+            Map<String, Object> role = (Map<String, Object>) e.getValue();
+            assertEquals(e.getKey(), grantedOn(role, events, actions), grantedOn(role, requests, actions));
+        }
+        Set<String> reads = Set.of("indices:data/read/search", "indices:data/read/get");
+        for (String reader : List.of("devops_audit_analyst", "devops_audit_reader", "devops_audit_admin")) {
+            assertEquals(reader, reads, grantedOn((Map<String, Object>) roles.get(reader), requests, reads));
+        }
+        assertEquals(
+                Set.of("indices:data/write/devops_audit/stream"),
+                grantedOn((Map<String, Object>) roles.get("devops_audit_stream_writer"), requests, actions));
+    }
+
+    /**
      * Only the admin may write the audit indices directly or create them: the stream writer streams through its action
      * (which writes with the plugin's rights, through the pipeline), the others only read. Action groups (names without
      * a colon, such as {@code write}, {@code crud}, {@code create_index}) could hide any of these, so no role below the
