@@ -3,22 +3,29 @@
  */
 package io.devopsaudit.investigate;
 
-import io.devopsaudit.indicators.Cidr;
 import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.normalize.Timestamps;
+import io.devopsaudit.schema.EnrichedFields;
 import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.IndexNames;
-import io.devopsaudit.schema.Provider;
+import org.apache.lucene.document.InetAddressPoint;
+import org.opensearch.OpenSearchException;
+import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.ShardSearchFailure;
 import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.common.network.InetAddresses;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.aggregations.AggregationBuilder;
 import org.opensearch.search.aggregations.AggregationBuilders;
-import org.opensearch.search.aggregations.bucket.composite.CompositeAggregation;
-import org.opensearch.search.aggregations.bucket.composite.CompositeAggregationBuilder;
-import org.opensearch.search.aggregations.bucket.composite.TermsValuesSourceBuilder;
+import org.opensearch.search.aggregations.Aggregations;
+import org.opensearch.search.aggregations.BucketOrder;
+import org.opensearch.search.aggregations.MultiBucketConsumerService;
+import org.opensearch.search.aggregations.bucket.terms.IncludeExclude;
 import org.opensearch.search.aggregations.bucket.terms.Terms;
+import org.opensearch.search.aggregations.bucket.terms.TermsAggregationBuilder;
 import org.opensearch.search.aggregations.metrics.Max;
 import org.opensearch.search.aggregations.metrics.Min;
 import org.opensearch.search.builder.SearchSourceBuilder;
@@ -27,10 +34,12 @@ import org.opensearch.transport.client.Client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,29 +50,26 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * GitLab's log-request questions, answered directly: who accessed this project or group, how many users, how many
- * times, from how many distinct IPs, over what time range — excluding known networks, the company's email domain or
- * named users. Counts are exact: distinct users and IPs come from paginated composite aggregations, up to
- * {@link #MAX_DISTINCT} each; beyond that the answer says {@code bound_hit}. Blocking: run on a generic thread.
+ * Who accessed a project or group, how many users, how many times, from how many distinct IPs, over what time range —
+ * excluding known networks, the company's e-mail domain or named users. Counts are exact: distinct users and IPs are
+ * enumerated by terms aggregations sized to hold every value up to {@link #MAX_DISTINCT}; beyond that (or whenever an
+ * aggregation says it left values out) the answer says {@code bound_hit}.
+ *
+ * <p>Cost. The report reads the matching events in one pass, plus one pass over the e-mail-bearing events of its users
+ * (identity resolution), plus, with {@code exclude_email_domains}, one more pass once the users of those domains are
+ * known. Each aggregation holds every row of the answer at once, so no pass is repeated per page of rows; the per-row
+ * extras (first/last, related values, user agents, countries, networks) are sub-aggregations asked only with
+ * {@code detail} (or CSV). When the rows and their extras would exceed the node's bucket limit
+ * ({@code search.max_buckets}), the rows are read in partitions of the value space instead. Blocking: run on a generic
+ * thread.
  */
 public final class AccessReport {
     public static final int MAX_DISTINCT = 10_000;
     /** The event indices the investigation actions read (dead letters are not events). */
     public static final String[] EVENT_INDICES = IndexNames.eventPatterns();
+    /** How many related values (a user's IPs, an IP's users) a row lists. */
+    static final int RELATED = 100;
 
-    static final Set<String> KEYS = Set.of(
-            "scope",
-            "from",
-            "to",
-            "categories",
-            "actions",
-            "exclude_networks",
-            "exclude_email_domains",
-            "exclude_users",
-            "detail",
-            "redact",
-            "include_identities",
-            "include_requests");
     /** The Lucene text of {@code content/access-query.txt}: comment lines dropped, the rest joined. */
     public static final String ACCESS_QUERY = accessQuery();
 
@@ -88,139 +94,31 @@ public final class AccessReport {
         this.pseudonyms = pseudonyms;
     }
 
-    /** Validated parameters; every error names its parameter. */
-    public record Params(
-            String scope,
-            Instant from,
-            Instant to,
-            List<String> categories,
-            List<String> actions,
-            List<String> networks,
-            List<String> domains,
-            List<String> users,
-            boolean detail,
-            boolean redact,
-            Set<String> include,
-            boolean includeRequests) {
+    /** The report's own body keys, besides the {@link InvestigationFilter}'s. */
+    static final Set<String> OWN_KEYS = Set.of("detail");
 
+    /** Validated parameters: the investigation filter and whether the per-user and per-IP rows are wanted. */
+    public record Params(InvestigationFilter filter, boolean detail) {
         /** The same question with the per-user and per-IP rows (the CSV answer is made of them). */
         public Params withDetail() {
-            return new Params(
-                    scope,
-                    from,
-                    to,
-                    categories,
-                    actions,
-                    networks,
-                    domains,
-                    users,
-                    true,
-                    redact,
-                    include,
-                    includeRequests);
-        }
-
-        /** What must hold whatever the parameters came from (a REST body, or a request read from the wire). */
-        public void check() {
-            if (scope == null || scope.isBlank()) {
-                throw new IllegalArgumentException(
-                        "[scope] is required: a GitLab project or group path, or a CircleCI organization[/project]");
-            }
-            if (from.isAfter(to)) throw new IllegalArgumentException("[from] must not be after [to]");
-            for (String n : networks) {
-                try {
-                    Cidr.parse(n);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("[exclude_networks] " + e.getMessage());
-                }
-            }
+            return new Params(filter, true);
         }
     }
 
     public static Params parse(Map<String, Object> body, Instant now) {
-        for (String k : body.keySet()) {
-            if (KEYS.contains(k) == false)
-                throw new IllegalArgumentException("unknown parameter [" + k + "], expected one of "
-                        + KEYS.stream().sorted().toList());
-        }
-        Object scope = body.get("scope");
-        if (scope != null && scope instanceof String == false) {
-            throw new IllegalArgumentException("[scope] must be a string, found [" + scope + "]");
-        }
-        Instant to = time(body, "to", now);
-        Instant from = time(body, "from", to.minus(Duration.ofDays(7)));
-        Set<String> include = new HashSet<>();
-        strings(body, "include_identities").forEach(i -> include.add(i.toLowerCase(Locale.ROOT)));
-        Params p = new Params(
-                scope == null ? null : ((String) scope).trim(),
-                from,
-                to,
-                strings(body, "categories"),
-                strings(body, "actions"),
-                strings(body, "exclude_networks"),
-                strings(body, "exclude_email_domains"),
-                strings(body, "exclude_users"),
-                bool(body, "detail"),
-                bool(body, "redact"),
-                include,
-                bool(body, "include_requests"));
-        p.check();
-        return p;
+        InvestigationFilter filter = InvestigationFilter.parse(body, OWN_KEYS, now);
+        return new Params(filter, InvestigationFilter.bool(body, "detail"));
     }
 
-    static final Instant EARLIEST_PARAM = Instant.parse("0000-01-01T00:00:00Z");
-    static final Instant LATEST_PARAM = Instant.parse("9999-12-31T23:59:59.999Z");
-
-    static Instant time(Map<String, Object> body, String key, Instant fallback) {
-        Object v = body.get(key);
-        if (v == null) return fallback;
-        Instant t;
-        try {
-            t = Timestamps.parse(key, key, v);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "[" + key + "] must be an ISO-8601 time such as 2024-03-01T00:00:00Z, found [" + v + "]");
-        }
-        // years 0000-9999 only: beyond them epoch milliseconds overflow and no audit index can hold the event
-        if (t.isBefore(EARLIEST_PARAM) || t.isAfter(LATEST_PARAM)) {
-            throw new IllegalArgumentException("[" + key
-                    + "] must be a time from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, found [" + v + "]");
-        }
-        return t;
-    }
-
-    static List<String> strings(Map<String, Object> body, String key) {
-        Object v = body.get(key);
-        if (v == null) return List.of();
-        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String))
-            return l.stream().map(Object::toString).toList();
-        throw new IllegalArgumentException("[" + key + "] must be a list of strings, found [" + v + "]");
-    }
-
-    static boolean bool(Map<String, Object> body, String key) {
-        Object v = body.get(key);
-        if (v == null) return false;
-        if (v instanceof Boolean b) return b;
-        throw new IllegalArgumentException("[" + key + "] must be true or false, found [" + v + "]");
-    }
-
+    /** The accesses the report counts, within its window; never request events. */
     static QueryBuilder query(Params p) {
-        return accessesOfScope(p).filter(window(p.from(), p.to()));
+        return p.filter().query(accesses()).mustNot(requestEvents());
     }
 
     /** The report's query with its window turned inside out: the same accesses at any other time. */
     static QueryBuilder outsideWindow(Params p) {
-        return accessesOfScope(p).mustNot(window(p.from(), p.to()));
-    }
-
-    /** The accesses the report counts, at any time: scope, actions, exclusions; never request events. */
-    private static BoolQueryBuilder accessesOfScope(Params p) {
-        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(scope(p.scope()));
-        QueryBuilder which = which(p.categories(), p.actions());
-        q.filter(which == null ? accesses() : which);
-        exclude(q, p.networks(), p.domains(), p.users());
-        q.mustNot(requestEvents());
-        return q;
+        InvestigationFilter f = p.filter();
+        return f.scoped(accesses()).mustNot(requestEvents()).mustNot(InvestigationFilter.window(f.from(), f.to()));
     }
 
     /**
@@ -231,59 +129,9 @@ public final class AccessReport {
         return QueryBuilders.termsQuery(Fields.EVENT_DATASET, PAGE_VIEWS, API_READS, "gitlab.auth");
     }
 
-    static QueryBuilder window(Instant from, Instant to) {
-        return QueryBuilders.rangeQuery(Fields.TIMESTAMP)
-                .gte(from.toEpochMilli())
-                .lte(to.toEpochMilli())
-                .format("epoch_millis");
-    }
-
-    /** Events of the given categories or actions; null when both are empty. */
-    static QueryBuilder which(List<String> categories, List<String> actions) {
-        if (categories.isEmpty() && actions.isEmpty()) return null;
-        BoolQueryBuilder which = QueryBuilders.boolQuery().minimumShouldMatch(1);
-        if (categories.isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.AUDIT_CATEGORY, categories));
-        if (actions.isEmpty() == false) which.should(QueryBuilders.termsQuery(Fields.EVENT_ACTION, actions));
-        return which;
-    }
-
     /** What counts as an access: the query of {@code content/access-query.txt}, which the dashboards read too. */
     public static QueryBuilder accesses() {
         return QueryBuilders.queryStringQuery(ACCESS_QUERY);
-    }
-
-    /**
-     * Office networks, events that carry an excluded e-mail themselves, and named users; the users of an excluded
-     * domain whose events carry no e-mail are excluded afterwards by identity resolution ({@link Identities}).
-     */
-    static void exclude(BoolQueryBuilder q, List<String> networks, List<String> domains, List<String> users) {
-        if (networks.isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.SOURCE_IP, networks));
-        for (String d : domains) {
-            String domain = d.startsWith("@") ? d.substring(1) : d;
-            q.mustNot(QueryBuilders.wildcardQuery(Fields.USER_EMAIL, "*@" + domain)
-                    .caseInsensitive(true));
-        }
-        if (users.isEmpty() == false) q.mustNot(QueryBuilders.termsQuery(Fields.USER_NAME, users));
-    }
-
-    /**
-     * A project or group path (a group also takes everything below it), a CircleCI organization, or
-     * {@code organization/project}: the scope of a report or an export.
-     */
-    static QueryBuilder scope(String path) {
-        BoolQueryBuilder scope = QueryBuilders.boolQuery()
-                .minimumShouldMatch(1)
-                .should(QueryBuilders.termQuery(Fields.AUDIT_SCOPE_PATH, path))
-                .should(QueryBuilders.prefixQuery(Fields.AUDIT_SCOPE_PATH, path + "/"))
-                .should(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, path));
-        int slash = path.indexOf('/');
-        if (slash > 0) {
-            scope.should(QueryBuilders.boolQuery()
-                    .filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, Provider.CIRCLECI.id()))
-                    .filter(QueryBuilders.termQuery(Fields.ORGANIZATION_NAME, path.substring(0, slash)))
-                    .filter(QueryBuilders.termQuery(Fields.AUDIT_TARGET_NAME, path.substring(slash + 1))));
-        }
-        return scope;
     }
 
     /**
@@ -303,23 +151,15 @@ public final class AccessReport {
         long n = r.getHits().getTotalHits().value();
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("accesses", n);
-        o.put(
-                "first",
-                n == 0
-                        ? null
-                        : Timestamps.format(Instant.ofEpochMilli(
-                                (long) ((Min) r.getAggregations().get("first")).getValue())));
-        o.put(
-                "last",
-                n == 0
-                        ? null
-                        : Timestamps.format(Instant.ofEpochMilli(
-                                (long) ((Max) r.getAggregations().get("last")).getValue())));
+        o.put("first", n == 0 ? null : time(((Min) r.getAggregations().get("first")).getValue()));
+        o.put("last", n == 0 ? null : time(((Max) r.getAggregations().get("last")).getValue()));
         o.put(
                 "note",
                 n == 0
                         ? "no access of this scope is stored at any time"
-                        : "no access in the window " + Timestamps.format(p.from()) + " to " + Timestamps.format(p.to())
+                        : "no access in the window "
+                                + Timestamps.format(p.filter().from()) + " to "
+                                + Timestamps.format(p.filter().to())
                                 + " (the last 7 days when from/to are not given); " + n
                                 + " lie outside it: give from and to around them");
         return o;
@@ -327,90 +167,82 @@ public final class AccessReport {
 
     /** Runs the report over {@code indices} (the event indices, as the Security plugin let the request through). */
     public Map<String, Object> run(Params p, String[] indices) {
-        // The query excludes the events that carry an excluded e-mail themselves; identity resolution then finds the
-        // e-mails of every remaining user from any stored event and excludes the users of an excluded domain
-        // everywhere, whatever source their events came from.
+        InvestigationFilter f = p.filter();
         QueryBuilder direct = query(p);
-        Identities.Resolution resolved = new Identities(client).resolve(indices, direct, p.domains(), MAX_DISTINCT);
+        Identities identities = new Identities(client);
+        Identities.Resolution resolved;
+        Counts counts;
+        if (f.domains().isEmpty()) {
+            // nobody is left out by e-mail: the users to resolve and the counts come from the same pass
+            counts = count(indices, direct, p.detail(), Identities.candidates(MAX_DISTINCT));
+            Map<Identities.User, Long> users = identities.users(indices, direct, counts.aggs(), MAX_DISTINCT);
+            resolved = identities.resolve(indices, direct, users, f.domains());
+        } else {
+            // the query excludes the events that carry an excluded e-mail themselves; identity resolution then finds
+            // the e-mails of every remaining user from any stored event and excludes the users of an excluded domain
+            // everywhere, whatever source their events came from; the counts are taken without them
+            resolved = identities.resolve(indices, direct, f.domains(), MAX_DISTINCT);
+            counts = count(indices, resolved.query(), p.detail(), null);
+        }
         Map<Identities.User, Long> candidates = resolved.users();
-        List<Identities.User> excludedUsers = resolved.excluded();
         List<Map<String, Object>> unresolved = new ArrayList<>();
+        List<Map<String, Object>> several = new ArrayList<>();
         long unresolvedAccesses = 0;
+        Set<Identities.User> excludedUsers = new HashSet<>(resolved.excluded());
+        Map<Identities.User, Set<String>> severalEmails = resolved.severalEmails();
         for (Map.Entry<Identities.User, Long> c : candidates.entrySet()) {
             if (resolved.emails().containsKey(c.getKey()) == false) {
-                unresolved.add(identityRow(c.getKey(), c.getValue(), p));
+                unresolved.add(identityRow(c.getKey(), c.getValue(), p, null));
                 unresolvedAccesses += c.getValue();
+            } else if (severalEmails.containsKey(c.getKey())) {
+                several.add(identityRow(c.getKey(), c.getValue(), p, severalEmails.get(c.getKey())));
             }
         }
         unresolved.sort((a, b) -> Long.compare((Long) b.get("accesses"), (Long) a.get("accesses")));
-        QueryBuilder query = resolved.query();
-        SearchSourceBuilder summary = new SearchSourceBuilder()
-                .query(query)
-                .size(0)
-                .trackTotalHits(true)
-                .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
-                .aggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP))
-                .aggregation(AggregationBuilders.terms("per_project")
-                        .field(Fields.AUDIT_SCOPE_PATH)
-                        .size(1000))
-                .aggregation(AggregationBuilders.terms("per_type")
-                        .field(Fields.EVENT_ACTION)
-                        .size(1000));
-        SearchResponse s = search(indices, summary);
-        long accesses = s.getHits().getTotalHits().value();
-        List<Map<String, Object>> users = distinct(indices, query, Fields.USER_NAME, Fields.SOURCE_IP);
-        List<Map<String, Object>> ips = distinct(indices, query, Fields.SOURCE_IP, Fields.USER_NAME);
-        boolean bound = users.size() > MAX_DISTINCT || ips.size() > MAX_DISTINCT || candidates.size() > MAX_DISTINCT;
+        Aggregations aggs = counts.aggs();
+        long accesses = counts.events();
+        boolean bound = counts.users().complete() == false
+                || counts.ips().complete() == false
+                || candidates.size() > MAX_DISTINCT;
 
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("scope", p.scope());
-        out.put("from", Timestamps.format(p.from()));
-        out.put("to", Timestamps.format(p.to()));
-        out.put("distinct_users", Math.min(users.size(), MAX_DISTINCT));
+        out.put("scope", f.scopeForAnswer());
+        out.put("from", Timestamps.format(f.from()));
+        out.put("to", Timestamps.format(f.to()));
+        out.put("distinct_users", Math.min(counts.users().rows().size(), MAX_DISTINCT));
         out.put("accesses", accesses);
-        out.put("distinct_source_ips", Math.min(ips.size(), MAX_DISTINCT));
-        out.put(
-                "first_access",
-                accesses == 0
-                        ? null
-                        : Timestamps.format(Instant.ofEpochMilli(
-                                (long) ((Min) s.getAggregations().get("first")).getValue())));
-        out.put(
-                "last_access",
-                accesses == 0
-                        ? null
-                        : Timestamps.format(Instant.ofEpochMilli(
-                                (long) ((Max) s.getAggregations().get("last")).getValue())));
+        out.put("distinct_source_ips", Math.min(counts.ips().rows().size(), MAX_DISTINCT));
+        out.put("first_access", accesses == 0 ? null : time(((Min) aggs.get("first")).getValue()));
+        out.put("last_access", accesses == 0 ? null : time(((Max) aggs.get("last")).getValue()));
         // a search over no index at all may answer without aggregations
-        out.put(
-                "per_project",
-                s.getAggregations() == null
-                        ? Map.of()
-                        : buckets(s.getAggregations().get("per_project")));
-        out.put(
-                "per_access_type",
-                s.getAggregations() == null
-                        ? Map.of()
-                        : buckets(s.getAggregations().get("per_type")));
+        out.put("per_project", aggs == null ? Map.of() : buckets(aggs.get("per_project")));
+        out.put("per_access_type", aggs == null ? Map.of() : buckets(aggs.get("per_type")));
         if (accesses == 0) out.put("outside_window", outside(p, indices));
         out.put("bound", MAX_DISTINCT);
         out.put("bound_hit", bound);
         Map<String, Object> excluded = new LinkedHashMap<>();
-        excluded.put("networks", p.networks());
-        excluded.put("email_domains", p.domains());
-        excluded.put("users", p.users());
+        excluded.put("networks", f.networks());
+        excluded.put("email_domains", f.domains());
+        excluded.put("users", f.excludeUsers());
         excluded.put("users_by_email_domain", excludedUsers.size());
         out.put("excluded", excluded);
         out.put("unresolved_identities", unresolved.subList(0, Math.min(unresolved.size(), MAX_DISTINCT)));
         out.put("unresolved_accesses", unresolvedAccesses);
+        out.put("identities_with_several_emails", several.subList(0, Math.min(several.size(), MAX_DISTINCT)));
         if (p.detail()) {
-            Set<String> own = ownAddresses(users, p);
-            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), p, "user", "ip", own));
-            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), p, "ip", "user", own));
+            List<Map<String, Object>> users = counts.users().rows();
+            List<Map<String, Object>> ips = counts.ips().rows();
+            Set<String> own = ownAddresses(users, f);
+            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), f, "user", "ip", own));
+            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), f, "ip", "user", own));
         }
-        if (p.includeRequests()) out.put("requests", requests(p, excludedUsers));
-        out.put("redacted", p.redact());
+        if (f.includeRequests()) out.put("requests", requests(p, resolved.excluded()));
+        out.put("redacted", f.redact());
         return out;
+    }
+
+    private static String time(double epochMillis) {
+        return Timestamps.format(Instant.ofEpochMilli((long) epochMillis));
     }
 
     /**
@@ -431,13 +263,14 @@ public final class AccessReport {
 
     /** The request events' query of a report: its window, scope and exclusions, plus the users excluded by e-mail domain. */
     static QueryBuilder requestQuery(Params p, List<Identities.User> excludedUsers) {
-        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(window(p.from(), p.to()));
-        q.filter(scope(p.scope()));
+        InvestigationFilter f = p.filter();
+        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(InvestigationFilter.window(f.from(), f.to()));
+        q.filter(f.scopeQuery());
         q.filter(QueryBuilders.boolQuery()
                 .minimumShouldMatch(1)
                 .should(requestReads(PAGE_VIEWS))
                 .should(requestReads(API_READS)));
-        exclude(q, p.networks(), p.domains(), p.users());
+        f.people(q);
         // request lines carry no e-mail: the users the audit events resolved to an excluded domain are left out by name
         List<String> names = excludedUsers.stream()
                 .map(Identities.User::name)
@@ -450,46 +283,52 @@ public final class AccessReport {
     /** Page views and API reads of the scope from the request events, per user and per IP (rows with {@code detail}). */
     private Map<String, Object> requests(Params p, List<Identities.User> excludedUsers) {
         String[] indices = {IndexNames.REQUESTS};
-        QueryBuilder query = requestQuery(p, excludedUsers);
-        SearchResponse s = search(
+        Counts c = count(
                 indices,
-                new SearchSourceBuilder()
-                        .query(query)
-                        .size(0)
-                        .trackTotalHits(true)
-                        .aggregation(AggregationBuilders.terms("per_dataset")
-                                .field(Fields.EVENT_DATASET)
-                                .size(10)));
-        Map<String, Object> perDataset = s.getAggregations() == null
-                ? Map.of()
-                : buckets(s.getAggregations().get("per_dataset"));
-        List<Map<String, Object>> users = distinct(indices, query, Fields.USER_NAME, Fields.SOURCE_IP);
-        List<Map<String, Object>> ips = distinct(indices, query, Fields.SOURCE_IP, Fields.USER_NAME);
+                requestQuery(p, excludedUsers),
+                p.detail(),
+                AggregationBuilders.terms("per_dataset")
+                        .field(Fields.EVENT_DATASET)
+                        .size(10));
+        Map<String, Object> perDataset =
+                c.aggs() == null ? Map.of() : buckets(c.aggs().get("per_dataset"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("page_views", ((Number) perDataset.getOrDefault(PAGE_VIEWS, 0L)).longValue());
         out.put("api_reads", ((Number) perDataset.getOrDefault(API_READS, 0L)).longValue());
-        out.put("distinct_users", Math.min(users.size(), MAX_DISTINCT));
-        out.put("distinct_source_ips", Math.min(ips.size(), MAX_DISTINCT));
-        out.put("bound_hit", users.size() > MAX_DISTINCT || ips.size() > MAX_DISTINCT);
+        out.put("distinct_users", Math.min(c.users().rows().size(), MAX_DISTINCT));
+        out.put("distinct_source_ips", Math.min(c.ips().rows().size(), MAX_DISTINCT));
+        out.put("bound_hit", c.users().complete() == false || c.ips().complete() == false);
         if (p.detail()) {
-            Set<String> own = ownAddresses(users, p);
-            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), p, "user", "ip", own));
-            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), p, "ip", "user", own));
+            InvestigationFilter f = p.filter();
+            List<Map<String, Object>> users = c.users().rows();
+            List<Map<String, Object>> ips = c.ips().rows();
+            Set<String> own = ownAddresses(users, f);
+            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), f, "user", "ip", own));
+            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), f, "ip", "user", own));
         }
         return out;
     }
 
-    /** A user no stored event gives an e-mail for: who (as the events name them) and how many accesses. */
-    private Map<String, Object> identityRow(Identities.User u, long accesses, Params p) {
+    /**
+     * A user as identity resolution names it (provider, instance, id, name) and how many accesses; with the e-mails
+     * when more than one is known for it.
+     */
+    private Map<String, Object> identityRow(Identities.User u, long accesses, Params p, Set<String> emails) {
+        InvestigationFilter f = p.filter();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("provider", u.provider());
         row.put("instance", u.instance());
-        boolean readable = p.redact() == false
-                || (u.name() != null && p.include().contains(u.name().toLowerCase(Locale.ROOT)))
-                || (u.id() != null && p.include().contains(u.id().toLowerCase(Locale.ROOT)));
+        boolean readable = f.readable(u.name()) || (u.id() != null && f.readable(u.id()));
         row.put("user_id", u.id() == null || readable ? u.id() : pseudonyms.of("user_id", u.id()));
         row.put("user", u.name() == null || readable ? u.name() : pseudonyms.of("user", u.name()));
         row.put("accesses", accesses);
+        if (emails != null) {
+            row.put(
+                    "emails",
+                    emails.stream()
+                            .map(e -> readable || f.readable(e) ? e : pseudonyms.of("email", e))
+                            .toList());
+        }
         return row;
     }
 
@@ -510,59 +349,158 @@ public final class AccessReport {
     static Map<String, String> extras(String field) {
         if (field.equals(Fields.USER_NAME)) return Map.of("user_agents", Fields.USER_AGENT_ORIGINAL);
         Map<String, String> ip = new LinkedHashMap<>();
-        ip.put("countries", "source.geo.country_iso_code");
-        ip.put("asns", "source.as.number");
+        ip.put("countries", EnrichedFields.SOURCE_GEO_COUNTRY_ISO_CODE);
+        ip.put("asns", EnrichedFields.SOURCE_AS_NUMBER);
         return ip;
     }
 
-    /** Every distinct value of {@code field} with its count, the related values and first/last time, paginated exactly. */
-    private List<Map<String, Object>> distinct(String[] indices, QueryBuilder query, String field, String related) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        Map<String, Object> after = null;
-        while (rows.size() <= MAX_DISTINCT) {
-            CompositeAggregationBuilder agg = AggregationBuilders.composite(
-                            "values", List.of(new TermsValuesSourceBuilder("v").field(field)))
-                    .size(1000)
-                    .subAggregation(
-                            AggregationBuilders.terms("related").field(related).size(100))
-                    .subAggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
-                    .subAggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP));
+    /**
+     * What one pass over a question's events counted: the events, the aggregations (summary, and whatever the caller
+     * added), the distinct users and the distinct source IPs.
+     */
+    private record Counts(long events, Aggregations aggs, Rows users, Rows ips) {}
+
+    /** The distinct values of one field as rows (value, accesses and, with detail, the extras), in key order. */
+    record Rows(List<Map<String, Object>> rows, boolean complete) {}
+
+    /**
+     * Counts {@code query}'s events in one search: total, first and last, per project and access type, every distinct
+     * user and IP (with their extras when {@code detail}), and {@code extra} if given. When the rows with their extras
+     * exceed the node's bucket limit, counts without extras first, then the rows in partitions.
+     */
+    private Counts count(String[] indices, QueryBuilder query, boolean detail, AggregationBuilder extra) {
+        try {
+            return count(indices, query, detail, extra, 0, 1);
+        } catch (RuntimeException e) {
+            if (detail == false || tooManyBuckets(e) == false) throw e;
+        }
+        Counts plain = count(indices, query, false, extra, 0, 1);
+        // a guess at the buckets per row; a partition that still overflows doubles the number of partitions
+        long rows = plain.users().rows().size() + plain.ips().rows().size();
+        int partitions = (int) Math.max(2, Math.min(1024, rows * (RELATED + 21) / 50_000 + 1));
+        while (true) {
+            try {
+                List<Map<String, Object>> users = new ArrayList<>();
+                List<Map<String, Object>> ips = new ArrayList<>();
+                for (int i = 0; i < partitions; i++) {
+                    Counts part = count(indices, query, true, null, i, partitions);
+                    users.addAll(part.users().rows());
+                    ips.addAll(part.ips().rows());
+                }
+                users.sort(Comparator.comparing(r -> (String) r.get("value")));
+                ips.sort(Comparator.comparing(
+                        r -> InetAddresses.forString((String) r.get("value")), AccessReport::compareAddresses));
+                return new Counts(
+                        plain.events(),
+                        plain.aggs(),
+                        new Rows(users, plain.users().complete()),
+                        new Rows(ips, plain.ips().complete()));
+            } catch (RuntimeException e) {
+                if (tooManyBuckets(e) == false || partitions >= 1024) throw e;
+                partitions *= 2;
+            }
+        }
+    }
+
+    private Counts count(
+            String[] indices, QueryBuilder query, boolean detail, AggregationBuilder extra, int partition, int of) {
+        SearchSourceBuilder source = new SearchSourceBuilder().query(query).size(0);
+        if (of == 1) {
+            source.trackTotalHits(true)
+                    .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
+                    .aggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP))
+                    .aggregation(AggregationBuilders.terms("per_project")
+                            .field(Fields.AUDIT_SCOPE_PATH)
+                            .size(1000))
+                    .aggregation(AggregationBuilders.terms("per_type")
+                            .field(Fields.EVENT_ACTION)
+                            .size(1000));
+        }
+        if (extra != null) source.aggregation(extra);
+        source.aggregation(rowsAggregation("users", Fields.USER_NAME, Fields.SOURCE_IP, detail, partition, of));
+        source.aggregation(rowsAggregation("ips", Fields.SOURCE_IP, Fields.USER_NAME, detail, partition, of));
+        SearchResponse r = search(indices, source);
+        Aggregations aggs = r.getAggregations();
+        long events = r.getHits().getTotalHits() == null
+                ? 0
+                : r.getHits().getTotalHits().value();
+        return new Counts(
+                events,
+                aggs,
+                rows(aggs == null ? null : aggs.get("users"), Fields.USER_NAME, detail),
+                rows(aggs == null ? null : aggs.get("ips"), Fields.SOURCE_IP, detail));
+    }
+
+    /**
+     * Every distinct value of {@code field} (up to one more than {@link #MAX_DISTINCT}) with its count and, with
+     * {@code detail}, the related values, its extras and its first and last time.
+     */
+    private static TermsAggregationBuilder rowsAggregation(
+            String name, String field, String related, boolean detail, int partition, int of) {
+        TermsAggregationBuilder t = AggregationBuilders.terms(name)
+                .field(field)
+                .size(MAX_DISTINCT + 1)
+                .shardSize(MAX_DISTINCT + 1)
+                .order(BucketOrder.key(true));
+        if (of > 1) t.includeExclude(new IncludeExclude(partition, of));
+        if (detail) {
+            t.subAggregation(AggregationBuilders.terms("related").field(related).size(RELATED));
+            t.subAggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP));
+            t.subAggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP));
             // where enrichment exists: a user's clients, an IP's country and network (GeoIP/ASN fields; a terms
             // aggregation over a field no index maps yet is simply empty)
-            for (Map.Entry<String, String> extra : extras(field).entrySet()) {
-                agg.subAggregation(AggregationBuilders.terms(extra.getKey())
-                        .field(extra.getValue())
+            for (Map.Entry<String, String> e : extras(field).entrySet()) {
+                t.subAggregation(AggregationBuilders.terms(e.getKey())
+                        .field(e.getValue())
                         .size(10));
             }
-            if (after != null) agg.aggregateAfter(after);
-            SearchResponse r = search(
-                    indices, new SearchSourceBuilder().query(query).size(0).aggregation(agg));
-            CompositeAggregation c =
-                    r.getAggregations() == null ? null : r.getAggregations().get("values");
-            if (c == null) break;
-            for (CompositeAggregation.Bucket b : c.getBuckets()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("value", String.valueOf(b.getKey().get("v")));
-                row.put("accesses", b.getDocCount());
+        }
+        return t;
+    }
+
+    /** The rows of a {@link #rowsAggregation}; complete when no value was left out and the bound holds them. */
+    private static Rows rows(Terms terms, String field, boolean detail) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (terms == null) return new Rows(rows, true);
+        for (Terms.Bucket b : terms.getBuckets()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("value", b.getKeyAsString());
+            row.put("accesses", b.getDocCount());
+            if (detail) {
+                Aggregations sub = b.getAggregations();
                 List<String> rel = new ArrayList<>();
-                for (Terms.Bucket t : ((Terms) b.getAggregations().get("related")).getBuckets())
-                    rel.add(t.getKeyAsString());
+                for (Terms.Bucket t : ((Terms) sub.get("related")).getBuckets()) rel.add(t.getKeyAsString());
                 row.put("related", rel);
                 for (String extra : extras(field).keySet()) {
                     List<Object> values = new ArrayList<>();
-                    for (Terms.Bucket t : ((Terms) b.getAggregations().get(extra)).getBuckets()) values.add(t.getKey());
+                    for (Terms.Bucket t : ((Terms) sub.get(extra)).getBuckets()) values.add(t.getKey());
                     row.put(extra, values);
                 }
-                row.put("first", Timestamps.format(Instant.ofEpochMilli((long)
-                        ((Min) b.getAggregations().get("first")).getValue())));
-                row.put("last", Timestamps.format(Instant.ofEpochMilli((long)
-                        ((Max) b.getAggregations().get("last")).getValue())));
-                rows.add(row);
+                row.put("first", time(((Min) sub.get("first")).getValue()));
+                row.put("last", time(((Max) sub.get("last")).getValue()));
             }
-            if (c.afterKey() == null || c.getBuckets().isEmpty()) break;
-            after = c.afterKey();
+            rows.add(row);
         }
-        return rows;
+        boolean complete = terms.getSumOfOtherDocCounts() == 0 && rows.size() <= MAX_DISTINCT;
+        return new Rows(rows, complete);
+    }
+
+    private static int compareAddresses(InetAddress a, InetAddress b) {
+        return Arrays.compare(InetAddressPoint.encode(a), InetAddressPoint.encode(b));
+    }
+
+    /** Whether {@code e} (or what it wraps, or a shard failure it carries) is the bucket limit being hit. */
+    static boolean tooManyBuckets(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MultiBucketConsumerService.TooManyBucketsException) return true;
+            if (t instanceof SearchPhaseExecutionException s) {
+                for (ShardSearchFailure f : s.shardFailures()) {
+                    if (f.getCause() != null && tooManyBuckets(f.getCause())) return true;
+                }
+            }
+            if (t instanceof OpenSearchException o && o.getDetailedMessage().contains("too_many_buckets")) return true;
+        }
+        return false;
     }
 
     /**
@@ -570,7 +508,7 @@ public final class AccessReport {
      * them (the per-user rows relate each user to the addresses of its accesses).
      */
     @SuppressWarnings("unchecked")
-    private static Set<String> ownAddresses(List<Map<String, Object>> userRows, Params p) {
+    private static Set<String> ownAddresses(List<Map<String, Object>> userRows, InvestigationFilter p) {
         Set<String> own = new HashSet<>();
         if (p.redact() == false || p.include().isEmpty()) return own;
         for (Map<String, Object> row : userRows) {
@@ -586,7 +524,11 @@ public final class AccessReport {
      * from: {@code ownAddresses}) with stable pseudonyms.
      */
     private List<Map<String, Object>> redact(
-            List<Map<String, Object>> rows, Params p, String kind, String relatedKind, Set<String> ownAddresses) {
+            List<Map<String, Object>> rows,
+            InvestigationFilter p,
+            String kind,
+            String relatedKind,
+            Set<String> ownAddresses) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -610,7 +552,7 @@ public final class AccessReport {
         return out;
     }
 
-    private String mask(String kind, String identity, Params p, Set<String> ownAddresses) {
+    private String mask(String kind, String identity, InvestigationFilter p, Set<String> ownAddresses) {
         boolean readable = p.include().contains(identity.toLowerCase(Locale.ROOT))
                 || kind.equals("ip") && ownAddresses.contains(identity);
         return readable ? identity : pseudonyms.of(kind, identity);

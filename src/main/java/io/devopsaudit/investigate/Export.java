@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import io.devopsaudit.indicators.Cidr;
 import io.devopsaudit.schema.Fields;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.CreatePitAction;
@@ -26,7 +25,6 @@ import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
-import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.PointInTimeBuilder;
 import org.opensearch.search.builder.SearchSourceBuilder;
@@ -36,10 +34,8 @@ import org.opensearch.transport.client.Client;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,19 +75,6 @@ public final class Export {
 
     static final int PAGE = 2000;
     static final TimeValue KEEP_ALIVE = TimeValue.timeValueMinutes(5);
-    static final Set<String> KEYS = Set.of(
-            "scope",
-            "from",
-            "to",
-            "users",
-            "categories",
-            "actions",
-            "exclude_networks",
-            "exclude_email_domains",
-            "exclude_users",
-            "redact",
-            "include_identities",
-            "include_requests");
     private static final String[] SOURCE_FIELDS = {
         Fields.TIMESTAMP,
         Fields.EVENT_PROVIDER,
@@ -111,76 +94,14 @@ public final class Export {
     private static final JsonFactory JSON = new JsonFactory();
     private static final CsvMapper CSV = new CsvMapper();
 
-    /** Validated parameters; every error names its parameter. */
-    public record Params(
-            List<String> scopes,
-            Instant from,
-            Instant to,
-            List<String> users,
-            List<String> categories,
-            List<String> actions,
-            List<String> networks,
-            List<String> domains,
-            List<String> excludeUsers,
-            boolean redact,
-            Set<String> include,
-            boolean csv,
-            boolean includeRequests) {
-
-        public void check() {
-            if (scopes.isEmpty() || scopes.stream().anyMatch(String::isBlank)) {
-                throw new IllegalArgumentException("[scope] is required: one or more GitLab project or group paths, or "
-                        + "CircleCI organization[/project]s");
-            }
-            if (from == null || to == null) throw new IllegalArgumentException("[from] and [to] are required");
-            if (from.isAfter(to)) throw new IllegalArgumentException("[from] must not be after [to]");
-            for (String n : networks) {
-                try {
-                    Cidr.parse(n);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("[exclude_networks] " + e.getMessage());
-                }
-            }
-        }
-    }
+    /** Validated parameters: the investigation filter and the format. */
+    public record Params(InvestigationFilter filter, boolean csv) {}
 
     /** The REST body and {@code format} parameter; {@code from}/{@code to} default to the last 7 days, as the report. */
     public static Params parse(Map<String, Object> body, String format, Instant now) {
-        for (String k : body.keySet()) {
-            if (KEYS.contains(k) == false)
-                throw new IllegalArgumentException("unknown parameter [" + k + "], expected one of "
-                        + KEYS.stream().sorted().toList());
-        }
         if (format.equals("ndjson") == false && format.equals("csv") == false)
             throw new IllegalArgumentException("[format] must be ndjson or csv, found [" + format + "]");
-        Object scope = body.get("scope");
-        List<String> scopes;
-        if (scope == null) scopes = List.of();
-        else if (scope instanceof String s) scopes = List.of(s.trim());
-        else
-            scopes = AccessReport.strings(body, "scope").stream()
-                    .map(String::trim)
-                    .toList();
-        Instant to = AccessReport.time(body, "to", now);
-        Instant from = AccessReport.time(body, "from", to.minus(Duration.ofDays(7)));
-        Set<String> include = new HashSet<>();
-        AccessReport.strings(body, "include_identities").forEach(i -> include.add(i.toLowerCase(Locale.ROOT)));
-        Params p = new Params(
-                scopes,
-                from,
-                to,
-                AccessReport.strings(body, "users"),
-                AccessReport.strings(body, "categories"),
-                AccessReport.strings(body, "actions"),
-                AccessReport.strings(body, "exclude_networks"),
-                AccessReport.strings(body, "exclude_email_domains"),
-                AccessReport.strings(body, "exclude_users"),
-                AccessReport.bool(body, "redact"),
-                include,
-                format.equals("csv"),
-                AccessReport.bool(body, "include_requests"));
-        p.check();
-        return p;
+        return new Params(InvestigationFilter.parse(body, Set.of(), now), format.equals("csv"));
     }
 
     /** The rendered export and how many events it holds. */
@@ -194,22 +115,10 @@ public final class Export {
         this.pseudonyms = pseudonyms;
     }
 
+    /** Every event of the filter (not only accesses); request events only with {@code include_requests}. */
     static QueryBuilder query(Params p) {
-        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(AccessReport.window(p.from(), p.to()));
-        BoolQueryBuilder scopes = QueryBuilders.boolQuery().minimumShouldMatch(1);
-        for (String s : p.scopes()) scopes.should(AccessReport.scope(s));
-        q.filter(scopes);
-        QueryBuilder which = AccessReport.which(p.categories(), p.actions());
-        if (which != null) q.filter(which);
-        if (p.users().isEmpty() == false) {
-            q.filter(QueryBuilders.boolQuery()
-                    .minimumShouldMatch(1)
-                    .should(QueryBuilders.termsQuery(Fields.USER_NAME, p.users()))
-                    .should(QueryBuilders.termsQuery(Fields.USER_ID, p.users()))
-                    .should(QueryBuilders.termsQuery(Fields.USER_EMAIL, p.users())));
-        }
-        AccessReport.exclude(q, p.networks(), p.domains(), p.excludeUsers());
-        if (p.includeRequests() == false) q.mustNot(AccessReport.requestEvents());
+        BoolQueryBuilder q = p.filter().query(null);
+        if (p.filter().includeRequests() == false) q.mustNot(AccessReport.requestEvents());
         return q;
     }
 
@@ -217,13 +126,14 @@ public final class Export {
     public Result run(Params p, String[] eventIndices, int max) throws IOException {
         // the GitLab event pattern holds the request indices too: query(p) leaves them out unless include_requests
         String[] indices = eventIndices;
-        if (p.redact() && pseudonyms.configured() == false) {
+        InvestigationFilter f = p.filter();
+        if (f.redact() && pseudonyms.configured() == false) {
             pseudonyms.of("user", "check"); // throws the 400 that names the missing key, before any search
         }
         QueryBuilder query = query(p);
-        if (p.domains().isEmpty() == false) {
+        if (f.domains().isEmpty() == false) {
             Identities.Resolution r =
-                    new Identities(client).resolve(indices, query, p.domains(), AccessReport.MAX_DISTINCT);
+                    new Identities(client).resolve(indices, query, f.domains(), AccessReport.MAX_DISTINCT);
             if (r.users().size() > AccessReport.MAX_DISTINCT) {
                 throw new IllegalArgumentException("[exclude_email_domains] the export holds more than "
                         + AccessReport.MAX_DISTINCT
@@ -272,7 +182,7 @@ public final class Export {
                 if (after == null) tooMany(r.getHits().getTotalHits().value(), max);
                 SearchHit[] hits = r.getHits().getHits();
                 for (SearchHit h : hits) {
-                    writer.row(row(h, p));
+                    writer.row(row(h, f));
                     written++;
                 }
                 if (hits.length < PAGE) break;
@@ -304,7 +214,7 @@ public final class Export {
     }
 
     /** One event as the documented columns; under {@code redact} identities become pseudonyms and messages go. */
-    List<String> row(SearchHit hit, Params p) {
+    List<String> row(SearchHit hit, InvestigationFilter p) {
         Map<String, Object> s = hit.getSourceAsMap();
         String actor = first(value(s, Fields.USER_NAME), value(s, Fields.USER_ID));
         String ip = value(s, Fields.SOURCE_IP);
@@ -339,7 +249,7 @@ public final class Export {
         return row;
     }
 
-    private String mask(String kind, String identity, Params p) {
+    private String mask(String kind, String identity, InvestigationFilter p) {
         if (identity == null || p.include().contains(identity.toLowerCase(Locale.ROOT))) return identity;
         return pseudonyms.of(kind, identity);
     }

@@ -45,15 +45,15 @@ public class FormulaSafeCsvTests extends OpenSearchTestCase {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         for (Object bad :
                 List.of("+1000000000-12-31T23:59:59Z", Long.MIN_VALUE, 1e19, 1e300, "+10000-01-01T00:00:00Z")) {
-            IllegalArgumentException e =
-                    expectThrows(IllegalArgumentException.class, () -> AccessReport.time(Map.of("to", bad), "to", now));
+            IllegalArgumentException e = expectThrows(
+                    IllegalArgumentException.class, () -> InvestigationFilter.time(Map.of("to", bad), "to", now));
             assertThat(e.getMessage(), containsString("[to] must be"));
             e = expectThrows(IllegalArgumentException.class, () -> Export.parse(Map.of("from", bad), "csv", now));
             assertThat(e.getMessage(), containsString("[from] must be"));
         }
         assertEquals(
                 Instant.parse("2024-03-01T00:00:00Z"),
-                AccessReport.time(Map.of("to", "2024-03-01T00:00:00Z"), "to", now));
+                InvestigationFilter.time(Map.of("to", "2024-03-01T00:00:00Z"), "to", now));
     }
 
     public void testAnExtremeStoredTimeGivesAClampedWindow() {

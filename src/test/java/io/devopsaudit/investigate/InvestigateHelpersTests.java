@@ -50,12 +50,13 @@ public class InvestigateHelpersTests extends OpenSearchTestCase {
     public void testReportParametersDefaultsAndErrorsNameTheParameter() {
         Instant now = Instant.parse("2024-03-08T12:00:00Z");
         AccessReport.Params p = AccessReport.parse(Map.of("scope", " acme/web "), now);
-        assertEquals("acme/web", p.scope());
-        assertEquals(now, p.to());
-        assertEquals(now.minus(Duration.ofDays(7)), p.from());
+        assertEquals(List.of("acme/web"), p.filter().scopes());
+        assertEquals("acme/web", p.filter().scopeForAnswer());
+        assertEquals(now, p.filter().to());
+        assertEquals(now.minus(Duration.ofDays(7)), p.filter().from());
         assertFalse(p.detail());
         assertTrue(p.withDetail().detail());
-        assertEquals(p.scope(), p.withDetail().scope());
+        assertEquals(p.filter(), p.withDetail().filter());
 
         assertThat(
                 expectThrows(IllegalArgumentException.class, () -> AccessReport.parse(Map.of(), now))
@@ -170,12 +171,12 @@ public class InvestigateHelpersTests extends OpenSearchTestCase {
     public void testExportParameters() {
         Instant now = Instant.parse("2024-03-08T12:00:00Z");
         Export.Params p = Export.parse(Map.of("scope", List.of("acme/web", " acme/api ")), "csv", now);
-        assertEquals(List.of("acme/web", "acme/api"), p.scopes());
+        assertEquals(List.of("acme/web", "acme/api"), p.filter().scopes());
         assertTrue(p.csv());
-        assertEquals(now.minus(Duration.ofDays(7)), p.from());
+        assertEquals(now.minus(Duration.ofDays(7)), p.filter().from());
         assertEquals(
                 List.of("acme"),
-                Export.parse(Map.of("scope", "acme"), "ndjson", now).scopes());
+                Export.parse(Map.of("scope", "acme"), "ndjson", now).filter().scopes());
         assertThat(
                 expectThrows(IllegalArgumentException.class, () -> Export.parse(Map.of("scope", "a"), "xml", now))
                         .getMessage(),

@@ -210,7 +210,7 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertEquals(report, read);
         assertNull("read in the action, so a bad request is recorded there", read.validate());
         assertAuditIndices(report, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
-        assertEquals(scope, read.params(now).scope());
+        assertEquals(List.of(scope), read.params(now).filter().scopes());
         assertTrue("csv is the detail rows", read.params(now).detail());
         assertEquals(
                 Map.of(
@@ -278,7 +278,8 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertEquals(export, exportRead);
         assertNull(exportRead.validate());
         assertAuditIndices(export, "devops-audit-incoming", "devops-audit-gitlab-*", "devops-audit-circleci-*");
-        assertEquals(List.of("acme/web", "acme/api"), exportRead.params(now).scopes());
+        assertEquals(
+                List.of("acme/web", "acme/api"), exportRead.params(now).filter().scopes());
         assertEquals(
                 "csv".equals(export.param("format")), exportRead.params(now).csv());
         ExportAction.Request noScope = new ExportAction.Request(Map.of(), null, null);
