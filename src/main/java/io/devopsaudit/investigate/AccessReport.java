@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -88,10 +89,13 @@ public final class AccessReport {
 
     private final Client client;
     private final Pseudonyms pseudonyms;
+    private final IntSupplier maxBuckets;
 
-    public AccessReport(Client client, Pseudonyms pseudonyms) {
+    /** {@code maxBuckets}: the node's {@code search.max_buckets}, read when a report runs. */
+    public AccessReport(Client client, Pseudonyms pseudonyms, IntSupplier maxBuckets) {
         this.client = client;
         this.pseudonyms = pseudonyms;
+        this.maxBuckets = maxBuckets;
     }
 
     /** The report's own body keys, besides the {@link InvestigationFilter}'s. */
@@ -169,12 +173,12 @@ public final class AccessReport {
     public Map<String, Object> run(Params p, String[] indices) {
         InvestigationFilter f = p.filter();
         QueryBuilder direct = query(p);
-        Identities identities = new Identities(client);
+        Identities identities = new Identities(client, maxBuckets.getAsInt());
         Identities.Resolution resolved;
         Counts counts;
         if (f.domains().isEmpty()) {
             // nobody is left out by e-mail: the users to resolve and the counts come from the same pass
-            counts = count(indices, direct, p.detail(), Identities.candidates(MAX_DISTINCT));
+            counts = count(indices, direct, p.detail(), identities.candidates(MAX_DISTINCT));
             Map<Identities.User, Long> users = identities.users(indices, direct, counts.aggs(), MAX_DISTINCT);
             resolved = identities.resolve(indices, direct, users, f.domains());
         } else {

@@ -7,10 +7,12 @@ import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.ReportResponse;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
+import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.xcontent.MediaType;
+import org.opensearch.search.aggregations.MultiBucketConsumerService;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
@@ -86,9 +88,12 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
                 ActionFilters actionFilters,
                 Client client,
                 Pseudonyms pseudonyms,
+                ClusterService clusterService,
                 ActivityTrail trail) {
             super(NAME, transportService, actionFilters, Request::new);
-            this.report = new AccessReport(client, pseudonyms);
+            this.report = new AccessReport(client, pseudonyms, () -> clusterService
+                    .getClusterSettings()
+                    .get(MultiBucketConsumerService.MAX_BUCKET_SETTING));
             this.trail = trail;
         }
 

@@ -5,7 +5,11 @@ package io.devopsaudit.investigate;
 
 import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.IndexNames;
+import org.opensearch.OpenSearchException;
 import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.search.MultiSearchRequest;
+import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.common.unit.TimeValue;
@@ -62,16 +66,18 @@ public final class ChangeContext {
         Map<String, Map<String, Object>> timeline = new TreeMap<>();
         boolean[] truncated = new boolean[1];
         add(timeline, event, "event");
+        // the searches of every reason go to the node at once (one multi-search), not one after the other
+        List<String> reasons = new ArrayList<>();
+        MultiSearchRequest searches = new MultiSearchRequest();
         String correlation = value(source, "audit", "correlation_id");
         if (correlation != null) {
-            for (SearchHit h :
-                    many(truncated, indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation)))
-                add(timeline, h, "same_request");
+            reasons.add("same_request");
+            searches.add(manyRequest(indices, QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation)));
             // the GitLab request (production_json.log, api_json.log, auth_json.log lines) that caused the event
-            for (SearchHit h : many(
-                    truncated,
+            reasons.add("request");
+            searches.add(manyRequest(
                     new String[] {IndexNames.REQUESTS},
-                    QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation))) add(timeline, h, "request");
+                    QueryBuilders.termQuery(Fields.AUDIT_CORRELATION_ID, correlation)));
         }
         String actor =
                 value(source, "user", "name") != null ? value(source, "user", "name") : value(source, "user", "id");
@@ -79,27 +85,30 @@ public final class ChangeContext {
         Instant to = clamp(at.plusMillis(after.millis()));
         QueryBuilder actorQuery = sameActor(source);
         if (actorQuery != null) {
-            for (SearchHit h : many(truncated, indices, inWindow(actorQuery, from, to))) add(timeline, h, "same_actor");
+            reasons.add("same_actor");
+            searches.add(manyRequest(indices, inWindow(actorQuery, from, to)));
         }
         String ip = Export.value(source, Fields.SOURCE_IP);
         if (ip != null) {
             // the address the change came from: a takeover shows as failed sign-ins or a session from it
-            for (SearchHit h :
-                    many(truncated, indices, inWindow(QueryBuilders.termQuery(Fields.SOURCE_IP, ip), from, to)))
-                add(timeline, h, "same_ip");
+            reasons.add("same_ip");
+            searches.add(manyRequest(indices, inWindow(QueryBuilders.termQuery(Fields.SOURCE_IP, ip), from, to)));
         }
         QueryBuilder object = sameObject(source);
         if (object != null) {
-            for (SearchHit h : many(
-                    truncated,
-                    indices,
-                    QueryBuilders.boolQuery()
-                            .filter(object)
-                            .filter(QueryBuilders.rangeQuery(Fields.TIMESTAMP)
-                                    .gte(from.toEpochMilli())
-                                    .lte(to.toEpochMilli())
-                                    .format("epoch_millis")))) {
-                add(timeline, h, "same_object");
+            reasons.add("same_object");
+            searches.add(manyRequest(indices, inWindow(object, from, to)));
+        }
+        if (reasons.isEmpty() == false) {
+            MultiSearchResponse.Item[] items =
+                    client.multiSearch(searches).actionGet().getResponses();
+            for (int i = 0; i < items.length; i++) {
+                if (items[i].isFailure()) throw new OpenSearchException(items[i].getFailure());
+                SearchResponse r = items[i].getResponse();
+                SearchHit[] hits = r.getHits().getHits();
+                if (r.getHits().getTotalHits() != null
+                        && r.getHits().getTotalHits().value() > hits.length) truncated[0] = true;
+                for (SearchHit h : hits) add(timeline, h, reasons.get(i));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -259,17 +268,24 @@ public final class ChangeContext {
     }
 
     /**
-     * At most MAX_EVENTS events; {@code truncated[0]} is set when more matched. Audit events only, unless the search
-     * is the one over the request indices (reason {@code request}).
+     * The search for one reason: at most MAX_EVENTS events in time order (the answer says {@code truncated} when more
+     * matched). Audit events only, unless the search is the one over the request indices (reason {@code request}).
      */
-    private SearchHit[] many(boolean[] truncated, String[] indices, QueryBuilder q) {
+    private static SearchRequest manyRequest(String[] indices, QueryBuilder q) {
         QueryBuilder which = indices.length == 1 && indices[0].equals(IndexNames.REQUESTS)
                 ? q
                 : QueryBuilders.boolQuery().filter(q).mustNot(AccessReport.requestEvents());
-        SearchResponse r = searchResponse(indices, which, MAX_EVENTS);
-        SearchHit[] hits = r.getHits().getHits();
-        if (r.getHits().getTotalHits() != null && r.getHits().getTotalHits().value() > hits.length) truncated[0] = true;
-        return hits;
+        return new SearchRequest(indices)
+                .indicesOptions(IndicesOptions.lenientExpandOpen())
+                .source(source(which, MAX_EVENTS));
+    }
+
+    private static SearchSourceBuilder source(QueryBuilder q, int size) {
+        return new SearchSourceBuilder()
+                .query(q)
+                .size(size)
+                .trackTotalHitsUpTo(size + 1)
+                .sort(Fields.TIMESTAMP, SortOrder.ASC);
     }
 
     private SearchHit[] search(String[] indices, QueryBuilder q, int size) {
@@ -279,11 +295,7 @@ public final class ChangeContext {
     private SearchResponse searchResponse(String[] indices, QueryBuilder q, int size) {
         return client.prepareSearch(indices)
                 .setIndicesOptions(IndicesOptions.lenientExpandOpen())
-                .setSource(new SearchSourceBuilder()
-                        .query(q)
-                        .size(size)
-                        .trackTotalHitsUpTo(size + 1)
-                        .sort(Fields.TIMESTAMP, SortOrder.ASC))
+                .setSource(source(q, size))
                 .get();
     }
 

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * The events of a log request, handed over as they are stored (normalized), in time order: every event of the scope
@@ -109,10 +110,13 @@ public final class Export {
 
     private final Client client;
     private final Pseudonyms pseudonyms;
+    private final IntSupplier maxBuckets;
 
-    public Export(Client client, Pseudonyms pseudonyms) {
+    /** {@code maxBuckets}: the node's {@code search.max_buckets}, read when an export runs. */
+    public Export(Client client, Pseudonyms pseudonyms, IntSupplier maxBuckets) {
         this.client = client;
         this.pseudonyms = pseudonyms;
+        this.maxBuckets = maxBuckets;
     }
 
     /** Every event of the filter (not only accesses); request events only with {@code include_requests}. */
@@ -132,8 +136,8 @@ public final class Export {
         }
         QueryBuilder query = query(p);
         if (f.domains().isEmpty() == false) {
-            Identities.Resolution r =
-                    new Identities(client).resolve(indices, query, f.domains(), AccessReport.MAX_DISTINCT);
+            Identities.Resolution r = new Identities(client, maxBuckets.getAsInt())
+                    .resolve(indices, query, f.domains(), AccessReport.MAX_DISTINCT);
             if (r.users().size() > AccessReport.MAX_DISTINCT) {
                 throw new IllegalArgumentException("[exclude_email_domains] the export holds more than "
                         + AccessReport.MAX_DISTINCT

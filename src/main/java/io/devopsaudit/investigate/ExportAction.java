@@ -15,6 +15,7 @@ import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.MediaType;
+import org.opensearch.search.aggregations.MultiBucketConsumerService;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
@@ -156,7 +157,9 @@ public final class ExportAction extends ActionType<ExportAction.Response> {
                 ClusterService clusterService,
                 ActivityTrail trail) {
             super(NAME, transportService, actionFilters, Request::new);
-            this.export = new Export(client, pseudonyms);
+            this.export = new Export(client, pseudonyms, () -> clusterService
+                    .getClusterSettings()
+                    .get(MultiBucketConsumerService.MAX_BUCKET_SETTING));
             this.clusterService = clusterService;
             this.trail = trail;
         }

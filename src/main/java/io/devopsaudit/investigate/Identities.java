@@ -86,9 +86,12 @@ final class Identities {
     static final String CANDIDATES = "identities";
     private static final String EMAILS = "emails";
     private final Client client;
+    /** The node's bucket limit ({@code search.max_buckets}): no composite page may be larger. */
+    private final int maxBuckets;
 
-    Identities(Client client) {
+    Identities(Client client, int maxBuckets) {
         this.client = client;
+        this.maxBuckets = maxBuckets;
     }
 
     /**
@@ -96,8 +99,8 @@ final class Identities {
      * for {@code max + 1} users, so that it is one pass over the events however many users there are (a second page
      * is only asked when the first one is full of keys without a user).
      */
-    static CompositeAggregationBuilder candidates(int max) {
-        return AggregationBuilders.composite(CANDIDATES, sources(false)).size(max + 1);
+    CompositeAggregationBuilder candidates(int max) {
+        return AggregationBuilders.composite(CANDIDATES, sources(false)).size(Math.min(max + 1, maxBuckets));
     }
 
     /** Resolves the users of {@code direct}'s events and excludes those with an e-mail of one of {@code domains}. */
@@ -134,7 +137,8 @@ final class Identities {
                 if (u.provider() == null || (u.id() == null && u.name() == null)) continue;
                 out.merge(u, b.getDocCount(), Long::sum);
             }
-            if (out.size() > max || c.afterKey() == null || c.getBuckets().size() < max + 1) break;
+            if (out.size() > max || c.afterKey() == null || c.getBuckets().size() < Math.min(max + 1, maxBuckets))
+                break;
             SearchResponse next = search(indices, query, candidates(max).aggregateAfter(c.afterKey()));
             c = next.getAggregations() == null ? null : next.getAggregations().get(CANDIDATES);
         }
@@ -167,7 +171,7 @@ final class Identities {
         // the users known by name only; an event without an id teaches its name's e-mails to every user of that name
         Map<Key, Set<String>> byKey = new HashMap<>();
         Map<Key, Set<String>> byNameWithoutId = new HashMap<>();
-        int page = Math.max(1000, 2 * users.size() + 1);
+        int page = Math.min(maxBuckets, Math.max(1000, 2 * users.size() + 1));
         Map<String, Object> after = null;
         while (true) {
             CompositeAggregationBuilder agg =

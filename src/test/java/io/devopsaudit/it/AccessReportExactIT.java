@@ -253,7 +253,7 @@ public class AccessReportExactIT extends DevopsAuditRestTestCase {
         Map<String, Object> whole = call("POST", REPORT, body);
         assertEquals(30, ((Number) whole.get("distinct_users")).intValue());
         try {
-            call("PUT", "/_cluster/settings", "{\"transient\":{\"search.max_buckets\":100}}");
+            call("PUT", "/_cluster/settings", "{\"transient\":{\"search.max_buckets\":120}}");
             Map<String, Object> parts = call("POST", REPORT, body);
             assertEquals(whole, parts);
         } finally {
