@@ -29,7 +29,7 @@ def fields(props):
     return json.dumps(fl,separators=(',',':'))
 NS=uuid.UUID('6b0f5c0e-7d0e-4b58-9d6a-2f1c9b7a0d11')
 def sid(name): return str(uuid.uuid5(NS,name))
-EV=sid('index-pattern:events'); DL=sid('index-pattern:dead-letters'); HL=sid('index-pattern:health')
+EV=sid('index-pattern:events'); DL=sid('index-pattern:dead-letters'); HL=sid('index-pattern:health'); RQ=sid('index-pattern:requests')
 objs=[]
 objs.append({"id":EV,"type":"index-pattern","migrationVersion":{"index-pattern":"7.6.0"},"references":[],
   "attributes":{"title":"devops-audit-gitlab-*,devops-audit-circleci-*","timeFieldName":"@timestamp","fields":fields(tpl['template']['mappings']['properties'])}})
@@ -37,6 +37,9 @@ objs.append({"id":DL,"type":"index-pattern","migrationVersion":{"index-pattern":
   "attributes":{"title":"devops-audit-failed-*","timeFieldName":"@timestamp","fields":fields(dl['template']['mappings']['properties'])}})
 objs.append({"id":HL,"type":"index-pattern","migrationVersion":{"index-pattern":"7.6.0"},"references":[],
   "attributes":{"title":"devops-audit-health-*","timeFieldName":"@timestamp","fields":fields(hl['template']['mappings']['properties'])}})
+# GitLab's request logs (production_json, api_json, auth_json): their own indices, mapped by the same event template
+objs.append({"id":RQ,"type":"index-pattern","migrationVersion":{"index-pattern":"7.6.0"},"references":[],
+  "attributes":{"title":"devops-audit-gitlab-requests-*","timeFieldName":"@timestamp","fields":fields(tpl['template']['mappings']['properties'])}})
 def ssj(query, pattern_ref=True, filters=None):
     d={"query":{"query":query,"language":"lucene"},"filter":filters or []}
     if pattern_ref: d["indexRefName"]="kibanaSavedObjectMeta.searchSourceJSON.index"
@@ -85,6 +88,24 @@ v2.append(vis('acc_paths','Accesses per project path','table',[count,terms(2,"au
 v2.append(vis('acc_user_ip','Accesses by user and source IP','table',[count,terms(2,"user.name","bucket",50),terms(3,"source.ip","bucket",20)],acc))
 v2.append(vis('acc_type','Accesses by access type','pie',[count,terms(2,"event.action")],acc))
 v2.append(vis('acc_geo','Accesses by source country and network (AS)','table',[count,terms(2,"source.geo.country_name","bucket",20),terms(3,"source.as.organization.name","bucket",20)],acc))
+# Request-based panels for the log requests audit events cannot answer (docs/investigation.md, "Questions only the
+# request logs answer"): who viewed a page (set url.path or audit.scope.path in the query bar, the window in the time
+# picker, the office-network filter above), which paths refused an IP before Rack::Attack blocked it, and where the
+# requests for a path come from. A page view is what _access_report's include_requests counts: GET below 400.
+VIEWS='event.dataset:gitlab.production AND http.request.method:GET AND http.response.status_code:<400'
+API_READS='event.dataset:gitlab.api AND http.request.method:GET AND http.response.status_code:<400'
+DENIED='http.response.status_code:(401 OR 403)'
+BLOCKS='event.dataset:gitlab.auth AND event.outcome:failure'
+s_requests=search('requests','Request events (set url.path, source.ip or user.name)','event.dataset:*',["user.name","source.ip","http.request.method","url.path","http.response.status_code","user_agent.original","audit.correlation_id"],pattern=RQ)
+vr=[]
+vr.append(vis('req_views_user','Page views by user and source IP (request logs)','table',[count,terms(2,"user.name","bucket",50),terms(3,"source.ip","bucket",20),a(4,"min","metric",field="@timestamp"),a(5,"max","metric",field="@timestamp")],VIEWS,pattern=RQ))
+vr.append(vis('req_views_ip','Page views by source IP (request logs)','table',[count,terms(2,"source.ip","bucket",50),a(3,"cardinality","metric",field="user.name")],VIEWS,pattern=RQ))
+vr.append(vis('req_api_reads','API reads by user and token type (request logs)','table',[count,terms(2,"user.name","bucket",50),terms(3,"audit.token.type","bucket",10)],API_READS,pattern=RQ))
+vr.append(vis('req_path_status','Requests per path and status','table',[count,terms(2,"url.path","bucket",50),terms(3,"http.response.status_code","bucket",10)],'',pattern=RQ))
+vr.append(vis('req_denied_ip','401 and 403 responses by source IP and path','table',[count,terms(2,"source.ip","bucket",20),terms(3,"url.path","bucket",50),a(4,"max","metric",field="@timestamp")],DENIED,pattern=RQ))
+vr.append(vis('req_blocks','Rack::Attack blocks and throttles by source IP (auth log)','table',[count,terms(2,"source.ip","bucket",20),terms(3,"event.action","bucket",5),a(4,"min","metric",field="@timestamp")],BLOCKS,pattern=RQ))
+vr.append(vis('req_countries','Requests by source country and network (set url.path)','table',[count,terms(2,"source.geo.country_name","bucket",20),terms(3,"source.as.organization.name","bucket",20)],'',pattern=RQ))
+vr.append(vis('req_agents','Requests by user agent (set url.path)','table',[count,terms(2,"user_agent.original","bucket",20),a(3,"cardinality","metric",field="source.ip")],'',pattern=RQ))
 v3=[]
 v3.append(vis('chg_scope','Changes by scope','histogram',[count,terms(2,"audit.scope.path")],'audit.change.operation:*'))
 v3.append(vis('chg_who','Who changed what','table',[count,terms(2,"user.name","bucket",20),terms(3,"audit.change.field","bucket",20)],'audit.change.operation:*'))
@@ -124,7 +145,7 @@ office={"meta":{"alias":"exclude office network (edit the CIDR)","negate":True,"
         "query":{"match_phrase":{"source.ip":"192.0.2.0/24"}},"$state":{"store":"appState"}}
 domain={"meta":{"alias":"exclude company email domain (edit; only events that carry user.email: _access_report also resolves the others)","negate":True,"disabled":True,"type":"custom","key":"query"},
         "query":{"query_string":{"query":"user.email:*@example.com"}},"$state":{"store":"appState"}}
-dash('access','Access review','Who accessed a project, how often, from how many IPs, over what time range. Set audit.scope.path in the query bar; toggle the exclusion filters.',V(v2)+[(s_access,"search")],[office,domain])
+dash('access','Access review','Who accessed a project, how often, from how many IPs, over what time range. Set audit.scope.path in the query bar; toggle the exclusion filters. From GitLab\'s request logs: page views and API reads per user and IP, requests per path and status, 401/403 per IP before a Rack::Attack block, and the countries, networks and user agents of a path\'s requests (set url.path).',V(v2)+[(s_access,"search")]+V(vr)+[(s_requests,"search")],[office,domain])
 dash('changes','Change and traceability','Changes by scope, who changed what, and every event of one correlation id.',V(v3)+[(s_changes,"search"),(s_corr,"search")])
 dash('health','Ingest health','Dead-letter counts by error, events by source format, actions the taxonomy does not list yet; the last event per source, collector errors and recoveries, dead letters and conflicting copies over time, retention runs (from the health records).',V(v4)+[(s_dead,"search")])
 with open(OUT_FILE,'w') as f:

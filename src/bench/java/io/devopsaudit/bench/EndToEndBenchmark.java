@@ -152,7 +152,8 @@ public final class EndToEndBenchmark {
             List<String> selected = List.of(System.getProperty("bench.ways", "").split(",")).stream()
                     .filter(w -> w.isBlank() == false)
                     .toList();
-            List<Way> ways = allWays.stream()
+            List<Way> ways = java.util.stream.Stream.concat(
+                            allWays.stream(), requestWays(logRaw.size(), selected).stream())
                     .filter(w -> selected.isEmpty()
                             || selected.stream().anyMatch(p -> w.name().startsWith(p.trim())))
                     .toList();
@@ -193,7 +194,7 @@ public final class EndToEndBenchmark {
                             last.ingestTookMs() * 1000.0 / last.docs());
                 }
             }
-            String report = report(results, n, logRaw.size(), (double) totalBytes / n);
+            String report = report(results, n, logRaw.size(), (double) totalBytes / n) + requestComparison(results);
             if (ways.stream().anyMatch(w -> w.name().equals("b_devops_audit"))) {
                 report += coverage(
                         client,
@@ -205,6 +206,58 @@ public final class EndToEndBenchmark {
             System.out.println(report);
             Files.writeString(out.resolve("end-to-end.md"), report, StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * GitLab request-log lines through the devops-audit pipeline, as many as there are audit_json.log lines in
+     * {@code b_devops_audit_gitlab_log}: production_json.log ({@code r_devops_audit_gitlab_production_log}) and
+     * api_json.log ({@code r_devops_audit_gitlab_api_log}) lines as ProcessorBenchmark generates them, with public
+     * addresses. Only when {@code -Dbench.ways} names them ({@code r_}): the default mix and its figures stay as they
+     * were.
+     */
+    static List<Way> requestWays(int count, List<String> selected) {
+        if (selected.stream().noneMatch(p -> p.trim().startsWith("r_"))) return List.of();
+        List<String> production = new ArrayList<>(count);
+        List<String> api = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            production.add(requestDocument(ProcessorBenchmark.productionLine(i)));
+            api.add(requestDocument(ProcessorBenchmark.apiLine(i)));
+        }
+        return List.of(
+                new Way("r_devops_audit_gitlab_production_log", bodies(production), "devops-audit", count),
+                new Way("r_devops_audit_gitlab_api_log", bodies(api), "devops-audit", count));
+    }
+
+    private static String requestDocument(String line) {
+        return "{\"index\":{\"_index\":\"bench-incoming\"}}\n{\"message\":"
+                + JsonText.write(line.replace("198.51.100.", "81.2.69.")) + "}\n";
+    }
+
+    /** Per run, a request way's ingest time per event over the audit_json.log way's, on the same number of lines. */
+    static String requestComparison(List<Result> results) {
+        StringBuilder sb = new StringBuilder();
+        for (String way : List.of("r_devops_audit_gitlab_production_log", "r_devops_audit_gitlab_api_log")) {
+            List<Double> ratios = new ArrayList<>();
+            for (Result r : results) {
+                if (r.way().equals(way) == false) continue;
+                results.stream()
+                        .filter(x -> x.run() == r.run() && x.way().equals("b_devops_audit_gitlab_log"))
+                        .filter(x -> x.ingestTookMs() > 0)
+                        .findFirst()
+                        .ifPresent(log -> ratios.add(
+                                (r.ingestTookMs() / (double) r.docs()) / (log.ingestTookMs() / (double) log.docs())));
+            }
+            if (ratios.isEmpty()) continue;
+            ratios.sort(null);
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "Ingest time per event, %s over b_devops_audit_gitlab_log (audit_json.log), same number of lines: median %.2fx (%.2f-%.2f)%n",
+                    way,
+                    median(ratios),
+                    ratios.get(0),
+                    ratios.get(ratios.size() - 1)));
+        }
+        return sb.toString();
     }
 
     static List<byte[]> bodies(List<String> lines) {

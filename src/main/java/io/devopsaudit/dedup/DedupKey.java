@@ -98,16 +98,58 @@ public final class DedupKey {
     }
 
     static String fingerprint(RecordBuilder record, Map<String, Object> details) {
-        StringBuilder canonical = new StringBuilder(256).append(METHOD).append('|');
+        Scratch scratch = SCRATCH.get();
+        StringBuilder canonical = scratch.canonical;
+        canonical.setLength(0);
+        canonical.append(METHOD).append('|');
         for (String f : FINGERPRINT_FIELDS) {
             append(canonical, record.get(f));
         }
         append(canonical, details == null || details.isEmpty() ? null : JsonText.write(sorted(details)));
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        byte[] hash = scratch.digest(canonical);
+        if (canonical.capacity() > Scratch.KEPT_CAPACITY) scratch.canonical = new StringBuilder(Scratch.CAPACITY);
+        return HexFormat.of().formatHex(hash);
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * One ingest thread's buffer for the canonical form and its digest, reused from event to event: events without a
+     * trusted id (every request line) would otherwise allocate both for each fingerprint.
+     */
+    private static final class Scratch {
+        /** Holds a request line's or a typical audit event's canonical form (300 to 600 characters). */
+        static final int CAPACITY = 1024;
+        /** A buffer grown beyond this by one large event is not kept for the next. */
+        static final int KEPT_CAPACITY = 16 * 1024;
+
+        StringBuilder canonical = new StringBuilder(CAPACITY);
+        final MessageDigest digest;
+        private byte[] ascii = new byte[CAPACITY];
+
+        Scratch() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * SHA-256 of the text's UTF-8 bytes. An ASCII text (the usual case) is its own UTF-8, copied into the reused
+         * buffer; any other goes through {@link String#getBytes}.
+         */
+        byte[] digest(StringBuilder text) {
+            int n = text.length();
+            if (n > KEPT_CAPACITY) return digest.digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            if (ascii.length < n) ascii = new byte[n];
+            for (int i = 0; i < n; i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80) return digest.digest(text.toString().getBytes(StandardCharsets.UTF_8));
+                ascii[i] = (byte) c;
+            }
+            digest.update(ascii, 0, n);
+            return digest.digest();
         }
     }
 
@@ -122,6 +164,9 @@ public final class DedupKey {
 
     @SuppressWarnings("unchecked")
     private static Object sorted(Object value) {
+        if (value instanceof TreeMap<?, ?> t && isSortedFlat(t)) {
+            return t; // already in canonical order (a request line's identity): a copy would be the same
+        }
         if (value instanceof Map<?, ?> m) {
             TreeMap<String, Object> t = new TreeMap<>();
             m.forEach((k, v) -> t.put(String.valueOf(k), sorted(v)));
@@ -131,5 +176,14 @@ public final class DedupKey {
             return l.stream().map(DedupKey::sorted).toList();
         }
         return value;
+    }
+
+    /** A map sorted by its text keys in their natural order, holding no map or list (nothing {@link #sorted} changes). */
+    private static boolean isSortedFlat(TreeMap<?, ?> t) {
+        if (t.comparator() != null || t.isEmpty() || t.firstKey() instanceof String == false) return false;
+        for (Object v : t.values()) {
+            if (v instanceof Map || v instanceof List) return false;
+        }
+        return true;
     }
 }

@@ -27,7 +27,9 @@ final class RequestNormalizer {
         }
         r.put(Fields.TIMESTAMP, Timestamps.format(Timestamps.parse(fmt, "time", time)));
 
-        String method = e.text("method") != null ? e.text("method") : e.text("request_method");
+        // each key is looked up once: numbers (user_id, status) would be turned into text again on every lookup
+        String method = e.text("method");
+        if (method == null) method = e.text("request_method");
         r.put(Fields.HTTP_REQUEST_METHOD, method == null ? null : method.toUpperCase(Locale.ROOT));
         String path = e.text("path");
         if (path != null) {
@@ -47,10 +49,12 @@ final class RequestNormalizer {
         } else {
             Normalizer.putIp(r, e, "meta.remote_ip", e.text("meta.remote_ip"));
         }
-        String userId = e.text("user_id") != null ? e.text("user_id") : e.text("meta.user_id");
+        String userId = e.text("user_id");
+        if (userId == null) userId = e.text("meta.user_id");
+        String username = e.text("username");
         r.put(Fields.USER_ID, userId);
-        r.put(Fields.USER_NAME, e.text("username") != null ? e.text("username") : e.text("meta.user"));
-        r.put(Fields.AUDIT_ACTOR_TYPE, userId != null || e.text("username") != null ? "user" : "unauthenticated");
+        r.put(Fields.USER_NAME, username != null ? username : e.text("meta.user"));
+        r.put(Fields.AUDIT_ACTOR_TYPE, userId != null || username != null ? "user" : "unauthenticated");
         r.put(Fields.USER_AGENT_ORIGINAL, e.text("ua"));
         r.put(Fields.EVENT_DURATION, durationNanos(e));
         r.put(Fields.AUDIT_CORRELATION_ID, e.text("correlation_id"));
@@ -92,14 +96,28 @@ final class RequestNormalizer {
         }
         String controller = e.text("controller");
         String action = e.text("action");
-        if (controller != null && action != null) return controller + "#" + action;
+        String caller = e.text("meta.caller_id");
+        if (controller != null && action != null) {
+            // Rails lines carry the same text as meta.caller_id: reuse it rather than build it again
+            return isJoined(caller, controller, action) ? caller : controller + "#" + action;
+        }
         String route = e.text("route");
         if (route != null) return route;
-        String caller = e.text("meta.caller_id");
         return caller != null ? caller : "http_request";
     }
 
+    /** Whether {@code text} is {@code controller#action}. */
+    private static boolean isJoined(String text, String controller, String action) {
+        return text != null
+                && text.length() == controller.length() + 1 + action.length()
+                && text.startsWith(controller)
+                && text.charAt(controller.length()) == '#'
+                && text.endsWith(action);
+    }
+
     private static Long status(ParsedEvent e) {
+        // GitLab writes the status as a JSON integer: read it as one, without a detour through text
+        if (e.get("status") instanceof Integer i) return (long) i;
         String s = e.text("status");
         if (s == null) return null;
         try {

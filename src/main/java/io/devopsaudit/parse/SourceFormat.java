@@ -29,9 +29,12 @@ public enum SourceFormat {
 
     private final Provider provider;
     private final int richness;
+    /** Computed once: the id is read several times per event (record, errors, index checks). */
+    private final String id;
 
     SourceFormat(Provider provider, int richness) {
         this.provider = provider;
+        this.id = name().toLowerCase(Locale.ROOT);
         this.richness = richness;
     }
 
@@ -46,7 +49,7 @@ public enum SourceFormat {
 
     /** The option value and the value of {@code audit.source_format}, e.g. {@code gitlab_api}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /** The platform; its id is the value of {@code event.provider}. */

@@ -4,6 +4,7 @@
 package io.devopsaudit.content;
 
 import io.devopsaudit.TestSupport;
+import io.devopsaudit.schema.IndexNames;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.HashMap;
@@ -81,20 +82,49 @@ public class DashboardsContentTests extends OpenSearchTestCase {
                 dashboards);
     }
 
+    /** The shipped index templates: the one with the highest priority among those matching an index maps it. */
+    static final List<String> TEMPLATES = List.of(
+            "index-template.json", "dead-letter-template.json", "health-template.json", "activity-template.json");
+
+    /** The template that maps the indices of an index pattern's title (every comma-separated part the same one). */
+    @SuppressWarnings("unchecked")
+    static String templateOf(String title) {
+        String chosen = null;
+        for (String part : title.split(",")) {
+            String index = part.replace("*", "2024.05"); // an index the pattern covers
+            String best = null;
+            int bestPriority = Integer.MIN_VALUE;
+            for (String file : TEMPLATES) {
+                Map<String, Object> template = SetupService.resource(file);
+                int priority = ((Number) template.getOrDefault("priority", 0)).intValue();
+                for (String glob : (List<String>) template.get("index_patterns")) {
+                    if (index.matches(Pattern.quote(glob).replace("*", "\\E.*\\Q")) && priority > bestPriority) {
+                        best = file;
+                        bestPriority = priority;
+                    }
+                }
+            }
+            assertNotNull(part + " is mapped by no shipped template", best);
+            assertTrue(title + " spans two templates", chosen == null || chosen.equals(best));
+            chosen = best;
+        }
+        return chosen;
+    }
+
+    public void testEachIndexPatternResolvesToTheTemplateThatMapsItsIndices() {
+        assertEquals("index-template.json", templateOf("devops-audit-gitlab-*,devops-audit-circleci-*"));
+        assertEquals("index-template.json", templateOf("devops-audit-gitlab-requests-*"));
+        assertEquals("dead-letter-template.json", templateOf("devops-audit-failed-*"));
+        assertEquals("health-template.json", templateOf("devops-audit-health-*"));
+    }
+
     @SuppressWarnings("unchecked")
     public void testEveryFieldExistsInTheMappingAndIsAggregatableWhereAggregated() {
-        Map<String, String> events = ContentFiles.fieldTypes("index-template.json");
-        Map<String, String> deadLetters = ContentFiles.fieldTypes("dead-letter-template.json");
-        Map<String, String> health = ContentFiles.fieldTypes("health-template.json");
         Map<String, Map<String, String>> byPattern = new HashMap<>();
         for (Map<String, Object> o : ContentFiles.savedObjects()) {
             if (o.get("type").equals("index-pattern")) {
                 String title = (String) ((Map<String, Object>) o.get("attributes")).get("title");
-                byPattern.put(
-                        (String) o.get("id"),
-                        title.equals("devops-audit-failed-*")
-                                ? deadLetters
-                                : title.equals("devops-audit-health-*") ? health : events);
+                byPattern.put((String) o.get("id"), ContentFiles.fieldTypes(templateOf(title)));
             }
         }
         Pattern queryField = Pattern.compile("([a-z_@][a-z_.@]*):");
@@ -122,6 +152,60 @@ public class DashboardsContentTests extends OpenSearchTestCase {
                             ContentFiles.aggregatable(types.get(field)));
                 }
             }
+        }
+    }
+
+    /**
+     * The Access review dashboard answers the request-log questions from the request indices: page views per user and
+     * per IP, requests per path with their status, 401/403 per IP, and the countries and user agents of requests.
+     */
+    @SuppressWarnings("unchecked")
+    public void testAccessReviewHasTheRequestLogPanels() {
+        Map<String, Map<String, Object>> byId = new HashMap<>();
+        String requestsPattern = null;
+        for (Map<String, Object> o : ContentFiles.savedObjects()) {
+            byId.put((String) o.get("id"), o);
+            Map<String, Object> attributes = (Map<String, Object>) o.get("attributes");
+            if (o.get("type").equals("index-pattern")
+                    && attributes.get("title").equals(IndexNames.REQUESTS_PREFIX + "*"))
+                requestsPattern = (String) o.get("id");
+        }
+        assertNotNull("an index pattern for the request indices", requestsPattern);
+        Map<String, Object> dashboard = ContentFiles.savedObjects().stream()
+                .filter(o ->
+                        "devops-audit - Access review".equals(((Map<String, Object>) o.get("attributes")).get("title")))
+                .findFirst()
+                .orElseThrow();
+        // each request panel as "query | field, field, ..." (its bucket and metric fields in order)
+        Set<String> panels = new HashSet<>();
+        for (Map<String, Object> ref : (List<Map<String, Object>>) dashboard.get("references")) {
+            Map<String, Object> o = byId.get(ref.get("id"));
+            if (o.get("type").equals("visualization") == false) continue;
+            List<Map<String, Object>> refs = (List<Map<String, Object>>) o.get("references");
+            if (refs.get(0).get("id").equals(requestsPattern) == false) continue;
+            Map<String, Object> attributes = (Map<String, Object>) o.get("attributes");
+            Map<String, Object> vis = TestSupport.parseJson((String) attributes.get("visState"));
+            List<String> fields = new java.util.ArrayList<>();
+            for (Map<String, Object> agg : (List<Map<String, Object>>) vis.get("aggs")) {
+                Object field = ((Map<String, Object>) agg.get("params")).get("field");
+                if (field != null && field.equals("@timestamp") == false) fields.add((String) field);
+            }
+            String query = (String) ((Map<String, Object>)
+                            TestSupport.parseJson(searchSource(o)).get("query"))
+                    .get("query");
+            panels.add(query + " | " + String.join(", ", fields));
+        }
+        String views = "event.dataset:gitlab.production AND http.request.method:GET AND http.response.status_code:<400";
+        for (String expected : List.of(
+                views + " | user.name, source.ip",
+                views + " | source.ip, user.name",
+                "event.dataset:gitlab.api AND http.request.method:GET AND http.response.status_code:<400 | user.name, audit.token.type",
+                " | url.path, http.response.status_code",
+                "http.response.status_code:(401 OR 403) | source.ip, url.path",
+                "event.dataset:gitlab.auth AND event.outcome:failure | source.ip, event.action",
+                " | source.geo.country_name, source.as.organization.name",
+                " | user_agent.original, source.ip")) {
+            assertTrue(expected + " among " + panels, panels.contains(expected));
         }
     }
 

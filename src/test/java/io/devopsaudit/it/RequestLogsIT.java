@@ -165,8 +165,22 @@ public class RequestLogsIT extends DevopsAuditRestTestCase {
                                 "c8"),
                         "{\"severity\":\"ERROR\",\"time\":\"2024-05-10T20:14:00.000Z\",\"correlation_id\":\"c9\","
                                 + "\"message\":\"Rack_Attack\",\"env\":\"blocklist\",\"remote_ip\":\"203.0.113.77\","
-                                + "\"request_method\":\"GET\",\"path\":\"/acme/payments.git/info/refs?service=git-upload-pack\"}"));
-        assertEquals(more.toString(), 2, more.get("indexed"));
+                                + "\"request_method\":\"GET\",\"path\":\"/acme/payments.git/info/refs?service=git-upload-pack\"}",
+                        // a later block of the same address: the first block is the earlier one
+                        "{\"severity\":\"ERROR\",\"time\":\"2024-05-10T20:40:00.000Z\",\"correlation_id\":\"c11\","
+                                + "\"message\":\"Rack_Attack\",\"env\":\"blocklist\",\"remote_ip\":\"203.0.113.77\","
+                                + "\"request_method\":\"GET\",\"path\":\"/acme/payments\"}",
+                        // a view of the page from a public address the node's GeoLite2 database places (Sweden), with
+                        // a tool's user agent: the origins question sees its country
+                        pageView(
+                                        "2024-05-10T20:30:00.000Z",
+                                        "erin",
+                                        EnrichmentIT.PUBLIC_IP,
+                                        "/acme/payments",
+                                        200,
+                                        "c10")
+                                .replace("\"ua\":\"Mozilla/5.0\"", "\"ua\":\"curl/8.5.0\"")));
+        assertEquals(more.toString(), 4, more.get("indexed"));
         count("devops-audit-gitlab-requests-*");
         Map<String, Map<String, Object>> answers = new java.util.HashMap<>();
         String doc = java.nio.file.Files.readString(
@@ -177,15 +191,26 @@ public class RequestLogsIT extends DevopsAuditRestTestCase {
         while (m.find()) {
             answers.put(m.group(1), call("POST", "/devops-audit-gitlab-requests-*/_search", m.group(2)));
         }
-        assertEquals(java.util.Set.of("main-page-viewers", "paths-401-before-block", "path-origins"), answers.keySet());
+        assertEquals(
+                java.util.Set.of("main-page-viewers", "ip-first-block", "paths-401-before-block", "path-origins"),
+                answers.keySet());
+        assertEquals(
+                "2024-05-10T20:14:00.000Z",
+                ((Map<String, Object>) ((Map<String, Object>)
+                                        answers.get("ip-first-block").get("aggregations"))
+                                .get("first_block"))
+                        .get("value_as_string"));
         assertEquals(Map.of("mallory", 1), buckets(answers.get("main-page-viewers"), "viewers"));
         assertEquals(
                 Map.of("/acme/payments/-/settings", 1, "/api/v4/projects/42/repository/tree", 1),
                 buckets(answers.get("paths-401-before-block"), "paths"));
         Map<String, Object> origins = answers.get("path-origins");
-        assertEquals(Map.of("203.0.113.77", 2, "192.0.2.10", 1), buckets(origins, "ips"));
-        assertEquals(Map.of("Mozilla/5.0", 3), buckets(origins, "user_agents"));
-        assertEquals("no GeoIP enrichment in this fixture", Map.of(), buckets(origins, "countries"));
+        assertEquals(Map.of("203.0.113.77", 3, "192.0.2.10", 1, EnrichmentIT.PUBLIC_IP, 1), buckets(origins, "ips"));
+        assertEquals(Map.of("Mozilla/5.0", 3, "curl/8.5.0", 1), buckets(origins, "user_agents"));
+        assertEquals(
+                "only the public address has a country (documentation ranges have none)",
+                Map.of("SE", 1),
+                buckets(origins, "countries"));
     }
 
     @SuppressWarnings("unchecked")

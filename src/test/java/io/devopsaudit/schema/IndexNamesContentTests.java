@@ -74,6 +74,7 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
         Set<String> expected = new TreeSet<>(List.of(IndexNames.eventPatterns()));
         expected.add(IndexNames.DEAD_LETTER_PREFIX + "*");
         expected.add(IndexNames.HEALTH_PREFIX + "*");
+        expected.add(IndexNames.REQUESTS_PREFIX + "*");
         for (String title : titles) {
             for (String pattern : title.split(",")) {
                 assertTrue(pattern + " is an audit pattern", expected.contains(pattern));
