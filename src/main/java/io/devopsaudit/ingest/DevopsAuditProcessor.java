@@ -79,6 +79,12 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     private final IndexName indexGranularity;
     /** The instance named by the {@code instance} option, or {@code null}. */
     private final String instance;
+    /**
+     * Where a public {@code source.ip} is copied for the address lookups after the processor ({@code public_ip_field},
+     * {@link PublicAddresses}), or {@code null}: the shipped pipeline's geoip steps read it with
+     * {@code ignore_missing}, so private and reserved addresses, which no database places, cost no lookup.
+     */
+    private final String publicIpField;
 
     private final SitePolicy policy;
     private final EventReader reader;
@@ -99,6 +105,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             List<String> csvHeader,
             IndexName indexGranularity,
             String instance,
+            String publicIpField,
             SitePolicy policy,
             EventReader reader,
             Normalizer normalizer,
@@ -114,6 +121,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         this.csvHeader = csvHeader;
         this.indexGranularity = indexGranularity;
         this.instance = instance;
+        this.publicIpField = publicIpField;
         this.policy = policy;
         this.reader = reader;
         this.normalizer = normalizer;
@@ -349,6 +357,11 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             document.setFieldValue(Fields.EVENT_ORIGINAL, original);
         }
         document.setFieldValue(Fields.EVENT_INGESTED, ingestTime(document));
+        if (publicIpField != null
+                && record.get(Fields.SOURCE_IP) instanceof String ip
+                && PublicAddresses.isPublic(ip)) {
+            document.setFieldValue(publicIpField, ip);
+        }
         return true;
     }
 
@@ -399,6 +412,10 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
 
     String getInstance() {
         return instance;
+    }
+
+    String getPublicIpField() {
+        return publicIpField;
     }
 
     IndexName getIndexGranularity() {
@@ -487,6 +504,11 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                 throw ConfigurationUtils.newConfigurationException(
                         TYPE, tag, "instance", "must be " + DedupKey.INSTANCE_RULE + ", found [" + instance + "]");
             }
+            String publicIpField = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "public_ip_field");
+            if (publicIpField != null && publicIpField.isBlank()) {
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE, tag, "public_ip_field", "must name a field, found [" + publicIpField + "]");
+            }
             List<Cidr> trusted = new ArrayList<>();
             List<String> networks = ConfigurationUtils.readOptionalList(TYPE, tag, config, "trusted_networks");
             for (String n : networks == null ? List.<String>of() : networks) {
@@ -528,6 +550,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                     csvHeader,
                     granularity,
                     instance,
+                    publicIpField,
                     policy,
                     reader,
                     normalizer,
