@@ -62,6 +62,9 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
 
     static final boolean DEFAULT_KEEP_ORIGINAL = true;
 
+    /** How a field path names the ingest metadata ({@code _ingest.timestamp}). */
+    private static final String INGEST_PREFIX = "_ingest.";
+
     private static final Set<String> METADATA = Arrays.stream(IngestDocument.Metadata.values())
             .map(IngestDocument.Metadata::getFieldName)
             .collect(Collectors.toUnmodifiableSet());
@@ -241,7 +244,13 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         Object named = sourceAndMetadata.remove(INSTANCE_FIELD);
         Object request = sourceAndMetadata.remove(IntakeBounds.REQUEST_FIELD);
         Object destination = sourceAndMetadata.remove(DESTINATION_FIELD);
-        Object input = field == null ? null : document.getFieldValue(field, Object.class, true);
+        // a top-level field (the shipped pipeline's message) is read from the map: the field path would be parsed again
+        // for every event
+        Object input = field == null
+                ? null
+                : field.indexOf('.') < 0
+                        ? sourceAndMetadata.get(field)
+                        : document.getFieldValue(field, Object.class, true);
         if (input == null && field != null && useDocumentIfMissing == false && ignoreMissing) {
             return false;
         }
@@ -344,6 +353,10 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                 : indexGranularity.of(provider, timestamp);
         bounds.checkNewIndex(parsed.format.id(), request, index);
 
+        // event.original and event.ingested go in through the record, as the last fields of event: the same document
+        // as setting them afterwards, without parsing their paths per event
+        if (original != null) record.put(Fields.EVENT_ORIGINAL, original);
+        record.put(Fields.EVENT_INGESTED, ingestTime(document));
         sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
         sourceAndMetadata.putAll(record.build());
         sourceAndMetadata.put(IngestDocument.Metadata.ID.getFieldName(), dedupKey);
@@ -353,14 +366,15 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         sourceAndMetadata.put(
                 IngestDocument.Metadata.VERSION_TYPE.getFieldName(), VersionType.toString(VersionType.EXTERNAL));
         sourceAndMetadata.put(IngestDocument.Metadata.INDEX.getFieldName(), index);
-        if (original != null) {
-            document.setFieldValue(Fields.EVENT_ORIGINAL, original);
-        }
-        document.setFieldValue(Fields.EVENT_INGESTED, ingestTime(document));
         if (publicIpField != null
                 && record.get(Fields.SOURCE_IP) instanceof String ip
                 && PublicAddresses.isPublic(ip)) {
-            document.setFieldValue(publicIpField, ip);
+            if (publicIpField.startsWith(INGEST_PREFIX) && publicIpField.indexOf('.', INGEST_PREFIX.length()) < 0) {
+                // one key of the ingest metadata, as the shipped pipeline has it: no path to parse per event
+                document.getIngestMetadata().put(publicIpField.substring(INGEST_PREFIX.length()), ip);
+            } else {
+                document.setFieldValue(publicIpField, ip);
+            }
         }
         return true;
     }
