@@ -81,14 +81,15 @@ public final class EndToEndBenchmark {
                     "PUT",
                     "/_ingest/pipeline/bench-noop",
                     "{\"processors\":[{\"set\":{\"field\":\"bench\",\"value\":1}}]}");
-            // the reference keeps the vendor original like devops-audit does: as flat_object, so mixed types cannot
-            // conflict
+            // the references keep the vendor original like devops-audit does: as flat_object, so mixed types cannot
+            // conflict (gitlab_audit for the stock reference, gitlab.audit for an external one such as Elastic's)
             call(
                     client,
                     "PUT",
                     "/_index_template/bench-ref",
                     "{\"index_patterns\":[\"bench-ref-*\"],\"priority\":300,\"template\":{\"settings\":"
                             + "{\"number_of_shards\":1,\"number_of_replicas\":0},\"mappings\":{\"properties\":{\"gitlab_audit\":{\"type\":\"flat_object\"},"
+                            + "\"gitlab\":{\"properties\":{\"audit\":{\"type\":\"flat_object\"}}},"
                             + "\"event\":{\"properties\":{\"original\":{\"type\":\"keyword\",\"index\":false,\"doc_values\":false}}}}}}}");
 
             System.out.printf(Locale.ROOT, "generating %d events (mixed formats, 10%% duplicates)%n", n);
