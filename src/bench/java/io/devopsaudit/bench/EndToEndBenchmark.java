@@ -35,8 +35,13 @@ import java.util.Random;
  * documents; (b) the raw events through the devops-audit pipeline; (c) the audit_json.log events through a reference
  * pipeline of stock processors (json, date, script, rename, set) doing the essential normalization, against (b) on the
  * same events; (d) those events through a one-set pipeline (the framework's own cost); (e) the raw events through the
- * devops-audit pipeline without its enrichment steps (geoip, user_agent), so b - e is what enrichment costs. Bulk
- * bodies are prepared before timing; each way starts from empty indices.
+ * devops-audit pipeline without its enrichment steps (geoip, user_agent), so b - e is what enrichment costs, and the
+ * audit_json.log events the same way (the processor alone, beside (b), (c) and (d) on those events); (f) with
+ * {@code -Dbench.external.pipeline=<file>}, the audit_json.log events through a pipeline read from that file (for
+ * example Elastic's GitLab audit pipeline adapted to OpenSearch, which this repository does not ship). Client
+ * addresses are a mix ({@code -Dbench.public.percent}, 70 by default): that share of the events carries public
+ * addresses from a small set that repeats, the rest private ones. Bulk bodies are prepared before timing; each way
+ * starts from empty indices.
  */
 public final class EndToEndBenchmark {
     static final int BATCH = 2000;
@@ -62,20 +67,29 @@ public final class EndToEndBenchmark {
             // and
             // user_agent processors add per event
             call(client, "PUT", "/_ingest/pipeline/bench-no-enrichment", withoutEnrichment(client));
+            String externalPipeline = System.getProperty("bench.external.pipeline", "");
+            if (externalPipeline.isBlank() == false) {
+                call(
+                        client,
+                        "PUT",
+                        "/_ingest/pipeline/bench-external",
+                        Files.readString(Path.of(externalPipeline), StandardCharsets.UTF_8));
+            }
             // the ingest framework's own per-document cost (source to map and back): one trivial processor
             call(
                     client,
                     "PUT",
                     "/_ingest/pipeline/bench-noop",
                     "{\"processors\":[{\"set\":{\"field\":\"bench\",\"value\":1}}]}");
-            // the reference keeps the vendor original like devops-audit does: as flat_object, so mixed types cannot
-            // conflict
+            // the references keep the vendor original like devops-audit does: as flat_object, so mixed types cannot
+            // conflict (gitlab_audit for the stock reference, gitlab.audit for an external one such as Elastic's)
             call(
                     client,
                     "PUT",
                     "/_index_template/bench-ref",
                     "{\"index_patterns\":[\"bench-ref-*\"],\"priority\":300,\"template\":{\"settings\":"
                             + "{\"number_of_shards\":1,\"number_of_replicas\":0},\"mappings\":{\"properties\":{\"gitlab_audit\":{\"type\":\"flat_object\"},"
+                            + "\"gitlab\":{\"properties\":{\"audit\":{\"type\":\"flat_object\"}}},"
                             + "\"event\":{\"properties\":{\"original\":{\"type\":\"keyword\",\"index\":false,\"doc_values\":false}}}}}}}");
 
             System.out.printf(Locale.ROOT, "generating %d events (mixed formats, 10%% duplicates)%n", n);
@@ -105,6 +119,10 @@ public final class EndToEndBenchmark {
             // browser's or tool's user agent, so the enrichment does the work it does on real audit logs.
             raw.replaceAll(EndToEndBenchmark::realistic);
             logLines.replaceAll(EndToEndBenchmark::realistic);
+            System.out.printf(
+                    Locale.ROOT,
+                    "client addresses: %d %% of the events public (repeating), the rest private%n",
+                    PUBLIC_PERCENT);
             System.out.println("normalizing in-process for the no-pipeline floor");
             DevopsAuditProcessor processor = new AuditEngine()
                     .factory()
@@ -135,7 +153,7 @@ public final class EndToEndBenchmark {
             for (String e : logLines)
                 logRaw.add("{\"index\":{\"_index\":\"bench-incoming\"}}\n{\"message\":" + JsonText.write(e) + "}\n");
 
-            List<Way> allWays = List.of(
+            List<Way> allWays = new ArrayList<>(List.of(
                     new Way("a_no_pipeline", bodies(normalizedLines), null, n),
                     new Way("b_devops_audit", bodies(rawLines), "devops-audit", n),
                     new Way("c_stock_reference_gitlab_log", bodies(logRaw), "bench-reference", logRaw.size()),
@@ -147,7 +165,21 @@ public final class EndToEndBenchmark {
                                     .toList()),
                             "bench-noop",
                             logRaw.size()),
-                    new Way("e_devops_audit_no_enrichment", bodies(rawLines), "bench-no-enrichment", n));
+                    new Way("e_devops_audit_no_enrichment", bodies(rawLines), "bench-no-enrichment", n),
+                    new Way(
+                            "e_devops_audit_no_enrichment_gitlab_log",
+                            bodies(logRaw),
+                            "bench-no-enrichment",
+                            logRaw.size())));
+            if (externalPipeline.isBlank() == false) {
+                allWays.add(new Way(
+                        "f_external_reference_gitlab_log",
+                        bodies(logRaw.stream()
+                                .map(l -> l.replace("bench-incoming", "bench-ref-external"))
+                                .toList()),
+                        "bench-external",
+                        logRaw.size()));
+            }
             // -Dbench.ways=b_,c_ runs a subset (for profiling one way); the ratios need all of them
             List<String> selected = List.of(System.getProperty("bench.ways", "").split(",")).stream()
                     .filter(w -> w.isBlank() == false)
@@ -331,7 +363,16 @@ public final class EndToEndBenchmark {
                     ingest.get(0),
                     ingest.get(ingest.size() - 1)));
         }
-        if (byWay.size() < 6) {
+        sb.append(logEventFigures(byWay, logEvents));
+        if (byWay.keySet()
+                        .containsAll(List.of(
+                                "a_no_pipeline",
+                                "b_devops_audit",
+                                "c_stock_reference_gitlab_log",
+                                "b_devops_audit_gitlab_log",
+                                "d_noop_pipeline_gitlab_log",
+                                "e_devops_audit_no_enrichment"))
+                == false) {
             return sb.toString();
         }
         List<Double> ea = new ArrayList<>();
@@ -417,6 +458,57 @@ public final class EndToEndBenchmark {
         return sb.toString();
     }
 
+    /**
+     * The audit_json.log events side by side, ingest time per event from {@code ingest_took}: the one-{@code set}
+     * floor (d), the processor alone (e), the shipped pipeline (b), and the external reference (f) when given, with
+     * the reference's cost over each of ours, per run (the ways of one run are measured back to back).
+     */
+    static String logEventFigures(Map<String, List<Result>> byWay, int logEvents) {
+        String floor = "d_noop_pipeline_gitlab_log";
+        String alone = "e_devops_audit_no_enrichment_gitlab_log";
+        String shipped = "b_devops_audit_gitlab_log";
+        String external = "f_external_reference_gitlab_log";
+        if (byWay.keySet().containsAll(List.of(floor, alone, shipped)) == false) return "";
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%nSame %d audit_json.log events, %d %% public (repeating) / %d %% private client addresses, ingest"
+                        + " us/event median (min-max):%n",
+                logEvents,
+                PUBLIC_PERCENT,
+                100 - PUBLIC_PERCENT));
+        for (String way : List.of(floor, alone, shipped, external)) {
+            if (byWay.containsKey(way) == false) continue;
+            List<Double> us = byWay.get(way).stream()
+                    .map(x -> x.ingestTookMs() * 1000.0 / x.docs())
+                    .sorted()
+                    .toList();
+            sb.append(String.format(
+                    Locale.ROOT, "- %s: %.1f (%.1f-%.1f)%n", way, median(us), us.get(0), us.get(us.size() - 1)));
+        }
+        if (byWay.containsKey(external)) {
+            for (String ours : List.of(alone, shipped)) {
+                List<Double> ratio = new ArrayList<>();
+                for (Result f : byWay.get(external)) {
+                    byWay.get(ours).stream()
+                            .filter(x -> x.run() == f.run())
+                            .findFirst()
+                            .ifPresent(x -> ratio.add((double) f.ingestTookMs() / Math.max(1, x.ingestTookMs())));
+                }
+                ratio.sort(null);
+                if (ratio.isEmpty()) continue;
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "- %s over %s: median %.2fx (%.2f-%.2f)%n",
+                        external,
+                        ours,
+                        median(ratio),
+                        ratio.get(0),
+                        ratio.get(ratio.size() - 1)));
+            }
+        }
+        return sb.toString();
+    }
+
     /** The installed devops-audit pipeline without the processors tagged {@code enrich/...}. */
     @SuppressWarnings("unchecked")
     static String withoutEnrichment(RestClient client) throws IOException {
@@ -443,13 +535,21 @@ public final class EndToEndBenchmark {
         "git/2.43.0"
     };
 
+    /** The share of events with a public client address, in percent; the others get private addresses. */
+    static final int PUBLIC_PERCENT = Integer.getInteger("bench.public.percent", 70);
+
     /**
-     * The event with public addresses (192.0.2.x to 89.160.20.x in Sweden, 198.51.100.x to 81.2.69.x in the UK, both
-     * known to GeoLite2 City and ASN) and, for JSON events, a user agent picked by the event's text (so a duplicate
-     * delivery stays identical). CSV rows keep none: their columns are fixed.
+     * The event with realistic addresses and, for JSON events, a user agent, both picked by the event's text (so a
+     * duplicate delivery stays identical). {@link #PUBLIC_PERCENT} of the events get public addresses (192.0.2.x to
+     * 89.160.20.x in Sweden, 198.51.100.x to 81.2.69.x in the UK, both known to GeoLite2 City and ASN; the generator
+     * uses a few hundred addresses, so they repeat as a company's do), the others private ones (10.20.2.x,
+     * 192.168.100.x), which no database places. CSV rows keep no user agent: their columns are fixed.
      */
     static String realistic(String e) {
-        String out = e.replace("192.0.2.", "89.160.20.").replace("198.51.100.", "81.2.69.");
+        boolean isPublic = Math.floorMod(e.hashCode() * 31 + 17, 100) < PUBLIC_PERCENT;
+        String out = isPublic
+                ? e.replace("192.0.2.", "89.160.20.").replace("198.51.100.", "81.2.69.")
+                : e.replace("192.0.2.", "10.20.2.").replace("198.51.100.", "192.168.100.");
         if (out.startsWith("{") == false) return out;
         String ua = JsonText.write(USER_AGENTS[Math.floorMod(e.hashCode(), USER_AGENTS.length)]);
         if (out.contains("\"request\":{"))

@@ -62,7 +62,9 @@ public class ProcessorBenchmark {
                 case "gitlab_api_log" -> apiLine(i);
                 default -> gen.circleci().renderings().get(1);};
         }
-        Map<String, Object> config = new HashMap<>(Map.of("field", "message", "format", format));
+        // as the shipped pipeline configures it: the public-address mark for the lookups after the processor included
+        Map<String, Object> config = new HashMap<>(
+                Map.of("field", "message", "format", format, "public_ip_field", "_ingest.devops_audit_public_ip"));
         processor = new AuditEngine().factory().create(null, "bench", null, config);
     }
 

@@ -41,7 +41,11 @@ public final class Cidr {
         if (ip == null || InetAddresses.isInetAddress(ip) == false) {
             return false;
         }
-        byte[] bytes = InetAddresses.forString(ip).getAddress();
+        return contains(InetAddresses.forString(ip).getAddress());
+    }
+
+    /** Whether the address, as {@link InetAddress#getAddress()} bytes (4 or 16), lies in this network. */
+    public boolean contains(byte[] bytes) {
         if (bytes.length != network.length) {
             return false;
         }

@@ -75,39 +75,89 @@ public final class RuleSet {
     private final List<Rule> rules;
     private final Map<String, String> techniqueNames;
     private final Set<String> classes;
-    /** Rules that name their actions, by action (lower case), so an event is tested only against rules that can match it. */
-    private final Map<String, List<Rule>> byAction;
-    /** Rules without a top-level action condition: tested against every event. */
-    private final List<Rule> anyAction;
+    /** The rules an event of each provider can match, looked up by its action; see {@link Candidates}. */
+    private final Map<String, Candidates> byProvider;
+    /** The same over every rule, for a provider no rule names. */
+    private final Candidates anyProvider;
+
+    /**
+     * The rules of one provider (its own and those of every platform), indexed so that an event is tested only
+     * against rules that can match it: by the actions a rule requires, lower case, each list in file order; a rule
+     * that does not require one of a set of actions is in {@code general} and in every list.
+     */
+    private record Candidates(Map<String, List<Rule>> byAction, List<Rule> general) {
+        static Candidates of(List<Rule> rules) {
+            List<Rule> general = new ArrayList<>();
+            Map<String, List<Rule>> byAction = new HashMap<>();
+            for (Rule r : rules) {
+                Set<String> actions = requiredActions(r.match());
+                if (actions == null) {
+                    general.add(r);
+                    for (List<Rule> list : byAction.values()) list.add(r); // kept in file order
+                } else {
+                    for (String a : actions) {
+                        byAction.computeIfAbsent(a, k -> new ArrayList<>(general))
+                                .add(r);
+                    }
+                }
+            }
+            Map<String, List<Rule>> frozen = new HashMap<>();
+            byAction.forEach((a, list) -> frozen.put(a, List.copyOf(list)));
+            return new Candidates(Map.copyOf(frozen), List.copyOf(general));
+        }
+
+        List<Rule> forAction(Object action) {
+            if (action == null) return general;
+            String text = action.toString();
+            List<Rule> list = byAction.get(text);
+            if (list == null) {
+                String lower = text.toLowerCase(Locale.ROOT);
+                list = lower.equals(text) ? null : byAction.get(lower);
+            }
+            return list != null ? list : general;
+        }
+    }
+
+    /**
+     * The actions (lower case) one of which a {@code match} requires, or {@code null} when it can hold for any action:
+     * a top-level {@code action}, or an {@code any_of} every group of which requires actions (then any of theirs).
+     * The rule's {@code action} conditions compare without case, as this index does.
+     */
+    @SuppressWarnings("unchecked")
+    static Set<String> requiredActions(Map<String, Object> match) {
+        Object action = match.get("action");
+        if (action != null) {
+            Set<String> out = new HashSet<>();
+            for (Object a : action instanceof List<?> l ? l : List.of(action))
+                out.add(a.toString().toLowerCase(Locale.ROOT));
+            return out;
+        }
+        if (match.get("any_of") instanceof List<?> groups && groups.isEmpty() == false) {
+            Set<String> out = new HashSet<>();
+            for (Object g : groups) {
+                Set<String> actions = g instanceof Map<?, ?> m ? requiredActions((Map<String, Object>) m) : null;
+                if (actions == null) return null;
+                out.addAll(actions);
+            }
+            return out;
+        }
+        return null;
+    }
 
     private RuleSet(List<Rule> rules, Map<String, String> techniqueNames, Set<String> classes) {
         this.rules = rules;
         this.techniqueNames = techniqueNames;
         this.classes = classes;
-        // For each action: the rules naming it plus the rules naming no action, in file order, computed once.
-        Map<String, List<Rule>> index = new HashMap<>();
-        List<Rule> any = new ArrayList<>();
-        for (Rule r : rules) {
-            if (r.match().get("action") == null) any.add(r);
-        }
-        for (Rule r : rules) {
-            Object actions = r.match().get("action");
-            if (actions == null) continue;
-            for (Object a : actions instanceof List<?> l ? l : List.of(actions)) {
-                index.computeIfAbsent(a.toString().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                        .add(r);
-            }
-        }
-        Map<String, List<Rule>> merged = new HashMap<>();
-        for (Map.Entry<String, List<Rule>> e : index.entrySet()) {
-            List<Rule> list = new ArrayList<>();
+        Map<String, Candidates> perProvider = new HashMap<>();
+        for (Provider provider : Provider.values()) {
+            List<Rule> applicable = new ArrayList<>();
             for (Rule r : rules) {
-                if (containsSame(e.getValue(), r) || containsSame(any, r)) list.add(r);
+                if (r.platform().equals(ANY_PLATFORM) || r.platform().equals(provider.id())) applicable.add(r);
             }
-            merged.put(e.getKey(), List.copyOf(list));
+            perProvider.put(provider.id(), Candidates.of(applicable));
         }
-        this.byAction = merged;
-        this.anyAction = List.copyOf(any);
+        this.byProvider = Map.copyOf(perProvider);
+        this.anyProvider = Candidates.of(rules);
     }
 
     public List<Rule> rules() {
@@ -390,19 +440,14 @@ public final class RuleSet {
         throw new IllegalStateException(where + ": [" + name + "] is not a field of the record (see docs/schema.md)");
     }
 
-    private static boolean containsSame(List<Rule> list, Rule rule) {
-        for (Rule r : list) {
-            if (r == rule) return true;
-        }
-        return false;
-    }
-
-    /** The rules matching a record, in file order; only rules that name the event's action, or no action, are tested. */
+    /**
+     * The rules matching a record, in file order; only the rules of the event's provider that require its action, or
+     * no particular action, are tested.
+     */
     public List<Rule> matching(String provider, RecordBuilder record, SitePolicy policy) {
-        Object action = record.get(Fields.EVENT_ACTION);
-        List<Rule> candidates = action == null
-                ? anyAction
-                : byAction.getOrDefault(action.toString().toLowerCase(Locale.ROOT), anyAction);
+        Candidates forProvider = byProvider.get(provider);
+        List<Rule> candidates =
+                (forProvider != null ? forProvider : anyProvider).forAction(record.get(Fields.EVENT_ACTION));
         List<Rule> hits = new ArrayList<>(0);
         for (Rule r : candidates) {
             if (r.matches(provider, record, policy)) hits.add(r);

@@ -62,6 +62,9 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
 
     static final boolean DEFAULT_KEEP_ORIGINAL = true;
 
+    /** How a field path names the ingest metadata ({@code _ingest.timestamp}). */
+    private static final String INGEST_PREFIX = "_ingest.";
+
     private static final Set<String> METADATA = Arrays.stream(IngestDocument.Metadata.values())
             .map(IngestDocument.Metadata::getFieldName)
             .collect(Collectors.toUnmodifiableSet());
@@ -79,6 +82,12 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     private final IndexName indexGranularity;
     /** The instance named by the {@code instance} option, or {@code null}. */
     private final String instance;
+    /**
+     * Where a public {@code source.ip} is copied for the address lookups after the processor ({@code public_ip_field},
+     * {@link PublicAddresses}), or {@code null}: the shipped pipeline's geoip steps read it with
+     * {@code ignore_missing}, so private and reserved addresses, which no database places, cost no lookup.
+     */
+    private final String publicIpField;
 
     private final SitePolicy policy;
     private final EventReader reader;
@@ -99,6 +108,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             List<String> csvHeader,
             IndexName indexGranularity,
             String instance,
+            String publicIpField,
             SitePolicy policy,
             EventReader reader,
             Normalizer normalizer,
@@ -114,6 +124,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         this.csvHeader = csvHeader;
         this.indexGranularity = indexGranularity;
         this.instance = instance;
+        this.publicIpField = publicIpField;
         this.policy = policy;
         this.reader = reader;
         this.normalizer = normalizer;
@@ -233,7 +244,13 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         Object named = sourceAndMetadata.remove(INSTANCE_FIELD);
         Object request = sourceAndMetadata.remove(IntakeBounds.REQUEST_FIELD);
         Object destination = sourceAndMetadata.remove(DESTINATION_FIELD);
-        Object input = field == null ? null : document.getFieldValue(field, Object.class, true);
+        // a top-level field (the shipped pipeline's message) is read from the map: the field path would be parsed again
+        // for every event
+        Object input = field == null
+                ? null
+                : field.indexOf('.') < 0
+                        ? sourceAndMetadata.get(field)
+                        : document.getFieldValue(field, Object.class, true);
         if (input == null && field != null && useDocumentIfMissing == false && ignoreMissing) {
             return false;
         }
@@ -336,6 +353,10 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                 : indexGranularity.of(provider, timestamp);
         bounds.checkNewIndex(parsed.format.id(), request, index);
 
+        // event.original and event.ingested go in through the record, as the last fields of event: the same document
+        // as setting them afterwards, without parsing their paths per event
+        if (original != null) record.put(Fields.EVENT_ORIGINAL, original);
+        record.put(Fields.EVENT_INGESTED, ingestTime(document));
         sourceAndMetadata.keySet().removeIf(k -> METADATA.contains(k) == false);
         sourceAndMetadata.putAll(record.build());
         sourceAndMetadata.put(IngestDocument.Metadata.ID.getFieldName(), dedupKey);
@@ -345,10 +366,16 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         sourceAndMetadata.put(
                 IngestDocument.Metadata.VERSION_TYPE.getFieldName(), VersionType.toString(VersionType.EXTERNAL));
         sourceAndMetadata.put(IngestDocument.Metadata.INDEX.getFieldName(), index);
-        if (original != null) {
-            document.setFieldValue(Fields.EVENT_ORIGINAL, original);
+        if (publicIpField != null
+                && record.get(Fields.SOURCE_IP) instanceof String ip
+                && PublicAddresses.isPublic(ip)) {
+            if (publicIpField.startsWith(INGEST_PREFIX) && publicIpField.indexOf('.', INGEST_PREFIX.length()) < 0) {
+                // one key of the ingest metadata, as the shipped pipeline has it: no path to parse per event
+                document.getIngestMetadata().put(publicIpField.substring(INGEST_PREFIX.length()), ip);
+            } else {
+                document.setFieldValue(publicIpField, ip);
+            }
         }
-        document.setFieldValue(Fields.EVENT_INGESTED, ingestTime(document));
         return true;
     }
 
@@ -399,6 +426,10 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
 
     String getInstance() {
         return instance;
+    }
+
+    String getPublicIpField() {
+        return publicIpField;
     }
 
     IndexName getIndexGranularity() {
@@ -487,6 +518,11 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                 throw ConfigurationUtils.newConfigurationException(
                         TYPE, tag, "instance", "must be " + DedupKey.INSTANCE_RULE + ", found [" + instance + "]");
             }
+            String publicIpField = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "public_ip_field");
+            if (publicIpField != null && publicIpField.isBlank()) {
+                throw ConfigurationUtils.newConfigurationException(
+                        TYPE, tag, "public_ip_field", "must name a field, found [" + publicIpField + "]");
+            }
             List<Cidr> trusted = new ArrayList<>();
             List<String> networks = ConfigurationUtils.readOptionalList(TYPE, tag, config, "trusted_networks");
             for (String n : networks == null ? List.<String>of() : networks) {
@@ -528,6 +564,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                     csvHeader,
                     granularity,
                     instance,
+                    publicIpField,
                     policy,
                     reader,
                     normalizer,

@@ -16,15 +16,19 @@ import java.util.concurrent.ConcurrentMap;
 /** Builds the nested normalized record from dotted field names; nulls and blank strings are left out. */
 public final class RecordBuilder {
     private final Map<String, Object> root = new LinkedHashMap<>();
-    /** The same values by dotted name, so lookups (classification, rules, dedup key) need no path walking. */
-    private final Map<String, Object> flat = new HashMap<>();
+    /**
+     * The same values by dotted name, so lookups (classification, rules, dedup key) need no path walking. Sized for a
+     * whole record (30 to 50 fields), so it is not rehashed while it fills.
+     */
+    private final Map<String, Object> flat = new HashMap<>(128);
 
     /** Sets a field; a null or blank value is ignored. */
     public RecordBuilder put(String dotted, Object value) {
         if (value == null || (value instanceof String s && s.isBlank())) {
             return this;
         }
-        parent(dotted).put(leaf(dotted), value);
+        String[] p = path(dotted);
+        parent(p).put(p[p.length - 1], value);
         flat.put(dotted, value);
         return this;
     }
@@ -32,7 +36,8 @@ public final class RecordBuilder {
     /** Sets a field even to an empty string: for change.from/to, where "" means "was empty". */
     public RecordBuilder putKeepEmpty(String dotted, String value) {
         if (value != null) {
-            parent(dotted).put(leaf(dotted), value);
+            String[] p = path(dotted);
+            parent(p).put(p[p.length - 1], value);
             flat.put(dotted, value);
         }
         return this;
@@ -44,8 +49,8 @@ public final class RecordBuilder {
         if (value == null || value.isBlank()) {
             return this;
         }
-        Map<String, Object> parent = parent(dotted);
-        List<Object> list = (List<Object>) parent.computeIfAbsent(leaf(dotted), k -> new ArrayList<>(2));
+        String[] p = path(dotted);
+        List<Object> list = (List<Object>) parent(p).computeIfAbsent(p[p.length - 1], k -> new ArrayList<>(2));
         flat.put(dotted, list);
         if (list.contains(value) == false) {
             list.add(value);
@@ -77,15 +82,10 @@ public final class RecordBuilder {
         return p;
     }
 
-    private static String leaf(String dotted) {
-        String[] p = path(dotted);
-        return p[p.length - 1];
-    }
-
+    /** The map that holds the last name of the path {@code p}, created as needed. */
     @SuppressWarnings("unchecked")
-    private Map<String, Object> parent(String dotted) {
+    private Map<String, Object> parent(String[] p) {
         Map<String, Object> node = root;
-        String[] p = path(dotted);
         for (int i = 0; i < p.length - 1; i++) {
             node = (Map<String, Object>) node.computeIfAbsent(p[i], k -> new LinkedHashMap<>());
         }

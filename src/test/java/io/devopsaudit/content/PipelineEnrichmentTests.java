@@ -87,4 +87,30 @@ public class PipelineEnrichmentTests extends OpenSearchTestCase {
                 "user_agent",
                 PipelineEnrichment.enrichmentType(Map.of("user_agent", Map.of("tag", "enrich/user_agent"))));
     }
+
+    /**
+     * The address lookups read the public address the devops_audit processor marks, with ignore_missing, so an event
+     * whose address no database places passes them without a lookup; the mark lives in ingest metadata, which is
+     * never stored.
+     */
+    @SuppressWarnings("unchecked")
+    public void testTheGeoipStepsReadThePublicAddressTheProcessorMarks() {
+        String marked = null;
+        int lookups = 0;
+        for (Object p : (List<Object>) shipped().get("processors")) {
+            Map<String, Object> wrapper = (Map<String, Object>) p;
+            if (wrapper.get("devops_audit") instanceof Map<?, ?> c) marked = (String) c.get("public_ip_field");
+            if (wrapper.get("geoip") instanceof Map<?, ?> c) {
+                lookups++;
+                assertNotNull("the processor marks before the lookups read", marked);
+                assertEquals(wrapper.toString(), marked, c.get("field"));
+                assertEquals(wrapper.toString(), true, c.get("ignore_missing"));
+            }
+            if (wrapper.get("user_agent") instanceof Map<?, ?> c) {
+                assertEquals("parsed only when there is one", true, c.get("ignore_missing"));
+            }
+        }
+        assertEquals(2, lookups);
+        assertTrue(marked, marked.startsWith("_ingest."));
+    }
 }

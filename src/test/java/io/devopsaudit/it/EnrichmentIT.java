@@ -199,6 +199,8 @@ public class EnrichmentIT extends DevopsAuditRestTestCase {
                 call("GET", "/_ingest/pipeline/devops-audit", null).get("devops-audit");
         List<Object> enrichment = new ArrayList<>((List<Object>) installed.get("processors"));
         enrichment.remove(0); // the devops_audit processor, which would never let such a value through
+        // in its place, what it marks for the lookups when source.ip is public
+        enrichment.add(0, Map.of("set", Map.of("field", "_ingest.devops_audit_public_ip", "value", "{{{source.ip}}}")));
         Map<String, Object> body = Map.of(
                 "pipeline",
                 Map.of("processors", enrichment),
@@ -212,5 +214,104 @@ public class EnrichmentIT extends DevopsAuditRestTestCase {
         assertThat(warnings, hasItem(containsString("geoip ASN lookup of source.ip failed: ")));
         assertThat(warnings.get(0), containsString("999.1.2.3"));
         assertNull(at(doc, "source.geo"));
+    }
+
+    /** Runs the events through a pipeline with {@code _simulate}; returns each result document (source and ingest). */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> simulate(List<Object> processors, List<String> events) throws Exception {
+        List<Object> docs = new ArrayList<>();
+        for (String e : events) docs.add(Map.of("_index", "incoming", "_source", Map.of("message", e)));
+        Map<String, Object> body = Map.of("pipeline", Map.of("processors", processors), "docs", docs);
+        Map<String, Object> result = call("POST", "/_ingest/pipeline/_simulate", JsonText.write(body));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object d : (List<Object>) result.get("docs")) {
+            out.add((Map<String, Object>) ((Map<String, Object>) d).get("doc"));
+        }
+        return out;
+    }
+
+    /**
+     * Only public addresses are looked up, and they are enriched exactly as when every address was: the installed
+     * pipeline against the same pipeline with its two geoip steps reading source.ip directly (as before the
+     * processor marked public addresses), on the same events. For one address of every class the processor does
+     * not mark, the direct lookup finds nothing either, so nothing is lost by skipping it.
+     */
+    @SuppressWarnings("unchecked")
+    public void testOnlyPublicAddressesAreLookedUpAndTheyAreEnrichedAsBefore() throws Exception {
+        call("PUT", "/_plugins/devops_audit/_setup", "{\"replicas\":0}");
+        List<Object> installed = (List<Object>)
+                ObjectPath.evaluate(call("GET", "/_ingest/pipeline/devops-audit", null), "devops-audit.processors");
+        List<Object> direct = new ArrayList<>();
+        int lookups = 0;
+        for (Object p : installed) {
+            Map<String, Object> wrapper = (Map<String, Object>) p;
+            if (wrapper.get("geoip") instanceof Map<?, ?> c) {
+                assertEquals("_ingest.devops_audit_public_ip", c.get("field"));
+                Map<String, Object> config = new LinkedHashMap<>((Map<String, Object>) c);
+                config.put("field", "source.ip");
+                direct.add(Map.of("geoip", config));
+                lookups++;
+            } else {
+                direct.add(wrapper);
+            }
+        }
+        assertEquals(2, lookups);
+
+        List<String> publicIps =
+                List.of(PUBLIC_IP, "81.2.69.142", "2a02:cf40:add:4002:91f2:a9b2:e09a:6fc6", "::ffff:89.160.20.128");
+        List<String> otherIps = List.of(
+                "10.1.2.3", // private
+                "172.16.5.4",
+                "192.168.0.1",
+                "fd00::1", // unique local
+                "127.0.0.1", // loopback
+                "::1",
+                "169.254.1.1", // link-local
+                "fe80::1",
+                "100.64.1.1", // carrier-grade NAT
+                "224.0.0.251", // multicast
+                "ff02::1",
+                "192.0.2.10", // documentation
+                "198.51.100.7",
+                "203.0.113.7",
+                "2001:db8::1",
+                "198.18.0.1", // benchmarking
+                "2001:2::1",
+                "240.0.0.1", // reserved
+                "0.1.2.3");
+        List<String> events = new ArrayList<>();
+        int id = 9200;
+        for (String ip : publicIps) events.add(event(id++, ip, CHROME_ON_WINDOWS));
+        for (String ip : otherIps) events.add(event(id++, ip, CHROME_ON_WINDOWS));
+        events.add(event(id, null, null));
+
+        List<Map<String, Object>> now = simulate(installed, events);
+        List<Map<String, Object>> before = simulate(direct, events);
+        int enriched = 0;
+        for (int i = 0; i < events.size(); i++) {
+            String ip = i < publicIps.size()
+                    ? publicIps.get(i)
+                    : i < events.size() - 1 ? otherIps.get(i - publicIps.size()) : null;
+            Map<String, Object> a = (Map<String, Object>) now.get(i).get("_source");
+            Map<String, Object> b = (Map<String, Object>) before.get(i).get("_source");
+            assertNotNull(now.get(i).toString(), a);
+            ((Map<String, Object>) a.get("event")).remove("ingested");
+            ((Map<String, Object>) b.get("event")).remove("ingested");
+            assertEquals(String.valueOf(ip), b, a);
+            Object marked = ObjectPath.evaluate(now.get(i), "_ingest.devops_audit_public_ip");
+            if (i < publicIps.size()) {
+                assertEquals("looked up: " + ip, ip, marked);
+                assertNotNull(ip + " placed: " + a, at(a, "source.geo.country_iso_code"));
+                assertNotNull(ip + " network: " + a, at(a, "source.as.number"));
+                enriched++;
+            } else {
+                assertNull("not looked up: " + ip, marked);
+                assertNull("no database places " + ip + " either: " + b, at(b, "source.geo"));
+                assertNull(at(b, "source.as"));
+                assertNull(at(a, "audit.warnings"));
+            }
+            assertNull("the mark is never stored", a.get("devops_audit_public_ip"));
+        }
+        assertEquals(publicIps.size(), enriched);
     }
 }
