@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.devopsaudit.health.HealthRecords;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.intake.BulkIntake;
+import io.devopsaudit.intake.IntakeCounts;
 import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.parse.JsonText;
@@ -609,15 +610,12 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 uri = page.next();
             }
             intake.flush();
-            Map<String, Object> report = intake.report();
-            counts.merge(
-                    "indexed",
-                    ((Number) report.get("indexed")).longValue() + ((Number) report.get("upgraded")).longValue(),
-                    Long::sum);
-            counts.merge("duplicates", ((Number) report.get("duplicates")).longValue(), Long::sum);
-            counts.merge("conflicts", ((Number) report.get("conflicts")).longValue(), Long::sum);
-            counts.merge("failed", ((Number) report.get("failed")).longValue(), Long::sum);
-            counts.merge("nonconforming", ((Number) report.get("nonconforming")).longValue(), Long::sum);
+            IntakeCounts window = intake.counts();
+            counts.merge("indexed", window.stored(), Long::sum);
+            counts.merge("duplicates", window.duplicates(), Long::sum);
+            counts.merge("conflicts", window.conflicts(), Long::sum);
+            counts.merge("failed", window.failed(), Long::sum);
+            counts.merge("nonconforming", window.nonconforming(), Long::sum);
             // everything up to the window's end is stored: that is the checkpoint now
             Instant end = to == null ? now : to;
             row.put("checkpoint", end.toString());
