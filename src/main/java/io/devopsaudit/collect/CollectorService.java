@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.devopsaudit.health.HealthRecords;
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.intake.BulkIntake;
-import io.devopsaudit.intake.IntakeCounts;
 import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.parse.JsonText;
@@ -446,7 +445,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         }
         Map<String, Object> error = null;
         Refusal refused = null;
-        Map<String, Long> poll = counts();
+        PollCounts[] poll = {PollCounts.NONE};
         List<Map<String, Object>> scopes = new ArrayList<>();
         if (token == null) {
             error = error(
@@ -512,11 +511,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             status.put("requests", gitlab.requests);
             status.put("retries", gitlab.retries);
         }
-        Map<String, Long> totals = counts();
-        if (before.get("totals") instanceof Map<?, ?> t) {
-            t.forEach((k, v) -> totals.put((String) k, ((Number) v).longValue()));
-        }
-        poll.forEach((k, v) -> totals.merge(k, v, Long::sum));
+        PollCounts totals = PollCounts.fromStored(before.get("totals")).plus(poll[0]);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(
                 "state",
@@ -526,8 +521,8 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         out.put("last_poll", started.toString());
         out.put("last_success", error == null ? started.toString() : before.get("last_success"));
         out.put("next_poll", started.plusMillis(c.interval().millis()).toString());
-        out.put("last_poll_counts", poll);
-        out.put("totals", totals);
+        out.put("last_poll_counts", poll[0].toMap());
+        out.put("totals", totals.toMap());
         out.putAll(status);
         out.put("scopes", scopes);
         out.put("last_error", error != null ? error : before.get("last_error"));
@@ -537,13 +532,6 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             logger.warn("collector [{}] poll failed: {}", c.name(), error);
         }
         return out;
-    }
-
-    private static Map<String, Long> counts() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (String k : List.of("fetched", "skipped", "indexed", "duplicates", "conflicts", "failed", "nonconforming"))
-            m.put(k, 0L);
-        return m;
     }
 
     private static Map<String, Object> error(String scope, Integer httpStatus, String message, String hint) {
@@ -575,7 +563,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             String token,
             GitlabClient gitlab,
             Map<String, Object> row,
-            Map<String, Long> poll,
+            PollCounts[] poll,
             Instant now,
             Runnable progress)
             throws GitlabApiException, InterruptedException {
@@ -583,7 +571,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         Instant checkpoint = saved == null ? null : Instant.parse((String) saved);
         Instant from = checkpoint == null ? c.since() : checkpoint.minus(OVERLAP);
         if (from.isBefore(c.since())) from = c.since();
-        Map<String, Long> counts = counts();
+        PollCounts counts = PollCounts.NONE;
         int bulkSize = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
         long pages = 0;
         while (true) {
@@ -595,14 +583,14 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 return why == null ? "the pipeline failed" : why;
             });
             long n = 0;
+            long skipped = 0;
             while (uri != null) {
                 GitlabClient.Page page = gitlab.get(c.url(), uri, token);
                 pages++;
                 for (JsonNode item : page.items()) {
                     n++;
-                    counts.merge("fetched", 1L, Long::sum);
                     if (c.wanted(eventName(item)) == false) {
-                        counts.merge("skipped", 1L, Long::sum);
+                        skipped++;
                         continue;
                     }
                     intake.add(new RawRecords.Record(n, item.toString()));
@@ -610,12 +598,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 uri = page.next();
             }
             intake.flush();
-            IntakeCounts window = intake.counts();
-            counts.merge("indexed", window.stored(), Long::sum);
-            counts.merge("duplicates", window.duplicates(), Long::sum);
-            counts.merge("conflicts", window.conflicts(), Long::sum);
-            counts.merge("failed", window.failed(), Long::sum);
-            counts.merge("nonconforming", window.nonconforming(), Long::sum);
+            counts = counts.plusFetched(n, skipped).plus(intake.counts());
             // everything up to the window's end is stored: that is the checkpoint now
             Instant end = to == null ? now : to;
             row.put("checkpoint", end.toString());
@@ -623,10 +606,10 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             progress.run();
             from = to.minusSeconds(1); // windows overlap by a second: GitLab's bounds are inclusive, so none is lost
         }
-        counts.forEach((k, v) -> poll.merge(k, v, Long::sum));
-        row.put("last_poll_counts", counts);
+        poll[0] = poll[0].plus(counts);
+        row.put("last_poll_counts", counts.toMap());
         row.put("pages", pages);
-        if (checkpoint == null && counts.get("fetched") == 0) {
+        if (checkpoint == null && counts.fetched() == 0) {
             row.put(
                     "note",
                     "GitLab returned no events since [" + c.since() + "]: if there should be some, the token's "

@@ -359,6 +359,9 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
                 e.getMessage(),
                 containsString(
                         "[devops_audit_format] the document is [gitlab_stream] but this processor reads [gitlab_api]"));
+        IngestDocument circleci = doc(Map.of("message", api, DevopsAuditProcessor.FORMAT_FIELD, "circleci_json"));
+        expectThrows(IllegalArgumentException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
+                .execute(circleci));
         IngestDocument unknown = doc(Map.of("message", api, DevopsAuditProcessor.FORMAT_FIELD, "syslog"));
         e = expectThrows(IllegalArgumentException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
                 .execute(unknown));

@@ -48,9 +48,9 @@ public class ImportOptionsIT extends DevopsAuditRestTestCase {
         assertEquals(stream.toString(), 1, stream.get("indexed"));
         assertEquals("gitlab_stream", sourceFormat(named, id));
 
-        // a dry run reads it as named too: an API object the caller says is an audit_json.log line is no such line
+        // a dry run reads it as named too: a GitLab API object the caller says is a CircleCI event is no such event
         Map<String, Object> dry = ImportIT.importText(
-                "?format=gitlab_log&dry_run=true&instance=" + named, apiObject(id + 1, "g" + suffix));
+                "?format=circleci_json&dry_run=true&instance=" + named, apiObject(id + 1, "g" + suffix));
         assertEquals(dry.toString(), 1, dry.get("failed"));
         assertEquals(dry.toString(), 0, dry.get("would_index"));
     }
