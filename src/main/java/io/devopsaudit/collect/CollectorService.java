@@ -177,12 +177,8 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
 
     /** A stored collector: its configuration and its status ({@code null} before its first poll). */
     record Stored(CollectorConfig config, Map<String, Object> status) {
-        Map<String, Object> view() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("name", config.name());
-            out.put("config", config.toMap());
-            out.put("status", status == null ? Map.of("state", "never_polled") : status);
-            return out;
+        CollectorView view() {
+            return new CollectorView(config, status == null ? CollectorView.NEVER_POLLED : status);
         }
     }
 
@@ -219,7 +215,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     }
 
     /** One collector's configuration and status; 404 when there is none of that name. */
-    public Map<String, Object> get(String name) {
+    public CollectorView get(String name) {
         Stored s;
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
             s = load(name);
@@ -229,12 +225,12 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     }
 
     /** Every collector, by name. */
-    public Map<String, Object> list() {
-        Map<String, Object> out = new TreeMap<>();
+    public List<CollectorView> list() {
+        Map<String, CollectorView> out = new TreeMap<>();
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
             all().forEach((name, s) -> out.put(name, s.view()));
         }
-        return out;
+        return List.copyOf(out.values());
     }
 
     public void delete(String name) {

@@ -352,16 +352,18 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                                     + SourceFormat.ids() + ") if it is audit data");
                 }
             }
-            // the pipeline's own devops_audit processor, with its options, explains refusals and runs the dry run
-            DevopsAuditProcessor processor = processorOf(request.pipeline, request.dryRun);
+            // the pipeline's own devops_audit processor, with its options, runs the dry run and explains refusals
             IntakeCounts counts = null;
             DryRun dryRun = null;
             if (request.dryRun) {
+                DevopsAuditProcessor processor = processorOf(request.pipeline, true);
                 dryRun = dryRun(processor, formatName, named, shape, text, request.instance);
             } else {
                 int batch = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
+                DevopsAuditProcessor[] explainer = new DevopsAuditProcessor[1]; // built at the first refusal, if any
                 BulkIntake intake = new BulkIntake(client, request.pipeline, request.instance, batch, raw -> {
-                            String error = engine.simulate(processor, raw, request.instance, named)
+                            if (explainer[0] == null) explainer[0] = processorOf(request.pipeline, false);
+                            String error = engine.simulate(explainer[0], raw, request.instance, named)
                                     .error();
                             return error == null
                                     ? "refused by the pipeline (the devops_audit processor accepts it alone: this request's bound"

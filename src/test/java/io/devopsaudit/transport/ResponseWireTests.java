@@ -4,8 +4,11 @@
 package io.devopsaudit.transport;
 
 import io.devopsaudit.collect.CollectorConfig;
+import io.devopsaudit.collect.CollectorView;
 import io.devopsaudit.collect.DeleteCollectorAction;
+import io.devopsaudit.collect.GetCollectorAction;
 import io.devopsaudit.collect.PutCollectorAction;
+import io.devopsaudit.collect.RunCollectorAction;
 import io.devopsaudit.content.GetContentAction;
 import io.devopsaudit.content.GetSetupAction;
 import io.devopsaudit.content.IndexConformance;
@@ -167,6 +170,26 @@ public class ResponseWireTests extends OpenSearchTestCase {
                         "2024-01-01T00:00:00Z",
                         "instance",
                         "gitlab-prod"));
+        Map<String, Object> status = Map.of(
+                "state",
+                "ok",
+                "totals",
+                Map.of("fetched", 3L, "indexed", 2L),
+                "scopes",
+                List.of(Map.of("scope", "group:acme")));
+        CollectorView view = new CollectorView(config, status);
+        Map<String, Object> one = roundTrip(GetCollectorAction.INSTANCE, GetCollectorAction.Response.one(view));
+        assertEquals(List.of("name", "config", "status"), List.copyOf(one.keySet()));
+        Map<String, Object> all =
+                roundTrip(GetCollectorAction.INSTANCE, GetCollectorAction.Response.all(List.of(view)));
+        assertEquals(Map.of("prod", one), all.get("collectors"));
+        Map<String, Object> done =
+                roundTrip(RunCollectorAction.INSTANCE, new RunCollectorAction.Response("prod", status, null));
+        assertEquals(List.of("name", "status"), List.copyOf(done.keySet()));
+        Map<String, Object> running =
+                roundTrip(RunCollectorAction.INSTANCE, new RunCollectorAction.Response("prod", null, "1s"));
+        assertEquals(List.of("name", "running", "wait", "reason", "status"), List.copyOf(running.keySet()));
+        assertNull(running.get("status"));
         Map<String, Object> put =
                 roundTrip(PutCollectorAction.INSTANCE, new PutCollectorAction.Response("updated", config));
         assertEquals(List.of("acknowledged", "result", "name", "config"), List.copyOf(put.keySet()));
