@@ -177,12 +177,8 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
 
     /** A stored collector: its configuration and its status ({@code null} before its first poll). */
     record Stored(CollectorConfig config, Map<String, Object> status) {
-        Map<String, Object> view() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("name", config.name());
-            out.put("config", config.toMap());
-            out.put("status", status == null ? Map.of("state", "never_polled") : status);
-            return out;
+        CollectorView view() {
+            return new CollectorView(config, status == null ? CollectorView.NEVER_POLLED : status);
         }
     }
 
@@ -219,7 +215,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     }
 
     /** One collector's configuration and status; 404 when there is none of that name. */
-    public Map<String, Object> get(String name) {
+    public CollectorView get(String name) {
         Stored s;
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
             s = load(name);
@@ -229,12 +225,12 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     }
 
     /** Every collector, by name. */
-    public Map<String, Object> list() {
-        Map<String, Object> out = new TreeMap<>();
+    public List<CollectorView> list() {
+        Map<String, CollectorView> out = new TreeMap<>();
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
             all().forEach((name, s) -> out.put(name, s.view()));
         }
-        return out;
+        return List.copyOf(out.values());
     }
 
     public void delete(String name) {
@@ -445,7 +441,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         }
         Map<String, Object> error = null;
         Refusal refused = null;
-        Map<String, Long> poll = counts();
+        PollCounts[] poll = {PollCounts.NONE};
         List<Map<String, Object>> scopes = new ArrayList<>();
         if (token == null) {
             error = error(
@@ -511,11 +507,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             status.put("requests", gitlab.requests);
             status.put("retries", gitlab.retries);
         }
-        Map<String, Long> totals = counts();
-        if (before.get("totals") instanceof Map<?, ?> t) {
-            t.forEach((k, v) -> totals.put((String) k, ((Number) v).longValue()));
-        }
-        poll.forEach((k, v) -> totals.merge(k, v, Long::sum));
+        PollCounts totals = PollCounts.fromStored(before.get("totals")).plus(poll[0]);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(
                 "state",
@@ -525,8 +517,8 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         out.put("last_poll", started.toString());
         out.put("last_success", error == null ? started.toString() : before.get("last_success"));
         out.put("next_poll", started.plusMillis(c.interval().millis()).toString());
-        out.put("last_poll_counts", poll);
-        out.put("totals", totals);
+        out.put("last_poll_counts", poll[0].toMap());
+        out.put("totals", totals.toMap());
         out.putAll(status);
         out.put("scopes", scopes);
         out.put("last_error", error != null ? error : before.get("last_error"));
@@ -536,13 +528,6 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             logger.warn("collector [{}] poll failed: {}", c.name(), error);
         }
         return out;
-    }
-
-    private static Map<String, Long> counts() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (String k : List.of("fetched", "skipped", "indexed", "duplicates", "conflicts", "failed", "nonconforming"))
-            m.put(k, 0L);
-        return m;
     }
 
     private static Map<String, Object> error(String scope, Integer httpStatus, String message, String hint) {
@@ -574,7 +559,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             String token,
             GitlabClient gitlab,
             Map<String, Object> row,
-            Map<String, Long> poll,
+            PollCounts[] poll,
             Instant now,
             Runnable progress)
             throws GitlabApiException, InterruptedException {
@@ -582,7 +567,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         Instant checkpoint = saved == null ? null : Instant.parse((String) saved);
         Instant from = checkpoint == null ? c.since() : checkpoint.minus(OVERLAP);
         if (from.isBefore(c.since())) from = c.since();
-        Map<String, Long> counts = counts();
+        PollCounts counts = PollCounts.NONE;
         int bulkSize = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
         long pages = 0;
         while (true) {
@@ -594,14 +579,14 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 return why == null ? "the pipeline failed" : why;
             });
             long n = 0;
+            long skipped = 0;
             while (uri != null) {
                 GitlabClient.Page page = gitlab.get(c.url(), uri, token);
                 pages++;
                 for (JsonNode item : page.items()) {
                     n++;
-                    counts.merge("fetched", 1L, Long::sum);
                     if (c.wanted(eventName(item)) == false) {
-                        counts.merge("skipped", 1L, Long::sum);
+                        skipped++;
                         continue;
                     }
                     intake.add(new RawRecords.Record(n, item.toString()));
@@ -609,15 +594,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 uri = page.next();
             }
             intake.flush();
-            Map<String, Object> report = intake.report();
-            counts.merge(
-                    "indexed",
-                    ((Number) report.get("indexed")).longValue() + ((Number) report.get("upgraded")).longValue(),
-                    Long::sum);
-            counts.merge("duplicates", ((Number) report.get("duplicates")).longValue(), Long::sum);
-            counts.merge("conflicts", ((Number) report.get("conflicts")).longValue(), Long::sum);
-            counts.merge("failed", ((Number) report.get("failed")).longValue(), Long::sum);
-            counts.merge("nonconforming", ((Number) report.get("nonconforming")).longValue(), Long::sum);
+            counts = counts.plusFetched(n, skipped).plus(intake.counts());
             // everything up to the window's end is stored: that is the checkpoint now
             Instant end = to == null ? now : to;
             row.put("checkpoint", end.toString());
@@ -625,10 +602,10 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             progress.run();
             from = to.minusSeconds(1); // windows overlap by a second: GitLab's bounds are inclusive, so none is lost
         }
-        counts.forEach((k, v) -> poll.merge(k, v, Long::sum));
-        row.put("last_poll_counts", counts);
+        poll[0] = poll[0].plus(counts);
+        row.put("last_poll_counts", counts.toMap());
         row.put("pages", pages);
-        if (checkpoint == null && counts.get("fetched") == 0) {
+        if (checkpoint == null && counts.fetched() == 0) {
             row.put(
                     "note",
                     "GitLab returned no events since [" + c.since() + "]: if there should be some, the token's "

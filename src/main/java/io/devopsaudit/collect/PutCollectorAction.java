@@ -4,19 +4,20 @@
 package io.devopsaudit.collect;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -81,13 +82,55 @@ public final class PutCollectorAction extends ActionType<PutCollectorAction.Resp
     }
 
     /** {@code {"acknowledged": true, "result": "created"|"updated", "name", "config"}}. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        /** {@code created} or {@code updated}. */
+        private final String result;
+
+        private final CollectorConfig config;
+
+        public Response(String result, CollectorConfig config) {
+            this.result = Objects.requireNonNull(result);
+            this.config = Objects.requireNonNull(config);
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        /** The configuration crosses the wire as its JSON form and is read back as a request body is. */
+        public Response(StreamInput in) throws IOException {
+            this(in.readString(), CollectorConfig.parse(in.readString(), in.readMap()));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeString(result);
+            out.writeString(config.name());
+            out.writeMap(config.toMap());
+        }
+
+        public String result() {
+            return result;
+        }
+
+        public CollectorConfig config() {
+            return config;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            return builder.startObject()
+                    .field("acknowledged", true)
+                    .field("result", result)
+                    .field("name", config.name())
+                    .field("config", config.toMap())
+                    .endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && result.equals(r.result) && config.equals(r.config);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(result, config);
         }
     }
 
@@ -104,12 +147,7 @@ public final class PutCollectorAction extends ActionType<PutCollectorAction.Resp
         @Override
         protected Response run(Request request) {
             CollectorConfig config = request.config();
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("acknowledged", true);
-            out.put("result", collectors.put(config));
-            out.put("name", config.name());
-            out.put("config", config.toMap());
-            return new Response(out);
+            return new Response(collectors.put(config), config);
         }
     }
 }

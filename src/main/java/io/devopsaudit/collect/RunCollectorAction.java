@@ -3,7 +3,6 @@
  */
 package io.devopsaudit.collect;
 
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
@@ -17,13 +16,15 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -125,13 +126,65 @@ public final class RunCollectorAction extends ActionType<RunCollectorAction.Resp
      * {@code {"name", "status"}} when the poll ended within {@code wait}; else {@code {"name", "running": true, "wait",
      * "status"}} with the status as stored so far and a pointer to {@code GET _collectors/<name>}.
      */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final String name;
+        /** The status document; {@code null} when a poll still running could not be read. */
+        private final Map<String, Object> status;
+        /** The wait the poll outlasted, or {@code null} when it ended within it. */
+        private final String wait;
+
+        public Response(String name, Map<String, Object> status, String wait) {
+            this.name = Objects.requireNonNull(name);
+            this.status = status;
+            this.wait = wait;
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public Response(StreamInput in) throws IOException {
+            this(in.readString(), in.readBoolean() ? in.readMap() : null, in.readOptionalString());
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeString(name);
+            out.writeBoolean(status != null);
+            if (status != null) out.writeMap(status);
+            out.writeOptionalString(wait);
+        }
+
+        public Map<String, Object> status() {
+            return status;
+        }
+
+        /** Whether the poll goes on in the background. */
+        public boolean running() {
+            return wait != null;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.startObject().field("name", name);
+            if (wait != null) {
+                builder.field("running", true);
+                builder.field("wait", wait);
+                builder.field(
+                        "reason",
+                        "the poll goes on in the background: GET _plugins/devops_audit/_collectors/" + name
+                                + " shows its progress and result");
+            }
+            return builder.field("status", status).endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r
+                    && name.equals(r.name)
+                    && Objects.equals(status, r.status)
+                    && Objects.equals(wait, r.wait);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, status, wait);
         }
     }
 
@@ -179,22 +232,17 @@ public final class RunCollectorAction extends ActionType<RunCollectorAction.Resp
                     poll.completeExceptionally(e);
                 }
             });
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("name", request.name);
+            Response answer;
             try {
-                out.put("status", poll.get(request.wait.millis(), TimeUnit.MILLISECONDS));
+                answer = new Response(request.name, poll.get(request.wait.millis(), TimeUnit.MILLISECONDS), null);
             } catch (TimeoutException e) {
-                out.put("running", true);
-                out.put("wait", request.wait.getStringRep());
-                out.put(
-                        "reason",
-                        "the poll goes on in the background: GET _plugins/devops_audit/_collectors/" + request.name
-                                + " shows its progress and result");
+                Map<String, Object> soFar;
                 try {
-                    out.put("status", collectors.get(request.name).get("status"));
+                    soFar = collectors.get(request.name).status();
                 } catch (Exception readFailed) {
-                    out.put("status", null);
+                    soFar = null;
                 }
+                answer = new Response(request.name, soFar, request.wait.getStringRep());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 listener.onFailure(e);
@@ -203,7 +251,7 @@ public final class RunCollectorAction extends ActionType<RunCollectorAction.Resp
                 listener.onFailure(e.getCause() instanceof Exception c ? c : e);
                 return;
             }
-            listener.onResponse(new Response(out));
+            listener.onResponse(answer);
         }
     }
 }

@@ -4,18 +4,21 @@
 package io.devopsaudit.content;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -72,14 +75,55 @@ public final class GetContentAction extends ActionType<GetContentAction.Response
         }
     }
 
-    /** {@code {"monitors": [...], "workflows": [...]}}. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    /**
+     * {@code {"monitors": [...], "workflows": [...]}}: each element is a request body of the Alerting plugin's API,
+     * carried as that plugin's JSON and not read here.
+     */
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final List<Map<String, Object>> monitors;
+        private final List<Map<String, Object>> workflows;
+
+        public Response(List<Map<String, Object>> monitors, List<Map<String, Object>> workflows) {
+            this.monitors = List.copyOf(monitors);
+            this.workflows = List.copyOf(workflows);
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public Response(StreamInput in) throws IOException {
+            this(in.readList(StreamInput::readMap), in.readList(StreamInput::readMap));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeCollection(monitors, StreamOutput::writeMap);
+            out.writeCollection(workflows, StreamOutput::writeMap);
+        }
+
+        /** Bodies for {@code POST _plugins/_alerting/monitors}. */
+        public List<Map<String, Object>> monitors() {
+            return monitors;
+        }
+
+        /** Bodies for {@code POST _plugins/_alerting/workflows}. */
+        public List<Map<String, Object>> workflows() {
+            return workflows;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            return builder.startObject()
+                    .field("monitors", monitors)
+                    .field("workflows", workflows)
+                    .endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && monitors.equals(r.monitors) && workflows.equals(r.workflows);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(monitors, workflows);
         }
     }
 
@@ -91,11 +135,9 @@ public final class GetContentAction extends ActionType<GetContentAction.Response
 
         @Override
         protected Response run(Request request) {
-            return new Response(Map.of(
-                    "monitors",
+            return new Response(
                     MonitorContent.render(request.notificationChannelId, request.dashboardsUrl),
-                    "workflows",
-                    MonitorContent.renderWorkflows(request.notificationChannelId, request.dashboardsUrl)));
+                    MonitorContent.renderWorkflows(request.notificationChannelId, request.dashboardsUrl));
         }
     }
 }

@@ -4,20 +4,23 @@
 package io.devopsaudit.content;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.Objects;
 
 /** {@code cluster:monitor/devops_audit/setup/get}: each shipped asset as current, outdated, missing or skipped. */
 public final class GetSetupAction extends ActionType<GetSetupAction.Response> {
@@ -42,13 +45,48 @@ public final class GetSetupAction extends ActionType<GetSetupAction.Response> {
     }
 
     /** {@code {"assets": [...], "indices": [...]}}: the audit indices that differ from their templates ({@link IndexConformance}). */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final List<SetupAsset> assets;
+        private final List<SetupIndex> indices;
+
+        public Response(List<SetupAsset> assets, List<SetupIndex> indices) {
+            this.assets = List.copyOf(assets);
+            this.indices = List.copyOf(indices);
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public Response(StreamInput in) throws IOException {
+            this(in.readList(SetupAsset::new), in.readList(SetupIndex::new));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeList(assets);
+            out.writeList(indices);
+        }
+
+        public List<SetupAsset> assets() {
+            return assets;
+        }
+
+        public List<SetupIndex> indices() {
+            return indices;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.startObject();
+            SetupAsset.listsToXContent(builder, params, assets, indices);
+            return builder.endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && assets.equals(r.assets) && indices.equals(r.indices);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(assets, indices);
         }
     }
 
@@ -69,10 +107,7 @@ public final class GetSetupAction extends ActionType<GetSetupAction.Response> {
 
         @Override
         protected Response run(Request request) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("assets", new SetupService(client).status());
-            out.put("indices", SetupService.indices(clusterService));
-            return new Response(out);
+            return new Response(new SetupService(client).status(), SetupService.indices(clusterService));
         }
     }
 }

@@ -14,7 +14,6 @@ import org.opensearch.cluster.metadata.Metadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,16 +44,6 @@ public final class IndexConformance {
     public record Report(String index, String template, List<String> nonconforming, List<String> missingFields) {
         public boolean conforms() {
             return nonconforming.isEmpty();
-        }
-
-        public Map<String, Object> toMap() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("index", index);
-            out.put("template", template);
-            out.put("status", conforms() ? "outdated" : "nonconforming");
-            out.put("differences", nonconforming);
-            out.put("missing_fields", missingFields);
-            return out;
         }
     }
 

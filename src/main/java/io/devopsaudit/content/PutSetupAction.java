@@ -4,7 +4,6 @@
 package io.devopsaudit.content;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
@@ -12,14 +11,16 @@ import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -51,15 +52,7 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            parameters = new SetupParameters(
-                    in.readOptionalVInt(),
-                    in.readOptionalVInt(),
-                    in.readOptionalStringList(),
-                    in.readOptionalStringList(),
-                    in.readOptionalString(),
-                    in.readOptionalString(),
-                    in.readOptionalStringList(),
-                    in.readBoolean() ? in.readMap(StreamInput::readString, StreamInput::readString) : null);
+            parameters = new SetupParameters(in);
             reset = Set.copyOf(in.readStringList());
         }
 
@@ -74,17 +67,7 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeOptionalVInt(parameters.replicas());
-            out.writeOptionalVInt(parameters.shards());
-            out.writeOptionalStringCollection(parameters.trustedNetworks());
-            out.writeOptionalStringCollection(parameters.privilegedRoles());
-            out.writeOptionalString(parameters.notificationChannelId());
-            out.writeOptionalString(parameters.dashboardsUrl());
-            out.writeOptionalStringCollection(parameters.disabledRules());
-            out.writeBoolean(parameters.severityOverrides() != null);
-            if (parameters.severityOverrides() != null) {
-                out.writeMap(parameters.severityOverrides(), StreamOutput::writeString, StreamOutput::writeString);
-            }
+            parameters.writeTo(out);
             out.writeStringCollection(reset.stream().sorted().toList());
         }
 
@@ -109,13 +92,59 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
      * effect after the change (every parameter, shipped defaults included), one row per asset, as {@code GET _setup}
      * reports them, and the audit indices that still differ from their templates after setup added the fields they lacked.
      */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final SetupParameters configuration;
+        private final List<SetupAsset> assets;
+        private final List<SetupIndex> indices;
+
+        public Response(SetupParameters configuration, List<SetupAsset> assets, List<SetupIndex> indices) {
+            this.configuration = Objects.requireNonNull(configuration);
+            this.assets = List.copyOf(assets);
+            this.indices = List.copyOf(indices);
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public Response(StreamInput in) throws IOException {
+            this(new SetupParameters(in), in.readList(SetupAsset::new), in.readList(SetupIndex::new));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            configuration.writeTo(out);
+            out.writeList(assets);
+            out.writeList(indices);
+        }
+
+        public SetupParameters configuration() {
+            return configuration;
+        }
+
+        public List<SetupAsset> assets() {
+            return assets;
+        }
+
+        public List<SetupIndex> indices() {
+            return indices;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.startObject().field("acknowledged", true).field("configuration");
+            configuration.toXContent(builder, params);
+            SetupAsset.listsToXContent(builder, params, assets, indices);
+            return builder.endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r
+                    && configuration.equals(r.configuration)
+                    && assets.equals(r.assets)
+                    && indices.equals(r.indices);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(configuration, assets, indices);
         }
     }
 
@@ -136,15 +165,12 @@ public final class PutSetupAction extends ActionType<PutSetupAction.Response> {
 
         @Override
         protected Response run(Request request) throws IOException {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("acknowledged", true);
             SetupService setup = new SetupService(client);
             SetupParameters effective = request.parameters.mergedOver(setup.stored(), request.reset);
             effective.validate();
-            out.put("configuration", effective.effective());
-            out.put("assets", setup.install(effective));
-            out.put("indices", setup.updateIndexMappings(clusterService));
-            return new Response(out);
+            SetupParameters configuration = effective.effective();
+            List<SetupAsset> assets = setup.install(effective);
+            return new Response(configuration, assets, setup.updateIndexMappings(clusterService));
         }
     }
 }

@@ -3,6 +3,13 @@
  */
 package io.devopsaudit.content;
 
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +34,8 @@ public record SetupParameters(
         String notificationChannelId,
         String dashboardsUrl,
         List<String> disabledRules,
-        Map<String, String> severityOverrides) {
+        Map<String, String> severityOverrides)
+        implements Writeable, ToXContentObject {
 
     static final Set<String> KEYS = Set.of(
             "replicas",
@@ -114,10 +122,11 @@ public record SetupParameters(
 
     /**
      * Every parameter with the value in effect: the one set, or the shipped default (read from the shipped template
-     * and the processor's configuration in the shipped pipeline).
+     * and the processor's configuration in the shipped pipeline). Only the notification channel and the Dashboards URL
+     * have no default and stay {@code null} when not set.
      */
     @SuppressWarnings("unchecked")
-    public Map<String, Object> effective() {
+    public SetupParameters effective() {
         Map<String, Object> index = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
                                 SetupService.resource("index-template.json").get("template"))
                         .get("settings"))
@@ -128,24 +137,65 @@ public record SetupParameters(
             if (((Map<String, Object>) p).get("devops_audit") instanceof Map<?, ?> c)
                 processor = (Map<String, Object>) c;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("replicas", replicas != null ? replicas : index.get("number_of_replicas"));
-        m.put("shards", shards != null ? shards : index.get("number_of_shards"));
-        m.put(
-                "trusted_networks",
-                trustedNetworks != null ? trustedNetworks : processor.getOrDefault("trusted_networks", List.of()));
-        m.put(
-                "privileged_roles",
-                privilegedRoles != null ? privilegedRoles : processor.getOrDefault("privileged_roles", List.of()));
-        m.put("notification_channel_id", notificationChannelId);
-        m.put("dashboards_url", dashboardsUrl);
-        m.put(
-                "disabled_rules",
-                disabledRules != null ? disabledRules : processor.getOrDefault("disabled_rules", List.of()));
-        m.put(
-                "severity_overrides",
-                severityOverrides != null ? severityOverrides : processor.getOrDefault("severity_overrides", Map.of()));
-        return m;
+        return new SetupParameters(
+                replicas != null ? replicas : ((Number) index.get("number_of_replicas")).intValue(),
+                shards != null ? shards : ((Number) index.get("number_of_shards")).intValue(),
+                trustedNetworks != null
+                        ? trustedNetworks
+                        : (List<String>) processor.getOrDefault("trusted_networks", List.of()),
+                privilegedRoles != null
+                        ? privilegedRoles
+                        : (List<String>) processor.getOrDefault("privileged_roles", List.of()),
+                notificationChannelId,
+                dashboardsUrl,
+                disabledRules != null
+                        ? disabledRules
+                        : (List<String>) processor.getOrDefault("disabled_rules", List.of()),
+                severityOverrides != null
+                        ? severityOverrides
+                        : (Map<String, String>) processor.getOrDefault("severity_overrides", Map.of()));
+    }
+
+    public SetupParameters(StreamInput in) throws IOException {
+        this(
+                in.readOptionalVInt(),
+                in.readOptionalVInt(),
+                in.readOptionalStringList(),
+                in.readOptionalStringList(),
+                in.readOptionalString(),
+                in.readOptionalString(),
+                in.readOptionalStringList(),
+                in.readBoolean() ? in.readMap(StreamInput::readString, StreamInput::readString) : null);
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeOptionalVInt(replicas);
+        out.writeOptionalVInt(shards);
+        out.writeOptionalStringCollection(trustedNetworks);
+        out.writeOptionalStringCollection(privilegedRoles);
+        out.writeOptionalString(notificationChannelId);
+        out.writeOptionalString(dashboardsUrl);
+        out.writeOptionalStringCollection(disabledRules);
+        out.writeBoolean(severityOverrides != null);
+        if (severityOverrides != null) {
+            out.writeMap(severityOverrides, StreamOutput::writeString, StreamOutput::writeString);
+        }
+    }
+
+    /** Every parameter as a JSON object, those not set as {@code null} (the answer of {@code PUT _setup}). */
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        return builder.startObject()
+                .field("replicas", replicas)
+                .field("shards", shards)
+                .field("trusted_networks", trustedNetworks)
+                .field("privileged_roles", privilegedRoles)
+                .field("notification_channel_id", notificationChannelId)
+                .field("dashboards_url", dashboardsUrl)
+                .field("disabled_rules", disabledRules)
+                .field("severity_overrides", severityOverrides)
+                .endObject();
     }
 
     /** Range checks, also run on a request that arrives over the wire; errors name the parameter. */

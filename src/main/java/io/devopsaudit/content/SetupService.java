@@ -30,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,21 +104,22 @@ public final class SetupService {
     }
 
     /** Installs or updates every asset; idempotent. */
-    public List<Map<String, Object>> install(SetupParameters params) throws IOException {
-        List<Map<String, Object>> report = new ArrayList<>();
+    public List<SetupAsset> install(SetupParameters params) throws IOException {
+        List<SetupAsset> report = new ArrayList<>();
         Map<String, Object> template =
                 withStoredConfiguration(params.applyToTemplate(resource("index-template.json")), params);
         putTemplate(IndexNames.TEMPLATE, template);
-        report.add(asset(IndexNames.TEMPLATE, "index_template", "installed", version(template), null));
+        report.add(SetupAsset.of(IndexNames.TEMPLATE, "index_template", "installed", version(template), null));
         Map<String, Object> deadLetter = params.applyToTemplate(resource("dead-letter-template.json"));
         putTemplate(IndexNames.DEAD_LETTER_TEMPLATE, deadLetter);
-        report.add(asset(IndexNames.DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
+        report.add(SetupAsset.of(
+                IndexNames.DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
         Map<String, Object> activity = params.applyToTemplate(resource("activity-template.json"));
         putTemplate(IndexNames.ACTIVITY_TEMPLATE, activity);
-        report.add(asset(IndexNames.ACTIVITY_TEMPLATE, "index_template", "installed", version(activity), null));
+        report.add(SetupAsset.of(IndexNames.ACTIVITY_TEMPLATE, "index_template", "installed", version(activity), null));
         Map<String, Object> health = params.applyToTemplate(resource("health-template.json"));
         putTemplate(IndexNames.HEALTH_TEMPLATE, health);
-        report.add(asset(IndexNames.HEALTH_TEMPLATE, "index_template", "installed", version(health), null));
+        report.add(SetupAsset.of(IndexNames.HEALTH_TEMPLATE, "index_template", "installed", version(health), null));
         Map<String, Object> shipped = params.applyToPipeline(resource("ingest-pipeline.json"));
         NodesView nodes = nodesView(PipelineEnrichment.types(shipped));
         PipelineEnrichment.Result fitted = PipelineEnrichment.fit(shipped, nodes.processorTypes());
@@ -125,14 +127,9 @@ public final class SetupService {
                 .cluster()
                 .putPipeline(new PutPipelineRequest(IndexNames.PIPELINE, json(fitted.pipeline()), XContentType.JSON))
                 .actionGet();
-        Map<String, Object> pipelineAsset = asset(
-                IndexNames.PIPELINE,
-                "ingest_pipeline",
-                "installed",
-                version(shipped),
-                PipelineEnrichment.reason(fitted.skipped(), "installed"));
-        pipelineAsset.put("enrichment_skipped", List.copyOf(fitted.skipped()));
-        report.add(pipelineAsset);
+        report.add(SetupAsset.of(IndexNames.PIPELINE, "ingest_pipeline", "installed", version(shipped), null)
+                .withEnrichmentSkipped(
+                        List.copyOf(fitted.skipped()), PipelineEnrichment.reason(fitted.skipped(), "installed")));
         report.add(monitorsAsset(nodes.plugins(), params.notificationChannelId(), params.dashboardsUrl()));
         return report;
     }
@@ -190,8 +187,8 @@ public final class SetupService {
      * @return the audit indices that still differ from their templates afterwards ({@link IndexConformance})
      */
     @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> updateIndexMappings(ClusterService clusterService) {
-        List<Map<String, Object>> errors = new ArrayList<>();
+    public List<SetupIndex> updateIndexMappings(ClusterService clusterService) {
+        Map<String, String> errors = new HashMap<>();
         for (IndexConformance.Report r : IndexConformance.check(
                         clusterService.state().metadata(), Instant.now())
                 .values()) {
@@ -207,24 +204,20 @@ public final class SetupService {
                         .setSource(Map.of("properties", mappings.get("properties")))
                         .get();
             } catch (RuntimeException e) {
-                errors.add(Map.of("index", r.index(), "error", String.valueOf(e.getMessage())));
+                errors.put(r.index(), String.valueOf(e.getMessage()));
             }
         }
-        List<Map<String, Object>> out = indices(clusterService);
-        for (Map<String, Object> e : errors) {
-            out.stream()
-                    .filter(m -> m.get("index").equals(e.get("index")))
-                    .forEach(m -> m.put("update_error", e.get("error")));
-        }
-        return out;
+        return indices(clusterService).stream()
+                .map(i -> new SetupIndex(i.report(), errors.get(i.report().index())))
+                .toList();
     }
 
     /** The event and dead-letter indices that differ from their templates: nonconforming, or lacking fields. */
-    public static List<Map<String, Object>> indices(ClusterService clusterService) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public static List<SetupIndex> indices(ClusterService clusterService) {
+        List<SetupIndex> out = new ArrayList<>();
         IndexConformance.check(clusterService.state().metadata(), Instant.now())
                 .values()
-                .forEach(r -> out.add(new LinkedHashMap<>(r.toMap())));
+                .forEach(r -> out.add(new SetupIndex(r, null)));
         return out;
     }
 
@@ -234,9 +227,9 @@ public final class SetupService {
      * {@code differences}) when the version is the same but the content is not, {@code missing}.
      */
     @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> status() {
+    public List<SetupAsset> status() {
         SetupParameters params = stored();
-        List<Map<String, Object>> report = new ArrayList<>();
+        List<SetupAsset> report = new ArrayList<>();
         for (String[] t : new String[][] {
             {IndexNames.TEMPLATE, "index-template.json"},
             {IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json"},
@@ -264,7 +257,7 @@ public final class SetupService {
                 .findFirst()
                 .map(p -> p.getConfigAsMap())
                 .orElse(null);
-        Map<String, Object> pipelineAsset = compare(
+        SetupAsset pipelineAsset = compare(
                 IndexNames.PIPELINE,
                 "ingest_pipeline",
                 installedPipeline == null
@@ -276,8 +269,8 @@ public final class SetupService {
                         : SetupDifferences.pipeline(roundTrip(fitted.pipeline()), installedPipeline));
         if (installedPipeline != null) {
             String reason = PipelineEnrichment.reason(fitted.skipped(), "installed");
-            if (reason != null) pipelineAsset.put("reason", reason);
-            pipelineAsset.put("enrichment_skipped", List.copyOf(fitted.skipped()));
+            pipelineAsset = pipelineAsset.withEnrichmentSkipped(
+                    List.copyOf(fitted.skipped()), reason != null ? reason : pipelineAsset.reason());
         }
         report.add(pipelineAsset);
         report.add(monitorsAsset(nodes.plugins(), params.notificationChannelId(), params.dashboardsUrl()));
@@ -307,28 +300,32 @@ public final class SetupService {
         }
     }
 
-    private static Map<String, Object> compare(
+    private static SetupAsset compare(
             String name, String type, Long installed, long shipped, List<String> differences) {
         String status = installed == null
                 ? "missing"
                 : installed != shipped ? "outdated" : differences.isEmpty() ? "current" : "modified";
-        Map<String, Object> a = asset(name, type, status, shipped, null);
-        a.put("installed_version", installed);
-        if (status.equals("modified")) {
-            a.put("differences", differences);
-            a.put(
-                    "reason",
-                    "the installed content differs from what the stored configuration renders; PUT _setup"
-                            + " installs it again (with the stored configuration)");
-        }
-        return a;
+        boolean modified = status.equals("modified");
+        return new SetupAsset(
+                name,
+                type,
+                status,
+                shipped,
+                true,
+                installed,
+                modified ? differences : null,
+                modified
+                        ? "the installed content differs from what the stored configuration renders; PUT _setup"
+                                + " installs it again (with the stored configuration)"
+                        : null,
+                null);
     }
 
     /**
      * The Alerting monitors: like the ISM policy, reported with how to install them, since the Alerting plugin's API
      * is not callable in-process (and the plugin is not on Maven Central to build against).
      */
-    private static Map<String, Object> monitorsAsset(Set<String> plugins, String channelId, String dashboardsUrl) {
+    private static SetupAsset monitorsAsset(Set<String> plugins, String channelId, String dashboardsUrl) {
         int count = MonitorContent.render(channelId, dashboardsUrl).size();
         String reason = plugins.contains(ALERTING_PLUGIN)
                 ? "the Alerting plugin is installed; install the " + count
@@ -336,7 +333,7 @@ public final class SetupService {
                         + "GET _plugins/devops_audit/_content/monitors?notification_channel_id=<id> to _plugins/_alerting/monitors"
                 : "the Alerting plugin is not installed on this cluster (" + count
                         + " monitors ship in content/monitors.json)";
-        return asset(
+        return SetupAsset.of(
                 IndexNames.PREFIX + "-monitors",
                 "alerting_monitors",
                 "skipped",
@@ -376,15 +373,5 @@ public final class SetupService {
                         PutComposableIndexTemplateAction.INSTANCE,
                         new PutComposableIndexTemplateAction.Request(name).indexTemplate(template))
                 .actionGet();
-    }
-
-    static Map<String, Object> asset(String name, String type, String status, long shippedVersion, String reason) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("name", name);
-        a.put("type", type);
-        a.put("status", status);
-        a.put("shipped_version", shippedVersion);
-        if (reason != null) a.put("reason", reason);
-        return a;
     }
 }

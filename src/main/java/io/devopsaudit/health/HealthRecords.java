@@ -4,6 +4,7 @@
 package io.devopsaudit.health;
 
 import io.devopsaudit.normalize.RecordBuilder;
+import io.devopsaudit.retention.RetentionRun;
 import io.devopsaudit.schema.IndexNames;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -75,17 +76,14 @@ public final class HealthRecords {
     }
 
     /** The record for a retention run (not for a dry run): what was deleted and what was warmed. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> retentionRun(Map<String, Object> result) {
-        Map<String, Object> r = base(String.valueOf(result.get("ran_at")), "retention_run", "success");
-        List<Map<String, Object>> deleted = (List<Map<String, Object>>) result.getOrDefault("deleted", List.of());
-        List<String> warmed = (List<String>) result.getOrDefault("warmed", List.of());
-        r.put(
-                "retention.deleted",
-                deleted.stream().map(d -> (String) d.get("index")).toList());
+    public static Map<String, Object> retentionRun(RetentionRun result) {
+        Map<String, Object> r = base(result.ranAt(), "retention_run", "success");
+        List<String> deleted =
+                result.deleted().stream().map(RetentionRun.Expired::index).toList();
+        r.put("retention.deleted", deleted);
         r.put("retention.deleted_count", deleted.size());
-        r.put("retention.warmed", warmed);
-        r.put("retention.warmed_count", warmed.size());
+        r.put("retention.warmed", result.warmed());
+        r.put("retention.warmed_count", result.warmed().size());
         return r;
     }
 

@@ -15,6 +15,7 @@ import org.opensearch.ingest.IngestDocument;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,12 +64,21 @@ public final class AuditEngine {
     public record Outcome(String index, String id, long richness, String error) {}
 
     public Outcome simulate(String raw, String instance) {
+        return simulate(defaults, raw, instance, null);
+    }
+
+    /**
+     * Runs {@code processor} in-process on one raw event as the intake sends it ({@code {"message": raw}}, with the
+     * instance and the format the caller named, {@code null} for none), without comparing it with a stored copy.
+     */
+    public Outcome simulate(DevopsAuditProcessor processor, String raw, String instance, String format) {
         Map<String, Object> source = new HashMap<>();
         source.put("message", raw);
         if (instance != null) source.put(DevopsAuditProcessor.INSTANCE_FIELD, instance);
+        if (format != null) source.put(DevopsAuditProcessor.FORMAT_FIELD, format);
         IngestDocument doc = new IngestDocument(IndexNames.INCOMING, null, null, null, null, source);
         try {
-            defaults.execute(doc);
+            processor.execute(doc);
             return new Outcome(
                     doc.getFieldValue("_index", String.class),
                     doc.getFieldValue("_id", String.class),
@@ -80,6 +90,34 @@ public final class AuditEngine {
             return new Outcome(null, null, 0, e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
+
+    /** The processor with the shipped options that {@link #simulate(String, String)} runs. */
+    public DevopsAuditProcessor defaults() {
+        return defaults;
+    }
+
+    /**
+     * The first {@code devops_audit} processor of an ingest pipeline's configuration ({@code {"processors": [...]}}),
+     * built in-process with that pipeline's options, or {@code null} when the pipeline has none. A bad option throws
+     * the factory's exception, naming it.
+     */
+    @SuppressWarnings("unchecked")
+    public DevopsAuditProcessor processorOf(String pipeline, Map<String, Object> pipelineConfig) {
+        if (pipelineConfig.get("processors") instanceof List<?> processors) {
+            for (Object p : processors) {
+                if (p instanceof Map<?, ?> m && m.get(DevopsAuditProcessor.TYPE) instanceof Map<?, ?> options) {
+                    Map<String, Object> config = new HashMap<>((Map<String, Object>) options);
+                    // what the pipeline, not the processor, reads (ConfigurationUtils.readProcessor removes them)
+                    for (String key : PIPELINE_PROCESSOR_KEYS) config.remove(key);
+                    return factory().create(null, pipeline, null, config);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final List<String> PIPELINE_PROCESSOR_KEYS =
+            List.of("tag", "description", "if", "on_failure", "ignore_failure");
 
     /**
      * The scope path ({@code audit.scope.path}) the processor gives one raw event, or {@code null} when the event has

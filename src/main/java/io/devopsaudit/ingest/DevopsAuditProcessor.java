@@ -149,6 +149,13 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     public static final String DESTINATION_FIELD = "devops_audit_destination";
 
     /**
+     * The format the sender named for the document ({@code _import?format=} puts it there): read as that format, not
+     * detected, when the processor's own {@code format} is {@code auto}; a processor set to another format refuses the
+     * document, naming both. Not part of the event.
+     */
+    public static final String FORMAT_FIELD = "devops_audit_format";
+
+    /**
      * The node's path for one document: see {@link #batchExecute}.
      */
     @Override
@@ -244,6 +251,7 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
         Object named = sourceAndMetadata.remove(INSTANCE_FIELD);
         Object request = sourceAndMetadata.remove(IntakeBounds.REQUEST_FIELD);
         Object destination = sourceAndMetadata.remove(DESTINATION_FIELD);
+        Object namedFormat = sourceAndMetadata.remove(FORMAT_FIELD);
         // a top-level field (the shipped pipeline's message) is read from the map: the field path would be parsed again
         // for every event
         Object input = field == null
@@ -255,7 +263,8 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             return false;
         }
         try {
-            return process(document, named, destination, request instanceof String r ? r : null, input);
+            return process(
+                    document, named, destination, request instanceof String r ? r : null, formatOf(namedFormat), input);
         } catch (RuntimeException e) {
             // Whatever failed (a bad value, a bound, a bug on odd input), the event is refused here, once, with the
             // document made fit for the dead-letter step: one bad record never costs the others of its request.
@@ -313,7 +322,12 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     }
 
     private boolean process(
-            IngestDocument document, Object named, Object namedDestination, String request, Object input) {
+            IngestDocument document,
+            Object named,
+            Object namedDestination,
+            String request,
+            SourceFormat format,
+            Object input) {
         Map<String, Object> sourceAndMetadata = document.getSourceAndMetadata();
         String instance = instanceOf(named);
         String destination = destinationOf(namedDestination);
@@ -377,6 +391,21 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
             }
         }
         return true;
+    }
+
+    /** The format to read the document as: the processor's, or the one the document names when the processor's is auto. */
+    private SourceFormat formatOf(Object named) {
+        if (named == null) return format;
+        SourceFormat f = named instanceof String s ? SourceFormat.fromId(s) : null;
+        if (f == null) {
+            throw new IllegalArgumentException(
+                    "[" + FORMAT_FIELD + "] unknown format [" + named + "], expected one of " + SourceFormat.ids());
+        }
+        if (format != null && format != f) {
+            throw new IllegalArgumentException("[" + FORMAT_FIELD + "] the document is [" + f.id()
+                    + "] but this processor reads [" + format.id() + "]");
+        }
+        return f;
     }
 
     private String instanceOf(Object named) {

@@ -49,7 +49,6 @@ import java.util.function.Function;
  * thread.
  */
 public final class BulkIntake {
-    public static final int MAX_REPORTED_FAILURES = 20;
     /**
      * The indices the intake actions write: events and dead letters (and the intake address, which every request
      * names). Not {@code devops-audit-*}: that would take in the investigation trail, which no role may write.
@@ -64,34 +63,37 @@ public final class BulkIntake {
     /** The GitLab streaming destination that delivered the events, passed to the processor likewise, or {@code null}. */
     private String destination;
 
+    /** The format the caller named for every record, passed to the processor likewise, or {@code null} (detect it). */
+    private String format;
+
     private final int batchSize;
     /** Explains why a dead-lettered raw event failed (the processor's own message). */
     private final Function<String, String> explain;
 
     private final List<RawRecords.Record> batch = new ArrayList<>();
 
-    long received;
-    long indexed;
-    long upgraded;
+    private long received;
+    private long indexed;
+    private long upgraded;
     /** Events for a write-blocked month: kept in the dead-letter index. */
-    long late;
+    private long late;
 
-    long duplicates;
+    private long duplicates;
     /** Copies that disagree with the stored event of their id: kept in the dead-letter index as conflict records. */
-    long conflicts;
+    private long conflicts;
 
-    long failed;
+    private long failed;
     /**
      * Events that landed in, or were refused by, an audit index whose mappings or settings differ from its template
      * ({@link IndexConformance}): never counted as stored or late; a copy of each stored one is kept in the dead-letter
      * index.
      */
-    long nonconforming;
+    private long nonconforming;
     /** Items the cluster refused even as dead letters: those events are NOT stored, and the request fails retriably. */
-    long rejected;
+    private long rejected;
 
     /** Items sent again after a full write queue refused them (reported, so an operator sees the pressure). */
-    long retries;
+    private long retries;
 
     /** Backoff for items refused by a full write queue: 50 ms growing exponentially, 8 retries (about 8 s in all). */
     static final BackoffPolicy BACKOFF = BackoffPolicy.exponentialBackoff(TimeValue.timeValueMillis(50), 8);
@@ -103,7 +105,7 @@ public final class BulkIntake {
     private String lastRejection;
     static final int RETRY_AFTER_SECONDS = 30;
 
-    final List<Map<String, Object>> failures = new ArrayList<>();
+    private final ReportedFailures failures = new ReportedFailures();
 
     public BulkIntake(
             Client client, String pipeline, String instance, int batchSize, Function<String, String> explain) {
@@ -117,29 +119,20 @@ public final class BulkIntake {
     /** Names this intake request to the processor, which bounds the new event indices one request creates. */
     private final String requestId = UUIDs.randomBase64UUID();
 
-    /**
-     * The outcomes every received record ends in, exactly one each: {@code received} is their sum
-     * ({@link #accounted()}). A new outcome count is added here and in {@link #counts()}.
-     */
-    static final List<String> OUTCOMES =
-            List.of("indexed", "upgraded", "duplicates", "conflicts", "late", "nonconforming", "failed");
-
-    /** The outcome counts by name, in {@link #OUTCOMES} order. */
-    Map<String, Long> counts() {
-        Map<String, Long> c = new LinkedHashMap<>();
-        c.put("indexed", indexed);
-        c.put("upgraded", upgraded);
-        c.put("duplicates", duplicates);
-        c.put("conflicts", conflicts);
-        c.put("late", late);
-        c.put("nonconforming", nonconforming);
-        c.put("failed", failed);
-        return c;
-    }
-
-    /** The records with an outcome; equal to {@code received} once every batch is flushed. */
-    long accounted() {
-        return counts().values().stream().mapToLong(Long::longValue).sum();
+    /** The counts so far; complete once every batch is flushed. */
+    public IntakeCounts counts() {
+        return new IntakeCounts(
+                received,
+                indexed,
+                upgraded,
+                duplicates,
+                conflicts,
+                late,
+                nonconforming,
+                failed,
+                retries,
+                failures.listed(),
+                failures.truncated());
     }
 
     /**
@@ -188,6 +181,12 @@ public final class BulkIntake {
     /** Names the GitLab streaming destination that delivered the events (the processor puts it in audit.destination). */
     public BulkIntake destination(String name) {
         this.destination = name;
+        return this;
+    }
+
+    /** Names the records' format (the processor then reads each as that format instead of detecting it). */
+    public BulkIntake format(String id) {
+        this.format = id;
         return this;
     }
 
@@ -299,6 +298,7 @@ public final class BulkIntake {
                 if (instance != null) source.put(DevopsAuditProcessor.INSTANCE_FIELD, instance);
                 source.put(IntakeBounds.REQUEST_FIELD, requestId);
                 if (destination != null) source.put(DevopsAuditProcessor.DESTINATION_FIELD, destination);
+                if (format != null) source.put(DevopsAuditProcessor.FORMAT_FIELD, format);
                 bulk.add(new IndexRequest(IndexNames.INCOMING)
                         .source(source)
                         .setPipeline(pipeline)
@@ -474,37 +474,12 @@ public final class BulkIntake {
                                 b.contains(ClusterBlockLevel.WRITE) && b.id() == IndexMetadata.INDEX_WRITE_BLOCK.id());
     }
 
-    void fail(RawRecords.Record record, String reason) {
+    private void fail(RawRecords.Record record, String reason) {
         failed++;
-        note(record, reason);
+        failures.add(record, reason);
     }
 
-    /** Records with a reported reason, listed or not. */
-    private long noted;
-
-    /** Lists the record among the first reported ones, with why. */
     private void note(RawRecords.Record record, String reason) {
-        noted++;
-        if (failures.size() < MAX_REPORTED_FAILURES) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("record", record.number());
-            if (record.entry() > 0) f.put("entry", record.entry());
-            f.put("reason", reason);
-            failures.add(f);
-        }
-    }
-
-    public Map<String, Object> report() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("received", received);
-        out.putAll(counts());
-        out.put("retries", retries);
-        out.put("failures", failures);
-        if (noted > failures.size()) {
-            // a capped list says so
-            out.put("failures_truncated", true);
-            out.put("failures_limit", MAX_REPORTED_FAILURES);
-        }
-        return out;
+        failures.add(record, reason);
     }
 }

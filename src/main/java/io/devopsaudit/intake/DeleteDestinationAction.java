@@ -4,8 +4,8 @@
 package io.devopsaudit.intake;
 
 import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.DeletedResponse;
 import io.devopsaudit.transport.NamedRequest;
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
@@ -15,8 +15,6 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -48,12 +46,12 @@ public final class DeleteDestinationAction extends ActionType<DeleteDestinationA
     }
 
     /** {@code {"acknowledged": true, "name"}}. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends DeletedResponse {
+        public Response(String name) {
+            super(name);
         }
 
-        Response(StreamInput in) throws IOException {
+        public Response(StreamInput in) throws IOException {
             super(in);
         }
     }
@@ -71,10 +69,7 @@ public final class DeleteDestinationAction extends ActionType<DeleteDestinationA
         @Override
         protected Response run(Request request) {
             destinations.delete(request.name());
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("acknowledged", true);
-            out.put("name", request.name());
-            return new Response(out);
+            return new Response(request.name());
         }
     }
 }

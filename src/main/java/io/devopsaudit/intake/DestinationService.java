@@ -20,6 +20,7 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -76,7 +77,7 @@ public final class DestinationService {
     }
 
     /** One destination's view; the default one exists when its keystore token does. 404 otherwise. */
-    public Map<String, Object> get(String name) {
+    public DestinationView get(String name) {
         if (DestinationConfig.DEFAULT.equals(name)) {
             if (tokens.hasToken(name) == false) throw notFound(name);
             return defaultView();
@@ -86,9 +87,9 @@ public final class DestinationService {
         return view(config);
     }
 
-    /** Every destination by name: the configured ones and the default one when its token is in the keystore. */
-    public Map<String, Object> list() {
-        Map<String, Object> out = new TreeMap<>();
+    /** Every destination, by name: the configured ones and the default one when its token is in the keystore. */
+    public List<DestinationView> list() {
+        Map<String, DestinationView> out = new TreeMap<>();
         if (tokens.hasToken(DestinationConfig.DEFAULT)) out.put(DestinationConfig.DEFAULT, defaultView());
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
             SearchResponse r = client.prepareSearch(IndexNames.STATE)
@@ -102,7 +103,7 @@ public final class DestinationService {
         } catch (IndexNotFoundException e) {
             // no destination configured yet
         }
-        return out;
+        return List.copyOf(out.values());
     }
 
     public void delete(String name) {
@@ -119,35 +120,25 @@ public final class DestinationService {
         return new ResourceNotFoundException("no GitLab streaming destination named [" + name + "]");
     }
 
-    private Map<String, Object> view(DestinationConfig config) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", config.name());
-        out.put("config", config.toMap());
-        out.put("token", tokenView(config.name()));
-        return out;
+    private DestinationView view(DestinationConfig config) {
+        return new DestinationView(
+                config.name(),
+                config.instance(),
+                config.scopes(),
+                DestinationTokens.key(config.name()),
+                tokens.hasToken(config.name()),
+                null);
     }
 
-    private Map<String, Object> defaultView() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("instance", null);
-        config.put("scopes", java.util.List.of());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", DestinationConfig.DEFAULT);
-        out.put("config", config);
-        out.put("token", tokenView(DestinationConfig.DEFAULT));
-        out.put(
-                "note",
+    private DestinationView defaultView() {
+        return new DestinationView(
+                DestinationConfig.DEFAULT,
+                null,
+                List.of(),
+                DestinationTokens.key(DestinationConfig.DEFAULT),
+                tokens.hasToken(DestinationConfig.DEFAULT),
                 "the keystore's " + StreamingToken.SETTING.getKey()
                         + ": no scope limit; the instance is the request's [instance] parameter");
-        return out;
-    }
-
-    /** Where the token belongs and whether this node has it; never the token. */
-    private Map<String, Object> tokenView(String name) {
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("keystore_key", DestinationTokens.key(name));
-        t.put("state", tokens.hasToken(name) ? "configured" : "missing");
-        return t;
     }
 
     @SuppressWarnings("unchecked")

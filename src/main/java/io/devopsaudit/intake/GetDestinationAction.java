@@ -5,17 +5,21 @@ package io.devopsaudit.intake;
 
 import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.NamedRequest;
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
-import java.util.Map;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code cluster:admin/devops_audit/destination/get}: one GitLab streaming destination (instance, scopes, where its
@@ -48,13 +52,65 @@ public final class GetDestinationAction extends ActionType<GetDestinationAction.
     }
 
     /** {@code {"name", "config", "token"}} for one, {@code {"destinations": {name: ...}}} for all. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        /** The one asked for, or {@code null} when all were. */
+        private final DestinationView one;
+        /** All of them by name, or {@code null} when one was asked for. */
+        private final List<DestinationView> all;
+
+        public static Response one(DestinationView destination) {
+            return new Response(Objects.requireNonNull(destination), null);
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public static Response all(List<DestinationView> destinations) {
+            return new Response(null, List.copyOf(destinations));
+        }
+
+        private Response(DestinationView one, List<DestinationView> all) {
+            this.one = one;
+            this.all = all;
+        }
+
+        public Response(StreamInput in) throws IOException {
+            this(
+                    in.readOptionalWriteable(DestinationView::new),
+                    in.readBoolean() ? in.readList(DestinationView::new) : null);
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeOptionalWriteable(one);
+            out.writeBoolean(all != null);
+            if (all != null) out.writeList(all);
+        }
+
+        public DestinationView one() {
+            return one;
+        }
+
+        public List<DestinationView> all() {
+            return all;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            if (one != null) return one.toXContent(builder, params);
+            builder.startObject().startObject("destinations");
+            for (DestinationView d : all) {
+                builder.field(d.name());
+                d.toXContent(builder, params);
+            }
+            return builder.endObject().endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && Objects.equals(one, r.one) && Objects.equals(all, r.all);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(one, all);
         }
     }
 
@@ -71,9 +127,9 @@ public final class GetDestinationAction extends ActionType<GetDestinationAction.
         @Override
         protected Response run(Request request) {
             if (request.name() == null) {
-                return new Response(Map.of("destinations", destinations.list()));
+                return Response.all(destinations.list());
             }
-            return new Response(destinations.get(request.name()));
+            return Response.one(destinations.get(request.name()));
         }
     }
 }

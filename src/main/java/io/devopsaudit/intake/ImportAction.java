@@ -11,7 +11,6 @@ import io.devopsaudit.parse.SourceFormat;
 import io.devopsaudit.schema.Fields;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequestValidationException;
@@ -21,10 +20,17 @@ import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.ingest.IngestMetadata;
+import org.opensearch.ingest.PipelineConfiguration;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
@@ -122,14 +128,177 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
         }
     }
 
-    /** Counts (received, indexed, duplicates, failed) with the first failures' record numbers and reasons. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    /**
+     * What the import did: the format and shape read, the pipeline, and the intake's counts — or, for a dry run, what
+     * it would do ({@link DryRun}) — with the time it took.
+     */
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final String format;
+        private final String shape;
+        private final String pipeline;
+        /** {@code null} for a dry run. */
+        private final IntakeCounts counts;
+        /** {@code null} unless a dry run. */
+        private final DryRun dryRun;
+
+        private final long tookMs;
+
+        public Response(String format, String shape, String pipeline, IntakeCounts counts, DryRun dryRun, long tookMs) {
+            if ((counts == null) == (dryRun == null)) {
+                throw new IllegalArgumentException("an import answers with counts or with a dry run, not both");
+            }
+            this.format = Objects.requireNonNull(format);
+            this.shape = Objects.requireNonNull(shape);
+            this.pipeline = Objects.requireNonNull(pipeline);
+            this.counts = counts;
+            this.dryRun = dryRun;
+            this.tookMs = tookMs;
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public Response(StreamInput in) throws IOException {
+            this(
+                    in.readString(),
+                    in.readString(),
+                    in.readString(),
+                    in.readOptionalWriteable(IntakeCounts::new),
+                    in.readOptionalWriteable(DryRun::new),
+                    in.readVLong());
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeString(format);
+            out.writeString(shape);
+            out.writeString(pipeline);
+            out.writeOptionalWriteable(counts);
+            out.writeOptionalWriteable(dryRun);
+            out.writeVLong(tookMs);
+        }
+
+        public String format() {
+            return format;
+        }
+
+        public String shape() {
+            return shape;
+        }
+
+        public String pipeline() {
+            return pipeline;
+        }
+
+        /** The intake's counts, or {@code null} for a dry run. */
+        public IntakeCounts counts() {
+            return counts;
+        }
+
+        /** What a dry run would do, or {@code null}. */
+        public DryRun dryRun() {
+            return dryRun;
+        }
+
+        public long tookMs() {
+            return tookMs;
+        }
+
+        public long received() {
+            return counts != null ? counts.received() : dryRun.received();
+        }
+
+        /** Records per second, or {@code null} when the import took less than a millisecond. */
+        public Long eventsPerSecond() {
+            return tookMs == 0 ? null : received() * 1000 / tookMs;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.startObject();
+            builder.field("format", format);
+            builder.field("shape", shape);
+            builder.field("pipeline", pipeline);
+            builder.field("dry_run", dryRun != null);
+            if (counts != null) counts.toXContent(builder, params);
+            if (dryRun != null) dryRun.toXContent(builder, params);
+            builder.field("took_ms", tookMs);
+            builder.field("events_per_second", eventsPerSecond());
+            return builder.endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r
+                    && format.equals(r.format)
+                    && shape.equals(r.shape)
+                    && pipeline.equals(r.pipeline)
+                    && Objects.equals(counts, r.counts)
+                    && Objects.equals(dryRun, r.dryRun)
+                    && tookMs == r.tookMs;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(format, shape, pipeline, counts, dryRun, tookMs);
+        }
+    }
+
+    /**
+     * What an import would do, read without writing: records that would be new events, that would replace a poorer
+     * stored copy, copies of an event earlier in the file, events already stored as rich, and records the pipeline's
+     * processor refuses, with the first of them.
+     */
+    public record DryRun(
+            long received,
+            long wouldIndex,
+            long wouldUpgrade,
+            long duplicatesInFile,
+            long alreadyStored,
+            long failed,
+            List<IntakeCounts.Failure> failures)
+            implements Writeable, ToXContent {
+        public DryRun {
+            failures = List.copyOf(failures);
+        }
+
+        public DryRun(StreamInput in) throws IOException {
+            this(
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readList(IntakeCounts.Failure::new));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeVLong(received);
+            out.writeVLong(wouldIndex);
+            out.writeVLong(wouldUpgrade);
+            out.writeVLong(duplicatesInFile);
+            out.writeVLong(alreadyStored);
+            out.writeVLong(failed);
+            out.writeList(failures);
+        }
+
+        /** Copies that would not be written: earlier in the file, or already stored. */
+        public long duplicates() {
+            return duplicatesInFile + alreadyStored;
+        }
+
+        /** The fields, inside the answer's object. */
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.field("received", received);
+            builder.field("would_index", wouldIndex);
+            builder.field("would_upgrade", wouldUpgrade);
+            builder.field("duplicates", duplicates());
+            builder.field("duplicates_in_file", duplicatesInFile);
+            builder.field("already_stored", alreadyStored);
+            builder.field("failed", failed);
+            builder.startArray("failures");
+            for (IntakeCounts.Failure f : failures) f.toXContent(builder, params);
+            return builder.endArray();
         }
     }
 
@@ -169,6 +338,8 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                         RestStatus.REQUEST_ENTITY_TOO_LARGE);
             }
             SourceFormat format = formatName.equals(SourceFormat.AUTO) ? null : SourceFormat.fromId(formatName);
+            // the format the caller named goes to the processor with every record: read as that, never detected again
+            String named = format == null ? null : format.id();
             // read from the request body itself, never copied into one String (bounded memory: docs/benchmarks.md)
             RawRecords.Text text = RawRecords.text(formatName, request.body);
             RawRecords.Shape shape = RawRecords.shape(format, text);
@@ -181,71 +352,99 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                                     + SourceFormat.ids() + ") if it is audit data");
                 }
             }
-            Map<String, Object> report;
+            // the pipeline's own devops_audit processor, with its options, runs the dry run and explains refusals
+            IntakeCounts counts = null;
+            DryRun dryRun = null;
             if (request.dryRun) {
-                report = dryRun(formatName, shape, text, request.instance);
+                DevopsAuditProcessor processor = processorOf(request.pipeline, true);
+                dryRun = dryRun(processor, formatName, named, shape, text, request.instance);
             } else {
                 int batch = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
+                DevopsAuditProcessor[] explainer = new DevopsAuditProcessor[1]; // built at the first refusal, if any
                 BulkIntake intake = new BulkIntake(client, request.pipeline, request.instance, batch, raw -> {
-                    String error = engine.simulate(raw, request.instance).error();
-                    return error == null
-                            ? "refused by the pipeline (the devops_audit processor accepts it alone: this request's bound"
-                                    + " on new event indices, devops_audit.intake.max_new_indices_per_request, or a later"
-                                    + " processor; error.message of the dead letter says which)"
-                            : error;
-                });
+                            if (explainer[0] == null) explainer[0] = processorOf(request.pipeline, false);
+                            String error = engine.simulate(explainer[0], raw, request.instance, named)
+                                    .error();
+                            return error == null
+                                    ? "refused by the pipeline (the devops_audit processor accepts it alone: this request's bound"
+                                            + " on new event indices, devops_audit.intake.max_new_indices_per_request, or a later"
+                                            + " processor; error.message of the dead letter says which)"
+                                    : error;
+                        })
+                        .format(named);
                 try {
                     RawRecords.split(formatName, shape, text, intake::add);
                 } catch (OpenSearchStatusException | IllegalArgumentException e) {
                     intake.flush();
-                    throw stopped(e, intake.report());
+                    throw stopped(e, intake.counts());
                 }
                 intake.flush();
-                report = intake.report();
+                counts = intake.counts();
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("format", formatName);
-            out.put("shape", shape.name().toLowerCase(Locale.ROOT));
-            out.put("pipeline", request.pipeline);
-            out.put("dry_run", request.dryRun);
-            out.putAll(report);
             long tookMs = (System.nanoTime() - start) / 1_000_000;
-            out.put("took_ms", tookMs);
-            out.put("events_per_second", tookMs == 0 ? null : (long) report.get("received") * 1000 / tookMs);
-            return new Response(out);
+            return new Response(
+                    formatName, shape.name().toLowerCase(Locale.ROOT), request.pipeline, counts, dryRun, tookMs);
+        }
+
+        /**
+         * The {@code devops_audit} processor of the named pipeline, built with its options. A dry run needs one (it
+         * runs that processor in-process): a missing pipeline, or one without it, is a 400 naming the pipeline. An
+         * import writes through the pipeline whatever it holds; without the processor, refusals are explained with
+         * the default options.
+         */
+        private DevopsAuditProcessor processorOf(String pipeline, boolean required) {
+            // the cluster state the node holds: the caller needs no right to read pipelines for this
+            IngestMetadata ingest = clusterService.state().metadata().custom(IngestMetadata.TYPE);
+            PipelineConfiguration config =
+                    ingest == null ? null : ingest.getPipelines().get(pipeline);
+            DevopsAuditProcessor processor =
+                    config == null ? null : engine.processorOf(pipeline, config.getConfigAsMap());
+            if (processor == null && required) {
+                throw new IllegalArgumentException("[pipeline] "
+                        + (config == null
+                                ? "no ingest pipeline [" + pipeline + "]"
+                                : "[" + pipeline + "] has no " + DevopsAuditProcessor.TYPE + " processor")
+                        + ": a dry run runs the pipeline's " + DevopsAuditProcessor.TYPE
+                        + " processor with its options");
+            }
+            return processor == null ? engine.defaults() : processor;
         }
 
         /**
          * A body whose structure broke off (a JSON array not closed, an unterminated CSV quote, a JSON limit): what was
          * read before it is stored and counted, and the answer says so with the counts, not just the error.
          */
-        static RuntimeException stopped(RuntimeException e, Map<String, Object> report) {
-            long received = ((Number) report.get("received")).longValue();
-            if (received == 0) return e;
-            StringBuilder counts = new StringBuilder();
-            for (String outcome : BulkIntake.OUTCOMES) {
-                counts.append(", ").append(outcome).append(' ').append(report.get(outcome));
-            }
+        static RuntimeException stopped(RuntimeException e, IntakeCounts counts) {
+            if (counts.received() == 0) return e;
             RestStatus status = e instanceof OpenSearchStatusException s ? s.status() : RestStatus.BAD_REQUEST;
             return new OpenSearchStatusException(
-                    e.getMessage() + "; the " + received + " records before it were processed (" + counts.substring(2)
+                    e.getMessage() + "; the " + counts.received() + " records before it were processed ("
+                            + counts.outcomes()
                             + "), the rest of the body was not read: fix it and import the whole file again (stored"
                             + " events then count as duplicates)",
                     status);
         }
 
-        /** Parses and normalizes in-process with the default processor options; writes nothing. */
-        private Map<String, Object> dryRun(
-                String formatName, RawRecords.Shape shape, RawRecords.Text text, String instance) {
+        /** Runs the pipeline's processor in-process on every record and reads the stored copies; writes nothing. */
+        private DryRun dryRun(
+                DevopsAuditProcessor processor,
+                String formatName,
+                String named,
+                RawRecords.Shape shape,
+                RawRecords.Text text,
+                String instance) {
             // per event key: index, id and the richest copy in the file (a richer copy would replace a poorer one)
             Map<String, AuditEngine.Outcome> richest = new LinkedHashMap<>();
-            BulkIntake tally = new BulkIntake(client, "none", null, Integer.MAX_VALUE, raw -> "");
+            ReportedFailures failures = new ReportedFailures();
+            long[] received = new long[1];
+            long[] failed = new long[1];
             long[] inFile = new long[1];
             RawRecords.split(formatName, shape, text, r -> {
-                tally.received++;
-                AuditEngine.Outcome o = engine.simulate(r.text(), instance);
+                received[0]++;
+                AuditEngine.Outcome o = engine.simulate(processor, r.text(), instance, named);
                 if (o.error() != null) {
-                    tally.fail(r, o.error());
+                    failed[0]++;
+                    failures.add(r, o.error());
                     return;
                 }
                 AuditEngine.Outcome before = richest.putIfAbsent(o.index() + "/" + o.id(), o);
@@ -278,16 +477,14 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
                     }
                 }
             }
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("received", tally.received);
-            report.put("would_index", keys.size() - existing - upgrades);
-            report.put("would_upgrade", upgrades);
-            report.put("duplicates", inFile[0] + existing);
-            report.put("duplicates_in_file", inFile[0]);
-            report.put("already_stored", existing);
-            report.put("failed", tally.failed);
-            report.put("failures", tally.failures);
-            return report;
+            return new DryRun(
+                    received[0],
+                    keys.size() - existing - upgrades,
+                    upgrades,
+                    inFile[0],
+                    existing,
+                    failed[0],
+                    failures.listed());
         }
     }
 }

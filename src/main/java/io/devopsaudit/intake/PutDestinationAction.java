@@ -4,19 +4,20 @@
 package io.devopsaudit.intake;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -77,13 +78,50 @@ public final class PutDestinationAction extends ActionType<PutDestinationAction.
     }
 
     /** {@code {"acknowledged": true, "result": "created"|"updated", "name", "config", "token"}}. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        /** {@code created} or {@code updated}. */
+        private final String result;
+
+        private final DestinationView destination;
+
+        public Response(String result, DestinationView destination) {
+            this.result = Objects.requireNonNull(result);
+            this.destination = Objects.requireNonNull(destination);
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public Response(StreamInput in) throws IOException {
+            this(in.readString(), new DestinationView(in));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeString(result);
+            destination.writeTo(out);
+        }
+
+        public String result() {
+            return result;
+        }
+
+        public DestinationView destination() {
+            return destination;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.startObject().field("acknowledged", true).field("result", result);
+            destination.fields(builder);
+            return builder.endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && result.equals(r.result) && destination.equals(r.destination);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(result, destination);
         }
     }
 
@@ -100,11 +138,8 @@ public final class PutDestinationAction extends ActionType<PutDestinationAction.
         @Override
         protected Response run(Request request) {
             DestinationConfig config = request.config();
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("acknowledged", true);
-            out.put("result", destinations.put(config));
-            out.putAll(destinations.get(config.name()));
-            return new Response(out);
+            String result = destinations.put(config);
+            return new Response(result, destinations.get(config.name()));
         }
     }
 }

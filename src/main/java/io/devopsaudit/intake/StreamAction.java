@@ -16,7 +16,6 @@ import io.devopsaudit.schema.Fields;
 import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.transport.AuditIndicesRequest;
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequestValidationException;
@@ -29,10 +28,13 @@ import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.util.concurrent.ThreadContext;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.aggregations.AggregationBuilders;
 import org.opensearch.search.aggregations.metrics.Max;
@@ -141,13 +143,51 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
      * Counts of the request's events: received, indexed, upgraded, duplicates (redeliveries), failed (dead-lettered),
      * out_of_scope (outside the destination's scopes: kept in the dead-letter index, not stored as events).
      */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        /** Every event of the request, those out of scope included in {@code received}. */
+        private final IntakeCounts counts;
+
+        private final long outOfScope;
+
+        public Response(IntakeCounts counts, long outOfScope) {
+            this.counts = Objects.requireNonNull(counts);
+            this.outOfScope = outOfScope;
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public Response(StreamInput in) throws IOException {
+            this(new IntakeCounts(in), in.readVLong());
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            counts.writeTo(out);
+            out.writeVLong(outOfScope);
+        }
+
+        public IntakeCounts counts() {
+            return counts;
+        }
+
+        public long outOfScope() {
+            return outOfScope;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.startObject();
+            counts.toXContent(builder, params);
+            builder.field("out_of_scope", outOfScope);
+            return builder.endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && counts.equals(r.counts) && outOfScope == r.outOfScope;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(counts, outOfScope);
         }
     }
 
@@ -290,12 +330,9 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             intake.flush();
             keepOutOfScope(outOfScope, destination);
             health.write(resumed);
-            Map<String, Object> report = intake.report();
-            report.put("received", ((Number) report.get("received")).longValue() + outOfScope.size());
-            report.put("out_of_scope", (long) outOfScope.size());
             // every event is stored now, in its month index or the dead-letter index: an event that could not be
             // stored anywhere made flush() answer with a retriable status (429/503 and Retry-After) instead
-            return new Response(report);
+            return new Response(intake.counts().plusReceived(outOfScope.size()), outOfScope.size());
         }
 
         /**
@@ -412,8 +449,8 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
 
         /** How a refused body's answer counts it: received 1, failed 1, kept in the dead-letter index. */
         private static String kept(BulkIntake intake) {
-            Map<String, Object> report = intake.report();
-            return "received " + report.get("received") + ", failed " + report.get("failed")
+            IntakeCounts counts = intake.counts();
+            return "received " + counts.received() + ", failed " + counts.failed()
                     + ": it was kept in devops-audit-failed-*";
         }
 

@@ -4,21 +4,23 @@
 package io.devopsaudit.retention;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code cluster:admin/devops_audit/retention/get}: the retention settings, the last and next run, and the managed
@@ -47,13 +49,91 @@ public final class GetRetentionAction extends ActionType<GetRetentionAction.Resp
     }
 
     /** {@code {"settings", "last_run", "next_run", "managed_indices", "due_next"}}. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final RetentionSettingsView settings;
+        /** {@code null} before the first run. */
+        private final RetentionRun lastRun;
+        /** When the next run is due, or a sentence saying so before the first run. */
+        private final String nextRun;
+
+        private final int managedIndices;
+        private final List<ScheduledIndex> dueNext;
+
+        public Response(
+                RetentionSettingsView settings,
+                RetentionRun lastRun,
+                String nextRun,
+                int managedIndices,
+                List<ScheduledIndex> dueNext) {
+            this.settings = Objects.requireNonNull(settings);
+            this.lastRun = lastRun;
+            this.nextRun = nextRun;
+            this.managedIndices = managedIndices;
+            this.dueNext = List.copyOf(dueNext);
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public Response(StreamInput in) throws IOException {
+            this(
+                    new RetentionSettingsView(in),
+                    in.readOptionalWriteable(RetentionRun::new),
+                    in.readOptionalString(),
+                    in.readVInt(),
+                    in.readList(ScheduledIndex::new));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            settings.writeTo(out);
+            out.writeOptionalWriteable(lastRun);
+            out.writeOptionalString(nextRun);
+            out.writeVInt(managedIndices);
+            out.writeList(dueNext);
+        }
+
+        public RetentionSettingsView settings() {
+            return settings;
+        }
+
+        public RetentionRun lastRun() {
+            return lastRun;
+        }
+
+        public List<ScheduledIndex> dueNext() {
+            return dueNext;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.startObject();
+            builder.field("settings");
+            settings.toXContent(builder, params);
+            builder.field("last_run");
+            if (lastRun == null) {
+                builder.nullValue();
+            } else {
+                lastRun.toXContent(builder, params);
+            }
+            builder.field("next_run", nextRun);
+            builder.field("managed_indices", managedIndices);
+            builder.startArray("due_next");
+            for (ScheduledIndex i : dueNext) i.toXContent(builder, params);
+            builder.endArray();
+            return builder.endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r
+                    && settings.equals(r.settings)
+                    && Objects.equals(lastRun, r.lastRun)
+                    && Objects.equals(nextRun, r.nextRun)
+                    && managedIndices == r.managedIndices
+                    && dueNext.equals(r.dueNext);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(settings, lastRun, nextRun, managedIndices, dueNext);
         }
     }
 
@@ -69,19 +149,16 @@ public final class GetRetentionAction extends ActionType<GetRetentionAction.Resp
 
         @Override
         protected Response run(Request request) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("settings", retention.settingsView(Settings.EMPTY));
-            Map<String, Object> last = retention.lastRun();
-            out.put("last_run", last);
-            out.put(
-                    "next_run",
+            RetentionRun last = retention.lastRun();
+            List<ScheduledIndex> schedule = retention.schedule(Instant.now());
+            return new Response(
+                    retention.settingsView(Settings.EMPTY),
+                    last,
                     last == null
                             ? "within " + retention.interval() + " of the cluster-manager's start"
-                            : last.get("next_run"));
-            List<Map<String, Object>> schedule = retention.schedule(Instant.now());
-            out.put("managed_indices", schedule.size());
-            out.put("due_next", schedule.subList(0, Math.min(DUE_NEXT, schedule.size())));
-            return new Response(out);
+                            : last.nextRun(),
+                    schedule.size(),
+                    schedule.subList(0, Math.min(DUE_NEXT, schedule.size())));
         }
     }
 }

@@ -4,7 +4,6 @@
 package io.devopsaudit.retention;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
@@ -12,13 +11,15 @@ import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -144,13 +145,41 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
     }
 
     /** {@code {"acknowledged": true, "days", "dead_letter_days", "interval"}}: the settings now in force. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final RetentionSettingsView settings;
+
+        public Response(RetentionSettingsView settings) {
+            this.settings = Objects.requireNonNull(settings);
         }
 
-        Response(StreamInput in) throws IOException {
-            super(in);
+        public Response(StreamInput in) throws IOException {
+            this(new RetentionSettingsView(in));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            settings.writeTo(out);
+        }
+
+        public RetentionSettingsView settings() {
+            return settings;
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.startObject().field("acknowledged", true);
+            settings.fields(builder);
+            return builder.endObject();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && settings.equals(r.settings);
+        }
+
+        @Override
+        public int hashCode() {
+            return settings.hashCode();
         }
     }
 
@@ -177,10 +206,7 @@ public final class PutRetentionAction extends ActionType<PutRetentionAction.Resp
                     .prepareUpdateSettings()
                     .setPersistentSettings(update)
                     .get();
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("acknowledged", true);
-            out.putAll(retention.settingsView(update));
-            return new Response(out);
+            return new Response(retention.settingsView(update));
         }
     }
 }

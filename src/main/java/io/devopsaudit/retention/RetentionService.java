@@ -17,19 +17,21 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.util.concurrent.ThreadContext;
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.threadpool.Scheduler;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Deletes event-month indices whose whole period ended more than {@code devops_audit.retention.days} ago (and
@@ -138,19 +140,18 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     }
 
     /** The retention settings in force, with {@code pending} (settings just written) taking precedence. */
-    public Map<String, Object> settingsView(Settings pending) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("days", pending.getAsInt(RetentionSettings.DAYS.getKey(), days));
-        s.put("dead_letter_days", pending.getAsInt(RetentionSettings.DEAD_LETTER_DAYS.getKey(), deadLetterDays));
-        s.put("request_days", pending.getAsInt(RetentionSettings.REQUEST_DAYS.getKey(), requestDays));
+    public RetentionSettingsView settingsView(Settings pending) {
         int warm = pending.getAsInt(RetentionSettings.WARM_AFTER_DAYS.getKey(), warmAfterDays);
-        s.put("warm_after_days", warm < 0 ? null : warm);
-        s.put("interval", interval.getStringRep());
-        return s;
+        return new RetentionSettingsView(
+                pending.getAsInt(RetentionSettings.DAYS.getKey(), days),
+                pending.getAsInt(RetentionSettings.DEAD_LETTER_DAYS.getKey(), deadLetterDays),
+                pending.getAsInt(RetentionSettings.REQUEST_DAYS.getKey(), requestDays),
+                warm < 0 ? null : warm,
+                interval.getStringRep());
     }
 
     /** The managed indices, soonest to expire first. */
-    public List<Map<String, Object>> schedule(Instant now) {
+    public List<ScheduledIndex> schedule(Instant now) {
         List<ManagedIndex> managed = new ArrayList<>();
         for (String name : clusterService.state().metadata().indices().keySet()) {
             ManagedIndex m = ManagedIndex.parse(name);
@@ -161,16 +162,15 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         int rq = requestDays;
         managed.sort(
                 Comparator.comparing((ManagedIndex m) -> m.expiresAt(d, dl, rq)).thenComparing(ManagedIndex::name));
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<ScheduledIndex> out = new ArrayList<>();
         for (ManagedIndex m : managed) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("index", m.name());
-            row.put("kind", m.kind());
-            row.put("period", m.period());
-            row.put("period_end", m.periodEnd().toString());
-            row.put("expires_at", m.expiresAt(d, dl, rq).toString());
-            row.put("expired", m.expired(now, d, dl, rq));
-            out.add(row);
+            out.add(new ScheduledIndex(
+                    m.name(),
+                    m.kind(),
+                    m.period(),
+                    m.periodEnd().toString(),
+                    m.expiresAt(d, dl, rq).toString(),
+                    m.expired(now, d, dl, rq)));
         }
         return out;
     }
@@ -182,30 +182,31 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
      * is written as the node. Blocks: call from a generic or scheduler thread, never a transport thread.
      * @return what was deleted (or, with {@code dryRun}, what would be), and how many managed indices were kept
      */
-    public Map<String, Object> run(boolean dryRun) {
+    public RetentionRun run(boolean dryRun) {
         Instant now = Instant.ofEpochMilli(threadPool.absoluteTimeInMillis());
-        List<Map<String, Object>> all = schedule(now);
-        List<Map<String, Object>> expired =
-                all.stream().filter(r -> Boolean.TRUE.equals(r.get("expired"))).toList();
-        List<Map<String, Object>> deleted = new ArrayList<>();
+        List<ScheduledIndex> all = schedule(now);
+        List<ScheduledIndex> expired =
+                all.stream().filter(ScheduledIndex::expired).toList();
+        List<RetentionRun.Expired> deleted = new ArrayList<>();
         if (expired.isEmpty() == false) {
-            String[] names = expired.stream().map(r -> (String) r.get("index")).toArray(String[]::new);
+            String[] names = expired.stream().map(ScheduledIndex::index).toArray(String[]::new);
             IndicesStatsResponse stats = client.admin()
                     .indices()
                     .prepareStats(names)
                     .clear()
                     .setDocs(true)
                     .get();
-            for (Map<String, Object> r : expired) {
-                IndexStats s = stats.getIndex((String) r.get("index"));
-                Map<String, Object> row = new LinkedHashMap<>(r);
-                row.remove("expired");
-                row.put(
-                        "docs",
+            for (ScheduledIndex r : expired) {
+                IndexStats s = stats.getIndex(r.index());
+                deleted.add(new RetentionRun.Expired(
+                        r.index(),
+                        r.kind(),
+                        r.period(),
+                        r.periodEnd(),
+                        r.expiresAt(),
                         s == null || s.getPrimaries().getDocs() == null
                                 ? 0
-                                : s.getPrimaries().getDocs().getCount());
-                deleted.add(row);
+                                : s.getPrimaries().getDocs().getCount()));
             }
             if (dryRun == false) {
                 // One request for every expired audit index: it is authorized as a whole, so a caller who may not
@@ -213,12 +214,12 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
                 // trail is the plugin's own record, which no role may delete: its expired months are deleted by the
                 // plugin, as the node, once the caller's deletion has passed.
                 String[] caller = expired.stream()
-                        .filter(r -> "activity".equals(r.get("kind")) == false)
-                        .map(r -> (String) r.get("index"))
+                        .filter(r -> "activity".equals(r.kind()) == false)
+                        .map(ScheduledIndex::index)
                         .toArray(String[]::new);
                 String[] trail = expired.stream()
-                        .filter(r -> "activity".equals(r.get("kind")))
-                        .map(r -> (String) r.get("index"))
+                        .filter(r -> "activity".equals(r.kind()))
+                        .map(ScheduledIndex::index)
                         .toArray(String[]::new);
                 if (caller.length > 0)
                     client.admin().indices().prepareDelete(caller).get();
@@ -228,39 +229,42 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
                         client.admin().indices().prepareDelete(trail).get();
                     }
                 }
-                for (Map<String, Object> row : deleted) {
+                for (RetentionRun.Expired row : deleted) {
                     logger.info(
                             "retention deleted index [{}] (period [{}], {} documents, expired at [{}])",
-                            row.get("index"),
-                            row.get("period"),
-                            row.get("docs"),
-                            row.get("expires_at"));
+                            row.index(),
+                            row.period(),
+                            row.docs(),
+                            row.expiresAt());
                 }
             }
         }
         List<String> warmed =
-                warm(now, expired.stream().map(r -> (String) r.get("index")).toList(), dryRun);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("dry_run", dryRun);
-        result.put("ran_at", now.toString());
-        result.put("node", clusterService.localNode().getName());
-        result.put("days", days);
-        result.put("dead_letter_days", deadLetterDays);
-        result.put("request_days", requestDays);
-        result.put(dryRun ? "would_delete" : "deleted", deleted);
-        result.put("kept", all.size() - expired.size());
-        result.put(dryRun ? "would_warm" : "warmed", warmed);
+                warm(now, expired.stream().map(ScheduledIndex::index).toList(), dryRun);
+        RetentionRun result = new RetentionRun(
+                dryRun,
+                now.toString(),
+                clusterService.localNode().getName(),
+                days,
+                deadLetterDays,
+                requestDays,
+                deleted,
+                all.size() - expired.size(),
+                warmed,
+                null);
         if (dryRun == false) {
-            Map<String, Object> state = new LinkedHashMap<>(result);
-            state.put("next_run", now.plusMillis(interval.millis()).toString());
+            RetentionRun state =
+                    result.withNextRun(now.plusMillis(interval.millis()).toString());
             try (ThreadContext.StoredContext ignored =
                     threadPool.getThreadContext().stashContext()) {
                 StateIndex.ensure(client, clusterService);
                 client.prepareIndex(IndexNames.STATE)
                         .setId(STATE_DOC)
-                        .setSource(state)
+                        .setSource(state.toXContent(XContentFactory.jsonBuilder(), ToXContent.EMPTY_PARAMS))
                         .get();
                 health.write(HealthRecords.retentionRun(result));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         return result;
@@ -298,10 +302,10 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     }
 
     /** The last recorded run, or {@code null} before the first one. */
-    public Map<String, Object> lastRun() {
+    public RetentionRun lastRun() {
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
             GetResponse r = client.prepareGet(IndexNames.STATE, STATE_DOC).get();
-            return r.isExists() ? r.getSourceAsMap() : null;
+            return r.isExists() ? RetentionRun.fromStored(r.getSourceAsMap()) : null;
         } catch (IndexNotFoundException e) {
             return null;
         }

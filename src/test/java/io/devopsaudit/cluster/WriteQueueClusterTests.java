@@ -4,6 +4,7 @@
 package io.devopsaudit.cluster;
 
 import io.devopsaudit.DevopsAuditPlugin;
+import io.devopsaudit.intake.IntakeCounts;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.OpenSearchStatusException;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -84,22 +84,19 @@ public class WriteQueueClusterTests extends OpenSearchIntegTestCase {
                         String body = batch(sender, r, eventsPerRequest);
                         for (int attempt = 1; ; attempt++) {
                             try {
-                                Map<String, Object> report = client().execute(
+                                IntakeCounts report = client().execute(
                                                 StreamAction.INSTANCE,
                                                 new StreamAction.Request(new BytesArray(body), null, null))
                                         .actionGet()
-                                        .report();
-                                assertEquals(report.toString(), 0L, ((Number) report.get("failed")).longValue());
+                                        .counts();
+                                assertEquals(report.toString(), 0L, report.failed());
                                 // the final answer accounts for every event of the request: stored now, or stored
                                 // by an earlier attempt that was answered 429 (a duplicate now)
                                 assertEquals(
-                                        report.toString(),
-                                        eventsPerRequest,
-                                        ((Number) report.get("indexed")).longValue()
-                                                + ((Number) report.get("duplicates")).longValue());
-                                indexed.addAndGet(((Number) report.get("indexed")).longValue());
-                                duplicates.addAndGet(((Number) report.get("duplicates")).longValue());
-                                retriedItems.addAndGet(((Number) report.get("retries")).longValue());
+                                        report.toString(), eventsPerRequest, report.indexed() + report.duplicates());
+                                indexed.addAndGet(report.indexed());
+                                duplicates.addAndGet(report.duplicates());
+                                retriedItems.addAndGet(report.retries());
                                 break;
                             } catch (OpenSearchStatusException e) {
                                 // the only operational answer allowed: retriable, with the delay to wait

@@ -56,10 +56,10 @@ public class CollectorFailoverClusterTests extends OpenSearchIntegTestCase {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> status() {
-        return (Map<String, Object>) client().execute(GetCollectorAction.INSTANCE, new GetCollectorAction.Request(NAME))
+        return client().execute(GetCollectorAction.INSTANCE, new GetCollectorAction.Request(NAME))
                 .actionGet()
-                .report()
-                .get("status");
+                .one()
+                .status();
     }
 
     @SuppressWarnings("unchecked")

@@ -111,8 +111,8 @@ public class ContentHelpersTests extends OpenSearchTestCase {
         assertEquals(
                 Map.of("replicas", 0, "trusted_networks", List.of("10.0.0.0/8"), "notification_channel_id", "abc"),
                 merged.toMap());
-        assertEquals(1, merged.effective().get("shards"));
-        assertNull(merged.effective().get("dashboards_url"));
+        assertEquals(Integer.valueOf(1), merged.effective().shards());
+        assertNull(merged.effective().dashboardsUrl());
     }
 
     public void testDifferencesNameMissingProcessorsAndOptions() {

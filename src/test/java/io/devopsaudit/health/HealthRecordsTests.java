@@ -4,6 +4,7 @@
 package io.devopsaudit.health;
 
 import io.devopsaudit.content.ContentFiles;
+import io.devopsaudit.retention.RetentionRun;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.LinkedHashMap;
@@ -59,10 +60,23 @@ public class HealthRecordsTests extends OpenSearchTestCase {
 
     public void testRecordsOnlyCarryFieldsTheHealthTemplateMaps() {
         Map<String, String> mapped = ContentFiles.fieldTypes("health-template.json");
-        Map<String, Object> retention = new LinkedHashMap<>();
-        retention.put("ran_at", "2024-03-02T10:00:00Z");
-        retention.put("deleted", List.of(Map.of("index", "devops-audit-gitlab-2023.01", "docs", 3)));
-        retention.put("warmed", List.of("devops-audit-gitlab-2024.01"));
+        RetentionRun retention = new RetentionRun(
+                false,
+                "2024-03-02T10:00:00Z",
+                "node-1",
+                2555,
+                90,
+                90,
+                List.of(new RetentionRun.Expired(
+                        "devops-audit-gitlab-2023.01",
+                        "events",
+                        "2023.01",
+                        "2023-02-01T00:00:00Z",
+                        "2030-01-31T00:00:00Z",
+                        3)),
+                4,
+                List.of("devops-audit-gitlab-2024.01"),
+                null);
         Map<String, Object> run = HealthRecords.retentionRun(retention);
         assertEquals(List.of("devops-audit-gitlab-2023.01"), run.get("retention.deleted"));
         assertEquals(1, run.get("retention.warmed_count"));

@@ -336,6 +336,38 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertThat(e.getMessage(), containsString("[devops_audit_destination] must be 1 to 64 lower-case letters"));
     }
 
+    public void testTheFormatTheSenderNamedIsReadNotDetected() {
+        // an API object: detection takes it as gitlab_api; named as a streaming body, it is read as one
+        String api =
+                "{\"id\":1001,\"author_id\":5,\"entity_id\":7,\"entity_type\":\"Group\",\"details\":{\"remove\":\"user_access\"},"
+                        + "\"created_at\":\"2024-05-10T17:46:49.058Z\"}";
+        IngestDocument detected = doc(Map.of("message", api));
+        ProcessorTestAccess.create(Map.of("field", "message")).execute(detected);
+        assertEquals("gitlab_api", detected.getFieldValue("audit.source_format", String.class));
+
+        IngestDocument named = doc(Map.of("message", api, DevopsAuditProcessor.FORMAT_FIELD, "gitlab_stream"));
+        ProcessorTestAccess.create(Map.of("field", "message")).execute(named);
+        assertEquals("gitlab_stream", named.getFieldValue("audit.source_format", String.class));
+        assertFalse(named.hasField(DevopsAuditProcessor.FORMAT_FIELD));
+
+        // a processor set to one format does not read another
+        IngestDocument other = doc(Map.of("message", api, DevopsAuditProcessor.FORMAT_FIELD, "gitlab_stream"));
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> ProcessorTestAccess.create(
+                        Map.of("field", "message", "format", "gitlab_api"))
+                .execute(other));
+        assertThat(
+                e.getMessage(),
+                containsString(
+                        "[devops_audit_format] the document is [gitlab_stream] but this processor reads [gitlab_api]"));
+        IngestDocument circleci = doc(Map.of("message", api, DevopsAuditProcessor.FORMAT_FIELD, "circleci_json"));
+        expectThrows(IllegalArgumentException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
+                .execute(circleci));
+        IngestDocument unknown = doc(Map.of("message", api, DevopsAuditProcessor.FORMAT_FIELD, "syslog"));
+        e = expectThrows(IllegalArgumentException.class, () -> ProcessorTestAccess.create(Map.of("field", "message"))
+                .execute(unknown));
+        assertThat(e.getMessage(), containsString("[devops_audit_format] unknown format [syslog]"));
+    }
+
     public void testStreamOnlyUuidIdsFallBackToAStableFingerprint() {
         String body =
                 "{\"id\":\"%s\",\"author_id\":5,\"author_name\":\"alice\",\"entity_id\":7,\"entity_type\":\"Project\","

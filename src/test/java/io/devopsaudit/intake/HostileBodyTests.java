@@ -10,7 +10,6 @@ import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
@@ -110,13 +109,9 @@ public class HostileBodyTests extends OpenSearchTestCase {
     }
 
     public void testABodyThatBreaksOffPartWaySaysWhatWasStored() {
-        BulkIntake intake = new BulkIntake(null, "p", null, 10, r -> "");
-        intake.received = 3;
-        intake.indexed = 2;
-        intake.failed = 1;
+        IntakeCounts counts = new IntakeCounts(3, 2, 0, 0, 0, 0, 0, 1, 0, List.of(), false);
         RuntimeException e = ImportAction.TransportAction.stopped(
-                new io.devopsaudit.parse.AuditParseException("gitlab_api", "the JSON array is not closed"),
-                intake.report());
+                new io.devopsaudit.parse.AuditParseException("gitlab_api", "the JSON array is not closed"), counts);
         assertThat(e.getMessage(), startsWith("[gitlab_api] the JSON array is not closed; the 3 records before it"));
         assertThat(
                 e.getMessage(),
@@ -126,28 +121,10 @@ public class HostileBodyTests extends OpenSearchTestCase {
         RawRecords.LimitExceededException tooLarge = new RawRecords.LimitExceededException("[auto] too deep");
         assertEquals(
                 413,
-                ((org.opensearch.OpenSearchStatusException)
-                                ImportAction.TransportAction.stopped(tooLarge, intake.report()))
+                ((org.opensearch.OpenSearchStatusException) ImportAction.TransportAction.stopped(tooLarge, counts))
                         .status()
                         .getStatus());
         // nothing read before the error: the error itself
-        assertSame(
-                tooLarge,
-                ImportAction.TransportAction.stopped(tooLarge, new BulkIntake(null, "p", null, 1, r -> "").report()));
-    }
-
-    public void testOutcomesAddUpToReceived() {
-        BulkIntake intake = new BulkIntake(null, "p", null, 10, r -> "");
-        intake.received = 9;
-        intake.indexed = 2;
-        intake.upgraded = 1;
-        intake.duplicates = 3;
-        intake.late = 1;
-        intake.failed = 2;
-        assertEquals(9, intake.accounted());
-        Map<String, Object> report = intake.report();
-        long sum = 0;
-        for (String outcome : BulkIntake.OUTCOMES) sum += ((Number) report.get(outcome)).longValue();
-        assertEquals(report.get("received"), sum);
+        assertSame(tooLarge, ImportAction.TransportAction.stopped(tooLarge, IntakeCounts.NONE));
     }
 }

@@ -525,7 +525,8 @@ public class ContentIT extends DevopsAuditRestTestCase {
                         "hint",
                         "retry"));
         Map<String, Object> ok = Map.of("state", "ok", "last_poll", "2024-03-02T10:05:00Z");
-        Map<String, Object> run = Map.of("ran_at", "2024-03-02T11:00:00Z", "deleted", List.of(), "warmed", List.of());
+        io.devopsaudit.retention.RetentionRun run = new io.devopsaudit.retention.RetentionRun(
+                false, "2024-03-02T11:00:00Z", "node", 2555, 90, 90, List.of(), 0, List.of(), null);
         StringBuilder health = new StringBuilder();
         for (Map<String, Object> record : List.of(
                 io.devopsaudit.health.HealthRecords.collectorPoll("sample", null, failing),

@@ -302,12 +302,11 @@ public class ActionWireTests extends OpenSearchTestCase {
         nested.put("b", "x");
         nested.put("a", null);
         report.put("nested", nested);
-        RunRetentionAction.Response response = new RunRetentionAction.Response(report);
+        ContextAction.Response response = new ContextAction.Response(report);
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             response.writeTo(out);
-            RunRetentionAction.Response read = RunRetentionAction.INSTANCE
-                    .getResponseReader()
-                    .read(out.bytes().streamInput());
+            ContextAction.Response read =
+                    ContextAction.INSTANCE.getResponseReader().read(out.bytes().streamInput());
             assertEquals(response, read);
             assertEquals(
                     List.of("zeta", "alpha", "nested"),

@@ -1,0 +1,309 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.devopsaudit.transport;
+
+import io.devopsaudit.collect.CollectorConfig;
+import io.devopsaudit.collect.CollectorView;
+import io.devopsaudit.collect.DeleteCollectorAction;
+import io.devopsaudit.collect.GetCollectorAction;
+import io.devopsaudit.collect.PutCollectorAction;
+import io.devopsaudit.collect.RunCollectorAction;
+import io.devopsaudit.content.GetContentAction;
+import io.devopsaudit.content.GetSetupAction;
+import io.devopsaudit.content.IndexConformance;
+import io.devopsaudit.content.PutSetupAction;
+import io.devopsaudit.content.SetupAsset;
+import io.devopsaudit.content.SetupIndex;
+import io.devopsaudit.content.SetupParameters;
+import io.devopsaudit.intake.DeleteDestinationAction;
+import io.devopsaudit.intake.DestinationView;
+import io.devopsaudit.intake.GetDestinationAction;
+import io.devopsaudit.intake.ImportAction;
+import io.devopsaudit.intake.IntakeCounts;
+import io.devopsaudit.intake.PutDestinationAction;
+import io.devopsaudit.intake.StreamAction;
+import io.devopsaudit.retention.GetRetentionAction;
+import io.devopsaudit.retention.PutRetentionAction;
+import io.devopsaudit.retention.RetentionRun;
+import io.devopsaudit.retention.RetentionSettingsView;
+import io.devopsaudit.retention.RunRetentionAction;
+import io.devopsaudit.retention.ScheduledIndex;
+import org.opensearch.action.ActionType;
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
+import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every typed response survives the wire through the reader its action registers (a node forwards answers of actions
+ * it does not run) and renders the same JSON after it; the JSON keys are those of the REST API (ResponseShapeIT holds
+ * every route's shape).
+ */
+public class ResponseWireTests extends OpenSearchTestCase {
+
+    private static <R extends ActionResponse & ToXContentObject> Map<String, Object> roundTrip(
+            ActionType<R> action, R response) throws IOException {
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            response.writeTo(out);
+            try (StreamInput in = out.bytes().streamInput()) {
+                R read = action.getResponseReader().read(in);
+                assertEquals("every byte is read back", 0, in.available());
+                assertEquals(response, read);
+                Map<String, Object> json = json(response);
+                assertEquals(json, json(read));
+                return json;
+            }
+        }
+    }
+
+    static Map<String, Object> json(ToXContent x) throws IOException {
+        XContentBuilder b = JsonXContent.contentBuilder();
+        x.toXContent(b, ToXContent.EMPTY_PARAMS);
+        return XContentHelper.convertToMap(BytesReference.bytes(b), true, MediaTypeRegistry.JSON)
+                .v2();
+    }
+
+    private static List<IntakeCounts.Failure> failures() {
+        return randomList(
+                0,
+                3,
+                () -> new IntakeCounts.Failure(
+                        randomLongBetween(1, 99),
+                        randomBoolean() ? 0 : randomIntBetween(1, 5),
+                        randomAlphaOfLength(6)));
+    }
+
+    private static IntakeCounts counts() {
+        return new IntakeCounts(
+                randomIntBetween(0, 99),
+                randomIntBetween(0, 99),
+                randomIntBetween(0, 99),
+                randomIntBetween(0, 99),
+                randomIntBetween(0, 99),
+                randomIntBetween(0, 99),
+                randomIntBetween(0, 99),
+                randomIntBetween(0, 99),
+                randomIntBetween(0, 99),
+                failures(),
+                randomBoolean());
+    }
+
+    public void testImport() throws IOException {
+        ImportAction.Response imported = new ImportAction.Response(
+                "gitlab_api", "json_array", "devops-audit", counts(), null, randomIntBetween(0, 5));
+        Map<String, Object> json = roundTrip(ImportAction.INSTANCE, imported);
+        assertEquals(false, json.get("dry_run"));
+        assertEquals(
+                ((Number) json.get("received")).longValue(), imported.counts().received());
+        assertTrue(json.containsKey("events_per_second"));
+
+        ImportAction.DryRun dry = new ImportAction.DryRun(10, 4, 1, 2, 1, 2, failures());
+        json = roundTrip(
+                ImportAction.INSTANCE, new ImportAction.Response("auto", "lines", "my-pipeline", null, dry, 0));
+        assertEquals(true, json.get("dry_run"));
+        assertEquals(3, json.get("duplicates"));
+        assertNull("nothing measurable took no time", json.get("events_per_second"));
+        expectThrows(
+                IllegalArgumentException.class,
+                () -> new ImportAction.Response("auto", "lines", "p", counts(), dry, 1));
+    }
+
+    public void testStream() throws IOException {
+        Map<String, Object> json = roundTrip(StreamAction.INSTANCE, new StreamAction.Response(counts(), 2));
+        assertEquals(2, json.get("out_of_scope"));
+        assertEquals("out_of_scope", new ArrayList<>(json.keySet()).get(json.size() - 1));
+    }
+
+    private static DestinationView destination() {
+        return new DestinationView(
+                "acme-" + randomAlphaOfLength(3).toLowerCase(java.util.Locale.ROOT),
+                randomBoolean() ? null : "gitlab-acme",
+                List.of("acme"),
+                "devops_audit.destination.acme.token",
+                randomBoolean(),
+                randomBoolean() ? null : "a note");
+    }
+
+    public void testDestinations() throws IOException {
+        DestinationView d = destination();
+        Map<String, Object> put =
+                roundTrip(PutDestinationAction.INSTANCE, new PutDestinationAction.Response("created", d));
+        assertEquals(true, put.get("acknowledged"));
+        assertEquals(d.name(), put.get("name"));
+        assertEquals(json(d).get("token"), put.get("token"));
+        roundTrip(GetDestinationAction.INSTANCE, GetDestinationAction.Response.one(d));
+        DestinationView other = destination();
+        Map<String, Object> all =
+                roundTrip(GetDestinationAction.INSTANCE, GetDestinationAction.Response.all(List.of(d, other)));
+        assertEquals(json(other), ((Map<?, ?>) all.get("destinations")).get(other.name()));
+        assertEquals(
+                Map.of("acknowledged", true, "name", "acme"),
+                roundTrip(DeleteDestinationAction.INSTANCE, new DeleteDestinationAction.Response("acme")));
+    }
+
+    public void testCollectors() throws IOException {
+        CollectorConfig config = CollectorConfig.parse(
+                "prod",
+                Map.of(
+                        "type",
+                        "gitlab",
+                        "url",
+                        "https://gitlab.example.com",
+                        "scopes",
+                        List.of(Map.of("group", "acme")),
+                        "interval",
+                        "1h",
+                        "since",
+                        "2024-01-01T00:00:00Z",
+                        "instance",
+                        "gitlab-prod"));
+        Map<String, Object> status = Map.of(
+                "state",
+                "ok",
+                "totals",
+                Map.of("fetched", 3L, "indexed", 2L),
+                "scopes",
+                List.of(Map.of("scope", "group:acme")));
+        CollectorView view = new CollectorView(config, status);
+        Map<String, Object> one = roundTrip(GetCollectorAction.INSTANCE, GetCollectorAction.Response.one(view));
+        assertEquals(List.of("name", "config", "status"), List.copyOf(one.keySet()));
+        Map<String, Object> all =
+                roundTrip(GetCollectorAction.INSTANCE, GetCollectorAction.Response.all(List.of(view)));
+        assertEquals(Map.of("prod", one), all.get("collectors"));
+        Map<String, Object> done =
+                roundTrip(RunCollectorAction.INSTANCE, new RunCollectorAction.Response("prod", status, null));
+        assertEquals(List.of("name", "status"), List.copyOf(done.keySet()));
+        Map<String, Object> running =
+                roundTrip(RunCollectorAction.INSTANCE, new RunCollectorAction.Response("prod", null, "1s"));
+        assertEquals(List.of("name", "running", "wait", "reason", "status"), List.copyOf(running.keySet()));
+        assertNull(running.get("status"));
+        Map<String, Object> put =
+                roundTrip(PutCollectorAction.INSTANCE, new PutCollectorAction.Response("updated", config));
+        assertEquals(List.of("acknowledged", "result", "name", "config"), List.copyOf(put.keySet()));
+        assertEquals(
+                Map.of("acknowledged", true, "name", "prod"),
+                roundTrip(DeleteCollectorAction.INSTANCE, new DeleteCollectorAction.Response("prod")));
+    }
+
+    private static RetentionRun run(boolean dry) {
+        return new RetentionRun(
+                dry,
+                "2024-03-02T10:00:00Z",
+                "node-1",
+                2555,
+                90,
+                90,
+                randomList(
+                        0,
+                        2,
+                        () -> new RetentionRun.Expired(
+                                "devops-audit-gitlab-2017.01",
+                                "events",
+                                "2017.01",
+                                "2017-02-01T00:00:00Z",
+                                "2024-01-31T00:00:00Z",
+                                randomIntBetween(0, 9))),
+                randomIntBetween(0, 9),
+                List.of("devops-audit-gitlab-2024.01"),
+                dry || randomBoolean() ? null : "2024-03-03T10:00:00Z");
+    }
+
+    public void testRetention() throws IOException {
+        RetentionSettingsView settings = new RetentionSettingsView(2555, 90, 90, randomBoolean() ? null : 40, "1d");
+        Map<String, Object> put = roundTrip(PutRetentionAction.INSTANCE, new PutRetentionAction.Response(settings));
+        assertEquals(true, put.get("acknowledged"));
+        assertTrue("off is null", put.containsKey("warm_after_days"));
+        Map<String, Object> dry = roundTrip(RunRetentionAction.INSTANCE, new RunRetentionAction.Response(run(true)));
+        assertTrue(dry.containsKey("would_delete"));
+        assertTrue(dry.containsKey("would_warm"));
+        RetentionRun real = run(false);
+        Map<String, Object> ran = roundTrip(RunRetentionAction.INSTANCE, new RunRetentionAction.Response(real));
+        assertTrue(ran.containsKey("deleted"));
+        // the stored last run reads back as it was written
+        assertEquals(real, RetentionRun.fromStored(ran));
+        ScheduledIndex due = new ScheduledIndex(
+                "devops-audit-gitlab-2024.01",
+                "events",
+                "2024.01",
+                "2024-02-01T00:00:00Z",
+                "2031-01-31T00:00:00Z",
+                false);
+        RetentionRun last = randomBoolean() ? null : real;
+        Map<String, Object> get = roundTrip(
+                GetRetentionAction.INSTANCE,
+                new GetRetentionAction.Response(settings, last, "within 1d", 3, List.of(due)));
+        assertEquals(
+                List.of("settings", "last_run", "next_run", "managed_indices", "due_next"), List.copyOf(get.keySet()));
+    }
+
+    public void testSetupAndContent() throws IOException {
+        SetupParameters configuration = SetupParameters.defaults().effective();
+        List<SetupAsset> assets = List.of(
+                new SetupAsset("devops-audit", "index_template", "installed", 3, false, null, null, null, null),
+                new SetupAsset(
+                        "devops-audit",
+                        "ingest_pipeline",
+                        "modified",
+                        4,
+                        true,
+                        4L,
+                        List.of("processors[0]"),
+                        "why",
+                        List.of("geoip")),
+                new SetupAsset(
+                        "devops-audit-monitors", "alerting_monitors", "missing", 2, true, null, null, null, null));
+        List<SetupIndex> indices = List.of(new SetupIndex(
+                new IndexConformance.Report(
+                        "devops-audit-gitlab-2024.01", "devops-audit", List.of(), List.of("source.geo")),
+                randomBoolean() ? null : "refused"));
+        Map<String, Object> put =
+                roundTrip(PutSetupAction.INSTANCE, new PutSetupAction.Response(configuration, assets, indices));
+        assertEquals(List.of("acknowledged", "configuration", "assets", "indices"), List.copyOf(put.keySet()));
+        assertEquals(
+                List.of(
+                        "replicas",
+                        "shards",
+                        "trusted_networks",
+                        "privileged_roles",
+                        "notification_channel_id",
+                        "dashboards_url",
+                        "disabled_rules",
+                        "severity_overrides"),
+                List.copyOf(((Map<?, ?>) put.get("configuration")).keySet()));
+        Map<String, Object> get = roundTrip(GetSetupAction.INSTANCE, new GetSetupAction.Response(assets, indices));
+        List<?> rows = (List<?>) get.get("assets");
+        assertFalse("installed, not compared", ((Map<?, ?>) rows.get(0)).containsKey("installed_version"));
+        assertTrue("compared and missing", ((Map<?, ?>) rows.get(2)).containsKey("installed_version"));
+        assertEquals(
+                List.of(
+                        "name",
+                        "type",
+                        "status",
+                        "shipped_version",
+                        "installed_version",
+                        "differences",
+                        "reason",
+                        "enrichment_skipped"),
+                List.copyOf(((Map<?, ?>) rows.get(1)).keySet()));
+        assertEquals("outdated", ((Map<?, ?>) ((List<?>) get.get("indices")).get(0)).get("status"));
+
+        Map<String, Object> monitor = Map.of("name", "m", "enabled", true, "inputs", List.of(Map.of("a", 1)));
+        Map<String, Object> content =
+                roundTrip(GetContentAction.INSTANCE, new GetContentAction.Response(List.of(monitor), List.of()));
+        assertEquals(List.of(monitor), content.get("monitors"));
+        assertEquals(List.of(), content.get("workflows"));
+    }
+}
