@@ -33,9 +33,7 @@ import org.opensearch.threadpool.Scheduler;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -77,7 +75,6 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     /** A backfill is fetched in windows of event time, each committed on its own, so a failure loses one window. */
     static final Duration WINDOW = Duration.ofDays(1);
 
-    static final int PER_PAGE = 100;
     /** Concurrent HTTP calls to GitLab from this node, all collectors together. */
     static final int MAX_CONCURRENT_CALLS = 4;
 
@@ -474,7 +471,13 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 scopes.add(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
             }
         } else {
-            GitlabClient gitlab = new GitlabClient(http(), permits, MAX_RETRIES, BACKOFF_MS, Thread::sleep);
+            GitlabClient gitlab = new GitlabClient(
+                    http(),
+                    permits,
+                    MAX_RETRIES,
+                    BACKOFF_MS,
+                    (ms, httpStatus) -> Thread.sleep(ms),
+                    GitlabClient.Advice.COLLECTOR);
             for (CollectorConfig.Scope scope : c.scopes()) {
                 Map<String, Object> row =
                         new LinkedHashMap<>(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
@@ -587,27 +590,23 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         long pages = 0;
         while (true) {
             Instant to = from.plus(WINDOW).isBefore(now) ? from.plus(WINDOW) : null;
-            String uri = c.url() + "/api/v4" + scope.apiPath() + "?per_page=" + PER_PAGE + "&created_after=" + enc(from)
-                    + (to == null ? "" : "&created_before=" + enc(to));
+            String first = GitlabClient.firstPage(c.url(), scope, from, to);
             BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, c.instance(), bulkSize, raw -> {
                 String why = engine.simulate(raw, c.instance()).error();
                 return why == null ? "the pipeline failed" : why;
             });
-            long n = 0;
-            while (uri != null) {
-                GitlabClient.Page page = gitlab.get(c.url(), uri, token);
-                pages++;
+            long[] n = {0};
+            pages += gitlab.forEachPage(c.url(), first, token, page -> {
                 for (JsonNode item : page.items()) {
-                    n++;
+                    n[0]++;
                     counts.merge("fetched", 1L, Long::sum);
                     if (c.wanted(eventName(item)) == false) {
                         counts.merge("skipped", 1L, Long::sum);
                         continue;
                     }
-                    intake.add(new RawRecords.Record(n, item.toString()));
+                    intake.add(new RawRecords.Record(n[0], item.toString()));
                 }
-                uri = page.next();
-            }
+            });
             intake.flush();
             Map<String, Object> report = intake.report();
             counts.merge(
@@ -647,9 +646,5 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             name = details == null ? null : details.get("event_name");
         }
         return name != null && name.isTextual() ? name.asText() : null;
-    }
-
-    private static String enc(Instant t) {
-        return URLEncoder.encode(t.truncatedTo(ChronoUnit.SECONDS).toString(), StandardCharsets.UTF_8);
     }
 }

@@ -49,6 +49,11 @@ public abstract class DevopsAuditRestTestCase extends OpenSearchRestTestCase {
      * returns its output; fails the test when it does not end with exit code 0 within {@code seconds}.
      */
     protected static String cli(String stdin, int seconds, String... args) throws Exception {
+        return cliExiting(0, stdin, seconds, args);
+    }
+
+    /** {@link #cli}, for a command that must end with exit code {@code exitCode}. */
+    protected static String cliExiting(int exitCode, String stdin, int seconds, String... args) throws Exception {
         Path base = Path.of(System.getProperty("project.basedir"));
         List<String> command =
                 new ArrayList<>(List.of("bash", base.resolve("devops-audit").toString()));
@@ -58,7 +63,7 @@ public abstract class DevopsAuditRestTestCase extends OpenSearchRestTestCase {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(String.join(" ", args) + " took too long", p.waitFor(seconds, TimeUnit.SECONDS));
-        assertEquals(out, 0, p.exitValue());
+        assertEquals(out, exitCode, p.exitValue());
         return out;
     }
 
