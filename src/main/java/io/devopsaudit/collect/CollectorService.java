@@ -11,6 +11,7 @@ import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.schema.IndexNames;
+import io.devopsaudit.transport.ClusterManagerSchedule;
 import io.devopsaudit.transport.StateIndex;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -20,7 +21,6 @@ import org.opensearch.action.DocWriteResponse;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
-import org.opensearch.cluster.LocalNodeClusterManagerListener;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.util.concurrent.ThreadContext;
@@ -29,7 +29,6 @@ import org.opensearch.index.engine.DocumentMissingException;
 import org.opensearch.index.engine.VersionConflictEngineException;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchHit;
-import org.opensearch.threadpool.Scheduler;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
@@ -53,12 +52,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The GitLab audit-events collectors: their configuration and status in the plugin's system index
  * ({@code .devops-audit-state}, one document per collector), and the polling. Polling runs on the elected
- * cluster-manager only: a one-second tick starts on {@link #onClusterManager()} and stops on
- * {@link #offClusterManager()}, and each tick polls the collectors whose {@code next_poll} has come. Because the
+ * cluster-manager only: a one-second tick (a {@link ClusterManagerSchedule}) polls the collectors whose
+ * {@code next_poll} has come. Because the
  * checkpoints are in the index, a new cluster-manager continues where the old one stopped; events fetched twice
  * around a failover collapse by {@code _id} in the pipeline. See docs/collector.md.
  */
-public final class CollectorService implements LocalNodeClusterManagerListener {
+public final class CollectorService {
     private static final Logger logger = LogManager.getLogger(CollectorService.class);
 
     static final String DOC_PREFIX = "collector.";
@@ -98,7 +97,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         return t;
     });
 
-    private volatile Scheduler.Cancellable scheduled;
+    private final ClusterManagerSchedule schedule;
     /** Failed and recovered polls, for the monitors (they cannot read the state index). */
     private final HealthRecords health;
 
@@ -114,48 +113,30 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         this.tokens = tokens;
         this.engine = engine;
         this.health = new HealthRecords(client, clusterService);
-        clusterService.addLocalNodeClusterManagerListener(this);
+        this.schedule = new ClusterManagerSchedule(clusterService, threadPool, "collector polling", TICK, this::tick);
     }
 
     // ---- scheduling ------------------------------------------------------------------------------------------------
 
-    @Override
-    public synchronized void onClusterManager() {
-        cancel();
-        scheduled = threadPool.scheduleWithFixedDelay(this::tick, TICK, ThreadPool.Names.GENERIC);
-    }
-
-    @Override
-    public synchronized void offClusterManager() {
-        cancel();
-    }
-
-    private void cancel() {
-        if (scheduled != null) {
-            scheduled.cancel();
-            scheduled = null;
-        }
-    }
-
     public synchronized void close() {
-        cancel();
+        schedule.close();
         if (http != null) {
             http.shutdownNow();
         }
         httpExecutor.shutdownNow();
     }
 
-    /** Polls every collector that is due. Runs as the node (system context): collecting is the plugin's own work. */
+    /** Polls every collector that is due, as the node: collecting is the plugin's own work. */
     private void tick() {
         if (ticking.compareAndSet(false, true) == false) return; // a long poll is still running: skip this tick
-        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+        try {
             Instant now = Instant.now();
             for (Stored s : all().values()) {
                 if (clusterService.state().nodes().isLocalNodeElectedClusterManager() == false) return;
                 if (due(s, now)) poll(s.config.name(), "schedule");
             }
-        } catch (Exception e) {
-            logger.warn("collector tick failed; trying again in [" + TICK + "]", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             ticking.set(false);
         }
