@@ -17,9 +17,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.ResourceNotFoundException;
-import org.opensearch.action.DocWriteResponse;
 import org.opensearch.action.get.GetResponse;
-import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.unit.TimeValue;
@@ -27,8 +25,6 @@ import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.engine.DocumentMissingException;
 import org.opensearch.index.engine.VersionConflictEngineException;
-import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.search.SearchHit;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
@@ -176,7 +172,6 @@ public final class CollectorService {
             if (refused != null) {
                 throw new IllegalArgumentException(refused.message() + "; " + refused.hint());
             }
-            StateIndex.ensure(client, clusterService);
             Stored before = load(config.name());
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("kind", KIND);
@@ -187,12 +182,7 @@ public final class CollectorService {
                 status.remove("next_poll"); // a changed configuration is polled at the next tick
                 doc.put("status", JsonText.write(status));
             }
-            DocWriteResponse r = client.prepareIndex(IndexNames.STATE)
-                    .setId(DOC_PREFIX + config.name())
-                    .setSource(doc)
-                    .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE)
-                    .get();
-            return r.getResult() == DocWriteResponse.Result.CREATED ? "created" : "updated";
+            return StateIndex.put(client, clusterService, DOC_PREFIX + config.name(), doc);
         }
     }
 
@@ -226,28 +216,15 @@ public final class CollectorService {
     }
 
     private Stored load(String name) {
-        try {
-            GetResponse r =
-                    client.prepareGet(IndexNames.STATE, DOC_PREFIX + name).get();
-            return r.isExists() ? stored(r.getSourceAsMap()) : null;
-        } catch (IndexNotFoundException e) {
-            return null;
-        }
+        Map<String, Object> doc = StateIndex.get(client, DOC_PREFIX + name);
+        return doc == null ? null : stored(doc);
     }
 
     private Map<String, Stored> all() {
         Map<String, Stored> out = new TreeMap<>();
-        try {
-            SearchResponse r = client.prepareSearch(IndexNames.STATE)
-                    .setQuery(QueryBuilders.termQuery("kind.keyword", KIND))
-                    .setSize(10_000)
-                    .get();
-            for (SearchHit hit : r.getHits().getHits()) {
-                Stored s = stored(hit.getSourceAsMap());
-                out.put(s.config.name(), s);
-            }
-        } catch (IndexNotFoundException e) {
-            // no collector yet
+        for (Map<String, Object> doc : StateIndex.ofKind(client, KIND)) {
+            Stored s = stored(doc);
+            out.put(s.config.name(), s);
         }
         return out;
     }

@@ -4,21 +4,19 @@
 package io.devopsaudit.intake;
 
 import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.NamedConfigRequest;
 import io.devopsaudit.transport.ReportResponse;
 import io.devopsaudit.transport.Validation;
-import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code cluster:admin/devops_audit/destination/put}: creates or replaces a GitLab streaming destination (its instance
@@ -32,47 +30,22 @@ public final class PutDestinationAction extends ActionType<PutDestinationAction.
         super(NAME, Response::new);
     }
 
-    public static final class Request extends ActionRequest {
-        private final String name;
-        /** The body as given; parsed (and so validated) in {@link #validate()} and again where it runs. */
-        private final Map<String, Object> body;
-
+    public static final class Request extends NamedConfigRequest {
         public Request(String name, Map<String, Object> body) {
-            this.name = name;
-            this.body = Objects.requireNonNull(body);
+            super(name, body);
         }
 
-        @SuppressWarnings("unchecked")
         public Request(StreamInput in) throws IOException {
             super(in);
-            name = in.readString();
-            body = (Map<String, Object>) in.readGenericValue();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(name);
-            out.writeGenericValue(body);
         }
 
         public DestinationConfig config() {
-            return DestinationConfig.parse(name, body);
+            return DestinationConfig.parse(name(), body());
         }
 
         @Override
         public ActionRequestValidationException validate() {
             return Validation.check(null, this::config);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r && r.name.equals(name) && r.body.equals(body);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(name, body);
         }
     }
 

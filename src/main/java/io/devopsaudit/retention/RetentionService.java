@@ -11,13 +11,11 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.action.admin.indices.stats.IndexStats;
 import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
-import org.opensearch.action.get.GetResponse;
 import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.util.concurrent.ThreadContext;
-import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
@@ -270,10 +268,7 @@ public final class RetentionService {
     /** The last recorded run, or {@code null} before the first one. */
     public Map<String, Object> lastRun() {
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            GetResponse r = client.prepareGet(IndexNames.STATE, STATE_DOC).get();
-            return r.isExists() ? r.getSourceAsMap() : null;
-        } catch (IndexNotFoundException e) {
-            return null;
+            return StateIndex.get(client, STATE_DOC);
         }
     }
 }
