@@ -36,6 +36,28 @@ public class CollectCommandSecuredIT extends SecuredNodeTestCase {
         return out;
     }
 
+    /** Every instance event of {@code gitlab} into the secured node, as the admin with the password in {@code password}. */
+    private static String collect(int exitCode, FakeGitlab gitlab, Path tokenFile, String instance, Path password)
+            throws Exception {
+        return collect(
+                exitCode,
+                "--url",
+                gitlab.url(),
+                "--token-file",
+                tokenFile.toString(),
+                "--all",
+                "--instance",
+                instance,
+                "--to",
+                secureUrl(),
+                "--ca-file",
+                caFile().toString(),
+                "--user",
+                ADMIN,
+                "--password-file",
+                password.toString());
+    }
+
     public void testTheCommandImportsOverHttpsAsAUser() throws Exception {
         call(client(), "PUT", "/_plugins/devops_audit/_setup", "{\"replicas\": 0}");
         String instance = "secured-cli-" + randomAlphaOfLength(6).toLowerCase(Locale.ROOT);
@@ -48,23 +70,7 @@ public class CollectCommandSecuredIT extends SecuredNodeTestCase {
         try (FakeGitlab gitlab = new FakeGitlab(token)) {
             gitlab.add(
                     1, 0, 0, 120, Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60));
-            String out = collect(
-                    0,
-                    "--url",
-                    gitlab.url(),
-                    "--token-file",
-                    tokenFile.toString(),
-                    "--all",
-                    "--instance",
-                    instance,
-                    "--to",
-                    secureUrl(),
-                    "--ca-file",
-                    caFile().toString(),
-                    "--user",
-                    ADMIN,
-                    "--password-file",
-                    passwordFile.toString());
+            String out = collect(0, gitlab, tokenFile, instance, passwordFile);
             assertThat(out, containsString("collected 120 events: 120 indexed, 0 duplicates, 0 failed"));
             call(client(), "POST", "/devops-audit-gitlab-*/_refresh", null);
             Object count = call(
@@ -75,23 +81,7 @@ public class CollectCommandSecuredIT extends SecuredNodeTestCase {
                     .get("count");
             assertEquals(120, ((Number) count).intValue());
 
-            String refused = collect(
-                    1,
-                    "--url",
-                    gitlab.url(),
-                    "--token-file",
-                    tokenFile.toString(),
-                    "--all",
-                    "--instance",
-                    instance,
-                    "--to",
-                    secureUrl(),
-                    "--ca-file",
-                    caFile().toString(),
-                    "--user",
-                    ADMIN,
-                    "--password-file",
-                    wrongPassword.toString());
+            String refused = collect(1, gitlab, tokenFile, instance, wrongPassword);
             assertThat(refused, containsString("import into " + secureUrl() + " failed: HTTP 401"));
             assertFalse(
                     "no password or token in the output",
