@@ -146,11 +146,6 @@ public final class GitlabMessages {
         return PLACEHOLDER.matcher(pattern).replaceAll("").length();
     }
 
-    /** {@link #compile} for tests, without a data file. */
-    public static Template compileForTest(int line, String pattern, String eventName) {
-        return compile(line, pattern, eventName, "test");
-    }
-
     private static String literal(int line, String text) {
         if (text.indexOf('{') >= 0 || text.indexOf('}') >= 0) {
             throw fail(line, "unbalanced or malformed placeholder in [" + text + "]");

@@ -11,31 +11,24 @@ import io.devopsaudit.intake.IntakeSettings;
 import io.devopsaudit.intake.RawRecords;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.schema.IndexNames;
+import io.devopsaudit.transport.ClusterManagerSchedule;
 import io.devopsaudit.transport.StateIndex;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.ResourceNotFoundException;
-import org.opensearch.action.DocWriteResponse;
 import org.opensearch.action.get.GetResponse;
-import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
-import org.opensearch.cluster.LocalNodeClusterManagerListener;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.engine.DocumentMissingException;
 import org.opensearch.index.engine.VersionConflictEngineException;
-import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.search.SearchHit;
-import org.opensearch.threadpool.Scheduler;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -55,12 +48,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The GitLab audit-events collectors: their configuration and status in the plugin's system index
  * ({@code .devops-audit-state}, one document per collector), and the polling. Polling runs on the elected
- * cluster-manager only: a one-second tick starts on {@link #onClusterManager()} and stops on
- * {@link #offClusterManager()}, and each tick polls the collectors whose {@code next_poll} has come. Because the
+ * cluster-manager only: a one-second tick (a {@link ClusterManagerSchedule}) polls the collectors whose
+ * {@code next_poll} has come. Because the
  * checkpoints are in the index, a new cluster-manager continues where the old one stopped; events fetched twice
  * around a failover collapse by {@code _id} in the pipeline. See docs/collector.md.
  */
-public final class CollectorService implements LocalNodeClusterManagerListener {
+public final class CollectorService {
     private static final Logger logger = LogManager.getLogger(CollectorService.class);
 
     static final String DOC_PREFIX = "collector.";
@@ -77,7 +70,6 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     /** A backfill is fetched in windows of event time, each committed on its own, so a failure loses one window. */
     static final Duration WINDOW = Duration.ofDays(1);
 
-    static final int PER_PAGE = 100;
     /** Concurrent HTTP calls to GitLab from this node, all collectors together. */
     static final int MAX_CONCURRENT_CALLS = 4;
 
@@ -101,7 +93,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         return t;
     });
 
-    private volatile Scheduler.Cancellable scheduled;
+    private final ClusterManagerSchedule schedule;
     /** Failed and recovered polls, for the monitors (they cannot read the state index). */
     private final HealthRecords health;
 
@@ -117,48 +109,30 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         this.tokens = tokens;
         this.engine = engine;
         this.health = new HealthRecords(client, clusterService);
-        clusterService.addLocalNodeClusterManagerListener(this);
+        this.schedule = new ClusterManagerSchedule(clusterService, threadPool, "collector polling", TICK, this::tick);
     }
 
     // ---- scheduling ------------------------------------------------------------------------------------------------
 
-    @Override
-    public synchronized void onClusterManager() {
-        cancel();
-        scheduled = threadPool.scheduleWithFixedDelay(this::tick, TICK, ThreadPool.Names.GENERIC);
-    }
-
-    @Override
-    public synchronized void offClusterManager() {
-        cancel();
-    }
-
-    private void cancel() {
-        if (scheduled != null) {
-            scheduled.cancel();
-            scheduled = null;
-        }
-    }
-
     public synchronized void close() {
-        cancel();
+        schedule.close();
         if (http != null) {
             http.shutdownNow();
         }
         httpExecutor.shutdownNow();
     }
 
-    /** Polls every collector that is due. Runs as the node (system context): collecting is the plugin's own work. */
+    /** Polls every collector that is due, as the node: collecting is the plugin's own work. */
     private void tick() {
         if (ticking.compareAndSet(false, true) == false) return; // a long poll is still running: skip this tick
-        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+        try {
             Instant now = Instant.now();
             for (Stored s : all().values()) {
                 if (clusterService.state().nodes().isLocalNodeElectedClusterManager() == false) return;
                 if (due(s, now)) poll(s.config.name(), "schedule");
             }
-        } catch (Exception e) {
-            logger.warn("collector tick failed; trying again in [" + TICK + "]", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             ticking.set(false);
         }
@@ -194,7 +168,6 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             if (refused != null) {
                 throw new IllegalArgumentException(refused.message() + "; " + refused.hint());
             }
-            StateIndex.ensure(client, clusterService);
             Stored before = load(config.name());
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("kind", KIND);
@@ -205,12 +178,7 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 status.remove("next_poll"); // a changed configuration is polled at the next tick
                 doc.put("status", JsonText.write(status));
             }
-            DocWriteResponse r = client.prepareIndex(IndexNames.STATE)
-                    .setId(DOC_PREFIX + config.name())
-                    .setSource(doc)
-                    .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE)
-                    .get();
-            return r.getResult() == DocWriteResponse.Result.CREATED ? "created" : "updated";
+            return StateIndex.put(client, clusterService, DOC_PREFIX + config.name(), doc);
         }
     }
 
@@ -244,28 +212,15 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
     }
 
     private Stored load(String name) {
-        try {
-            GetResponse r =
-                    client.prepareGet(IndexNames.STATE, DOC_PREFIX + name).get();
-            return r.isExists() ? stored(r.getSourceAsMap()) : null;
-        } catch (IndexNotFoundException e) {
-            return null;
-        }
+        Map<String, Object> doc = StateIndex.get(client, DOC_PREFIX + name);
+        return doc == null ? null : stored(doc);
     }
 
     private Map<String, Stored> all() {
         Map<String, Stored> out = new TreeMap<>();
-        try {
-            SearchResponse r = client.prepareSearch(IndexNames.STATE)
-                    .setQuery(QueryBuilders.termQuery("kind.keyword", KIND))
-                    .setSize(10_000)
-                    .get();
-            for (SearchHit hit : r.getHits().getHits()) {
-                Stored s = stored(hit.getSourceAsMap());
-                out.put(s.config.name(), s);
-            }
-        } catch (IndexNotFoundException e) {
-            // no collector yet
+        for (Map<String, Object> doc : StateIndex.ofKind(client, KIND)) {
+            Stored s = stored(doc);
+            out.put(s.config.name(), s);
         }
         return out;
     }
@@ -470,7 +425,13 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
                 scopes.add(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
             }
         } else {
-            GitlabClient gitlab = new GitlabClient(http(), permits, MAX_RETRIES, BACKOFF_MS, Thread::sleep);
+            GitlabClient gitlab = new GitlabClient(
+                    http(),
+                    permits,
+                    MAX_RETRIES,
+                    BACKOFF_MS,
+                    (ms, httpStatus) -> Thread.sleep(ms),
+                    GitlabClient.Advice.COLLECTOR);
             for (CollectorConfig.Scope scope : c.scopes()) {
                 Map<String, Object> row =
                         new LinkedHashMap<>(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
@@ -572,29 +533,25 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
         long pages = 0;
         while (true) {
             Instant to = from.plus(WINDOW).isBefore(now) ? from.plus(WINDOW) : null;
-            String uri = c.url() + "/api/v4" + scope.apiPath() + "?per_page=" + PER_PAGE + "&created_after=" + enc(from)
-                    + (to == null ? "" : "&created_before=" + enc(to));
+            String first = GitlabClient.firstPage(c.url(), scope, from, to);
             BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, c.instance(), bulkSize, raw -> {
                 String why = engine.simulate(raw, c.instance()).error();
                 return why == null ? "the pipeline failed" : why;
             });
-            long n = 0;
-            long skipped = 0;
-            while (uri != null) {
-                GitlabClient.Page page = gitlab.get(c.url(), uri, token);
-                pages++;
+            long[] n = {0};
+            long[] skipped = {0};
+            pages += gitlab.forEachPage(c.url(), first, token, page -> {
                 for (JsonNode item : page.items()) {
-                    n++;
+                    n[0]++;
                     if (c.wanted(eventName(item)) == false) {
-                        skipped++;
+                        skipped[0]++;
                         continue;
                     }
-                    intake.add(new RawRecords.Record(n, item.toString()));
+                    intake.add(new RawRecords.Record(n[0], item.toString()));
                 }
-                uri = page.next();
-            }
+            });
             intake.flush();
-            counts = counts.plusFetched(n, skipped).plus(intake.counts());
+            counts = counts.plusFetched(n[0], skipped[0]).plus(intake.counts());
             // everything up to the window's end is stored: that is the checkpoint now
             Instant end = to == null ? now : to;
             row.put("checkpoint", end.toString());
@@ -624,9 +581,5 @@ public final class CollectorService implements LocalNodeClusterManagerListener {
             name = details == null ? null : details.get("event_name");
         }
         return name != null && name.isTextual() ? name.asText() : null;
-    }
-
-    private static String enc(Instant t) {
-        return URLEncoder.encode(t.truncatedTo(ChronoUnit.SECONDS).toString(), StandardCharsets.UTF_8);
     }
 }

@@ -10,14 +10,17 @@ import io.devopsaudit.parse.JsonText;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -35,10 +38,21 @@ final class GitlabClient {
     /** One page: its objects (as received) and the next page's URI, or {@code null}. */
     record Page(List<JsonNode> items, String next) {}
 
-    /** Waiting is injectable so unit tests of the retry rules do not sleep. */
-    interface Sleeper {
-        void sleep(long millis) throws InterruptedException;
+    /** What is done with each page fetched. */
+    interface PageHandler<E extends Exception> {
+        void accept(Page page) throws E, InterruptedException;
     }
+
+    /**
+     * Waiting before a retry, told the HTTP status that caused it (0: no answer): injectable so unit tests of the retry
+     * rules do not sleep, and so the backfill command can say why it waits.
+     */
+    interface Sleeper {
+        void sleep(long millis, int status) throws InterruptedException;
+    }
+
+    /** The largest page GitLab's API serves. */
+    static final int PER_PAGE = 100;
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -52,17 +66,19 @@ final class GitlabClient {
     private final int maxRetries;
     private final long backoffMs;
     private final Sleeper sleeper;
+    private final Advice advice;
     /** Requests made and retries waited, for status. */
     long requests;
 
     long retries;
 
-    GitlabClient(HttpClient http, Semaphore permits, int maxRetries, long backoffMs, Sleeper sleeper) {
+    GitlabClient(HttpClient http, Semaphore permits, int maxRetries, long backoffMs, Sleeper sleeper, Advice advice) {
         this.http = http;
         this.permits = permits;
         this.maxRetries = maxRetries;
         this.backoffMs = backoffMs;
         this.sleeper = sleeper;
+        this.advice = advice;
     }
 
     static HttpClient newHttpClient() {
@@ -76,6 +92,36 @@ final class GitlabClient {
     private static HttpClient.Builder builder() {
         // never follow redirects: a redirect to another host would carry the PRIVATE-TOKEN header there
         return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
+    }
+
+    /**
+     * The first page of a scope's audit events created in {@code [createdAfter, createdBefore]} (GitLab's bounds are
+     * inclusive), newest first; either bound may be {@code null}. Bounds are sent to the second.
+     */
+    static String firstPage(String origin, CollectorConfig.Scope scope, Instant createdAfter, Instant createdBefore) {
+        return origin + "/api/v4" + scope.apiPath() + "?per_page=" + PER_PAGE
+                + (createdAfter == null ? "" : "&created_after=" + queryValue(createdAfter))
+                + (createdBefore == null ? "" : "&created_before=" + queryValue(createdBefore));
+    }
+
+    private static String queryValue(Instant t) {
+        return URLEncoder.encode(t.truncatedTo(ChronoUnit.SECONDS).toString(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Fetches every page from {@code first} to the last and hands each to {@code handler} before fetching the next.
+     * @return how many pages were fetched
+     */
+    <E extends Exception> long forEachPage(String origin, String first, String token, PageHandler<E> handler)
+            throws GitlabApiException, InterruptedException, E {
+        long pages = 0;
+        for (String uri = first; uri != null; ) {
+            Page page = get(origin, uri, token);
+            pages++;
+            handler.accept(page);
+            uri = page.next();
+        }
+        return pages;
     }
 
     /**
@@ -115,10 +161,10 @@ final class GitlabClient {
                             0,
                             "no answer from " + origin + path + " after " + (attempt + 1) + " attempts ("
                                     + e.getClass().getSimpleName() + ")",
-                            "check that [url] is the GitLab instance's address and that the cluster-manager nodes can reach it");
+                            hint(0));
                 }
                 retries++;
-                sleeper.sleep(backoff(attempt));
+                sleeper.sleep(backoff(attempt), 0);
                 continue;
             } finally {
                 permits.release();
@@ -130,7 +176,7 @@ final class GitlabClient {
             if ((status == 429 || status >= 500) && attempt < maxRetries) {
                 retries++;
                 long wait = status == 429 ? retryAfter(response, attempt) : backoff(attempt);
-                sleeper.sleep(wait);
+                sleeper.sleep(wait, status);
                 continue;
             }
             throw new GitlabApiException(status, message(response), hint(status));
@@ -223,19 +269,40 @@ final class GitlabClient {
         return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
-    static String hint(int status) {
+    /**
+     * The part of a hint that depends on who calls: where a new token goes, and what to do when GitLab cannot be
+     * reached or keeps refusing for now. GitLab's side of each hint is the same for everyone.
+     */
+    record Advice(String newToken, String unreachable, String rateLimited, String failing) {
+        /** The in-cluster collectors: the token is in the keystore, and the next poll starts from the checkpoint. */
+        static final Advice COLLECTOR = new Advice(
+                "put a valid personal, group or project access token with the read_api scope into the keystore and "
+                        + "reload secure settings",
+                "check that [url] is the GitLab instance's address and that the cluster-manager nodes can reach it",
+                "lengthen [interval]",
+                "check its health; the next poll starts again from the checkpoint");
+        /** The one-shot backfill command: the token is in a file, and a rerun stores nothing twice. */
+        static final Advice COMMAND = new Advice(
+                "put a valid personal, group or project access token with the read_api scope into the --token-file",
+                "check that --url is the GitLab instance's address and that this machine can reach it",
+                "run the command again later (what was imported is not stored twice)",
+                "check its health and run the command again (what was imported is not stored twice)");
+    }
+
+    String hint(int status) {
         return switch (status) {
-            case 401 -> "the token is wrong, expired or revoked: put a valid personal, group or project access token "
-                    + "with the read_api scope into the keystore and reload secure settings";
+            case 0 -> advice.unreachable();
+            case 401 -> "the token is wrong, expired or revoked: " + advice.newToken();
             case 403 -> "audit events need GitLab Premium or Ultimate (check the license tier); instance events need "
                     + "an administrator's token, group and project events a token of a user with the Owner role "
                     + "(a project's also Maintainer), with the read_api scope";
             case 404 -> "the group or project does not exist, or the token's user cannot see it: check the id or full "
                     + "path and the token's rights";
-            case 429 -> "GitLab kept answering 429 (GitLab.com allows 400 audit-event requests a minute): lengthen [interval]";
+            case 429 -> "GitLab kept answering 429 (GitLab.com allows 400 audit-event requests a minute): "
+                    + advice.rateLimited();
             default -> status >= 500
-                    ? "GitLab kept failing: check its health; the next poll starts again from the checkpoint"
-                    : "check [url] and the scopes";
+                    ? "GitLab kept failing: " + advice.failing()
+                    : "check the GitLab address and the scopes";
         };
     }
 }

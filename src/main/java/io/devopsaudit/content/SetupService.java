@@ -106,20 +106,11 @@ public final class SetupService {
     /** Installs or updates every asset; idempotent. */
     public List<SetupAsset> install(SetupParameters params) throws IOException {
         List<SetupAsset> report = new ArrayList<>();
-        Map<String, Object> template =
-                withStoredConfiguration(params.applyToTemplate(resource("index-template.json")), params);
-        putTemplate(IndexNames.TEMPLATE, template);
-        report.add(SetupAsset.of(IndexNames.TEMPLATE, "index_template", "installed", version(template), null));
-        Map<String, Object> deadLetter = params.applyToTemplate(resource("dead-letter-template.json"));
-        putTemplate(IndexNames.DEAD_LETTER_TEMPLATE, deadLetter);
-        report.add(SetupAsset.of(
-                IndexNames.DEAD_LETTER_TEMPLATE, "index_template", "installed", version(deadLetter), null));
-        Map<String, Object> activity = params.applyToTemplate(resource("activity-template.json"));
-        putTemplate(IndexNames.ACTIVITY_TEMPLATE, activity);
-        report.add(SetupAsset.of(IndexNames.ACTIVITY_TEMPLATE, "index_template", "installed", version(activity), null));
-        Map<String, Object> health = params.applyToTemplate(resource("health-template.json"));
-        putTemplate(IndexNames.HEALTH_TEMPLATE, health);
-        report.add(SetupAsset.of(IndexNames.HEALTH_TEMPLATE, "index_template", "installed", version(health), null));
+        for (Map.Entry<String, String> t : TEMPLATES.entrySet()) {
+            Map<String, Object> template = renderTemplate(t.getKey(), t.getValue(), params);
+            putTemplate(t.getKey(), template);
+            report.add(SetupAsset.of(t.getKey(), "index_template", "installed", version(template), null));
+        }
         Map<String, Object> shipped = params.applyToPipeline(resource("ingest-pipeline.json"));
         NodesView nodes = nodesView(PipelineEnrichment.types(shipped));
         PipelineEnrichment.Result fitted = PipelineEnrichment.fit(shipped, nodes.processorTypes());
@@ -144,6 +135,19 @@ public final class SetupService {
         meta.put(STORED_KEY, params.toMap());
         copy.put("_meta", meta);
         return copy;
+    }
+
+    /** The index templates setup installs, by name, and the shipped file of each, in the order they are installed. */
+    private static final Map<String, String> TEMPLATES = orderedMap(
+            IndexNames.TEMPLATE, "index-template.json",
+            IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json",
+            IndexNames.ACTIVITY_TEMPLATE, "activity-template.json",
+            IndexNames.HEALTH_TEMPLATE, "health-template.json");
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) out.put(keysAndValues[i], keysAndValues[i + 1]);
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** The template's content as the shipped files and {@code params} render it, by template name. */
@@ -230,16 +234,11 @@ public final class SetupService {
     public List<SetupAsset> status() {
         SetupParameters params = stored();
         List<SetupAsset> report = new ArrayList<>();
-        for (String[] t : new String[][] {
-            {IndexNames.TEMPLATE, "index-template.json"},
-            {IndexNames.DEAD_LETTER_TEMPLATE, "dead-letter-template.json"},
-            {IndexNames.ACTIVITY_TEMPLATE, "activity-template.json"},
-            {IndexNames.HEALTH_TEMPLATE, "health-template.json"}
-        }) {
-            Map<String, Object> expected = renderTemplate(t[0], t[1], params);
-            ComposableIndexTemplate installed = installedTemplate(t[0]);
+        for (Map.Entry<String, String> t : TEMPLATES.entrySet()) {
+            Map<String, Object> expected = renderTemplate(t.getKey(), t.getValue(), params);
+            ComposableIndexTemplate installed = installedTemplate(t.getKey());
             report.add(compare(
-                    t[0],
+                    t.getKey(),
                     "index_template",
                     installed == null ? null : installed.version(),
                     version(expected),

@@ -168,10 +168,6 @@ public final class RuleSet {
         return classes;
     }
 
-    public String techniqueName(String id) {
-        return techniqueNames.get(id);
-    }
-
     Map<String, String> techniques() {
         return techniqueNames;
     }

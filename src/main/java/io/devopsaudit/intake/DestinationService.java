@@ -4,18 +4,10 @@
 package io.devopsaudit.intake;
 
 import io.devopsaudit.parse.JsonText;
-import io.devopsaudit.schema.IndexNames;
 import io.devopsaudit.transport.StateIndex;
 import org.opensearch.ResourceNotFoundException;
-import org.opensearch.action.DocWriteResponse;
-import org.opensearch.action.get.GetResponse;
-import org.opensearch.action.search.SearchResponse;
-import org.opensearch.action.support.WriteRequest;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.util.concurrent.ThreadContext;
-import org.opensearch.index.IndexNotFoundException;
-import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.search.SearchHit;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
@@ -50,17 +42,11 @@ public final class DestinationService {
     /** @return {@code created} or {@code updated} */
     public String put(DestinationConfig config) {
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            StateIndex.ensure(client, clusterService);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("kind", KIND);
             doc.put("name", config.name());
             doc.put("config", JsonText.write(config.toMap()));
-            DocWriteResponse r = client.prepareIndex(IndexNames.STATE)
-                    .setId(DOC_PREFIX + config.name())
-                    .setSource(doc)
-                    .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE)
-                    .get();
-            return r.getResult() == DocWriteResponse.Result.CREATED ? "created" : "updated";
+            return StateIndex.put(client, clusterService, DOC_PREFIX + config.name(), doc);
         }
     }
 
@@ -68,11 +54,8 @@ public final class DestinationService {
     public DestinationConfig find(String name) {
         if (DestinationConfig.DEFAULT.equals(name)) return null;
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            GetResponse r =
-                    client.prepareGet(IndexNames.STATE, DOC_PREFIX + name).get();
-            return r.isExists() ? stored(r.getSourceAsMap()) : null;
-        } catch (IndexNotFoundException e) {
-            return null;
+            Map<String, Object> doc = StateIndex.get(client, DOC_PREFIX + name);
+            return doc == null ? null : stored(doc);
         }
     }
 
@@ -92,16 +75,10 @@ public final class DestinationService {
         Map<String, DestinationView> out = new TreeMap<>();
         if (tokens.hasToken(DestinationConfig.DEFAULT)) out.put(DestinationConfig.DEFAULT, defaultView());
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            SearchResponse r = client.prepareSearch(IndexNames.STATE)
-                    .setQuery(QueryBuilders.termQuery("kind.keyword", KIND))
-                    .setSize(10_000)
-                    .get();
-            for (SearchHit hit : r.getHits().getHits()) {
-                DestinationConfig c = stored(hit.getSourceAsMap());
+            for (Map<String, Object> doc : StateIndex.ofKind(client, KIND)) {
+                DestinationConfig c = stored(doc);
                 out.put(c.name(), view(c));
             }
-        } catch (IndexNotFoundException e) {
-            // no destination configured yet
         }
         return List.copyOf(out.values());
     }

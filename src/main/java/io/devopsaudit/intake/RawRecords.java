@@ -28,7 +28,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.Reader;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -95,10 +94,6 @@ public final class RawRecords {
     public static Text text(String format, BytesReference body) {
         requireUtf8(format, body);
         return () -> skipBom(new InputStreamReader(body.streamInput(), StandardCharsets.UTF_8));
-    }
-
-    public static Text text(String body) {
-        return () -> skipBom(new StringReader(body));
     }
 
     private static Reader skipBom(Reader reader) throws IOException {
@@ -181,10 +176,6 @@ public final class RawRecords {
     }
 
     /** The shape of a body: by format, or for {@code auto} by its first character. */
-    public static Shape shape(SourceFormat format, String text) {
-        return shape(format, text(text));
-    }
-
     public static Shape shape(SourceFormat format, Text text) {
         if (format != null) {
             if (format.isCsv()) return Shape.CSV;
@@ -221,10 +212,6 @@ public final class RawRecords {
      * Calls {@code sink} for each record. Structural errors that stop the split (a broken JSON array, an unterminated
      * CSV quote) are thrown; a bad single record is passed on, so the pipeline dead-letters it and the report names it.
      */
-    public static void split(String format, Shape shape, String text, Consumer<Record> sink) {
-        split(format, shape, text(text), sink);
-    }
-
     public static void split(String format, Shape shape, Text text, Consumer<Record> sink) {
         Consumer<Record> each = r -> cloudLoggingEntries(r, sink);
         try (Reader body = text.open()) {

@@ -5,13 +5,12 @@ package io.devopsaudit.retention;
 
 import io.devopsaudit.health.HealthRecords;
 import io.devopsaudit.schema.IndexNames;
+import io.devopsaudit.transport.ClusterManagerSchedule;
 import io.devopsaudit.transport.StateIndex;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.action.admin.indices.stats.IndexStats;
 import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
-import org.opensearch.action.get.GetResponse;
-import org.opensearch.cluster.LocalNodeClusterManagerListener;
 import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.settings.Settings;
@@ -19,8 +18,6 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.core.xcontent.ToXContent;
-import org.opensearch.index.IndexNotFoundException;
-import org.opensearch.threadpool.Scheduler;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
@@ -32,16 +29,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Deletes event-month indices whose whole period ended more than {@code devops_audit.retention.days} ago (and
  * dead-letter months past {@code dead_letter_days}). ISM's index age cannot express this: a 2019 export imported
- * today must expire on the 2019 schedule. The periodic run lives on the elected cluster-manager only: it starts on
- * {@link #onClusterManager()} and stops on {@link #offClusterManager()}, so a cluster-manager change moves it. Every
+ * today must expire on the 2019 schedule. The periodic run lives on the elected cluster-manager only (a
+ * {@link ClusterManagerSchedule}), so a cluster-manager change moves it. Every
  * deletion is logged with index, period and document count; the last run is stored in {@code .devops-audit-state}
  * so any node can report it.
  */
-public final class RetentionService implements LocalNodeClusterManagerListener {
+public final class RetentionService {
     private static final Logger logger = LogManager.getLogger(RetentionService.class);
 
     static final String STATE_DOC = "retention";
@@ -54,7 +52,7 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     private volatile int requestDays;
     private volatile int warmAfterDays;
     private volatile TimeValue interval;
-    private volatile Scheduler.Cancellable scheduled;
+    private final ClusterManagerSchedule schedule;
     /** Each run's deletions and warm steps, as a health record monitors and Dashboards can read. */
     private final HealthRecords health;
 
@@ -78,8 +76,9 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         clusterService
                 .getClusterSettings()
                 .addSettingsUpdateConsumer(RetentionSettings.DEAD_LETTER_DAYS, v -> deadLetterDays = v);
+        this.schedule = new ClusterManagerSchedule(
+                clusterService, threadPool, "retention by event time", interval, () -> run(false));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(RetentionSettings.INTERVAL, this::setInterval);
-        clusterService.addLocalNodeClusterManagerListener(this);
     }
 
     public int days() {
@@ -94,49 +93,19 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
         return interval;
     }
 
-    @Override
-    public synchronized void onClusterManager() {
-        cancel();
-        scheduled = threadPool.scheduleWithFixedDelay(this::scheduledRun, interval, ThreadPool.Names.GENERIC);
-        logger.info("retention by event time scheduled every [{}] on this cluster-manager node", interval);
-    }
-
-    @Override
-    public synchronized void offClusterManager() {
-        cancel();
-    }
-
-    private void cancel() {
-        if (scheduled != null) {
-            scheduled.cancel();
-            scheduled = null;
-        }
-    }
-
     /** Whether this node runs the periodic retention (it does while it is the elected cluster-manager). */
-    public synchronized boolean scheduled() {
-        return scheduled != null;
+    public boolean scheduled() {
+        return schedule.active();
     }
 
-    private synchronized void setInterval(TimeValue value) {
+    private void setInterval(TimeValue value) {
         interval = value;
-        if (scheduled != null) {
-            onClusterManager();
-        }
+        schedule.setInterval(value);
     }
 
     /** Stops the schedule when the node shuts down. */
-    public synchronized void close() {
-        cancel();
-    }
-
-    /** The scheduled run is the plugin's own work, so it runs as the node (system context), not as any user. */
-    private void scheduledRun() {
-        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            run(false);
-        } catch (Exception e) {
-            logger.warn("retention run failed; it will be tried again in [" + interval + "]", e);
-        }
+    public void close() {
+        schedule.close();
     }
 
     /** The retention settings in force, with {@code pending} (settings just written) taking precedence. */
@@ -304,10 +273,8 @@ public final class RetentionService implements LocalNodeClusterManagerListener {
     /** The last recorded run, or {@code null} before the first one. */
     public RetentionRun lastRun() {
         try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            GetResponse r = client.prepareGet(IndexNames.STATE, STATE_DOC).get();
-            return r.isExists() ? RetentionRun.fromStored(r.getSourceAsMap()) : null;
-        } catch (IndexNotFoundException e) {
-            return null;
+            Map<String, Object> stored = StateIndex.get(client, STATE_DOC);
+            return stored == null ? null : RetentionRun.fromStored(stored);
         }
     }
 }

@@ -3,19 +3,11 @@
  */
 package io.devopsaudit.cluster;
 
-import io.devopsaudit.DevopsAuditPlugin;
 import org.opensearch.action.admin.cluster.node.info.NodesInfoResponse;
-import org.opensearch.action.ingest.PutPipelineRequest;
 import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.cluster.node.DiscoveryNodeRole;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.xcontent.XContentType;
-import org.opensearch.core.common.bytes.BytesArray;
-import org.opensearch.plugins.Plugin;
-import org.opensearch.test.OpenSearchIntegTestCase;
 
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
@@ -24,18 +16,7 @@ import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
  * A cluster where ingest, data and cluster-manager duties live on different nodes: the processor must run on the
  * ingest node even when the request arrives at a data node that cannot run pipelines itself.
  */
-@OpenSearchIntegTestCase.ClusterScope(
-        scope = OpenSearchIntegTestCase.Scope.TEST,
-        numDataNodes = 0,
-        numClientNodes = 0,
-        supportsDedicatedMasters = false,
-        autoManageMasterNodes = true)
-public class IngestTopologyClusterTests extends OpenSearchIntegTestCase {
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(DevopsAuditPlugin.class);
-    }
+public class IngestTopologyClusterTests extends DevopsAuditClusterTestCase {
 
     public void testProcessorRunsOnTheIngestNodeNotTheDataNode() throws Exception {
         internalCluster().startClusterManagerOnlyNode();
@@ -57,11 +38,7 @@ public class IngestTopologyClusterTests extends OpenSearchIntegTestCase {
                 .getNode();
         assertFalse(data.isIngestNode());
 
-        String pipeline = "{\"processors\":[{\"devops_audit\":{\"format\":\"circleci_json\"}}]}";
-        assertAcked(client().admin()
-                .cluster()
-                .putPipeline(new PutPipelineRequest("audit", new BytesArray(pipeline), XContentType.JSON))
-                .get());
+        putProcessorPipeline("audit", "{\"format\":\"circleci_json\"}");
         assertAcked(client().admin()
                 .indices()
                 .prepareCreate("events")

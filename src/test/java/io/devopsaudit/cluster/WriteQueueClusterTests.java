@@ -3,24 +3,19 @@
  */
 package io.devopsaudit.cluster;
 
-import io.devopsaudit.DevopsAuditPlugin;
 import io.devopsaudit.intake.IntakeCounts;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.admin.cluster.node.stats.NodesStatsRequest;
 import org.opensearch.action.admin.cluster.node.stats.NodesStatsResponse;
-import org.opensearch.action.ingest.PutPipelineRequest;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.plugins.Plugin;
 import org.opensearch.test.OpenSearchIntegTestCase;
 import org.opensearch.threadpool.ThreadPoolStats;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -28,8 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 /**
  * Write-queue rejections under concurrent streaming: a node whose write pool has one thread and a queue of one, fed by
@@ -40,12 +33,7 @@ import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
  * 429 had already stored), and nothing in the dead-letter index.
  */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.TEST, numDataNodes = 1, numClientNodes = 0)
-public class WriteQueueClusterTests extends OpenSearchIntegTestCase {
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(DevopsAuditPlugin.class);
-    }
+public class WriteQueueClusterTests extends DevopsAuditClusterTestCase {
 
     @Override
     protected Settings nodeSettings(int nodeOrdinal) {
@@ -57,15 +45,8 @@ public class WriteQueueClusterTests extends OpenSearchIntegTestCase {
     }
 
     public void testConcurrentStreamsUnderAFullWriteQueueStoreEveryEventOnceAndAnswer429OrSuccess() throws Exception {
-        // the shipped pipeline's routing is the processor's own; the in-JVM node has no ingest-common for the rest
-        assertAcked(client().admin()
-                .cluster()
-                .putPipeline(new PutPipelineRequest(
-                        IndexNames.PIPELINE,
-                        new BytesArray(
-                                "{\"processors\":[{\"devops_audit\":{\"field\":\"message\",\"format\":\"gitlab_stream\"}}]}"),
-                        XContentType.JSON))
-                .get());
+        // the shipped pipeline's routing is the processor's own
+        putProcessorPipeline(IndexNames.PIPELINE, "{\"field\":\"message\",\"format\":\"gitlab_stream\"}");
         int senders = 6;
         int requestsPerSender = 3;
         int eventsPerRequest = 20;

@@ -3,46 +3,27 @@
  */
 package io.devopsaudit.collect;
 
-import io.devopsaudit.DevopsAuditPlugin;
+import io.devopsaudit.cluster.DevopsAuditClusterTestCase;
 import io.devopsaudit.schema.IndexNames;
-import org.opensearch.action.ingest.PutPipelineRequest;
 import org.opensearch.common.settings.MockSecureSettings;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.xcontent.XContentType;
-import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.plugins.Plugin;
-import org.opensearch.test.OpenSearchIntegTestCase;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 /**
  * A collector survives a cluster-manager change: three cluster-manager-eligible nodes (each with the token in its
  * secure settings, as each would have it in its keystore), the first cluster-manager polls, it is stopped, new events
  * arrive, and the new cluster-manager continues from the stored checkpoints: every event stored exactly once.
  */
-@OpenSearchIntegTestCase.ClusterScope(
-        scope = OpenSearchIntegTestCase.Scope.TEST,
-        numDataNodes = 0,
-        numClientNodes = 0,
-        supportsDedicatedMasters = false,
-        autoManageMasterNodes = true)
-public class CollectorFailoverClusterTests extends OpenSearchIntegTestCase {
+public class CollectorFailoverClusterTests extends DevopsAuditClusterTestCase {
     static final String NAME = "failover";
     static final String TOKEN = "glpat-cluster-test-token";
     static final String INSTANCE = "gl-failover";
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(DevopsAuditPlugin.class);
-    }
 
     @Override
     protected Settings nodeSettings(int nodeOrdinal) {
@@ -84,13 +65,8 @@ public class CollectorFailoverClusterTests extends OpenSearchIntegTestCase {
     public void testANewClusterManagerContinuesFromTheCheckpoints() throws Exception {
         internalCluster().startNodes(3);
         ensureStableCluster(3);
-        // the shipped pipeline's processor alone (the in-JVM cluster has no ingest-common for its on_failure steps)
-        String pipeline =
-                "{\"processors\":[{\"devops_audit\":{\"field\":\"message\",\"use_document_if_missing\":true}}]}";
-        assertAcked(client().admin()
-                .cluster()
-                .putPipeline(new PutPipelineRequest(IndexNames.PIPELINE, new BytesArray(pipeline), XContentType.JSON))
-                .get());
+        // the shipped pipeline's processor alone
+        putProcessorPipeline(IndexNames.PIPELINE, "{\"field\":\"message\",\"use_document_if_missing\":true}");
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         try (FakeGitlab gitlab = new FakeGitlab(TOKEN)) {
             gitlab.add(1, 40, 30, 80, now.minusSeconds(120));

@@ -26,16 +26,13 @@ public class GitlabClientTests extends OpenSearchTestCase {
     private final List<Long> waits = new ArrayList<>();
 
     private GitlabClient client(HttpClient http, int maxRetries) {
-        return new GitlabClient(http, new Semaphore(2), maxRetries, 100, waits::add);
+        return new GitlabClient(
+                http, new Semaphore(2), maxRetries, 100, (ms, status) -> waits.add(ms), GitlabClient.Advice.COLLECTOR);
     }
 
     private static List<JsonNode> all(GitlabClient c, String origin, String uri, String token) throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        while (uri != null) {
-            GitlabClient.Page p = c.get(origin, uri, token);
-            out.addAll(p.items());
-            uri = p.next();
-        }
+        c.forEachPage(origin, uri, token, page -> out.addAll(page.items()));
         return out;
     }
 

@@ -5,6 +5,7 @@ package io.devopsaudit.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.intake.RawRecords;
+import io.devopsaudit.intake.StringBodies;
 import io.devopsaudit.parse.AuditParseException;
 import io.devopsaudit.parse.CsvText;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +29,7 @@ class CsvSplitFuzzTests {
         String body = FuzzSupport.text(data);
         List<RawRecords.Record> records = new ArrayList<>();
         try {
-            RawRecords.split("gitlab_csv", RawRecords.Shape.CSV, body, records::add);
+            StringBodies.split("gitlab_csv", RawRecords.Shape.CSV, body, records::add);
         } catch (AuditParseException documented) {
             TALLY.count(false);
             return;

@@ -6,7 +6,7 @@ package io.devopsaudit.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.devopsaudit.intake.RawRecords;
+import io.devopsaudit.intake.StringBodies;
 import io.devopsaudit.parse.SourceFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.opensearch.ingest.IngestDocument;
@@ -14,7 +14,7 @@ import org.opensearch.ingest.IngestDocument;
 import java.util.Map;
 
 /**
- * Fuzz target for format detection: the body shape {@code _import} picks ({@link RawRecords#shape}, which never
+ * Fuzz target for format detection: the body shape {@code _import} picks ({@link io.devopsaudit.intake.RawRecords#shape}, which never
  * throws), and the processor with format auto, on the text and — when the text is a JSON object — on the document's
  * own fields. When detection picks a format, configuring that format explicitly must give the same record (the same
  * {@code _id}): detection only chooses the reader, it never reads differently.
@@ -28,9 +28,9 @@ class FormatDetectFuzzTests {
     @FuzzTest
     void detectsConsistently(byte[] data) {
         String text = FuzzSupport.text(data);
-        RawRecords.shape(null, text);
+        StringBodies.shape(null, text);
         for (SourceFormat f : SourceFormat.values()) {
-            RawRecords.shape(f, text);
+            StringBodies.shape(f, text);
         }
         IngestDocument auto = FuzzSupport.process(text, null);
         TALLY.count(auto != null);

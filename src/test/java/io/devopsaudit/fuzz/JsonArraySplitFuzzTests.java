@@ -5,6 +5,7 @@ package io.devopsaudit.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.devopsaudit.intake.RawRecords;
+import io.devopsaudit.intake.StringBodies;
 import io.devopsaudit.parse.AuditParseException;
 import org.junit.jupiter.api.AfterAll;
 
@@ -27,7 +28,7 @@ class JsonArraySplitFuzzTests {
         String body = FuzzSupport.text(data);
         List<RawRecords.Record> records = new ArrayList<>();
         try {
-            RawRecords.split("auto", RawRecords.Shape.JSON_ARRAY, body, records::add);
+            StringBodies.split("auto", RawRecords.Shape.JSON_ARRAY, body, records::add);
         } catch (AuditParseException | RawRecords.LimitExceededException documented) {
             TALLY.count(false);
             return;

@@ -5,6 +5,7 @@ package io.devopsaudit.golden;
 
 import io.devopsaudit.TestSupport;
 import io.devopsaudit.classify.GitlabMessages;
+import io.devopsaudit.classify.GitlabMessagesTestAccess;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.ArrayList;
@@ -102,17 +103,19 @@ public class GitlabCsvMessagesTests extends OpenSearchTestCase {
 
     public void testMalformedPatternsFailNamingTheLine() {
         IllegalStateException e = expectThrows(
-                IllegalStateException.class, () -> GitlabMessages.compileForTest(7, "Created {a", "x_created"));
+                IllegalStateException.class, () -> GitlabMessagesTestAccess.compile(7, "Created {a", "x_created"));
         assertTrue(e.getMessage(), e.getMessage().contains("line 7"));
-        e = expectThrows(IllegalStateException.class, () -> GitlabMessages.compileForTest(9, "{a}{b} x", "x_created"));
+        e = expectThrows(
+                IllegalStateException.class, () -> GitlabMessagesTestAccess.compile(9, "{a}{b} x", "x_created"));
         assertTrue(e.getMessage(), e.getMessage().contains("line 9"));
-        e = expectThrows(IllegalStateException.class, () -> GitlabMessages.compileForTest(3, "Made it", "Not Snake"));
+        e = expectThrows(
+                IllegalStateException.class, () -> GitlabMessagesTestAccess.compile(3, "Made it", "Not Snake"));
         assertTrue(e.getMessage(), e.getMessage().contains("line 3"));
     }
 
     public void testPatternTextIsLiteral() {
         GitlabMessages.Template t =
-                GitlabMessages.compileForTest(1, "Deleted a security exclusion with type ({t})", "x_deleted");
+                GitlabMessagesTestAccess.compile(1, "Deleted a security exclusion with type ({t})", "x_deleted");
         assertTrue(t.regex()
                 .matcher("Deleted a security exclusion with type (path)")
                 .matches());

@@ -239,7 +239,7 @@ public class RuleCasesTests extends OpenSearchTestCase {
                     .append(r.riskScore())
                     .append(" | ")
                     .append(r.techniques().stream()
-                            .map(t -> t + " " + TestSupport.RULES.techniqueName(t))
+                            .map(t -> t + " " + TestSupport.RULES.techniques().get(t))
                             .collect(Collectors.joining(", ")))
                     .append(" | `")
                     .append(r.match().toString().replace("|", "\\|"))

@@ -24,7 +24,7 @@ public class HostileBodyTests extends OpenSearchTestCase {
     private static List<RawRecords.Record> split(String format, String body) {
         List<RawRecords.Record> out = new ArrayList<>();
         SourceFormat f = SourceFormat.fromId(format);
-        RawRecords.split(format, RawRecords.shape(f, body), body, out::add);
+        StringBodies.split(format, StringBodies.shape(f, body), body, out::add);
         return out;
     }
 
@@ -79,14 +79,14 @@ public class HostileBodyTests extends OpenSearchTestCase {
     public void testABodyThatIsNoAuditDataGetsOneReason() {
         String readme =
                 "# devops-audit\n\nTurns GitLab and CircleCI audit logs into one record, with \"quotes\", commas.\n";
-        String why = RawRecords.undetectableCsv(RawRecords.text(readme));
+        String why = RawRecords.undetectableCsv(StringBodies.text(readme));
         assertThat(why, containsString("cannot detect the format of the body: it is not JSON, so tried [gitlab_csv]"));
         assertThat(
-                RawRecords.undetectableCsv(RawRecords.text("root:x:0:0:root:/root:/bin/bash\n")),
+                RawRecords.undetectableCsv(StringBodies.text("root:x:0:0:root:/root:/bin/bash\n")),
                 containsString("found 1 columns"));
-        assertThat(RawRecords.undetectableCsv(RawRecords.text("hello \"world\n")), containsString("cannot detect"));
+        assertThat(RawRecords.undetectableCsv(StringBodies.text("hello \"world\n")), containsString("cannot detect"));
         assertNull(RawRecords.undetectableCsv(
-                RawRecords.text("junk line\n" + String.join("\n", circleciLinesUnchecked()))));
+                StringBodies.text("junk line\n" + String.join("\n", circleciLinesUnchecked()))));
     }
 
     private static String[] circleciLinesUnchecked() {

@@ -24,7 +24,7 @@ public class IntakeHelpersTests extends OpenSearchTestCase {
 
     private static List<RawRecords.Record> split(SourceFormat format, String body) {
         List<RawRecords.Record> out = new ArrayList<>();
-        RawRecords.split(SourceFormat.idOf(format), RawRecords.shape(format, body), body, out::add);
+        StringBodies.split(SourceFormat.idOf(format), StringBodies.shape(format, body), body, out::add);
         return out;
     }
 
@@ -61,7 +61,7 @@ public class IntakeHelpersTests extends OpenSearchTestCase {
         List<RawRecords.Record> streamed = new ArrayList<>();
         RawRecords.split("gitlab_api", RawRecords.Shape.LINES, text, streamed::add);
         List<RawRecords.Record> fromString = new ArrayList<>();
-        RawRecords.split("gitlab_api", RawRecords.Shape.LINES, sb.toString(), fromString::add);
+        StringBodies.split("gitlab_api", RawRecords.Shape.LINES, sb.toString(), fromString::add);
         assertEquals(n, streamed.size());
         assertEquals(fromString, streamed);
 
@@ -76,19 +76,19 @@ public class IntakeHelpersTests extends OpenSearchTestCase {
     }
 
     public void testShapeByFormatAndByFirstCharacter() {
-        assertEquals(RawRecords.Shape.CSV, RawRecords.shape(SourceFormat.CIRCLECI_CSV, "[not json"));
-        assertEquals(RawRecords.Shape.LINES, RawRecords.shape(SourceFormat.GITLAB_LOG, "[{\"a\":1}]"));
-        assertEquals(RawRecords.Shape.JSON_ARRAY, RawRecords.shape(null, " [{\"id\":1},{\"id\":2}]\n"));
+        assertEquals(RawRecords.Shape.CSV, StringBodies.shape(SourceFormat.CIRCLECI_CSV, "[not json"));
+        assertEquals(RawRecords.Shape.LINES, StringBodies.shape(SourceFormat.GITLAB_LOG, "[{\"a\":1}]"));
+        assertEquals(RawRecords.Shape.JSON_ARRAY, StringBodies.shape(null, " [{\"id\":1},{\"id\":2}]\n"));
         assertEquals(
                 "an array on the first line of NDJSON",
                 RawRecords.Shape.LINES,
-                RawRecords.shape(null, "[{\"id\":1}]\n{\"id\":2}\n"));
-        assertEquals(RawRecords.Shape.LINES, RawRecords.shape(null, "\uFEFF{\"id\":1}\n{\"id\":2}\n"));
+                StringBodies.shape(null, "[{\"id\":1}]\n{\"id\":2}\n"));
+        assertEquals(RawRecords.Shape.LINES, StringBodies.shape(null, "\uFEFF{\"id\":1}\n{\"id\":2}\n"));
         assertEquals(
                 "one object, however laid out",
                 RawRecords.Shape.JSON_OBJECT,
-                RawRecords.shape(null, "{\n  \"id\": 1\n}\n"));
-        assertEquals(RawRecords.Shape.CSV, RawRecords.shape(null, "id,action\n1,x\n"));
+                StringBodies.shape(null, "{\n  \"id\": 1\n}\n"));
+        assertEquals(RawRecords.Shape.CSV, StringBodies.shape(null, "id,action\n1,x\n"));
     }
 
     public void testLinesKeepTheirLineNumbersAndSkipBlankLines() {
@@ -103,11 +103,12 @@ public class IntakeHelpersTests extends OpenSearchTestCase {
                 records);
         AuditParseException e = expectThrows(
                 AuditParseException.class,
-                () -> RawRecords.split("gitlab_api", RawRecords.Shape.JSON_ARRAY, "[{\"id\":1}] {\"id\":2}", r -> {}));
+                () -> StringBodies.split(
+                        "gitlab_api", RawRecords.Shape.JSON_ARRAY, "[{\"id\":1}] {\"id\":2}", r -> {}));
         assertThat(e.getMessage(), containsString("content after the end of the JSON array at offset 11 (line 1)"));
         e = expectThrows(
                 AuditParseException.class,
-                () -> RawRecords.split("gitlab_api", RawRecords.Shape.JSON_ARRAY, "[{\"id\":1},", r -> {}));
+                () -> StringBodies.split("gitlab_api", RawRecords.Shape.JSON_ARRAY, "[{\"id\":1},", r -> {}));
         assertThat(e.getMessage(), containsString("gitlab_api"));
     }
 

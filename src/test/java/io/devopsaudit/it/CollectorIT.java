@@ -351,7 +351,11 @@ public class CollectorIT extends DevopsAuditRestTestCase {
         }
     }
 
-    /** The one-shot backfill of ./devops-audit collect: same pipeline and dedup, so overlapping scopes and a rerun store nothing twice. */
+    /**
+     * The one-shot backfill of ./devops-audit collect, the plugin's own GitLab client run from the built zip: every
+     * page through 429s and 500s, the same pipeline and dedup, so overlapping scopes and a rerun store nothing twice;
+     * GitLab's refusal ends it with GitLab's message and the command's hint.
+     */
     public void testCollectCommandBackfillsEachEventOnce() throws Exception {
         SetupIT.setup();
         String instance = name() + "-cli";
@@ -384,7 +388,11 @@ public class CollectorIT extends DevopsAuditRestTestCase {
                     "--since",
                     "2020-01-01T00:00:00Z");
             assertThat(out, containsString("collected 250 events: 200 indexed, 50 duplicates, 0 failed"));
+            assertThat(out, containsString("{\"fetched\": 250, \"indexed\": 200, \"duplicates\": 50, \"failed\": 0}"));
+            assertThat("200 instance events in pages of 100", out, containsString("instance: done (2 pages)"));
+            assertThat(out, containsString("group:acme: done (1 page)"));
             assertThat("429s were served and waited for", gitlab.served429.get(), greaterThan(0));
+            assertThat(out, containsString("GitLab answered HTTP 429, waiting 1.0 s"));
             assertEquals(200, stored(instance));
             String again = cli(
                     null,
@@ -402,7 +410,26 @@ public class CollectorIT extends DevopsAuditRestTestCase {
                     cluster);
             assertThat(again, containsString("collected 20 events: 0 indexed, 20 duplicates, 0 failed"));
             assertEquals(200, stored(instance));
-            assertFalse("the token is never printed", (out + again).contains(token));
+            String refused = cliExiting(
+                    1,
+                    null,
+                    120,
+                    "collect",
+                    "--url",
+                    gitlab.url(),
+                    "--token-file",
+                    tokenFile.toString(),
+                    "--group",
+                    "nosuch",
+                    "--instance",
+                    instance,
+                    "--to",
+                    cluster);
+            assertThat(
+                    refused,
+                    containsString("collect: group:nosuch: HTTP 404: 404 Group Not Found — the group or project "
+                            + "does not exist, or the token's user cannot see it"));
+            assertFalse("the token is never printed", (out + again + refused).contains(token));
             assertEquals(Set.of(token), new HashSet<>(gitlab.tokensSeen));
         }
     }

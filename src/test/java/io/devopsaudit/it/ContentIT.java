@@ -456,26 +456,19 @@ public class ContentIT extends DevopsAuditRestTestCase {
 
     /** Indexes scenario documents, each at its own {@code @timestamp}. */
     private static void indexAll(String index, List<Map<String, Object>> docs) throws Exception {
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (Map<String, Object> fields : docs) {
             io.devopsaudit.normalize.RecordBuilder r = new io.devopsaudit.normalize.RecordBuilder();
             r.put("event.provider", "gitlab");
             fields.forEach(r::put);
-            bulk.append("{\"index\":{\"_index\":\"")
-                    .append(index)
-                    .append("\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            bulk.index(index, null, r.build());
         }
-        Request request = new Request("POST", "/_bulk?refresh=true");
-        request.setJsonEntity(bulk.toString());
-        Map<String, Object> result = entityAsMap(client().performRequest(request));
-        assertEquals(result.toString(), false, result.get("errors"));
+        bulk.sendWithoutErrors(null);
     }
 
     /** Indexes {@code count} copies of a fixture record, one minute apart ending just before period_end; "#" becomes the copy number. */
     private static void index(String index, Map<String, Object> fields, int count) throws Exception {
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (int i = 0; i < count; i++) {
             io.devopsaudit.normalize.RecordBuilder r = new io.devopsaudit.normalize.RecordBuilder();
             r.put("@timestamp", PERIOD_END.minusSeconds(20L * (i + 1)).toString());
@@ -484,31 +477,19 @@ public class ContentIT extends DevopsAuditRestTestCase {
                 Object v = e.getValue() instanceof String s ? s.replace("#", Integer.toString(i)) : e.getValue();
                 r.put(e.getKey(), v);
             }
-            bulk.append("{\"index\":{\"_index\":\"")
-                    .append(index)
-                    .append("\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            bulk.index(index, null, r.build());
         }
-        Request request = new Request("POST", "/_bulk?refresh=true");
-        request.setJsonEntity(bulk.toString());
-        Map<String, Object> result = entityAsMap(client().performRequest(request));
-        assertEquals(result.toString(), false, result.get("errors"));
+        bulk.sendWithoutErrors(null);
     }
 
     @SuppressWarnings("unchecked")
     public void testEverySavedSearchAndVisualizationQueryRunsOnIndexedData() throws Exception {
         SetupIT.setup();
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (GoldenCases.Case c : GoldenCases.all()) {
-            bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":")
-                    .append(JsonText.write(c.text()))
-                    .append("}\n");
+            bulk.message("incoming", c.text());
         }
-        bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":\"not an audit event\"}\n");
-        Request load = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
-        load.setJsonEntity(bulk.toString());
-        assertEquals(false, entityAsMap(client().performRequest(load)).get("errors"));
+        bulk.message("incoming", "not an audit event").sendWithoutErrors("devops-audit");
         // health records as the plugin writes them: a failed poll, its recovery, a retention run
         Map<String, Object> failing = new LinkedHashMap<>();
         failing.put("state", "error");
@@ -527,20 +508,16 @@ public class ContentIT extends DevopsAuditRestTestCase {
         Map<String, Object> ok = Map.of("state", "ok", "last_poll", "2024-03-02T10:05:00Z");
         io.devopsaudit.retention.RetentionRun run = new io.devopsaudit.retention.RetentionRun(
                 false, "2024-03-02T11:00:00Z", "node", 2555, 90, 90, List.of(), 0, List.of(), null);
-        StringBuilder health = new StringBuilder();
+        Bulk health = new Bulk();
         for (Map<String, Object> record : List.of(
                 io.devopsaudit.health.HealthRecords.collectorPoll("sample", null, failing),
                 io.devopsaudit.health.HealthRecords.collectorPoll("sample", failing, ok),
                 io.devopsaudit.health.HealthRecords.retentionRun(run))) {
             io.devopsaudit.normalize.RecordBuilder r = new io.devopsaudit.normalize.RecordBuilder();
             record.forEach(r::put);
-            health.append("{\"index\":{\"_index\":\"devops-audit-health-2024.03\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            health.index("devops-audit-health-2024.03", null, r.build());
         }
-        Request loadHealth = new Request("POST", "/_bulk?refresh=true");
-        loadHealth.setJsonEntity(health.toString());
-        assertEquals(false, entityAsMap(client().performRequest(loadHealth)).get("errors"));
+        health.sendWithoutErrors(null);
         client().performRequest(new Request("POST", "/devops-audit-*/_refresh"));
 
         Map<String, String> patterns = new HashMap<>();

@@ -7,7 +7,6 @@ import io.devopsaudit.collect.FakeGitlab;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.testdata.AuditEventGenerator;
 import org.opensearch.client.Request;
-import org.opensearch.client.Response;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -114,20 +113,11 @@ public class CustodyIT extends DevopsAuditRestTestCase {
     /** A shipper's bulk through the pipeline: one item per raw line. */
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> shipperBulk(List<String> lines) throws Exception {
-        StringBuilder body = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (String raw : lines) {
-            body.append("{\"index\":{\"_index\":\"devops-audit-incoming\"}}\n{\"message\":")
-                    .append(JsonText.write(raw))
-                    .append("}\n");
+            bulk.message("devops-audit-incoming", raw);
         }
-        Request request = new Request("POST", "/_bulk?pipeline=" + PIPELINE);
-        request.setJsonEntity(body.toString());
-        Response response = client().performRequest(request);
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Object item : (List<Object>) entityAsMap(response).get("items")) {
-            out.add((Map<String, Object>) ((Map<String, Object>) item).get("index"));
-        }
-        return out;
+        return Bulk.items(bulk.send(PIPELINE));
     }
 
     public void testAForgedStreamBodyCannotRewriteAnImportedEvent() throws Exception {

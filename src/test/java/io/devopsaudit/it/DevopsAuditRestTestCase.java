@@ -3,6 +3,7 @@
  */
 package io.devopsaudit.it;
 
+import io.devopsaudit.parse.JsonText;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.common.settings.Settings;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,11 @@ public abstract class DevopsAuditRestTestCase extends OpenSearchRestTestCase {
      * returns its output; fails the test when it does not end with exit code 0 within {@code seconds}.
      */
     protected static String cli(String stdin, int seconds, String... args) throws Exception {
+        return cliExiting(0, stdin, seconds, args);
+    }
+
+    /** {@link #cli}, for a command that must end with exit code {@code exitCode}. */
+    protected static String cliExiting(int exitCode, String stdin, int seconds, String... args) throws Exception {
         Path base = Path.of(System.getProperty("project.basedir"));
         List<String> command =
                 new ArrayList<>(List.of("bash", base.resolve("devops-audit").toString()));
@@ -58,8 +65,65 @@ public abstract class DevopsAuditRestTestCase extends OpenSearchRestTestCase {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(String.join(" ", args) + " took too long", p.waitFor(seconds, TimeUnit.SECONDS));
-        assertEquals(out, 0, p.exitValue());
+        assertEquals(out, exitCode, p.exitValue());
         return out;
+    }
+
+    /**
+     * One {@code _bulk} request of index actions, built up and then sent with {@code refresh=true}: documents as they
+     * are ({@link #index}), or raw events as {@code {"message": raw}} the way a log shipper sends them
+     * ({@link #message}), through a pipeline or none.
+     */
+    protected static final class Bulk {
+        private final StringBuilder body = new StringBuilder();
+        private int actions;
+
+        /** Indexes {@code source} (a map, or JSON text as it is) into {@code index}, under {@code id} unless null. */
+        public Bulk index(String index, String id, Object source) {
+            Map<String, Object> target = new LinkedHashMap<>();
+            target.put("_index", index);
+            if (id != null) target.put("_id", id);
+            body.append(JsonText.write(Map.of("index", target))).append('\n');
+            body.append(source instanceof String json ? json : JsonText.write(source))
+                    .append('\n');
+            actions++;
+            return this;
+        }
+
+        /** One raw event (a JSON text, an {@code audit_json.log} line, a CSV record) as a shipper sends it. */
+        public Bulk message(String index, String raw) {
+            return index(index, null, Map.of("message", raw));
+        }
+
+        public int size() {
+            return actions;
+        }
+
+        /** Sends it through {@code pipeline} (none when null) and answers with the bulk response. */
+        public Map<String, Object> send(String pipeline) throws IOException {
+            Request request = new Request("POST", "/_bulk");
+            request.addParameter("refresh", "true");
+            if (pipeline != null) request.addParameter("pipeline", pipeline);
+            request.setJsonEntity(body.toString());
+            return entityAsMap(client().performRequest(request));
+        }
+
+        /** {@link #send}, failing the test when any item failed. */
+        public Map<String, Object> sendWithoutErrors(String pipeline) throws IOException {
+            Map<String, Object> result = send(pipeline);
+            assertEquals("no item failed: " + result, false, result.get("errors"));
+            return result;
+        }
+
+        /** The {@code index} result of each item, in order. */
+        @SuppressWarnings("unchecked")
+        public static List<Map<String, Object>> items(Map<String, Object> result) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Object item : (List<Object>) result.get("items")) {
+                out.add((Map<String, Object>) ((Map<String, Object>) item).get("index"));
+            }
+            return out;
+        }
     }
 
     /** The home of the node the build started (for node-keystore and node-restart). */

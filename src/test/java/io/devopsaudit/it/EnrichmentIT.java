@@ -52,19 +52,12 @@ public class EnrichmentIT extends DevopsAuditRestTestCase {
     /** Sends the events through the installed pipeline; returns each stored document's source, in order. */
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> ingest(String... events) throws Exception {
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (String e : events) {
-            bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":")
-                    .append(JsonText.write(e))
-                    .append("}\n");
+            bulk.message("incoming", e);
         }
-        Request request = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
-        request.setJsonEntity(bulk.toString());
-        Map<String, Object> result = entityAsMap(client().performRequest(request));
-        assertEquals("no mapping or pipeline error: " + result, false, result.get("errors"));
         List<Map<String, Object>> docs = new ArrayList<>();
-        for (Object item : (List<Object>) result.get("items")) {
-            Map<String, Object> index = (Map<String, Object>) ((Map<String, Object>) item).get("index");
+        for (Map<String, Object> index : Bulk.items(bulk.sendWithoutErrors("devops-audit"))) {
             String name = (String) index.get("_index");
             assertTrue("stored as an event, not dead-lettered: " + name, name.startsWith("devops-audit-gitlab-"));
             docs.add((Map<String, Object>)

@@ -165,7 +165,7 @@ public class ExportIT extends DevopsAuditRestTestCase {
             {"gitlab:key-added", "00", "alice", "deploy_key_added", "DeployKey", "release-bot", "198.51.100.7"},
             {"gitlab:key-push", "01", "release-bot", "repository_git_operation", "Project", "acme/web", "203.0.113.9"},
         };
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (String[] d : docs) {
             RecordBuilder r = new RecordBuilder()
                     .put("@timestamp", "2019-08-15T20:" + d[1] + ":00.000Z")
@@ -178,15 +178,9 @@ public class ExportIT extends DevopsAuditRestTestCase {
                     .put("audit.target.type", d[4])
                     .put("audit.target.name", d[5])
                     .put("audit.dedup_key", d[0]);
-            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"")
-                    .append(d[0])
-                    .append("\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            bulk.index("devops-audit-gitlab-2019.08", d[0], r.build());
         }
-        Request request = new Request("POST", "/_bulk?refresh=true");
-        request.setJsonEntity(bulk.toString());
-        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+        bulk.sendWithoutErrors(null);
         String window = "\"scope\":\"acme/web\",\"from\":\"2019-08-15T20:00:00Z\",\"to\":\"2019-08-15T20:05:00Z\"";
 
         List<Map<String, Object>> rows = ndjson("{" + window + ",\"redact\":true,\"include_identities\":[\"alice\"]}");
@@ -217,7 +211,7 @@ public class ExportIT extends DevopsAuditRestTestCase {
     public void testPagesExactlyAndStopsAtTheBound() throws Exception {
         SetupIT.setup();
         int n = 4_500;
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         List<String> want = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String id = String.format(java.util.Locale.ROOT, "gitlab:big-%05d", i);
@@ -229,16 +223,10 @@ public class ExportIT extends DevopsAuditRestTestCase {
                     .put("user.name", "u" + (i % 7))
                     .put("audit.scope.path", "big/repo")
                     .put("audit.dedup_key", id);
-            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"")
-                    .append(id)
-                    .append("\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            bulk.index("devops-audit-gitlab-2019.08", id, r.build());
             want.add(time + "|" + id);
         }
-        Request request = new Request("POST", "/_bulk?refresh=true");
-        request.setJsonEntity(bulk.toString());
-        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+        bulk.sendWithoutErrors(null);
         want.sort(String::compareTo);
         String body = "{\"scope\":\"big\"," + WINDOW + "}";
         List<Map<String, Object>> rows = ndjson(body);

@@ -276,16 +276,12 @@ public class HostileInputIT extends DevopsAuditRestTestCase {
     @SuppressWarnings("unchecked")
     public void testTheDeadLetterStepNeverFailsOnTheDocumentsOwnFields() throws Exception {
         SetupIT.setup();
-        Request bulk = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
-        bulk.setEntity(new ByteArrayEntity(
-                ("{\"index\":{\"_index\":\"devops-audit-incoming\"}}\n{\"event\":\"x\",\"id\":1}\n"
-                                + "{\"index\":{\"_index\":\"devops-audit-incoming\"}}\n{\"error\":5,\"id\":2}\n"
-                                + "{\"index\":{\"_index\":\"devops-audit-incoming\"}}\n{\"message\":\"junk\",\"event\":\"x\",\"error\":\"y\"}\n")
-                        .getBytes(StandardCharsets.UTF_8),
-                ContentType.create("application/x-ndjson")));
-        Map<String, Object> r = entityAsMap(client().performRequest(bulk));
-        for (Map<String, Object> item : (List<Map<String, Object>>) r.get("items")) {
-            Map<String, Object> index = (Map<String, Object>) item.get("index");
+        Map<String, Object> r = new Bulk()
+                .index("devops-audit-incoming", null, "{\"event\":\"x\",\"id\":1}")
+                .index("devops-audit-incoming", null, "{\"error\":5,\"id\":2}")
+                .index("devops-audit-incoming", null, "{\"message\":\"junk\",\"event\":\"x\",\"error\":\"y\"}")
+                .send("devops-audit");
+        for (Map<String, Object> index : Bulk.items(r)) {
             assertEquals(index.toString(), 201, index.get("status"));
             assertThat((String) index.get("_index"), startsWith("devops-audit-failed-"));
         }

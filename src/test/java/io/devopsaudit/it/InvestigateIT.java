@@ -89,7 +89,7 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
 
     static void load() throws Exception {
         SetupIT.setup();
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         int n = 0;
         for (Access a : FIXTURE) {
             RecordBuilder r = new RecordBuilder();
@@ -110,15 +110,9 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
             if (a.user().equals("bob")) r.put("audit.message", "file read by bob for dan");
             if (a.user().equals("mallory"))
                 r.put("user_agent.original", a.action().equals("repository_git_operation") ? "git/2.39.2" : "curl/8.0");
-            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"gitlab:")
-                    .append(++n)
-                    .append("\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            bulk.index("devops-audit-gitlab-2019.08", "gitlab:" + ++n, r.build());
         }
-        Request request = new Request("POST", "/_bulk?refresh=true");
-        request.setJsonEntity(bulk.toString());
-        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+        bulk.sendWithoutErrors(null);
     }
 
     static final String WINDOW =
@@ -292,7 +286,7 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
         docs.add(new String[] {"far-1", t.minusSeconds(3600).toString(), "alice", "req-5"});
         docs.add(new String[] {"far-2", t.plusSeconds(7200).toString(), "alice", "req-6"});
         docs.add(new String[] {"other", t.toString(), "bob", "req-7"});
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (String[] d : docs) {
             RecordBuilder r = new RecordBuilder()
                     .put("@timestamp", d[1].replace("Z", ".000Z").replace(".000.000Z", ".000Z"))
@@ -301,15 +295,9 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                     .put("user.name", d[2])
                     .put("audit.correlation_id", d[3])
                     .put("audit.dedup_key", "gitlab:" + d[0]);
-            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2024.04\",\"_id\":\"gitlab:")
-                    .append(d[0])
-                    .append("\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            bulk.index("devops-audit-gitlab-2024.04", "gitlab:" + d[0], r.build());
         }
-        Request request = new Request("POST", "/_bulk?refresh=true");
-        request.setJsonEntity(bulk.toString());
-        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+        bulk.sendWithoutErrors(null);
 
         Map<String, Object> ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:change", null);
         List<Map<String, Object>> events = (List<Map<String, Object>>) ctx.get("events");
@@ -520,7 +508,7 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
             {"circleci:alice-mail", "circleci", "32", "asmith", "0b6d", "alice@example.com", "203.0.113.4"},
             {"gitlab:ip-later", "gitlab", "59", "carol", "9", null, "198.51.100.9"},
         };
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (String[] d : docs) {
             RecordBuilder r = new RecordBuilder()
                     .put("@timestamp", "2024-04-10T12:" + d[2] + ":00.000Z")
@@ -531,17 +519,9 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                     .put("audit.dedup_key", d[0]);
             if (d[4] != null) r.put("user.id", d[4]);
             if (d[5] != null) r.put("user.email", d[5]);
-            bulk.append("{\"index\":{\"_index\":\"devops-audit-")
-                    .append(d[1])
-                    .append("-2024.04\",\"_id\":\"")
-                    .append(d[0])
-                    .append("\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            bulk.index("devops-audit-" + d[1] + "-2024.04", d[0], r.build());
         }
-        Request request = new Request("POST", "/_bulk?refresh=true");
-        request.setJsonEntity(bulk.toString());
-        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+        bulk.sendWithoutErrors(null);
 
         Map<String, Object> ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:reset", null);
         assertEquals("198.51.100.9", ctx.get("source_ip"));
@@ -601,7 +581,7 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
             {"mem-later", "07", "carol", "member_removed", "group", "3", "acme", "User", "88", "dan"},
             {"mem-other", "08", "carol", "member_created", "group", "3", "acme", "User", "89", "erin"},
         };
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (String[] d : docs) {
             RecordBuilder r = new RecordBuilder()
                     .put("@timestamp", "2024-04-10T12:" + d[1] + ":00.000Z")
@@ -614,15 +594,9 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                     .put("audit.dedup_key", "gitlab:" + d[0]);
             if (d[7] != null)
                 r.put("audit.target.type", d[7]).put("audit.target.id", d[8]).put("audit.target.name", d[9]);
-            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2024.04\",\"_id\":\"gitlab:")
-                    .append(d[0])
-                    .append("\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            bulk.index("devops-audit-gitlab-2024.04", "gitlab:" + d[0], r.build());
         }
-        Request request = new Request("POST", "/_bulk?refresh=true");
-        request.setJsonEntity(bulk.toString());
-        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+        bulk.sendWithoutErrors(null);
 
         Map<String, Object> ctx = call("GET", "/_plugins/devops_audit/_context/gitlab:vis", null);
         Map<String, Object> reasons = new java.util.LinkedHashMap<>();
@@ -651,7 +625,7 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
     @SuppressWarnings("unchecked")
     public void testDashboardCountsWhatTheReportCounts() throws Exception {
         load();
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         String[][] extra = { // id, user, ip, action, category, area, outcome
             {
                 "x1",
@@ -678,15 +652,9 @@ public class InvestigateIT extends DevopsAuditRestTestCase {
                     .put("audit.scope.type", "project")
                     .put("audit.scope.path", "acme/web")
                     .put("audit.dedup_key", "gitlab:" + x[0]);
-            bulk.append("{\"index\":{\"_index\":\"devops-audit-gitlab-2019.08\",\"_id\":\"gitlab:")
-                    .append(x[0])
-                    .append("\"}}\n")
-                    .append(JsonText.write(r.build()))
-                    .append('\n');
+            bulk.index("devops-audit-gitlab-2019.08", "gitlab:" + x[0], r.build());
         }
-        Request request = new Request("POST", "/_bulk?refresh=true");
-        request.setJsonEntity(bulk.toString());
-        assertEquals(false, entityAsMap(client().performRequest(request)).get("errors"));
+        bulk.sendWithoutErrors(null);
 
         Map<String, Object> report = report("");
         assertEquals(

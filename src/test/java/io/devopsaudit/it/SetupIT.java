@@ -179,18 +179,12 @@ public class SetupIT extends DevopsAuditRestTestCase {
     public void testEveryGoldenRecordIndexesUnderTheTemplate() throws Exception {
         setup();
         List<GoldenCases.Case> cases = GoldenCases.all();
-        StringBuilder bulk = new StringBuilder();
+        Bulk bulk = new Bulk();
         for (GoldenCases.Case c : cases) {
-            bulk.append("{\"index\":{\"_index\":\"incoming\"}}\n{\"message\":")
-                    .append(JsonText.write(c.text()))
-                    .append("}\n");
+            bulk.message("incoming", c.text());
         }
-        Request request = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
-        request.setJsonEntity(bulk.toString());
-        Map<String, Object> result = entityAsMap(client().performRequest(request));
-        assertEquals("no mapping or pipeline error: " + result, false, result.get("errors"));
-        for (Object item : (List<Object>) result.get("items")) {
-            String index = (String) ((Map<String, Object>) ((Map<String, Object>) item).get("index")).get("_index");
+        for (Map<String, Object> item : Bulk.items(bulk.sendWithoutErrors("devops-audit"))) {
+            String index = (String) item.get("_index");
             assertTrue(index, index.startsWith("devops-audit-gitlab-") || index.startsWith("devops-audit-circleci-"));
         }
         long count = ((Number) call("GET", "/devops-audit-gitlab-*,devops-audit-circleci-*/_count", null)
@@ -212,13 +206,10 @@ public class SetupIT extends DevopsAuditRestTestCase {
     public void testAPipelineFailureLandsInTheDeadLetterIndexWithTheRawInputIntact() throws Exception {
         setup();
         String raw = GoldenCases.read(GoldenCases.root().resolve("bad/truncated.json")) + " \u00e9\u2603\n\t\"";
-        Request request = new Request("POST", "/_bulk?pipeline=devops-audit&refresh=true");
-        request.setJsonEntity(
-                "{\"index\":{\"_index\":\"incoming\",\"_id\":\"bad-1\"}}\n{\"message\":" + JsonText.write(raw) + "}\n");
-        Map<String, Object> result = entityAsMap(client().performRequest(request));
-        assertEquals(false, result.get("errors"));
-        Map<String, Object> item =
-                (Map<String, Object>) ((Map<String, Object>) ((List<Object>) result.get("items")).get(0)).get("index");
+        Map<String, Object> item = Bulk.items(new Bulk()
+                        .index("incoming", "bad-1", Map.of("message", raw))
+                        .sendWithoutErrors("devops-audit"))
+                .get(0);
         String index = (String) item.get("_index");
         assertTrue(index, index.matches("devops-audit-failed-\\d{4}\\.\\d{2}"));
         Map<String, Object> doc = (Map<String, Object>)

@@ -3,17 +3,14 @@
  */
 package io.devopsaudit.retention;
 
-import io.devopsaudit.DevopsAuditPlugin;
+import io.devopsaudit.cluster.DevopsAuditClusterTestCase;
 import io.devopsaudit.schema.IndexNames;
 import org.opensearch.action.NoShardAvailableActionException;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.index.IndexNotFoundException;
-import org.opensearch.plugins.Plugin;
-import org.opensearch.test.OpenSearchIntegTestCase;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,18 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Retention runs on the elected cluster-manager only, and moves with it: a 3-node cluster, a 1 s interval, then the
  * cluster-manager is stopped and the new one takes over the schedule.
  */
-@OpenSearchIntegTestCase.ClusterScope(
-        scope = OpenSearchIntegTestCase.Scope.TEST,
-        numDataNodes = 0,
-        numClientNodes = 0,
-        supportsDedicatedMasters = false,
-        autoManageMasterNodes = true)
-public class RetentionClusterTests extends OpenSearchIntegTestCase {
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(DevopsAuditPlugin.class);
-    }
+public class RetentionClusterTests extends DevopsAuditClusterTestCase {
 
     public void testRunsOnTheClusterManagerOnlyAndSurvivesAChange() throws Exception {
         Settings fast = Settings.builder()
