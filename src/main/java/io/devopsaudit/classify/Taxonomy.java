@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The action taxonomy, loaded from {@code gitlab-taxonomy.tsv} and {@code circleci-taxonomy.tsv}. Adding an event
@@ -139,8 +140,22 @@ public final class Taxonomy {
 
     public Classification classify(String provider, String action) {
         Classification c = byProvider.getOrDefault(provider, Map.of()).get(action);
-        return c != null ? c : unmapped(provider, action);
+        if (c != null) return c;
+        // an unlisted action recurs on every event of its kind: its guess is kept (a bounded number of them, since
+        // actions are input), not split by a regular expression per event
+        Map<String, Classification> known = unmappedSeen.computeIfAbsent(provider, p -> new ConcurrentHashMap<>());
+        c = known.get(action);
+        if (c == null) {
+            c = unmapped(provider, action);
+            if (known.size() < MAX_UNMAPPED_KEPT) known.put(action, c);
+        }
+        return c;
     }
+
+    /** How many unlisted actions per provider keep their classification. */
+    static final int MAX_UNMAPPED_KEPT = 1024;
+
+    private final Map<String, Map<String, Classification>> unmappedSeen = new ConcurrentHashMap<>();
 
     /** The actions listed for a provider (for tests and docs). */
     public Set<String> actions(String provider) {

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The document id that makes re-ingestion idempotent (see docs/dedup.md):
@@ -69,8 +70,11 @@ public final class DedupKey {
 
     /** Whether {@code name} can name an instance: lower-case letters, digits, '.', '_' and '-' (no ':', the id separator). */
     public static boolean validInstance(String name) {
-        return name != null && name.matches("[a-z0-9][a-z0-9._-]{0,63}");
+        return name != null && INSTANCE_NAME.matcher(name).matches();
     }
+
+    /** Compiled once: documents from the intake endpoints name their instance, so it is checked per event. */
+    private static final Pattern INSTANCE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     public static final String INSTANCE_RULE =
             "1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit";

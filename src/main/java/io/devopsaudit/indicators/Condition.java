@@ -36,18 +36,18 @@ interface Condition {
                 && (dotted.startsWith(Fields.GITLAB_AUDIT + ".") || dotted.startsWith(Fields.CIRCLECI_AUDIT + "."))) {
             node = resolve(record.build(), dotted);
         }
-        if (node == null) {
+        if (node == null || node instanceof Map) {
             return List.of();
         }
-        List<String> out = new ArrayList<>(1);
         if (node instanceof Collection<?> c) {
+            List<String> out = new ArrayList<>(c.size());
             for (Object o : c) {
                 if (o != null && o instanceof Map == false) out.add(o.toString());
             }
-        } else if (node instanceof Map == false) {
-            out.add(node.toString());
+            return out;
         }
-        return out;
+        // most fields hold one value: one small immutable list per condition read
+        return List.of(node.toString());
     }
 
     private static Object resolve(Object root, String dotted) {

@@ -460,9 +460,18 @@ public final class RuleSet {
         int severity = 0;
         int risk = 0;
         String severityName = null;
-        Map<String, String> perClass = new java.util.LinkedHashMap<>();
+        // the highest severity per indicator class, classes in order of first hit: an event has one to three hits, so
+        // two short lists instead of a map per event
+        List<String> classes = new ArrayList<>(hits.size());
+        List<String> classSeverities = new ArrayList<>(hits.size());
         for (Rule r : hits) {
-            perClass.merge(r.indicatorClass(), r.severity(), (a, b) -> SEVERITIES.get(b) > SEVERITIES.get(a) ? b : a);
+            int at = classes.indexOf(r.indicatorClass());
+            if (at < 0) {
+                classes.add(r.indicatorClass());
+                classSeverities.add(r.severity());
+            } else if (SEVERITIES.get(r.severity()) > SEVERITIES.get(classSeverities.get(at))) {
+                classSeverities.set(at, r.severity());
+            }
             out.add(Fields.AUDIT_INDICATORS, r.indicatorClass());
             out.add(Fields.RULE_ID, r.id());
             out.add(Fields.RULE_NAME, r.name());
@@ -477,7 +486,9 @@ public final class RuleSet {
             }
             risk = Math.max(risk, r.riskScore());
         }
-        perClass.forEach((cls, s) -> out.add(Fields.AUDIT_INDICATOR_SEVERITY, cls + ":" + s));
+        for (int i = 0; i < classes.size(); i++) {
+            out.add(Fields.AUDIT_INDICATOR_SEVERITY, classes.get(i) + ":" + classSeverities.get(i));
+        }
         out.put(Fields.EVENT_SEVERITY, severity);
         out.put(Fields.AUDIT_SEVERITY, severityName.toLowerCase(Locale.ROOT));
         out.put(Fields.EVENT_RISK_SCORE, (float) risk);

@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -415,8 +416,12 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
                 "[" + INSTANCE_FIELD + "] must be " + DedupKey.INSTANCE_RULE + ", found [" + named + "]");
     }
 
+    /** Compiled once: every document from {@code _stream/gitlab} names its destination. */
+    private static final Pattern DESTINATION_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
     private static String destinationOf(Object named) {
-        if (named == null || named instanceof String s && s.matches("[a-z0-9][a-z0-9_-]{0,63}")) return (String) named;
+        if (named == null
+                || named instanceof String s && DESTINATION_NAME.matcher(s).matches()) return (String) named;
         throw new IllegalArgumentException("[" + DESTINATION_FIELD
                 + "] must be 1 to 64 lower-case letters, digits, '_' or '-', starting with a letter or digit, found ["
                 + named + "]");
@@ -425,8 +430,25 @@ public final class DevopsAuditProcessor extends AbstractProcessor {
     /** The pipeline's own start time ({@code _ingest.timestamp}), so every processor of one run agrees. */
     static String ingestTime(IngestDocument document) {
         Object ts = document.getIngestMetadata().get("timestamp");
-        return Timestamps.format(ts instanceof ZonedDateTime z ? z.toInstant() : Instant.now());
+        long millis = ts instanceof ZonedDateTime z
+                ? z.toEpochSecond() * 1000 + z.getNano() / 1_000_000
+                : System.currentTimeMillis();
+        // the text has millisecond precision and the documents of a bulk request start within a few milliseconds of
+        // each other: each ingest thread keeps the last text instead of writing the same one per document
+        LastIngestTime last = LAST_INGEST_TIME.get();
+        if (last.text == null || last.millis != millis) {
+            last.text = Timestamps.format(Instant.ofEpochMilli(millis));
+            last.millis = millis;
+        }
+        return last.text;
     }
+
+    private static final class LastIngestTime {
+        long millis;
+        String text;
+    }
+
+    private static final ThreadLocal<LastIngestTime> LAST_INGEST_TIME = ThreadLocal.withInitial(LastIngestTime::new);
 
     @Override
     public String getType() {

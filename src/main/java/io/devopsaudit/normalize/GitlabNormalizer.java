@@ -46,15 +46,19 @@ final class GitlabNormalizer {
 
     void normalize(ParsedEvent e, RecordBuilder r) {
         String fmt = e.format.id();
-        Object time = e.get("created_at") != null ? e.get("created_at") : e.get("time");
-        String timeField = e.get("created_at") != null ? "created_at" : "time";
+        Object createdAt = e.get("created_at");
+        Object time = createdAt != null ? createdAt : e.get("time");
+        String timeField = createdAt != null ? "created_at" : "time";
         if (time == null) {
             throw new AuditParseException(fmt, "the event has no time: none of [created_at, time] is present");
         }
         r.put(Fields.TIMESTAMP, Timestamps.format(Timestamps.parse(fmt, timeField, time)));
         r.put(Fields.EVENT_ID, ParsedEvent.asText(e.fields.get("id")));
-        r.put(Fields.EVENT_ACTION, action(e));
-        r.put(Fields.EVENT_OUTCOME, outcome(e, (String) r.get(Fields.EVENT_ACTION)));
+        String action = action(e);
+        // the sentence is read for the outcome and stored: built once (a change event's sentence is concatenated)
+        String message = message(e);
+        r.put(Fields.EVENT_ACTION, action);
+        r.put(Fields.EVENT_OUTCOME, outcome(e, action, message));
 
         String authorId = e.text("author_id");
         r.put(Fields.USER_ID, authorId != null ? authorId : e.text("meta.user_id"));
@@ -74,7 +78,7 @@ final class GitlabNormalizer {
         scope(e, r);
         target(e, r);
         change(e, r);
-        r.put(Fields.AUDIT_MESSAGE, message(e));
+        r.put(Fields.AUDIT_MESSAGE, message);
         r.put(Fields.AUDIT_CORRELATION_ID, e.text("correlation_id"));
     }
 
@@ -89,14 +93,13 @@ final class GitlabNormalizer {
         return derived != null ? derived : "audit_operation";
     }
 
-    private static String outcome(ParsedEvent e, String action) {
+    private static String outcome(ParsedEvent e, String action, String message) {
         // GitLab records an audit event once the action happened; the failures it records say so in the name, or,
         // for tokens (personal_access_token_created / _revoked), only in the message: "Attempted to create personal
         // access token but failed with message: ..." (ee/app/services/ee/personal_access_tokens/create_service.rb).
         if (e.get("failed_login") != null || action.contains("failed")) {
             return Fields.OUTCOME_FAILURE;
         }
-        String message = message(e);
         if (message != null && message.startsWith("Attempted to ") && message.contains(" but failed")) {
             return Fields.OUTCOME_FAILURE;
         }

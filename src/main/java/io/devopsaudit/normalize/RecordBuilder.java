@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentMap;
 
 /** Builds the nested normalized record from dotted field names; nulls and blank strings are left out. */
 public final class RecordBuilder {
-    private final Map<String, Object> root = new LinkedHashMap<>();
+    private final Map<String, Object> root = LinkedHashMap.newLinkedHashMap(CHILDREN.getOrDefault("", 16));
     /**
      * The same values by dotted name, so lookups (classification, rules, dedup key) need no path walking. Sized for a
      * whole record (30 to 50 fields), so it is not rehashed while it fills.
@@ -82,12 +82,40 @@ public final class RecordBuilder {
         return p;
     }
 
+    /**
+     * How many names the schema has below each object path ("" for the record itself): an object is created with room
+     * for all of them, so the larger ones ({@code audit}, {@code event}) are not rehashed while a record fills.
+     */
+    private static final Map<String, Integer> CHILDREN = childCounts();
+
+    private static Map<String, Integer> childCounts() {
+        Map<String, java.util.Set<String>> children = new HashMap<>();
+        for (String dotted : Fields.ALL) {
+            String[] p = dotted.split("\\.");
+            StringBuilder prefix = new StringBuilder();
+            for (String name : p) {
+                children.computeIfAbsent(prefix.toString(), k -> new java.util.HashSet<>())
+                        .add(name);
+                if (prefix.length() > 0) prefix.append('.');
+                prefix.append(name);
+            }
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        children.forEach((k, v) -> counts.put(k, v.size()));
+        return Map.copyOf(counts);
+    }
+
     /** The map that holds the last name of the path {@code p}, created as needed. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> parent(String[] p) {
         Map<String, Object> node = root;
         for (int i = 0; i < p.length - 1; i++) {
-            node = (Map<String, Object>) node.computeIfAbsent(p[i], k -> new LinkedHashMap<>());
+            Object child = node.get(p[i]);
+            if (child == null) {
+                child = LinkedHashMap.newLinkedHashMap(i == 0 ? CHILDREN.getOrDefault(p[0], 4) : 4);
+                node.put(p[i], child);
+            }
+            node = (Map<String, Object>) child;
         }
         return node;
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -41,6 +42,9 @@ public final class JsonText {
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** The untyped reader, resolved once instead of per event. */
+    private static final ObjectReader VALUE_READER = MAPPER.readerFor(Object.class);
+
     /**
      * A mapper with the nesting-depth and string-length bounds, for callers that read whole bodies (import files,
      * stream batches) and so set no document-length bound of their own here.
@@ -60,7 +64,7 @@ public final class JsonText {
             throw new AuditParseException(format, "field [" + field + "] is empty");
         }
         try {
-            return MAPPER.readValue(text, Object.class);
+            return VALUE_READER.readValue(text);
         } catch (JsonProcessingException e) {
             // No cause: the ingest on_failure message is the ROOT cause's message, and ours already says it all.
             throw new AuditParseException(

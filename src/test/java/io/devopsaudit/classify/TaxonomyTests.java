@@ -160,6 +160,24 @@ public class TaxonomyTests extends OpenSearchTestCase {
         assertNull(Taxonomy.circleciEntity("-create"));
     }
 
+    /** Unlisted actions are classified alike whether their guess was kept or not (past the bound it is not). */
+    public void testUnlistedActionsPastTheKeptBoundAreClassifiedAlike() {
+        Taxonomy taxonomy = Taxonomy.load();
+        for (int i = 0; i < Taxonomy.MAX_UNMAPPED_KEPT + 50; i++) {
+            String action = "widget_" + i + (i % 2 == 0 ? "_created" : ".rotate");
+            for (String provider : List.of("gitlab", "circleci")) {
+                Classification expected = Taxonomy.unmapped(provider, action);
+                assertEquals(action, expected, taxonomy.classify(provider, action));
+                assertEquals(action, expected, taxonomy.classify(provider, action));
+            }
+        }
+        assertEquals(
+                List.of("creation"),
+                taxonomy.classify("gitlab", "widget_0_created").ecsType());
+        assertEquals(
+                "widget_1", taxonomy.classify("circleci", "widget_1.rotate").area());
+    }
+
     public void testMalformedDataFileFailsNamingFileAndLine() {
         IllegalStateException e = expectThrows(
                 IllegalStateException.class, () -> TsvResource.read("broken-taxonomy.tsv", Taxonomy.HEADER));

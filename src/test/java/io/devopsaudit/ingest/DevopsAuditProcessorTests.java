@@ -8,6 +8,8 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +52,25 @@ public class DevopsAuditProcessorTests extends OpenSearchTestCase {
         assertEquals("circleci:4d8b0f5e-2d0c-4c53-9f0e-6b1f3c2a9e71", d.getFieldValue("_id", String.class));
         assertEquals(d.getFieldValue("_id", String.class), d.getFieldValue("audit.dedup_key", String.class));
         Instant.parse(d.getFieldValue("event.ingested", String.class));
+    }
+
+    /** event.ingested is each document's own pipeline start time, also for documents processed one after another. */
+    public void testEventIngestedIsEachDocumentsIngestTimestamp() {
+        DevopsAuditProcessor processor = ProcessorTestAccess.create(Map.of("field", "message"));
+        String[][] startAndIngested = {
+            {"2026-12-03T07:00:00.123456789Z", "2026-12-03T07:00:00.123Z"},
+            {"2026-12-03T07:00:00.123999Z", "2026-12-03T07:00:00.123Z"},
+            {"2026-12-03T07:00:00.124Z", "2026-12-03T07:00:00.124Z"},
+            {"1969-12-31T23:59:59.999Z", "1969-12-31T23:59:59.999Z"},
+            {"2026-12-03T07:00:01Z", "2026-12-03T07:00:01.000Z"},
+            {"2026-12-03T07:00:00.124Z", "2026-12-03T07:00:00.124Z"}
+        };
+        for (String[] pair : startAndIngested) {
+            IngestDocument d = doc(Map.of("message", CIRCLECI));
+            d.getIngestMetadata().put("timestamp", ZonedDateTime.ofInstant(Instant.parse(pair[0]), ZoneOffset.UTC));
+            processor.execute(d);
+            assertEquals(pair[0], pair[1], d.getFieldValue("event.ingested", String.class));
+        }
     }
 
     public void testDocumentModeUsesTheDocumentsOwnFields() {
