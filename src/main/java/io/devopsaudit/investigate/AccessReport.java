@@ -180,12 +180,12 @@ public final class AccessReport {
             // nobody is left out by e-mail: the users to resolve and the counts come from the same pass
             counts = count(indices, direct, p.detail(), identities.candidates(MAX_DISTINCT));
             Map<Identities.User, Long> users = identities.users(indices, direct, counts.aggs(), MAX_DISTINCT);
-            resolved = identities.resolve(indices, direct, users, f.domains());
+            resolved = identities.resolve(indices, direct, users, f.domains(), f.includeRequests());
         } else {
             // the query excludes the events that carry an excluded e-mail themselves; identity resolution then finds
             // the e-mails of every remaining user from any stored event and excludes the users of an excluded domain
             // everywhere, whatever source their events came from; the counts are taken without them
-            resolved = identities.resolve(indices, direct, f.domains(), MAX_DISTINCT);
+            resolved = identities.resolve(indices, direct, f.domains(), MAX_DISTINCT, f.includeRequests());
             counts = count(indices, resolved.query(), p.detail(), null);
         }
         Map<Identities.User, Long> candidates = resolved.users();

@@ -137,7 +137,7 @@ public final class Export {
         QueryBuilder query = query(p);
         if (f.domains().isEmpty() == false) {
             Identities.Resolution r = new Identities(client, maxBuckets.getAsInt())
-                    .resolve(indices, query, f.domains(), AccessReport.MAX_DISTINCT);
+                    .resolve(indices, query, f.domains(), AccessReport.MAX_DISTINCT, false);
             if (r.users().size() > AccessReport.MAX_DISTINCT) {
                 throw new IllegalArgumentException("[exclude_email_domains] the export holds more than "
                         + AccessReport.MAX_DISTINCT

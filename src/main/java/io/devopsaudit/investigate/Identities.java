@@ -4,17 +4,26 @@
 package io.devopsaudit.investigate;
 
 import io.devopsaudit.schema.Fields;
+import org.opensearch.OpenSearchException;
+import org.opensearch.action.search.MultiSearchRequest;
+import org.opensearch.action.search.MultiSearchResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.aggregations.AggregationBuilder;
 import org.opensearch.search.aggregations.AggregationBuilders;
 import org.opensearch.search.aggregations.Aggregations;
+import org.opensearch.search.aggregations.BucketOrder;
 import org.opensearch.search.aggregations.bucket.composite.CompositeAggregation;
 import org.opensearch.search.aggregations.bucket.composite.CompositeAggregationBuilder;
 import org.opensearch.search.aggregations.bucket.composite.CompositeValuesSourceBuilder;
 import org.opensearch.search.aggregations.bucket.composite.TermsValuesSourceBuilder;
+import org.opensearch.search.aggregations.bucket.filter.Filter;
+import org.opensearch.search.aggregations.bucket.missing.Missing;
+import org.opensearch.search.aggregations.bucket.terms.IncludeExclude;
+import org.opensearch.search.aggregations.bucket.terms.Terms;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
@@ -22,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,10 +68,13 @@ final class Identities {
             return id != null ? new Key(provider, instance, "id", id) : new Key(provider, instance, "name", name);
         }
 
+        /** Whether {@code known} is this user: the same key (an id only ever equals an id, a name a name). */
         boolean sameAs(User known) {
-            if (id != null && known.id != null) return key().equals(known.key());
-            return new Key(provider, instance, "name", name)
-                    .equals(new Key(known.provider, known.instance, "name", known.name));
+            return key().equals(known.key());
+        }
+
+        User withName(String name) {
+            return new User(provider, instance, id, name);
         }
     }
 
@@ -84,6 +97,12 @@ final class Identities {
     }
 
     static final String CANDIDATES = "identities";
+    private static final String IDS = "ids";
+    private static final String UNNAMED = "without_id";
+    private static final String NAMES = "names";
+    private static final String PROVIDERS = "providers";
+    private static final String INSTANCES = "instances";
+    private static final String NO_INSTANCE = "no_instance";
     private static final String EMAILS = "emails";
     private final Client client;
     /** The node's bucket limit ({@code search.max_buckets}): no composite page may be larger. */
@@ -95,22 +114,54 @@ final class Identities {
     }
 
     /**
-     * The aggregation that lists the users of a question's events with their counts: one composite page large enough
-     * for {@code max + 1} users, so that it is one pass over the events however many users there are (a second page
-     * is only asked when the first one is full of keys without a user).
+     * The aggregation that finds the users of a question's events with their counts, in the same pass as the report's
+     * other aggregations: the real user ids, the names of the events without one, and the providers and instances
+     * (one each, almost always). Single-field aggregations under one single-bucket parent: each reads its field's
+     * ordinals once per event, where a multi-field key (a composite of provider, instance, id and name) costs several
+     * times as much at millions of events.
      */
-    CompositeAggregationBuilder candidates(int max) {
-        return AggregationBuilders.composite(CANDIDATES, sources(false)).size(Math.min(max + 1, maxBuckets));
+    AggregationBuilder candidates(int max) {
+        return AggregationBuilders.filter(CANDIDATES, QueryBuilders.matchAllQuery())
+                .subAggregation(AggregationBuilders.terms(IDS)
+                        .field(Fields.USER_ID)
+                        .size(max + 1)
+                        .shardSize(max + 1)
+                        .includeExclude(new IncludeExclude(null, PSEUDO_IDS))
+                        .order(BucketOrder.key(true)))
+                .subAggregation(AggregationBuilders.filter(
+                                UNNAMED, QueryBuilders.boolQuery().mustNot(idQuery()))
+                        .subAggregation(AggregationBuilders.terms(NAMES)
+                                .field(Fields.USER_NAME)
+                                .size(max + 1)
+                                .shardSize(max + 1)
+                                .order(BucketOrder.key(true))))
+                .subAggregation(AggregationBuilders.terms(PROVIDERS)
+                        .field(Fields.EVENT_PROVIDER)
+                        .size(10))
+                .subAggregation(AggregationBuilders.terms(INSTANCES)
+                        .field(Fields.AUDIT_INSTANCE)
+                        .size(100))
+                .subAggregation(AggregationBuilders.missing(NO_INSTANCE).field(Fields.AUDIT_INSTANCE));
     }
 
-    /** Resolves the users of {@code direct}'s events and excludes those with an e-mail of one of {@code domains}. */
-    Resolution resolve(String[] indices, QueryBuilder direct, List<String> domains, int max) {
-        SearchResponse r = search(indices, direct, candidates(max));
-        return resolve(indices, direct, users(indices, direct, r.getAggregations(), max), domains);
+    /** GitLab's pseudo-author ids (&lt;= 0), which are no person: their events are matched by name. */
+    private static final String PSEUDO_IDS = "-.*|0";
+
+    /**
+     * Resolves the users of {@code direct}'s events and excludes those with an e-mail of one of {@code domains};
+     * {@code withNames}: the excluded users get their names (for searches by name, such as the request events').
+     */
+    Resolution resolve(String[] indices, QueryBuilder direct, List<String> domains, int max, boolean withNames) {
+        SearchResponse r = client.prepareSearch(indices)
+                .setIndicesOptions(IndicesOptions.lenientExpandOpen())
+                .setSource(new SearchSourceBuilder().query(direct).size(0).aggregation(candidates(max)))
+                .get();
+        return resolve(indices, direct, users(indices, direct, r.getAggregations(), max), domains, withNames);
     }
 
     /** Resolves {@code users} (read from {@link #candidates} over {@code direct}'s events). */
-    Resolution resolve(String[] indices, QueryBuilder direct, Map<User, Long> users, List<String> domains) {
+    Resolution resolve(
+            String[] indices, QueryBuilder direct, Map<User, Long> users, List<String> domains, boolean withNames) {
         Map<User, Set<String>> emails = emails(indices, users.keySet());
         List<User> excluded = new ArrayList<>();
         for (User u : users.keySet()) {
@@ -120,91 +171,244 @@ final class Identities {
         QueryBuilder query = excluded.isEmpty()
                 ? direct
                 : QueryBuilders.boolQuery().filter(direct).mustNot(eventsOf(excluded));
+        // the users an answer names one by one get their names: those no e-mail is known for, those with several,
+        // and the excluded ones when asked
+        Set<User> shown = new HashSet<>();
+        for (User u : users.keySet()) {
+            Set<String> e = emails.get(u);
+            if (e == null || e.size() > 1) shown.add(u);
+        }
+        if (withNames) shown.addAll(excluded);
+        Map<User, User> named = names(indices, direct, shown);
+        if (named.isEmpty() == false) {
+            Map<User, Long> renamed = new LinkedHashMap<>();
+            users.forEach((u, n) -> renamed.put(named.getOrDefault(u, u), n));
+            Map<User, Set<String>> renamedEmails = new LinkedHashMap<>();
+            emails.forEach((u, e) -> renamedEmails.put(named.getOrDefault(u, u), e));
+            excluded.replaceAll(u -> named.getOrDefault(u, u));
+            return new Resolution(renamed, renamedEmails, excluded, query);
+        }
         return new Resolution(users, emails, excluded, query);
     }
 
     /**
-     * The users of the {@link #candidates} aggregation in {@code aggs} with their event counts, in key order; at most
-     * {@code max + 1} (one more than the bound says it was hit). Pages on only when a full page held fewer users.
+     * The users of the {@link #candidates} aggregation in {@code aggs} with their event counts; at most {@code max + 1}
+     * (one more than the bound says it was hit). When the events span several providers or instances, one more search
+     * counts the users per provider and instance.
      */
     Map<User, Long> users(String[] indices, QueryBuilder query, Aggregations aggs, int max) {
         Map<User, Long> out = new LinkedHashMap<>();
-        CompositeAggregation c = aggs == null ? null : aggs.get(CANDIDATES);
-        while (c != null) {
-            for (CompositeAggregation.Bucket b : c.getBuckets()) {
-                User u = user(b.getKey());
-                // every stored event names its provider; an event naming no user is nobody's access
-                if (u.provider() == null || (u.id() == null && u.name() == null)) continue;
-                out.merge(u, b.getDocCount(), Long::sum);
+        Filter all = aggs == null ? null : aggs.get(CANDIDATES);
+        if (all == null || all.getDocCount() == 0) return out;
+        Terms providers = all.getAggregations().get(PROVIDERS);
+        Terms instances = all.getAggregations().get(INSTANCES);
+        long withoutInstance = ((Missing) all.getAggregations().get(NO_INSTANCE)).getDocCount();
+        long events = all.getDocCount();
+        boolean oneProvider = providers.getBuckets().size() == 1
+                && providers.getBuckets().get(0).getDocCount() == events;
+        boolean oneInstance = (instances.getBuckets().size() == 1
+                        && instances.getBuckets().get(0).getDocCount() == events)
+                || (instances.getBuckets().isEmpty() && withoutInstance == events);
+        if (oneProvider && oneInstance) {
+            String provider = providers.getBuckets().get(0).getKeyAsString();
+            String instance = instances.getBuckets().isEmpty()
+                    ? null
+                    : instances.getBuckets().get(0).getKeyAsString();
+            collect(all.getAggregations(), provider, instance, out);
+            return out;
+        }
+        // several providers or instances (or events without a provider): the same aggregation per pair
+        SearchResponse pairs = client.prepareSearch(indices)
+                .setIndicesOptions(IndicesOptions.lenientExpandOpen())
+                .setSource(new SearchSourceBuilder()
+                        .query(query)
+                        .size(0)
+                        .aggregation(AggregationBuilders.terms(PROVIDERS)
+                                .field(Fields.EVENT_PROVIDER)
+                                .size(10)
+                                .subAggregation(AggregationBuilders.terms(INSTANCES)
+                                        .field(Fields.AUDIT_INSTANCE)
+                                        .size(100))
+                                .subAggregation(
+                                        AggregationBuilders.missing(NO_INSTANCE).field(Fields.AUDIT_INSTANCE))))
+                .get();
+        MultiSearchRequest perPair = new MultiSearchRequest();
+        List<String[]> keys = new ArrayList<>();
+        for (Terms.Bucket p : ((Terms) pairs.getAggregations().get(PROVIDERS)).getBuckets()) {
+            List<String> pairInstances = new ArrayList<>();
+            for (Terms.Bucket i : ((Terms) p.getAggregations().get(INSTANCES)).getBuckets())
+                pairInstances.add(i.getKeyAsString());
+            if (((Missing) p.getAggregations().get(NO_INSTANCE)).getDocCount() > 0) pairInstances.add(null);
+            for (String instance : pairInstances) {
+                keys.add(new String[] {p.getKeyAsString(), instance});
+                perPair.add(new org.opensearch.action.search.SearchRequest(indices)
+                        .indicesOptions(IndicesOptions.lenientExpandOpen())
+                        .source(new SearchSourceBuilder()
+                                .query(QueryBuilders.boolQuery()
+                                        .filter(query)
+                                        .filter(pair(p.getKeyAsString(), instance)))
+                                .size(0)
+                                .aggregation(candidates(max))));
             }
-            if (out.size() > max || c.afterKey() == null || c.getBuckets().size() < Math.min(max + 1, maxBuckets))
-                break;
-            SearchResponse next = search(indices, query, candidates(max).aggregateAfter(c.afterKey()));
-            c = next.getAggregations() == null ? null : next.getAggregations().get(CANDIDATES);
+        }
+        if (keys.isEmpty()) return out;
+        MultiSearchResponse.Item[] items =
+                client.multiSearch(perPair).actionGet().getResponses();
+        for (int k = 0; k < items.length; k++) {
+            if (items[k].isFailure()) throw new OpenSearchException(items[k].getFailure());
+            Filter f = items[k].getResponse().getAggregations().get(CANDIDATES);
+            collect(f.getAggregations(), keys.get(k)[0], keys.get(k)[1], out);
+        }
+        return out;
+    }
+
+    private static void collect(Aggregations aggs, String provider, String instance, Map<User, Long> out) {
+        for (Terms.Bucket b : ((Terms) aggs.get(IDS)).getBuckets())
+            out.merge(new User(provider, instance, b.getKeyAsString(), null), b.getDocCount(), Long::sum);
+        Terms names = ((Filter) aggs.get(UNNAMED)).getAggregations().get(NAMES);
+        for (Terms.Bucket b : names.getBuckets())
+            out.merge(new User(provider, instance, null, b.getKeyAsString()), b.getDocCount(), Long::sum);
+        // (more ids or names than asked for show as max + 1 of them: a shard leaves values out only when it holds
+        // more than that many, so the caller sees the bound was hit)
+    }
+
+    /** The events of one provider and instance ({@code null}: events that name no instance). */
+    private static QueryBuilder pair(String provider, String instance) {
+        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(Fields.EVENT_PROVIDER, provider));
+        if (instance == null) q.mustNot(QueryBuilders.existsQuery(Fields.AUDIT_INSTANCE));
+        else q.filter(QueryBuilders.termQuery(Fields.AUDIT_INSTANCE, instance));
+        return q;
+    }
+
+    /**
+     * The users of {@code users} known by id, each with the name its events in {@code query} give most (the name
+     * shown for it); users without an id keep theirs. Only for the users an answer lists one by one.
+     */
+    Map<User, User> names(String[] indices, QueryBuilder query, Collection<User> users) {
+        Map<User, User> out = new HashMap<>();
+        Map<List<String>, List<User>> byPair = new LinkedHashMap<>();
+        for (User u : users) {
+            if (u.id() != null && u.name() == null)
+                byPair.computeIfAbsent(Arrays.asList(u.provider(), u.instance()), k -> new ArrayList<>())
+                        .add(u);
+        }
+        for (Map.Entry<List<String>, List<User>> g : byPair.entrySet()) {
+            List<String> ids = g.getValue().stream().map(User::id).toList();
+            SearchResponse r = client.prepareSearch(indices)
+                    .setIndicesOptions(IndicesOptions.lenientExpandOpen())
+                    .setSource(new SearchSourceBuilder()
+                            .query(QueryBuilders.boolQuery()
+                                    .filter(query)
+                                    .filter(pair(g.getKey().get(0), g.getKey().get(1)))
+                                    .filter(QueryBuilders.termsQuery(Fields.USER_ID, ids)))
+                            .size(0)
+                            .aggregation(AggregationBuilders.terms(IDS)
+                                    .field(Fields.USER_ID)
+                                    .size(ids.size())
+                                    .subAggregation(AggregationBuilders.terms(NAMES)
+                                            .field(Fields.USER_NAME)
+                                            .size(1))))
+                    .get();
+            Map<String, String> nameOf = new HashMap<>();
+            Terms t = r.getAggregations() == null ? null : r.getAggregations().get(IDS);
+            if (t != null) {
+                for (Terms.Bucket b : t.getBuckets()) {
+                    List<? extends Terms.Bucket> n =
+                            ((Terms) b.getAggregations().get(NAMES)).getBuckets();
+                    if (n.isEmpty() == false)
+                        nameOf.put(b.getKeyAsString(), n.get(0).getKeyAsString());
+                }
+            }
+            for (User u : g.getValue()) out.put(u, u.withName(nameOf.get(u.id())));
         }
         return out;
     }
 
     /**
-     * The e-mails every stored event gives for each of {@code users} (lower case); a user with none is absent. One
-     * pass over the e-mail-bearing events of those users' ids and names, in pages as large as the answer can be.
+     * The e-mails every stored event gives for each of {@code users} (lower case); a user with none is absent. Keys
+     * of the same kind only: a user with an id learns the e-mails of the events with that id, a user known by name
+     * only those of the events of that name without an id. One pass over those e-mail-bearing events per provider and
+     * instance, in pages as large as the answer can be.
      */
     Map<User, Set<String>> emails(String[] indices, Collection<User> users) {
         Map<User, Set<String>> out = new LinkedHashMap<>();
         if (users.isEmpty()) return out;
-        Set<String> providers = new TreeSet<>();
-        Set<String> ids = new TreeSet<>();
-        Set<String> names = new TreeSet<>();
+        Map<List<String>, List<User>> byPair = new LinkedHashMap<>();
         for (User u : users) {
-            providers.add(u.provider());
-            if (u.id() != null) ids.add(u.id());
-            if (u.name() != null) names.add(u.name());
+            byPair.computeIfAbsent(Arrays.asList(u.provider(), u.instance()), k -> new ArrayList<>())
+                    .add(u);
         }
-        BoolQueryBuilder who = QueryBuilders.boolQuery().minimumShouldMatch(1);
-        if (ids.isEmpty() == false) who.should(QueryBuilders.termsQuery(Fields.USER_ID, ids));
-        if (names.isEmpty() == false) who.should(QueryBuilders.termsQuery(Fields.USER_NAME, names));
-        QueryBuilder known = QueryBuilders.boolQuery()
-                .filter(QueryBuilders.existsQuery(Fields.USER_EMAIL))
-                .filter(QueryBuilders.termsQuery(Fields.EVENT_PROVIDER, providers))
-                .filter(who);
-        // the e-mails learnt per join key: an event with a real id teaches its id's e-mails; its name's e-mails serve
-        // the users known by name only; an event without an id teaches its name's e-mails to every user of that name
         Map<Key, Set<String>> byKey = new HashMap<>();
-        Map<Key, Set<String>> byNameWithoutId = new HashMap<>();
-        int page = Math.min(maxBuckets, Math.max(1000, 2 * users.size() + 1));
+        for (Map.Entry<List<String>, List<User>> g : byPair.entrySet()) {
+            String provider = g.getKey().get(0);
+            String instance = g.getKey().get(1);
+            Set<String> ids = new TreeSet<>();
+            Set<String> names = new TreeSet<>();
+            for (User u : g.getValue()) {
+                if (u.id() != null) ids.add(u.id());
+                else names.add(u.name());
+            }
+            QueryBuilder known = QueryBuilders.boolQuery()
+                    .filter(QueryBuilders.existsQuery(Fields.USER_EMAIL))
+                    .filter(pair(provider, instance));
+            if (ids.isEmpty() == false) {
+                learn(
+                        indices,
+                        QueryBuilders.boolQuery().filter(known).filter(QueryBuilders.termsQuery(Fields.USER_ID, ids)),
+                        Fields.USER_ID,
+                        ids.size(),
+                        (value, email) -> byKey.computeIfAbsent(
+                                        new Key(provider, instance, "id", value), k -> new TreeSet<>())
+                                .add(email));
+            }
+            if (names.isEmpty() == false) {
+                learn(
+                        indices,
+                        QueryBuilders.boolQuery()
+                                .filter(known)
+                                .mustNot(idQuery())
+                                .filter(QueryBuilders.termsQuery(Fields.USER_NAME, names)),
+                        Fields.USER_NAME,
+                        names.size(),
+                        (value, email) -> byKey.computeIfAbsent(
+                                        new Key(provider, instance, "name", value), k -> new TreeSet<>())
+                                .add(email));
+            }
+        }
+        for (User u : users) {
+            Set<String> e = byKey.get(u.key());
+            if (e != null) out.put(u, e);
+        }
+        return out;
+    }
+
+    private interface Learnt {
+        void accept(String value, String email);
+    }
+
+    /** Every (key, e-mail) pair of {@code query}'s events, by composite pages of (key field, e-mail). */
+    private void learn(String[] indices, QueryBuilder query, String keyField, int keys, Learnt learnt) {
+        List<CompositeValuesSourceBuilder<?>> sources = List.of(
+                new TermsValuesSourceBuilder("k").field(keyField),
+                new TermsValuesSourceBuilder("e").field(Fields.USER_EMAIL));
+        int page = Math.min(maxBuckets, Math.max(1000, 2 * keys + 1));
         Map<String, Object> after = null;
         while (true) {
             CompositeAggregationBuilder agg =
-                    AggregationBuilders.composite(EMAILS, sources(true)).size(page);
+                    AggregationBuilders.composite(EMAILS, sources).size(page);
             if (after != null) agg.aggregateAfter(after);
-            SearchResponse r = search(indices, known, agg);
+            SearchResponse r = client.prepareSearch(indices)
+                    .setIndicesOptions(IndicesOptions.lenientExpandOpen())
+                    .setSource(new SearchSourceBuilder().query(query).size(0).aggregation(agg))
+                    .get();
             CompositeAggregation c =
                     r.getAggregations() == null ? null : r.getAggregations().get(EMAILS);
-            if (c == null) break;
-            for (CompositeAggregation.Bucket b : c.getBuckets()) {
-                User u = user(b.getKey());
-                String email = str(b.getKey().get("e")).toLowerCase(Locale.ROOT);
-                if (u.id() != null)
-                    byKey.computeIfAbsent(u.key(), k -> new TreeSet<>()).add(email);
-                if (u.name() != null) {
-                    Key name = new Key(u.provider(), u.instance(), "name", u.name());
-                    byKey.computeIfAbsent(name, k -> new TreeSet<>()).add(email);
-                    if (u.id() == null)
-                        byNameWithoutId
-                                .computeIfAbsent(name, k -> new TreeSet<>())
-                                .add(email);
-                }
-            }
-            if (c.afterKey() == null || c.getBuckets().size() < page) break;
+            if (c == null) return;
+            for (CompositeAggregation.Bucket b : c.getBuckets())
+                learnt.accept(str(b.getKey().get("k")), str(b.getKey().get("e")).toLowerCase(Locale.ROOT));
+            if (c.afterKey() == null || c.getBuckets().size() < page) return;
             after = c.afterKey();
         }
-        for (User u : users) {
-            Set<String> e = new TreeSet<>(byKey.getOrDefault(u.key(), Set.of()));
-            if (u.id() != null && u.name() != null)
-                e.addAll(byNameWithoutId.getOrDefault(new Key(u.provider(), u.instance(), "name", u.name()), Set.of()));
-            if (e.isEmpty() == false) out.put(u, e);
-        }
-        return out;
     }
 
     /** Whether {@code email} is of one of {@code domains} ({@code example.com} or {@code @example.com}, any case). */
@@ -259,30 +463,6 @@ final class Identities {
                 .filter(QueryBuilders.existsQuery(Fields.USER_ID))
                 .mustNot(QueryBuilders.prefixQuery(Fields.USER_ID, "-"))
                 .mustNot(QueryBuilders.termQuery(Fields.USER_ID, "0"));
-    }
-
-    /** (provider, instance, id, name[, email]) of an event. */
-    private static List<CompositeValuesSourceBuilder<?>> sources(boolean withEmail) {
-        List<CompositeValuesSourceBuilder<?>> sources = new ArrayList<>();
-        sources.add(
-                new TermsValuesSourceBuilder("p").field(Fields.EVENT_PROVIDER).missingBucket(true));
-        sources.add(
-                new TermsValuesSourceBuilder("i").field(Fields.AUDIT_INSTANCE).missingBucket(true));
-        sources.add(new TermsValuesSourceBuilder("id").field(Fields.USER_ID).missingBucket(true));
-        sources.add(new TermsValuesSourceBuilder("n").field(Fields.USER_NAME).missingBucket(true));
-        if (withEmail) sources.add(new TermsValuesSourceBuilder("e").field(Fields.USER_EMAIL));
-        return sources;
-    }
-
-    private static User user(Map<String, Object> k) {
-        return new User(str(k.get("p")), str(k.get("i")), str(k.get("id")), str(k.get("n")));
-    }
-
-    private SearchResponse search(String[] indices, QueryBuilder query, CompositeAggregationBuilder agg) {
-        return client.prepareSearch(indices)
-                .setIndicesOptions(IndicesOptions.lenientExpandOpen())
-                .setSource(new SearchSourceBuilder().query(query).size(0).aggregation(agg))
-                .get();
     }
 
     private static String str(Object o) {

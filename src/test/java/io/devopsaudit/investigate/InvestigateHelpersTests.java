@@ -150,16 +150,24 @@ public class InvestigateHelpersTests extends OpenSearchTestCase {
                 containsString("[after]"));
     }
 
-    public void testIdentitiesMatchPerInstanceByIdThenName() {
+    public void testIdentitiesJoinOnlyKeysOfTheSameKindPerInstance() {
         Identities.User carol = new Identities.User("gitlab", "gitlab-acme", "70", "carol");
         assertTrue(carol.sameAs(new Identities.User("gitlab", "gitlab-acme", "70", "carol.renamed")));
         assertFalse("another instance", carol.sameAs(new Identities.User("gitlab", "gitlab-other", "70", "carol")));
         assertFalse(
                 "ids differ: not the same user",
                 carol.sameAs(new Identities.User("gitlab", "gitlab-acme", "71", "carol")));
-        assertTrue(
-                "no id on one side: by name",
+        assertFalse(
+                "an id is joined with ids only, never with a name",
                 carol.sameAs(new Identities.User("gitlab", "gitlab-acme", null, "carol")));
+        assertFalse(
+                "a name equal to another user's id is a name",
+                new Identities.User("gitlab", "gitlab-acme", "777", "u777")
+                        .sameAs(new Identities.User("gitlab", "gitlab-acme", null, "777")));
+        assertTrue(
+                "known by name only: by name",
+                new Identities.User("gitlab", "gitlab-acme", null, "carol")
+                        .sameAs(new Identities.User("gitlab", "gitlab-acme", null, "carol")));
         Identities.User anonymous = new Identities.User("gitlab", null, "-1", "bob");
         assertNull("pseudo-author ids are no identity", anonymous.id());
         assertFalse(anonymous.sameAs(new Identities.User("gitlab", null, "-1", "alice")));
