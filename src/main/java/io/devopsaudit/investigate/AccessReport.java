@@ -143,7 +143,7 @@ public final class AccessReport {
      * an answer of zeros says whether the window missed the data (without {@code from}/{@code to} it is the last
      * 7 days) or the scope has none.
      */
-    private Map<String, Object> outside(Params p, String[] indices) {
+    private AccessReportResult.OutsideWindow outside(Params p, String[] indices) {
         SearchResponse r = search(
                 indices,
                 new SearchSourceBuilder()
@@ -153,12 +153,10 @@ public final class AccessReport {
                         .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
                         .aggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP)));
         long n = r.getHits().getTotalHits().value();
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("accesses", n);
-        o.put("first", n == 0 ? null : time(((Min) r.getAggregations().get("first")).getValue()));
-        o.put("last", n == 0 ? null : time(((Max) r.getAggregations().get("last")).getValue()));
-        o.put(
-                "note",
+        return new AccessReportResult.OutsideWindow(
+                n,
+                n == 0 ? null : time(((Min) r.getAggregations().get("first")).getValue()),
+                n == 0 ? null : time(((Max) r.getAggregations().get("last")).getValue()),
                 n == 0
                         ? "no access of this scope is stored at any time"
                         : "no access in the window "
@@ -166,11 +164,10 @@ public final class AccessReport {
                                 + Timestamps.format(p.filter().to())
                                 + " (the last 7 days when from/to are not given); " + n
                                 + " lie outside it: give from and to around them");
-        return o;
     }
 
     /** Runs the report over {@code indices} (the event indices, as the Security plugin let the request through). */
-    public Map<String, Object> run(Params p, String[] indices) {
+    public AccessReportResult run(Params p, String[] indices) {
         InvestigationFilter f = p.filter();
         QueryBuilder direct = query(p);
         Identities identities = new Identities(client, maxBuckets.getAsInt());
@@ -189,8 +186,8 @@ public final class AccessReport {
             counts = count(indices, resolved.query(), p.detail(), null);
         }
         Map<Identities.User, Long> candidates = resolved.users();
-        List<Map<String, Object>> unresolved = new ArrayList<>();
-        List<Map<String, Object>> several = new ArrayList<>();
+        List<AccessReportResult.Identity> unresolved = new ArrayList<>();
+        List<AccessReportResult.Identity> several = new ArrayList<>();
         long unresolvedAccesses = 0;
         Set<Identities.User> excludedUsers = new HashSet<>(resolved.excluded());
         Map<Identities.User, Set<String>> severalEmails = resolved.severalEmails();
@@ -202,47 +199,45 @@ public final class AccessReport {
                 several.add(identityRow(c.getKey(), c.getValue(), p, severalEmails.get(c.getKey())));
             }
         }
-        unresolved.sort((a, b) -> Long.compare((Long) b.get("accesses"), (Long) a.get("accesses")));
+        unresolved.sort((a, b) -> Long.compare(b.accesses(), a.accesses()));
         Aggregations aggs = counts.aggs();
         long accesses = counts.events();
         boolean bound = counts.users().complete() == false
                 || counts.ips().complete() == false
                 || candidates.size() > MAX_DISTINCT;
 
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("scope", f.scopeForAnswer());
-        out.put("from", Timestamps.format(f.from()));
-        out.put("to", Timestamps.format(f.to()));
-        out.put("distinct_users", Math.min(counts.users().rows().size(), MAX_DISTINCT));
-        out.put("accesses", accesses);
-        out.put("distinct_source_ips", Math.min(counts.ips().rows().size(), MAX_DISTINCT));
-        out.put("first_access", accesses == 0 ? null : time(((Min) aggs.get("first")).getValue()));
-        out.put("last_access", accesses == 0 ? null : time(((Max) aggs.get("last")).getValue()));
-        // a search over no index at all may answer without aggregations
-        out.put("per_project", aggs == null ? Map.of() : buckets(aggs.get("per_project")));
-        out.put("per_access_type", aggs == null ? Map.of() : buckets(aggs.get("per_type")));
-        if (accesses == 0) out.put("outside_window", outside(p, indices));
-        out.put("bound", MAX_DISTINCT);
-        out.put("bound_hit", bound);
-        Map<String, Object> excluded = new LinkedHashMap<>();
-        excluded.put("networks", f.networks());
-        excluded.put("email_domains", f.domains());
-        excluded.put("users", f.excludeUsers());
-        excluded.put("users_by_email_domain", excludedUsers.size());
-        out.put("excluded", excluded);
-        out.put("unresolved_identities", unresolved.subList(0, Math.min(unresolved.size(), MAX_DISTINCT)));
-        out.put("unresolved_accesses", unresolvedAccesses);
-        out.put("identities_with_several_emails", several.subList(0, Math.min(several.size(), MAX_DISTINCT)));
+        List<AccessReportResult.UserRow> userRows = null;
+        List<AccessReportResult.IpRow> ipRows = null;
         if (p.detail()) {
             List<Map<String, Object>> users = counts.users().rows();
             List<Map<String, Object>> ips = counts.ips().rows();
             Set<String> own = ownAddresses(users, f);
-            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), f, "user", "ip", own));
-            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), f, "ip", "user", own));
+            userRows = redactUsers(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), f, own);
+            ipRows = redactIps(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), f, own);
         }
-        if (f.includeRequests()) out.put("requests", requests(p, resolved.excluded()));
-        out.put("redacted", f.redact());
-        return out;
+        return new AccessReportResult(
+                f.scopes(),
+                Timestamps.format(f.from()),
+                Timestamps.format(f.to()),
+                Math.min(counts.users().rows().size(), MAX_DISTINCT),
+                accesses,
+                Math.min(counts.ips().rows().size(), MAX_DISTINCT),
+                accesses == 0 ? null : time(((Min) aggs.get("first")).getValue()),
+                accesses == 0 ? null : time(((Max) aggs.get("last")).getValue()),
+                // a search over no index at all may answer without aggregations
+                aggs == null ? List.of() : buckets(aggs.get("per_project")),
+                aggs == null ? List.of() : buckets(aggs.get("per_type")),
+                accesses == 0 ? outside(p, indices) : null,
+                MAX_DISTINCT,
+                bound,
+                new AccessReportResult.Excluded(f.networks(), f.domains(), f.excludeUsers(), excludedUsers.size()),
+                unresolved.subList(0, Math.min(unresolved.size(), MAX_DISTINCT)),
+                unresolvedAccesses,
+                several.subList(0, Math.min(several.size(), MAX_DISTINCT)),
+                userRows,
+                ipRows,
+                f.includeRequests() ? requests(p, resolved.excluded()) : null,
+                f.redact());
     }
 
     private static String time(double epochMillis) {
@@ -285,7 +280,7 @@ public final class AccessReport {
     }
 
     /** Page views and API reads of the scope from the request events, per user and per IP (rows with {@code detail}). */
-    private Map<String, Object> requests(Params p, List<Identities.User> excludedUsers) {
+    private AccessReportResult.Requests requests(Params p, List<Identities.User> excludedUsers) {
         String[] indices = {IndexNames.REQUESTS};
         Counts c = count(
                 indices,
@@ -294,46 +289,49 @@ public final class AccessReport {
                 AggregationBuilders.terms("per_dataset")
                         .field(Fields.EVENT_DATASET)
                         .size(10));
-        Map<String, Object> perDataset =
-                c.aggs() == null ? Map.of() : buckets(c.aggs().get("per_dataset"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("page_views", ((Number) perDataset.getOrDefault(PAGE_VIEWS, 0L)).longValue());
-        out.put("api_reads", ((Number) perDataset.getOrDefault(API_READS, 0L)).longValue());
-        out.put("distinct_users", Math.min(c.users().rows().size(), MAX_DISTINCT));
-        out.put("distinct_source_ips", Math.min(c.ips().rows().size(), MAX_DISTINCT));
-        out.put("bound_hit", c.users().complete() == false || c.ips().complete() == false);
+        Map<String, Long> perDataset = new LinkedHashMap<>();
+        if (c.aggs() != null) {
+            for (AccessReportResult.Bucket b : buckets(c.aggs().get("per_dataset")))
+                perDataset.put(b.key(), b.accesses());
+        }
+        List<AccessReportResult.UserRow> userRows = null;
+        List<AccessReportResult.IpRow> ipRows = null;
         if (p.detail()) {
             InvestigationFilter f = p.filter();
             List<Map<String, Object>> users = c.users().rows();
             List<Map<String, Object>> ips = c.ips().rows();
             Set<String> own = ownAddresses(users, f);
-            out.put("users", redact(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), f, "user", "ip", own));
-            out.put("source_ips", redact(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), f, "ip", "user", own));
+            userRows = redactUsers(users.subList(0, Math.min(users.size(), MAX_DISTINCT)), f, own);
+            ipRows = redactIps(ips.subList(0, Math.min(ips.size(), MAX_DISTINCT)), f, own);
         }
-        return out;
+        return new AccessReportResult.Requests(
+                perDataset.getOrDefault(PAGE_VIEWS, 0L),
+                perDataset.getOrDefault(API_READS, 0L),
+                Math.min(c.users().rows().size(), MAX_DISTINCT),
+                Math.min(c.ips().rows().size(), MAX_DISTINCT),
+                c.users().complete() == false || c.ips().complete() == false,
+                userRows,
+                ipRows);
     }
 
     /**
      * A user as identity resolution names it (provider, instance, id, name) and how many accesses; with the e-mails
      * when more than one is known for it.
      */
-    private Map<String, Object> identityRow(Identities.User u, long accesses, Params p, Set<String> emails) {
+    private AccessReportResult.Identity identityRow(Identities.User u, long accesses, Params p, Set<String> emails) {
         InvestigationFilter f = p.filter();
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("provider", u.provider());
-        row.put("instance", u.instance());
         boolean readable = f.readable(u.name()) || (u.id() != null && f.readable(u.id()));
-        row.put("user_id", u.id() == null || readable ? u.id() : pseudonyms.of("user_id", u.id()));
-        row.put("user", u.name() == null || readable ? u.name() : pseudonyms.of("user", u.name()));
-        row.put("accesses", accesses);
-        if (emails != null) {
-            row.put(
-                    "emails",
-                    emails.stream()
-                            .map(e -> readable || f.readable(e) ? e : pseudonyms.of("email", e))
-                            .toList());
-        }
-        return row;
+        return new AccessReportResult.Identity(
+                u.provider(),
+                u.instance(),
+                u.id() == null || readable ? u.id() : pseudonyms.of("user_id", u.id()),
+                u.name() == null || readable ? u.name() : pseudonyms.of("user", u.name()),
+                accesses,
+                emails == null
+                        ? null
+                        : emails.stream()
+                                .map(e -> readable || f.readable(e) ? e : pseudonyms.of("email", e))
+                                .toList());
     }
 
     private SearchResponse search(String[] indices, SearchSourceBuilder source) {
@@ -343,9 +341,10 @@ public final class AccessReport {
                 .get();
     }
 
-    private static Map<String, Object> buckets(Terms terms) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Terms.Bucket b : terms.getBuckets()) out.put(b.getKeyAsString(), b.getDocCount());
+    private static List<AccessReportResult.Bucket> buckets(Terms terms) {
+        List<AccessReportResult.Bucket> out = new ArrayList<>();
+        for (Terms.Bucket b : terms.getBuckets())
+            out.add(new AccessReportResult.Bucket(b.getKeyAsString(), b.getDocCount()));
         return out;
     }
 
@@ -524,36 +523,55 @@ public final class AccessReport {
     }
 
     /**
-     * Replaces identities that are not the caller's own ({@code include_identities}, and the addresses those accessed
-     * from: {@code ownAddresses}) with stable pseudonyms.
+     * The per-user rows, with the identities that are not the caller's own ({@code include_identities}, and the
+     * addresses those accessed from: {@code ownAddresses}) replaced with stable pseudonyms.
      */
-    private List<Map<String, Object>> redact(
-            List<Map<String, Object>> rows,
-            InvestigationFilter p,
-            String kind,
-            String relatedKind,
-            Set<String> ownAddresses) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    @SuppressWarnings("unchecked")
+    private List<AccessReportResult.UserRow> redactUsers(
+            List<Map<String, Object>> rows, InvestigationFilter p, Set<String> ownAddresses) {
+        List<AccessReportResult.UserRow> out = new ArrayList<>();
         for (Map<String, Object> row : rows) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put(kind, p.redact() ? mask(kind, (String) row.get("value"), p, ownAddresses) : row.get("value"));
-            r.put("accesses", row.get("accesses"));
-            @SuppressWarnings("unchecked")
-            List<String> rel = (List<String>) row.get("related");
-            r.put(
-                    relatedKind + "s",
-                    p.redact()
-                            ? rel.stream()
-                                    .map(v -> mask(relatedKind, v, p, ownAddresses))
-                                    .toList()
-                            : rel);
-            for (String extra : extras(kind.equals("user") ? Fields.USER_NAME : Fields.SOURCE_IP)
-                    .keySet()) r.put(extra, row.get(extra));
-            r.put("first", row.get("first"));
-            r.put("last", row.get("last"));
-            out.add(r);
+            out.add(new AccessReportResult.UserRow(
+                    maskIf(p, "user", (String) row.get("value"), ownAddresses),
+                    ((Number) row.get("accesses")).longValue(),
+                    maskAll(p, "ip", (List<String>) row.get("related"), ownAddresses),
+                    ((List<Object>) row.get("user_agents"))
+                            .stream().map(String::valueOf).toList(),
+                    (String) row.get("first"),
+                    (String) row.get("last")));
         }
         return out;
+    }
+
+    /** The per-IP rows, redacted as {@link #redactUsers} does. */
+    @SuppressWarnings("unchecked")
+    private List<AccessReportResult.IpRow> redactIps(
+            List<Map<String, Object>> rows, InvestigationFilter p, Set<String> ownAddresses) {
+        List<AccessReportResult.IpRow> out = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            out.add(new AccessReportResult.IpRow(
+                    maskIf(p, "ip", (String) row.get("value"), ownAddresses),
+                    ((Number) row.get("accesses")).longValue(),
+                    maskAll(p, "user", (List<String>) row.get("related"), ownAddresses),
+                    ((List<Object>) row.get("countries"))
+                            .stream().map(String::valueOf).toList(),
+                    ((List<Object>) row.get("asns"))
+                            .stream().map(n -> ((Number) n).longValue()).toList(),
+                    (String) row.get("first"),
+                    (String) row.get("last")));
+        }
+        return out;
+    }
+
+    private String maskIf(InvestigationFilter p, String kind, String identity, Set<String> ownAddresses) {
+        return p.redact() ? mask(kind, identity, p, ownAddresses) : identity;
+    }
+
+    private List<String> maskAll(
+            InvestigationFilter p, String kind, List<String> identities, Set<String> ownAddresses) {
+        return p.redact()
+                ? identities.stream().map(v -> mask(kind, v, p, ownAddresses)).toList()
+                : identities;
     }
 
     private String mask(String kind, String identity, InvestigationFilter p, Set<String> ownAddresses) {
@@ -563,22 +581,27 @@ public final class AccessReport {
     }
 
     /** Per-user and per-IP rows as CSV for a ticket (Jackson's CSV writer does the quoting). */
-    @SuppressWarnings("unchecked")
-    public static String csv(Map<String, Object> report) {
+    public static String csv(List<? extends AccessReportResult.Row> users, List<? extends AccessReportResult.Row> ips) {
         StringBuilder sb = new StringBuilder("kind,identity,accesses,related,first,last\n");
-        for (String[] k : new String[][] {{"users", "user", "ips"}, {"source_ips", "ip", "users"}}) {
-            for (Map<String, Object> row : (List<Map<String, Object>>) report.getOrDefault(k[0], List.of())) {
-                sb.append(RawRecords.csvRow(Stream.of(
-                                k[1],
-                                String.valueOf(row.get(k[1])),
-                                String.valueOf(row.get("accesses")),
-                                String.join(" ", (List<String>) row.get(k[2])),
-                                String.valueOf(row.get("first")),
-                                String.valueOf(row.get("last")))
-                        .map(Export::formulaSafe)
-                        .toList()));
-            }
+        for (AccessReportResult.Row row :
+                Stream.concat(users.stream(), ips.stream()).toList()) {
+            sb.append(RawRecords.csvRow(Stream.of(
+                            row.kind(),
+                            row.identity(),
+                            String.valueOf(row.accesses()),
+                            String.join(" ", row.related()),
+                            row.first(),
+                            row.last())
+                    .map(Export::formulaSafe)
+                    .toList()));
         }
         return sb.toString();
+    }
+
+    /** The CSV answer of a report: its per-user and per-IP rows (none without {@code detail}). */
+    public static String csv(AccessReportResult report) {
+        return csv(
+                report.users() == null ? List.of() : report.users(),
+                report.sourceIps() == null ? List.of() : report.sourceIps());
     }
 }

@@ -4,22 +4,25 @@
 package io.devopsaudit.investigate;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.MediaType;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.search.aggregations.MultiBucketConsumerService;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -68,13 +71,39 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
     }
 
     /** The report: counts, first and last access, per project and access type, and with detail the per-user/IP rows. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final AccessReportResult result;
+
+        public Response(AccessReportResult result) {
+            this.result = Objects.requireNonNull(result);
         }
 
         Response(StreamInput in) throws IOException {
-            super(in);
+            this(new AccessReportResult(in));
+        }
+
+        public AccessReportResult result() {
+            return result;
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            result.writeTo(out);
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            return result.toXContent(builder, params);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && result.equals(r.result);
+        }
+
+        @Override
+        public int hashCode() {
+            return result.hashCode();
         }
     }
 
@@ -100,13 +129,10 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
         @Override
         protected Response run(Request request) throws Exception {
             return trail.record(ActivityTrail.REPORT, request, () -> {
-                Map<String, Object> out = report.run(request.params(Instant.now()), request.indices());
-                long rows = 0;
-                for (String list : new String[] {"users", "source_ips"}) {
-                    if (out.get(list) instanceof List<?> l) rows += l.size();
-                }
-                return new ActivityTrail.Outcome<>(
-                        new Response(out), ((Number) out.get("accesses")).longValue(), rows, null, null);
+                AccessReportResult out = report.run(request.params(Instant.now()), request.indices());
+                long rows = (out.users() == null ? 0 : out.users().size())
+                        + (out.sourceIps() == null ? 0 : out.sourceIps().size());
+                return new ActivityTrail.Outcome<>(new Response(out), out.accesses(), rows, null, null);
             });
         }
     }

@@ -24,7 +24,6 @@ import org.opensearch.transport.client.Client;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,7 +46,7 @@ public final class ChangeContext {
     }
 
     /** The context of event {@code id}, searched in {@code indices} (the event indices, as the Security plugin let the request through). */
-    public Map<String, Object> run(String id, TimeValue before, TimeValue after, String[] indices) {
+    public ChangeContextResult run(String id, TimeValue before, TimeValue after, String[] indices) {
         SearchHit event = one(
                 indices,
                 QueryBuilders.boolQuery()
@@ -63,7 +62,7 @@ public final class ChangeContext {
         // an event stored before the intake bounded event times may lie beyond what epoch milliseconds hold: the
         // window is clamped to that range instead of overflowing
         Instant at = clamp(source.get(Fields.TIMESTAMP));
-        Map<String, Map<String, Object>> timeline = new TreeMap<>();
+        Map<String, TimelineEntry> timeline = new TreeMap<>();
         boolean[] truncated = new boolean[1];
         add(timeline, event, "event");
         // the searches of every reason go to the node at once (one multi-search), not one after the other
@@ -111,18 +110,18 @@ public final class ChangeContext {
                 for (SearchHit h : hits) add(timeline, h, reasons.get(i));
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("event_id", event.getId());
-        out.put("correlation_id", correlation);
-        out.put("actor", actor);
-        out.put("source_ip", ip);
-        out.put("window", Map.of("from", from.toString(), "to", to.toString()));
-        out.put("total", timeline.size());
         // each of the four searches returns at most MAX_EVENTS events; saying so beats a silently short timeline
-        out.put("truncated", truncated[0]);
-        out.put("limit", MAX_EVENTS);
-        out.put("events", new ArrayList<>(timeline.values()));
-        return out;
+        return new ChangeContextResult(
+                event.getId(),
+                correlation,
+                actor,
+                ip,
+                from.toString(),
+                to.toString(),
+                timeline.size(),
+                truncated[0],
+                MAX_EVENTS,
+                timeline.values().stream().map(TimelineEntry::event).toList());
     }
 
     private static QueryBuilder inWindow(QueryBuilder q, Instant from, Instant to) {
@@ -244,22 +243,20 @@ public final class ChangeContext {
                 : null;
     }
 
+    /** An event of the timeline being gathered, with the reasons found so far. */
+    private record TimelineEntry(SearchHit hit, Map<String, Object> source, List<String> reasons) {
+        ChangeContextResult.Event event() {
+            return new ChangeContextResult.Event(
+                    hit.getId(), hit.getIndex(), source.get(Fields.TIMESTAMP), reasons, source);
+        }
+    }
+
     /** Sorted by time then id; an event found twice keeps every reason. */
-    @SuppressWarnings("unchecked")
-    private static void add(Map<String, Map<String, Object>> timeline, SearchHit hit, String reason) {
+    private static void add(Map<String, TimelineEntry> timeline, SearchHit hit, String reason) {
         Map<String, Object> source = hit.getSourceAsMap();
         String key = source.get(Fields.TIMESTAMP) + "|" + hit.getId();
-        Map<String, Object> entry = timeline.computeIfAbsent(key, k -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("_id", hit.getId());
-            e.put("_index", hit.getIndex());
-            e.put("@timestamp", source.get(Fields.TIMESTAMP));
-            e.put("reasons", new ArrayList<String>());
-            e.put("_source", source);
-            return e;
-        });
-        List<String> reasons = (List<String>) entry.get("reasons");
-        if (reasons.contains(reason) == false) reasons.add(reason);
+        TimelineEntry entry = timeline.computeIfAbsent(key, k -> new TimelineEntry(hit, source, new ArrayList<>()));
+        if (entry.reasons().contains(reason) == false) entry.reasons().add(reason);
     }
 
     private SearchHit one(String[] indices, QueryBuilder q) {

@@ -4,19 +4,23 @@
 package io.devopsaudit.investigate;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import io.devopsaudit.transport.ReportResponse;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.MediaType;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -67,13 +71,39 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
     }
 
     /** The event id, correlation id, actor, window, and the ordered events with the reasons each is there. */
-    public static final class Response extends ReportResponse {
-        public Response(Map<String, Object> report) {
-            super(report);
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final ChangeContextResult result;
+
+        public Response(ChangeContextResult result) {
+            this.result = Objects.requireNonNull(result);
         }
 
         Response(StreamInput in) throws IOException {
-            super(in);
+            this(new ChangeContextResult(in));
+        }
+
+        public ChangeContextResult result() {
+            return result;
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            result.writeTo(out);
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            return result.toXContent(builder, params);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && result.equals(r.result);
+        }
+
+        @Override
+        public int hashCode() {
+            return result.hashCode();
         }
     }
 
@@ -92,9 +122,9 @@ public final class ContextAction extends ActionType<ContextAction.Response> {
         @Override
         protected Response run(Request request) throws Exception {
             return trail.record(ActivityTrail.CONTEXT, request, () -> {
-                Map<String, Object> out =
+                ChangeContextResult out =
                         context.run(request.id(), request.before(), request.after(), request.indices());
-                long events = ((Number) out.get("total")).longValue();
+                long events = out.total();
                 return new ActivityTrail.Outcome<>(new Response(out), events, events, null, null);
             });
         }

@@ -71,7 +71,7 @@ public final class RestInvestigateActions {
                 @Override
                 protected void processResponse(AccessReportAction.Response response) {
                     channel.sendResponse(new BytesRestResponse(
-                            RestStatus.OK, "text/csv; charset=UTF-8", AccessReport.csv(response.report())));
+                            RestStatus.OK, "text/csv; charset=UTF-8", AccessReport.csv(response.result())));
                 }
             });
         }

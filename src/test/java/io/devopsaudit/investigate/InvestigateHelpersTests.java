@@ -104,37 +104,16 @@ public class InvestigateHelpersTests extends OpenSearchTestCase {
     }
 
     public void testCsvHasOneRowPerUserAndAddressQuotedWhereNeeded() {
-        Map<String, Object> report = Map.of(
-                "users",
-                        List.of(Map.of(
-                                "user",
-                                "mallory, the",
-                                "accesses",
-                                3,
-                                "ips",
-                                List.of("203.0.113.9", "198.51.100.1"),
-                                "first",
-                                "f1",
-                                "last",
-                                "l1")),
-                "source_ips",
-                        List.of(Map.of(
-                                "ip",
-                                "203.0.113.9",
-                                "accesses",
-                                2,
-                                "users",
-                                List.of("mallory, the"),
-                                "first",
-                                "f2",
-                                "last",
-                                "l2")));
+        List<AccessReportResult.UserRow> users = List.of(new AccessReportResult.UserRow(
+                "mallory, the", 3, List.of("203.0.113.9", "198.51.100.1"), List.of("curl/8"), "f1", "l1"));
+        List<AccessReportResult.IpRow> ips = List.of(new AccessReportResult.IpRow(
+                "203.0.113.9", 2, List.of("mallory, the"), List.of("NL"), List.of(64496L), "f2", "l2"));
         assertEquals(
                 "kind,identity,accesses,related,first,last\n"
                         + "user,\"mallory, the\",3,\"203.0.113.9 198.51.100.1\",f1,l1\n"
                         + "ip,203.0.113.9,2,\"mallory, the\",f2,l2\n",
-                AccessReport.csv(report));
-        assertEquals("kind,identity,accesses,related,first,last\n", AccessReport.csv(Map.of()));
+                AccessReport.csv(users, ips));
+        assertEquals("kind,identity,accesses,related,first,last\n", AccessReport.csv(List.of(), List.of()));
     }
 
     public void testContextWindows() {

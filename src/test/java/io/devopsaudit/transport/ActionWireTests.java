@@ -294,28 +294,6 @@ public class ActionWireTests extends OpenSearchTestCase {
         assertEquals("5be08c9684a1d25efcee09318204824278b08bbfb4aef973ffefd0b9d7478313", bodyRead.sha256());
     }
 
-    public void testReportResponsesKeepTheirOrderAndNesting() throws IOException {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("zeta", 1L);
-        report.put("alpha", List.of(Map.of("index", "devops-audit-gitlab-2019.01", "docs", 3L)));
-        Map<String, Object> nested = new LinkedHashMap<>();
-        nested.put("b", "x");
-        nested.put("a", null);
-        report.put("nested", nested);
-        ContextAction.Response response = new ContextAction.Response(report);
-        try (BytesStreamOutput out = new BytesStreamOutput()) {
-            response.writeTo(out);
-            ContextAction.Response read =
-                    ContextAction.INSTANCE.getResponseReader().read(out.bytes().streamInput());
-            assertEquals(response, read);
-            assertEquals(
-                    List.of("zeta", "alpha", "nested"),
-                    List.copyOf(read.report().keySet()));
-            assertEquals(
-                    List.of("b", "a"), List.copyOf(((Map<?, ?>) read.report().get("nested")).keySet()));
-        }
-    }
-
     private static void assertAuditIndices(ActionRequest request, String... expected) {
         // the Security plugin reads the indices of Replaceable requests only; a plain IndicesRequest is evaluated as
         // "_all"

@@ -23,6 +23,10 @@ import io.devopsaudit.intake.ImportAction;
 import io.devopsaudit.intake.IntakeCounts;
 import io.devopsaudit.intake.PutDestinationAction;
 import io.devopsaudit.intake.StreamAction;
+import io.devopsaudit.investigate.AccessReportAction;
+import io.devopsaudit.investigate.AccessReportResult;
+import io.devopsaudit.investigate.ChangeContextResult;
+import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.retention.GetRetentionAction;
 import io.devopsaudit.retention.PutRetentionAction;
 import io.devopsaudit.retention.RetentionRun;
@@ -44,6 +48,7 @@ import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -305,5 +310,208 @@ public class ResponseWireTests extends OpenSearchTestCase {
                 roundTrip(GetContentAction.INSTANCE, new GetContentAction.Response(List.of(monitor), List.of()));
         assertEquals(List.of(monitor), content.get("monitors"));
         assertEquals(List.of(), content.get("workflows"));
+    }
+
+    private static AccessReportResult.UserRow userRow() {
+        return new AccessReportResult.UserRow(
+                randomAlphaOfLength(6),
+                randomIntBetween(1, 9),
+                List.of("203.0.113.9", "2001:db8::1"),
+                randomBoolean() ? List.of() : List.of("curl/8.5.0"),
+                "2024-03-01T10:00:00.000Z",
+                "2024-03-02T10:00:00.000Z");
+    }
+
+    private static AccessReportResult.IpRow ipRow() {
+        return new AccessReportResult.IpRow(
+                "203.0.113.9",
+                randomIntBetween(1, 9),
+                List.of(randomAlphaOfLength(6)),
+                randomBoolean() ? List.of() : List.of("NL"),
+                randomBoolean() ? List.of() : List.of(64496L, randomNonNegativeLong()),
+                "2024-03-01T10:00:00.000Z",
+                "2024-03-02T10:00:00.000Z");
+    }
+
+    private static AccessReportResult.Identity identity(boolean emails) {
+        return new AccessReportResult.Identity(
+                "gitlab",
+                randomBoolean() ? null : "gitlab.example.com",
+                randomBoolean() ? null : "42",
+                randomBoolean() ? null : "jdoe",
+                randomIntBetween(1, 9),
+                emails ? List.of("jdoe@example.com", "john@example.org") : null);
+    }
+
+    private static AccessReportResult report(boolean empty, boolean detail, boolean requests) {
+        return new AccessReportResult(
+                randomBoolean() ? List.of("acme/app") : List.of("acme/app", "acme/ops"),
+                "2024-03-01T00:00:00.000Z",
+                "2024-03-08T00:00:00.000Z",
+                empty ? 0 : 2,
+                empty ? 0 : 7,
+                empty ? 0 : 1,
+                empty ? null : "2024-03-01T10:00:00.000Z",
+                empty ? null : "2024-03-02T10:00:00.000Z",
+                empty
+                        ? List.of()
+                        : List.of(
+                                new AccessReportResult.Bucket("acme/app", 5),
+                                new AccessReportResult.Bucket("acme/ops", 2)),
+                empty ? List.of() : List.of(new AccessReportResult.Bucket("repository_git_operation", 7)),
+                empty
+                        ? new AccessReportResult.OutsideWindow(
+                                randomBoolean() ? 0 : 3,
+                                randomBoolean() ? null : "2023-01-01T00:00:00.000Z",
+                                randomBoolean() ? null : "2023-02-01T00:00:00.000Z",
+                                "no access in the window")
+                        : null,
+                10_000,
+                randomBoolean(),
+                new AccessReportResult.Excluded(
+                        List.of("10.0.0.0/8"), List.of("example.com"), List.of("ci-bot"), randomIntBetween(0, 3)),
+                randomList(0, 2, () -> identity(false)),
+                randomIntBetween(0, 9),
+                randomList(0, 2, () -> identity(true)),
+                detail ? randomList(0, 3, ResponseWireTests::userRow) : null,
+                detail ? randomList(0, 3, ResponseWireTests::ipRow) : null,
+                requests
+                        ? new AccessReportResult.Requests(
+                                3,
+                                4,
+                                1,
+                                1,
+                                randomBoolean(),
+                                detail ? List.of(userRow()) : null,
+                                detail ? List.of(ipRow()) : null)
+                        : null,
+                randomBoolean());
+    }
+
+    public void testAccessReport() throws IOException {
+        Map<String, Object> plain =
+                roundTrip(AccessReportAction.INSTANCE, new AccessReportAction.Response(report(false, false, false)));
+        assertEquals(
+                List.of(
+                        "scope",
+                        "from",
+                        "to",
+                        "distinct_users",
+                        "accesses",
+                        "distinct_source_ips",
+                        "first_access",
+                        "last_access",
+                        "per_project",
+                        "per_access_type",
+                        "bound",
+                        "bound_hit",
+                        "excluded",
+                        "unresolved_identities",
+                        "unresolved_accesses",
+                        "identities_with_several_emails",
+                        "redacted"),
+                List.copyOf(plain.keySet()));
+        // per project and per access type keep the aggregation's order (most accesses first)
+        assertEquals(List.of("acme/app", "acme/ops"), List.copyOf(((Map<?, ?>) plain.get("per_project")).keySet()));
+        assertEquals(5, ((Map<?, ?>) plain.get("per_project")).get("acme/app"));
+        assertEquals(
+                List.of("networks", "email_domains", "users", "users_by_email_domain"),
+                List.copyOf(((Map<?, ?>) plain.get("excluded")).keySet()));
+        for (Object row : (List<?>) plain.get("identities_with_several_emails")) {
+            assertEquals(
+                    List.of("provider", "instance", "user_id", "user", "accesses", "emails"),
+                    List.copyOf(((Map<?, ?>) row).keySet()));
+        }
+        for (Object row : (List<?>) plain.get("unresolved_identities")) {
+            assertFalse("one e-mail or none: not listed", ((Map<?, ?>) row).containsKey("emails"));
+        }
+
+        Map<String, Object> empty =
+                roundTrip(AccessReportAction.INSTANCE, new AccessReportAction.Response(report(true, false, false)));
+        assertTrue("no access: null, not absent", empty.containsKey("first_access"));
+        assertNull(empty.get("first_access"));
+        assertEquals(Map.of(), empty.get("per_project"));
+        assertEquals(
+                List.of("accesses", "first", "last", "note"),
+                List.copyOf(((Map<?, ?>) empty.get("outside_window")).keySet()));
+        assertEquals(
+                List.copyOf(plain.keySet()).indexOf("bound"),
+                List.copyOf(empty.keySet()).indexOf("outside_window"));
+
+        AccessReportResult detailed = report(false, true, true);
+        Map<String, Object> detail = roundTrip(AccessReportAction.INSTANCE, new AccessReportAction.Response(detailed));
+        List<String> keys = List.copyOf(detail.keySet());
+        assertEquals(
+                List.of("identities_with_several_emails", "users", "source_ips", "requests", "redacted"),
+                keys.subList(keys.size() - 5, keys.size()));
+        Map<?, ?> requests = (Map<?, ?>) detail.get("requests");
+        assertEquals(
+                List.of(
+                        "page_views",
+                        "api_reads",
+                        "distinct_users",
+                        "distinct_source_ips",
+                        "bound_hit",
+                        "users",
+                        "source_ips"),
+                List.copyOf(requests.keySet()));
+        assertEquals(
+                List.of("user", "accesses", "ips", "user_agents", "first", "last"),
+                List.copyOf(((Map<?, ?>) ((List<?>) requests.get("users")).get(0)).keySet()));
+        assertEquals(
+                List.of("ip", "accesses", "users", "countries", "asns", "first", "last"),
+                List.copyOf(((Map<?, ?>) ((List<?>) requests.get("source_ips")).get(0)).keySet()));
+        Object scope = detail.get("scope");
+        assertEquals(detailed.scope().size() == 1 ? detailed.scope().get(0) : detailed.scope(), scope);
+    }
+
+    public void testContext() throws IOException {
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("@timestamp", "2024-03-01T10:00:00.000Z");
+        source.put("user", Map.of("name", "jdoe"));
+        source.put("event", new LinkedHashMap<>(Map.of("action", "project_deleted")));
+        source.put("labels", List.of("a", "b"));
+        ChangeContextResult.Event event = new ChangeContextResult.Event(
+                "gitlab:1",
+                "devops-audit-gitlab-2024.03",
+                "2024-03-01T10:00:00.000Z",
+                List.of("event", "same_actor"),
+                source);
+        ChangeContextResult.Event request = new ChangeContextResult.Event(
+                "r1", "devops-audit-requests-2024.03", null, List.of("request"), Map.of("http", Map.of("x", 1)));
+        ChangeContextResult result = new ChangeContextResult(
+                "gitlab:1",
+                randomBoolean() ? null : "01HQ",
+                randomBoolean() ? null : "jdoe",
+                randomBoolean() ? null : "203.0.113.9",
+                "2024-03-01T09:45:00Z",
+                "2024-03-01T10:15:00Z",
+                2,
+                randomBoolean(),
+                1000,
+                List.of(event, request));
+        Map<String, Object> json = roundTrip(ContextAction.INSTANCE, new ContextAction.Response(result));
+        assertEquals(
+                List.of(
+                        "event_id",
+                        "correlation_id",
+                        "actor",
+                        "source_ip",
+                        "window",
+                        "total",
+                        "truncated",
+                        "limit",
+                        "events"),
+                List.copyOf(json.keySet()));
+        assertEquals(Map.of("from", "2024-03-01T09:45:00Z", "to", "2024-03-01T10:15:00Z"), json.get("window"));
+        Map<?, ?> first = (Map<?, ?>) ((List<?>) json.get("events")).get(0);
+        assertEquals(List.of("_id", "_index", "@timestamp", "reasons", "_source"), List.copyOf(first.keySet()));
+        // the stored document crosses the wire as it is, in its own key order
+        assertEquals(source, first.get("_source"));
+        assertEquals(List.copyOf(source.keySet()), List.copyOf(((Map<?, ?>) first.get("_source")).keySet()));
+        assertEquals(List.of("event", "same_actor"), first.get("reasons"));
+        Map<?, ?> second = (Map<?, ?>) ((List<?>) json.get("events")).get(1);
+        assertTrue(second.containsKey("@timestamp"));
+        assertNull(second.get("@timestamp"));
     }
 }
