@@ -418,8 +418,9 @@ public final class BulkIntake {
 
     /**
      * The audit indices the batch landed in or was refused by that differ from their templates, read from the
-     * cluster state this node has applied. No request: a cluster-state action, even a local one, copies and rebuilds
-     * the whole metadata on every flush, which was a large part of a single streamed event's time. The node's state
+     * cluster state this node has applied and remembered for it ({@link ConformanceMemo}). No request: a cluster-state
+     * action, even a local one, copies and rebuilds the whole metadata on every flush, which was a large part of a
+     * single streamed event's time. The node's state
      * is what a local request answered too, and checking the plugin's own indices is its bookkeeping, whoever the
      * caller is.
      */
@@ -431,7 +432,7 @@ public final class BulkIntake {
             names.add(item.getIndex());
         }
         if (names == null) return Map.of();
-        return IndexConformance.nonconforming(clusterService.state().metadata(), names, Instant.now());
+        return ConformanceMemo.nonconforming(clusterService.state().metadata(), names, Instant.now());
     }
 
     private String differs(String index) {
