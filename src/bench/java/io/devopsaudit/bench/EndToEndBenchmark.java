@@ -5,6 +5,7 @@ package io.devopsaudit.bench;
 
 import io.devopsaudit.ingest.AuditEngine;
 import io.devopsaudit.ingest.DevopsAuditProcessor;
+import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.parse.JsonText;
 import io.devopsaudit.testdata.AuditEventGenerator;
 import org.apache.hc.core5.http.ContentType;
@@ -226,7 +227,12 @@ public final class EndToEndBenchmark {
                             last.ingestTookMs() * 1000.0 / last.docs());
                 }
             }
-            String report = report(results, n, logRaw.size(), (double) totalBytes / n) + requestComparison(results);
+            String report = results.isEmpty()
+                    ? ""
+                    : report(results, n, logRaw.size(), (double) totalBytes / n) + requestComparison(results);
+            if (selected.stream().anyMatch(p -> p.trim().startsWith("s_"))) {
+                report += streamSingleEvents(client, gen, runs);
+            }
             if (ways.stream().anyMatch(w -> w.name().equals("b_devops_audit"))) {
                 report += coverage(
                         client,
@@ -263,6 +269,98 @@ public final class EndToEndBenchmark {
     private static String requestDocument(String line) {
         return "{\"index\":{\"_index\":\"bench-incoming\"}}\n{\"message\":"
                 + JsonText.write(line.replace("198.51.100.", "81.2.69.")) + "}\n";
+    }
+
+    /** Senders of the single-event streaming measurement, as a GitLab instance with several Sidekiq threads. */
+    static final int STREAM_SENDERS = 8;
+
+    /**
+     * {@code s_stream_single}: GitLab streaming deliveries, one event per request, from {@link #STREAM_SENDERS}
+     * concurrent senders to {@code _stream/gitlab} (token, REST handler, transport action, bulk through the shipped
+     * pipeline with its stored-copy read, counts) — what GitLab's streaming destination does. Per run: events/s and
+     * the median and 99th percentile of the request latency seen by the sender. Each run sends new events (never a
+     * redelivery) into empty indices, after a warm-up of the same size as a tenth of a run. Only when
+     * {@code -Dbench.ways} names it ({@code s_}); {@code -Dbench.stream.events} events per run (4,000 by default).
+     */
+    static String streamSingleEvents(RestClient client, AuditEventGenerator gen, int runs) throws Exception {
+        int perRun = Integer.getInteger("bench.stream.events", 4000);
+        String token = "bench-stream-token-" + Long.toHexString(new Random().nextLong());
+        // the streaming token is a keystore secret: set it in the harness node's keystore and reload
+        Path home = Path.of(System.getProperty("bench.node.home", "target/it-node"));
+        Process keystore = new ProcessBuilder(
+                        "bash",
+                        "devops-audit",
+                        "node-keystore",
+                        "--home",
+                        home.toString(),
+                        StreamingToken.SETTING.getKey())
+                .redirectErrorStream(true)
+                .start();
+        keystore.getOutputStream().write(token.getBytes(StandardCharsets.UTF_8));
+        keystore.getOutputStream().close();
+        String keystoreOutput = new String(keystore.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (keystore.waitFor() != 0) throw new IllegalStateException("node-keystore failed: " + keystoreOutput);
+        call(client, "POST", "/_nodes/reload_secure_settings", "{}");
+
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%nSingle-event streaming, %d senders, %d events per run (one event per request, POST"
+                        + " _plugins/devops_audit/_stream/gitlab):%n%n| run | events/s | p50 ms | p99 ms |%n|---|---|---|---|%n",
+                STREAM_SENDERS,
+                perRun));
+        long next = 10_000_000L; // event ids apart from the bulk ways'
+        for (int run = 0; run <= runs; run++) { // run 0: warm-up, not reported
+            int count = run == 0 ? Math.max(STREAM_SENDERS, perRun / 10) : perRun;
+            List<String> events = new ArrayList<>(count);
+            for (int i = 0; i < count; i++)
+                events.add(realistic(gen.gitlab(next++).renderings().get(1)));
+            call(
+                    client,
+                    "DELETE",
+                    "/devops-audit-gitlab-*,devops-audit-failed-*?allow_no_indices=true&ignore_unavailable=true",
+                    null);
+            long[] latencies = new long[count];
+            java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> senders = new ArrayList<>();
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            long start = System.nanoTime();
+            for (int t = 0; t < STREAM_SENDERS; t++) {
+                senders.add(Thread.ofPlatform().start(() -> {
+                    for (int i = cursor.getAndIncrement(); i < count; i = cursor.getAndIncrement()) {
+                        Request request = new Request("POST", "/_plugins/devops_audit/_stream/gitlab");
+                        request.setOptions(
+                                request.getOptions().toBuilder().addHeader("X-Gitlab-Event-Streaming-Token", token));
+                        request.setJsonEntity(events.get(i));
+                        long sent = System.nanoTime();
+                        try {
+                            client.performRequest(request);
+                        } catch (IOException | RuntimeException e) {
+                            errors.add(e);
+                            return;
+                        }
+                        latencies[i] = System.nanoTime() - sent;
+                    }
+                }));
+            }
+            for (Thread sender : senders) sender.join();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (errors.isEmpty() == false) throw new IllegalStateException("stream request failed", errors.get(0));
+            call(client, "POST", "/devops-audit-gitlab-*/_refresh", null);
+            long stored = count(client, "/devops-audit-gitlab-*/_count", null);
+            if (run == 0) continue;
+            long[] sorted = latencies.clone();
+            java.util.Arrays.sort(sorted);
+            String line = String.format(
+                    Locale.ROOT,
+                    "| %d | %.0f | %.1f | %.1f |%n",
+                    run,
+                    count / seconds,
+                    sorted[count / 2] / 1e6,
+                    sorted[(int) Math.ceil(count * 0.99) - 1] / 1e6);
+            System.out.print("stream " + line + "  (" + stored + " stored)\n");
+            sb.append(line);
+        }
+        return sb.toString();
     }
 
     /** Per run, a request way's ingest time per event over the audit_json.log way's, on the same number of lines. */

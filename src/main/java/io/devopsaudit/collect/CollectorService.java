@@ -534,10 +534,11 @@ public final class CollectorService {
         while (true) {
             Instant to = from.plus(WINDOW).isBefore(now) ? from.plus(WINDOW) : null;
             String first = GitlabClient.firstPage(c.url(), scope, from, to);
-            BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, c.instance(), bulkSize, raw -> {
-                String why = engine.simulate(raw, c.instance()).error();
-                return why == null ? "the pipeline failed" : why;
-            });
+            BulkIntake intake =
+                    new BulkIntake(client, clusterService, IndexNames.PIPELINE, c.instance(), bulkSize, raw -> {
+                        String why = engine.simulate(raw, c.instance()).error();
+                        return why == null ? "the pipeline failed" : why;
+                    });
             long[] n = {0};
             long[] skipped = {0};
             pages += gitlab.forEachPage(c.url(), first, token, page -> {

@@ -21,13 +21,16 @@ import org.opensearch.action.index.IndexRequest;
 import org.opensearch.cluster.block.ClusterBlockException;
 import org.opensearch.cluster.block.ClusterBlockLevel;
 import org.opensearch.cluster.metadata.IndexMetadata;
-import org.opensearch.cluster.metadata.Metadata;
+import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.UUIDs;
 import org.opensearch.common.unit.TimeValue;
-import org.opensearch.common.util.concurrent.ThreadContext;
+import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.client.Client;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -56,6 +59,9 @@ public final class BulkIntake {
     static final String[] WRITE_INDICES = IndexNames.writePatterns();
 
     private final Client client;
+    /** The node's applied cluster state: where the written indices' settings and mappings are compared. */
+    private final ClusterService clusterService;
+
     private final String pipeline;
     /** The instance the events come from, passed to the processor with each document, or {@code null}. */
     private final String instance;
@@ -108,8 +114,14 @@ public final class BulkIntake {
     private final ReportedFailures failures = new ReportedFailures();
 
     public BulkIntake(
-            Client client, String pipeline, String instance, int batchSize, Function<String, String> explain) {
+            Client client,
+            ClusterService clusterService,
+            String pipeline,
+            String instance,
+            int batchSize,
+            Function<String, String> explain) {
         this.client = client;
+        this.clusterService = clusterService;
         this.pipeline = pipeline;
         this.instance = instance;
         this.batchSize = batchSize;
@@ -292,15 +304,8 @@ public final class BulkIntake {
         while (pending.isEmpty() == false) {
             BulkRequest bulk = new BulkRequest();
             for (int i : pending) {
-                RawRecords.Record r = batch.get(i);
-                Map<String, Object> source = new LinkedHashMap<>();
-                source.put("message", r.text());
-                if (instance != null) source.put(DevopsAuditProcessor.INSTANCE_FIELD, instance);
-                source.put(IntakeBounds.REQUEST_FIELD, requestId);
-                if (destination != null) source.put(DevopsAuditProcessor.DESTINATION_FIELD, destination);
-                if (format != null) source.put(DevopsAuditProcessor.FORMAT_FIELD, format);
                 bulk.add(new IndexRequest(IndexNames.INCOMING)
-                        .source(source)
+                        .source(source(batch.get(i).text()))
                         .setPipeline(pipeline)
                         .opType(DocWriteRequest.OpType.INDEX));
             }
@@ -342,6 +347,23 @@ public final class BulkIntake {
             pending = again;
         }
         return results;
+    }
+
+    /**
+     * The document the pipeline receives for a raw event, written straight to JSON (no map per record to walk and
+     * serialize): the raw text, then the instance, request, destination and format the processor reads.
+     */
+    private XContentBuilder source(String raw) {
+        try {
+            XContentBuilder source = XContentFactory.jsonBuilder().startObject().field("message", raw);
+            if (instance != null) source.field(DevopsAuditProcessor.INSTANCE_FIELD, instance);
+            source.field(IntakeBounds.REQUEST_FIELD, requestId);
+            if (destination != null) source.field(DevopsAuditProcessor.DESTINATION_FIELD, destination);
+            if (format != null) source.field(DevopsAuditProcessor.FORMAT_FIELD, format);
+            return source.endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory: cannot happen
+        }
     }
 
     /**
@@ -395,29 +417,22 @@ public final class BulkIntake {
     private Map<String, List<String>> drift = Map.of();
 
     /**
-     * The audit indices the batch landed in or was refused by that differ from their templates. The cluster state is
-     * read locally as the node: checking the plugin's own indices is its bookkeeping, whoever the caller is.
+     * The audit indices the batch landed in or was refused by that differ from their templates, read from the
+     * cluster state this node has applied and remembered for it ({@link ConformanceMemo}). No request: a cluster-state
+     * action, even a local one, copies and rebuilds the whole metadata on every flush, which was a large part of a
+     * single streamed event's time. The node's state
+     * is what a local request answered too, and checking the plugin's own indices is its bookkeeping, whoever the
+     * caller is.
      */
     private Map<String, List<String>> nonconformingIndices(BulkItemResponse[] items) {
-        Set<String> names = new TreeSet<>();
+        Set<String> names = null;
         for (BulkItemResponse item : items) {
-            if (item != null && item.getIndex() != null) names.add(item.getIndex());
+            if (item == null || item.getIndex() == null) continue;
+            if (names == null) names = new TreeSet<>();
+            names.add(item.getIndex());
         }
-        if (names.isEmpty()) return Map.of();
-        try (ThreadContext.StoredContext ignored =
-                client.threadPool().getThreadContext().stashContext()) {
-            Metadata metadata = client.admin()
-                    .cluster()
-                    .prepareState()
-                    .clear()
-                    .setMetadata(true)
-                    .setLocal(true) // not filtered by index: a filtered answer leaves out the cluster settings (warm
-                    // step)
-                    .get()
-                    .getState()
-                    .metadata();
-            return IndexConformance.nonconforming(metadata, names, Instant.now());
-        }
+        if (names == null) return Map.of();
+        return ConformanceMemo.nonconforming(clusterService.state().metadata(), names, Instant.now());
     }
 
     private String differs(String index) {

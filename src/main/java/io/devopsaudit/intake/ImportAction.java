@@ -361,16 +361,17 @@ public final class ImportAction extends ActionType<ImportAction.Response> {
             } else {
                 int batch = clusterService.getClusterSettings().get(IntakeSettings.BULK_SIZE);
                 DevopsAuditProcessor[] explainer = new DevopsAuditProcessor[1]; // built at the first refusal, if any
-                BulkIntake intake = new BulkIntake(client, request.pipeline, request.instance, batch, raw -> {
-                            if (explainer[0] == null) explainer[0] = processorOf(request.pipeline, false);
-                            String error = engine.simulate(explainer[0], raw, request.instance, named)
-                                    .error();
-                            return error == null
-                                    ? "refused by the pipeline (the devops_audit processor accepts it alone: this request's bound"
-                                            + " on new event indices, devops_audit.intake.max_new_indices_per_request, or a later"
-                                            + " processor; error.message of the dead letter says which)"
-                                    : error;
-                        })
+                BulkIntake intake = new BulkIntake(
+                                client, clusterService, request.pipeline, request.instance, batch, raw -> {
+                                    if (explainer[0] == null) explainer[0] = processorOf(request.pipeline, false);
+                                    String error = engine.simulate(explainer[0], raw, request.instance, named)
+                                            .error();
+                                    return error == null
+                                            ? "refused by the pipeline (the devops_audit processor accepts it alone: this request's bound"
+                                                    + " on new event indices, devops_audit.intake.max_new_indices_per_request, or a later"
+                                                    + " processor; error.message of the dead letter says which)"
+                                            : error;
+                                })
                         .format(named);
                 try {
                     RawRecords.split(formatName, shape, text, intake::add);

@@ -258,7 +258,7 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
                 text = RawRecords.utf8("gitlab_stream", bytes);
             } catch (IllegalArgumentException e) {
                 // kept like any other body that is no event: the raw bytes, Base64-encoded, in the dead-letter index
-                BulkIntake intake = new BulkIntake(client, IndexNames.PIPELINE, instance, 1, r -> "");
+                BulkIntake intake = new BulkIntake(client, clusterService, IndexNames.PIPELINE, instance, 1, r -> "");
                 intake.keep(
                         new RawRecords.Record(1, "base64:" + Base64.getEncoder().encodeToString(bytes)),
                         "invalid_encoding",
@@ -301,6 +301,7 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
             }
             BulkIntake intake = new BulkIntake(
                             client,
+                            clusterService,
                             IndexNames.PIPELINE,
                             instance,
                             Math.max(1, events.size()),
@@ -405,8 +406,8 @@ public final class StreamAction extends ActionType<StreamAction.Response> {
 
         /** Sends a body that is no event through the pipeline, which dead-letters it with its raw text. */
         private String deadLetter(String raw, String instance) {
-            BulkIntake intake =
-                    new BulkIntake(client, IndexNames.PIPELINE, instance, 1, r -> "not a GitLab audit event");
+            BulkIntake intake = new BulkIntake(
+                    client, clusterService, IndexNames.PIPELINE, instance, 1, r -> "not a GitLab audit event");
             intake.add(new RawRecords.Record(1, raw));
             intake.flush();
             return kept(intake);
