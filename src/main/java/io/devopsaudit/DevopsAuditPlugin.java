@@ -31,12 +31,12 @@ import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.Export;
 import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.investigate.Pseudonyms;
-import io.devopsaudit.rest.RestCollectorAction;
 import io.devopsaudit.rest.RestContentAction;
-import io.devopsaudit.rest.RestDestinationAction;
 import io.devopsaudit.rest.RestIntakeActions;
 import io.devopsaudit.rest.RestInvestigateActions;
+import io.devopsaudit.rest.RestNamedObjectsAction;
 import io.devopsaudit.rest.RestRetentionAction;
+import io.devopsaudit.rest.RestRunCollectorAction;
 import io.devopsaudit.rest.RestSetupAction;
 import io.devopsaudit.retention.GetRetentionAction;
 import io.devopsaudit.retention.PutRetentionAction;
@@ -206,8 +206,9 @@ public class DevopsAuditPlugin extends Plugin
                 new RestInvestigateActions.Report(),
                 new RestInvestigateActions.Context(),
                 new RestInvestigateActions.Export(),
-                new RestCollectorAction(),
-                new RestDestinationAction());
+                RestNamedObjectsAction.collectors(),
+                new RestRunCollectorAction(),
+                RestNamedObjectsAction.destinations());
     }
 
     @Override

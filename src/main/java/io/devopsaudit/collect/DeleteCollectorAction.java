@@ -3,8 +3,8 @@
  */
 package io.devopsaudit.collect;
 
-import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.DeletedResponse;
+import io.devopsaudit.transport.NamedObjectTransportActions;
 import io.devopsaudit.transport.NamedRequest;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequestValidationException;
@@ -55,20 +55,11 @@ public final class DeleteCollectorAction extends ActionType<DeleteCollectorActio
         }
     }
 
-    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
-        private final CollectorService collectors;
-
+    public static final class TransportAction extends NamedObjectTransportActions.Delete<Request, Response> {
         @Inject
         public TransportAction(
                 TransportService transportService, ActionFilters actionFilters, CollectorService collectors) {
-            super(NAME, transportService, actionFilters, Request::new);
-            this.collectors = collectors;
-        }
-
-        @Override
-        protected Response run(Request request) {
-            collectors.delete(request.name());
-            return new Response(request.name());
+            super(NAME, transportService, actionFilters, Request::new, collectors::delete, Response::new);
         }
     }
 }

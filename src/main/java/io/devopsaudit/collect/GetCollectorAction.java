@@ -3,22 +3,18 @@
  */
 package io.devopsaudit.collect;
 
-import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.NamedGetResponse;
+import io.devopsaudit.transport.NamedObjectTransportActions;
 import io.devopsaudit.transport.NamedRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
-import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.core.xcontent.ToXContentObject;
-import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * {@code cluster:admin/devops_audit/collector/get}: one collector's configuration and status, or all of them. It shows
@@ -50,84 +46,36 @@ public final class GetCollectorAction extends ActionType<GetCollectorAction.Resp
     }
 
     /** {@code {"name", "config", "status"}} for one, {@code {"collectors": {name: ...}}} for all. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        /** The one asked for, or {@code null} when all were. */
-        private final CollectorView one;
-        /** All of them by name, or {@code null} when one was asked for. */
-        private final List<CollectorView> all;
+    public static final class Response extends NamedGetResponse<CollectorView> {
+        private static final String LISTING = "collectors";
 
-        public static Response one(CollectorView collector) {
-            return new Response(Objects.requireNonNull(collector), null);
+        public Response(CollectorView one) {
+            super(LISTING, CollectorView::name, one);
         }
 
-        public static Response all(List<CollectorView> collectors) {
-            return new Response(null, List.copyOf(collectors));
-        }
-
-        private Response(CollectorView one, List<CollectorView> all) {
-            this.one = one;
-            this.all = all;
+        public Response(List<CollectorView> all) {
+            super(LISTING, CollectorView::name, all);
         }
 
         public Response(StreamInput in) throws IOException {
-            this(
-                    in.readOptionalWriteable(CollectorView::new),
-                    in.readBoolean() ? in.readList(CollectorView::new) : null);
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeOptionalWriteable(one);
-            out.writeBoolean(all != null);
-            if (all != null) out.writeList(all);
-        }
-
-        public CollectorView one() {
-            return one;
-        }
-
-        public List<CollectorView> all() {
-            return all;
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            if (one != null) return one.toXContent(builder, params);
-            builder.startObject().startObject("collectors");
-            for (CollectorView c : all) {
-                builder.field(c.name());
-                c.toXContent(builder, params);
-            }
-            return builder.endObject().endObject();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Response r && Objects.equals(one, r.one) && Objects.equals(all, r.all);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(one, all);
+            super(LISTING, CollectorView::name, CollectorView::new, in);
         }
     }
 
-    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
-        private final CollectorService collectors;
-
+    public static final class TransportAction
+            extends NamedObjectTransportActions.Get<Request, CollectorView, Response> {
         @Inject
         public TransportAction(
                 TransportService transportService, ActionFilters actionFilters, CollectorService collectors) {
-            super(NAME, transportService, actionFilters, Request::new);
-            this.collectors = collectors;
-        }
-
-        @Override
-        protected Response run(Request request) {
-            if (request.name() == null) {
-                return Response.all(collectors.list());
-            }
-            return Response.one(collectors.get(request.name()));
+            super(
+                    NAME,
+                    transportService,
+                    actionFilters,
+                    Request::new,
+                    collectors::get,
+                    collectors::list,
+                    Response::new,
+                    Response::new);
         }
     }
 }

@@ -3,23 +3,19 @@
  */
 package io.devopsaudit.collect;
 
-import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.NamedConfigRequest;
-import io.devopsaudit.transport.Validation;
-import org.opensearch.action.ActionRequestValidationException;
+import io.devopsaudit.transport.NamedObjectTransportActions;
+import io.devopsaudit.transport.NamedPutResponse;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
-import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code cluster:admin/devops_audit/collector/put}: creates or replaces a collector. Its polls then write audit events
@@ -33,7 +29,7 @@ public final class PutCollectorAction extends ActionType<PutCollectorAction.Resp
         super(NAME, Response::new);
     }
 
-    public static final class Request extends NamedConfigRequest {
+    public static final class Request extends NamedConfigRequest<CollectorConfig> {
         public Request(String name, Map<String, Object> body) {
             super(name, body);
         }
@@ -46,83 +42,42 @@ public final class PutCollectorAction extends ActionType<PutCollectorAction.Resp
          * The configuration. Where the token may go (plain http, the bound origin) is checked where it runs
          * ({@link CollectorService#put}), after the Security plugin has authorized the caller.
          */
+        @Override
         public CollectorConfig config() {
             return CollectorConfig.parse(name(), body());
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return Validation.check(null, this::config);
         }
     }
 
     /** {@code {"acknowledged": true, "result": "created"|"updated", "name", "config"}}. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        /** {@code created} or {@code updated}. */
-        private final String result;
-
-        private final CollectorConfig config;
-
+    public static final class Response extends NamedPutResponse<CollectorConfig> {
         public Response(String result, CollectorConfig config) {
-            this.result = Objects.requireNonNull(result);
-            this.config = Objects.requireNonNull(config);
+            super(result, config);
         }
 
         /** The configuration crosses the wire as its JSON form and is read back as a request body is. */
         public Response(StreamInput in) throws IOException {
-            this(in.readString(), CollectorConfig.parse(in.readString(), in.readMap()));
+            super(in.readString(), CollectorConfig.parse(in.readString(), in.readMap()));
         }
 
         @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeString(result);
+        protected void writeStored(StreamOutput out, CollectorConfig config) throws IOException {
             out.writeString(config.name());
             out.writeMap(config.toMap());
         }
 
-        public String result() {
-            return result;
-        }
-
-        public CollectorConfig config() {
-            return config;
-        }
-
         @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return builder.startObject()
-                    .field("acknowledged", true)
-                    .field("result", result)
-                    .field("name", config.name())
-                    .field("config", config.toMap())
-                    .endObject();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Response r && result.equals(r.result) && config.equals(r.config);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(result, config);
+        protected void storedFields(XContentBuilder builder, CollectorConfig config) throws IOException {
+            builder.field("name", config.name()).field("config", config.toMap());
         }
     }
 
-    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
-        private final CollectorService collectors;
-
+    /** Answers with the configuration as stored; the status a put keeps shows in {@code GET}. */
+    public static final class TransportAction
+            extends NamedObjectTransportActions.Put<Request, CollectorConfig, Response> {
         @Inject
         public TransportAction(
                 TransportService transportService, ActionFilters actionFilters, CollectorService collectors) {
-            super(NAME, transportService, actionFilters, Request::new);
-            this.collectors = collectors;
-        }
-
-        @Override
-        protected Response run(Request request) {
-            CollectorConfig config = request.config();
-            return new Response(collectors.put(config), config);
+            super(NAME, transportService, actionFilters, Request::new, collectors::put, Response::new);
         }
     }
 }

@@ -3,8 +3,8 @@
  */
 package io.devopsaudit.intake;
 
-import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.DeletedResponse;
+import io.devopsaudit.transport.NamedObjectTransportActions;
 import io.devopsaudit.transport.NamedRequest;
 import io.devopsaudit.transport.Validation;
 import org.opensearch.action.ActionRequestValidationException;
@@ -56,20 +56,11 @@ public final class DeleteDestinationAction extends ActionType<DeleteDestinationA
         }
     }
 
-    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
-        private final DestinationService destinations;
-
+    public static final class TransportAction extends NamedObjectTransportActions.Delete<Request, Response> {
         @Inject
         public TransportAction(
                 TransportService transportService, ActionFilters actionFilters, DestinationService destinations) {
-            super(NAME, transportService, actionFilters, Request::new);
-            this.destinations = destinations;
-        }
-
-        @Override
-        protected Response run(Request request) {
-            destinations.delete(request.name());
-            return new Response(request.name());
+            super(NAME, transportService, actionFilters, Request::new, destinations::delete, Response::new);
         }
     }
 }

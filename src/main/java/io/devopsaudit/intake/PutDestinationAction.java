@@ -3,23 +3,19 @@
  */
 package io.devopsaudit.intake;
 
-import io.devopsaudit.transport.BlockingTransportAction;
 import io.devopsaudit.transport.NamedConfigRequest;
-import io.devopsaudit.transport.Validation;
-import org.opensearch.action.ActionRequestValidationException;
+import io.devopsaudit.transport.NamedObjectTransportActions;
+import io.devopsaudit.transport.NamedPutResponse;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
-import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code cluster:admin/devops_audit/destination/put}: creates or replaces a GitLab streaming destination (its instance
@@ -33,7 +29,7 @@ public final class PutDestinationAction extends ActionType<PutDestinationAction.
         super(NAME, Response::new);
     }
 
-    public static final class Request extends NamedConfigRequest {
+    public static final class Request extends NamedConfigRequest<DestinationConfig> {
         public Request(String name, Map<String, Object> body) {
             super(name, body);
         }
@@ -42,79 +38,46 @@ public final class PutDestinationAction extends ActionType<PutDestinationAction.
             super(in);
         }
 
+        @Override
         public DestinationConfig config() {
             return DestinationConfig.parse(name(), body());
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return Validation.check(null, this::config);
         }
     }
 
     /** {@code {"acknowledged": true, "result": "created"|"updated", "name", "config", "token"}}. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        /** {@code created} or {@code updated}. */
-        private final String result;
-
-        private final DestinationView destination;
-
+    public static final class Response extends NamedPutResponse<DestinationView> {
         public Response(String result, DestinationView destination) {
-            this.result = Objects.requireNonNull(result);
-            this.destination = Objects.requireNonNull(destination);
+            super(result, destination);
         }
 
         public Response(StreamInput in) throws IOException {
-            this(in.readString(), new DestinationView(in));
+            super(in.readString(), new DestinationView(in));
         }
 
         @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeString(result);
+        protected void writeStored(StreamOutput out, DestinationView destination) throws IOException {
             destination.writeTo(out);
         }
 
-        public String result() {
-            return result;
-        }
-
-        public DestinationView destination() {
-            return destination;
-        }
-
         @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            builder.startObject().field("acknowledged", true).field("result", result);
+        protected void storedFields(XContentBuilder builder, DestinationView destination) throws IOException {
             destination.fields(builder);
-            return builder.endObject();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Response r && result.equals(r.result) && destination.equals(r.destination);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(result, destination);
         }
     }
 
-    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
-        private final DestinationService destinations;
-
+    /** Answers with the destination's view, which also says whether this node has its token. */
+    public static final class TransportAction
+            extends NamedObjectTransportActions.Put<Request, DestinationConfig, Response> {
         @Inject
         public TransportAction(
                 TransportService transportService, ActionFilters actionFilters, DestinationService destinations) {
-            super(NAME, transportService, actionFilters, Request::new);
-            this.destinations = destinations;
-        }
-
-        @Override
-        protected Response run(Request request) {
-            DestinationConfig config = request.config();
-            String result = destinations.put(config);
-            return new Response(result, destinations.get(config.name()));
+            super(
+                    NAME,
+                    transportService,
+                    actionFilters,
+                    Request::new,
+                    destinations::put,
+                    (result, config) -> new Response(result, destinations.get(config.name())));
         }
     }
 }

@@ -4,6 +4,7 @@
 package io.devopsaudit.transport;
 
 import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 
@@ -13,10 +14,12 @@ import java.util.Objects;
 
 /**
  * A request that creates or replaces one named configured object of the plugin (a collector, a streaming destination)
- * from a JSON body. The body travels as given; subclasses parse it, and so validate it, in {@code validate()} and
- * again where the action runs.
+ * from a JSON body. The body travels as given; it is parsed, and so validated, in {@code validate()} and again where
+ * the action runs, by the kind's {@link #config()}.
+ *
+ * @param <C> the kind's configuration
  */
-public abstract class NamedConfigRequest extends ActionRequest {
+public abstract class NamedConfigRequest<C> extends ActionRequest {
     private final String name;
     private final Map<String, Object> body;
 
@@ -48,12 +51,20 @@ public abstract class NamedConfigRequest extends ActionRequest {
         return body;
     }
 
+    /** The configuration the body gives the named object. @throws IllegalArgumentException naming what is wrong */
+    public abstract C config();
+
+    @Override
+    public final ActionRequestValidationException validate() {
+        return Validation.check(null, this::config);
+    }
+
     @Override
     public final boolean equals(Object o) {
         return o != null
                 && o.getClass() == getClass()
-                && ((NamedConfigRequest) o).name.equals(name)
-                && ((NamedConfigRequest) o).body.equals(body);
+                && ((NamedConfigRequest<?>) o).name.equals(name)
+                && ((NamedConfigRequest<?>) o).body.equals(body);
     }
 
     @Override

@@ -147,12 +147,15 @@ public class ResponseWireTests extends OpenSearchTestCase {
         Map<String, Object> put =
                 roundTrip(PutDestinationAction.INSTANCE, new PutDestinationAction.Response("created", d));
         assertEquals(true, put.get("acknowledged"));
+        assertEquals(
+                List.of("acknowledged", "result", "name", "config", "token"),
+                List.copyOf(put.keySet()).subList(0, 5));
         assertEquals(d.name(), put.get("name"));
         assertEquals(json(d).get("token"), put.get("token"));
-        roundTrip(GetDestinationAction.INSTANCE, GetDestinationAction.Response.one(d));
+        roundTrip(GetDestinationAction.INSTANCE, new GetDestinationAction.Response(d));
         DestinationView other = destination();
         Map<String, Object> all =
-                roundTrip(GetDestinationAction.INSTANCE, GetDestinationAction.Response.all(List.of(d, other)));
+                roundTrip(GetDestinationAction.INSTANCE, new GetDestinationAction.Response(List.of(d, other)));
         assertEquals(json(other), ((Map<?, ?>) all.get("destinations")).get(other.name()));
         assertEquals(
                 Map.of("acknowledged", true, "name", "acme"),
@@ -183,10 +186,10 @@ public class ResponseWireTests extends OpenSearchTestCase {
                 "scopes",
                 List.of(Map.of("scope", "group:acme")));
         CollectorView view = new CollectorView(config, status);
-        Map<String, Object> one = roundTrip(GetCollectorAction.INSTANCE, GetCollectorAction.Response.one(view));
+        Map<String, Object> one = roundTrip(GetCollectorAction.INSTANCE, new GetCollectorAction.Response(view));
         assertEquals(List.of("name", "config", "status"), List.copyOf(one.keySet()));
         Map<String, Object> all =
-                roundTrip(GetCollectorAction.INSTANCE, GetCollectorAction.Response.all(List.of(view)));
+                roundTrip(GetCollectorAction.INSTANCE, new GetCollectorAction.Response(List.of(view)));
         assertEquals(Map.of("prod", one), all.get("collectors"));
         Map<String, Object> done =
                 roundTrip(RunCollectorAction.INSTANCE, new RunCollectorAction.Response("prod", status, null));
