@@ -140,19 +140,18 @@ public final class CollectorService {
 
     /** Due when never polled, when its next poll has come, or when its token appeared or changed since. */
     private boolean due(Stored s, Instant now) {
-        Map<String, Object> st = s.status;
-        if (st == null || st.get("next_poll") == null) return true;
-        Object gen = st.get("token_generation");
-        if (gen instanceof Number n && n.longValue() != tokens.generation()) return true;
-        return Instant.parse((String) st.get("next_poll")).isAfter(now) == false;
+        CollectorStatus st = s.status;
+        if (st == null || st.nextPoll() == null) return true;
+        if (st.tokenGeneration() != null && st.tokenGeneration() != tokens.generation()) return true;
+        return st.nextPoll().isAfter(now) == false;
     }
 
     // ---- the state index -------------------------------------------------------------------------------------------
 
     /** A stored collector: its configuration and its status ({@code null} before its first poll). */
-    record Stored(CollectorConfig config, Map<String, Object> status) {
+    record Stored(CollectorConfig config, CollectorStatus status) {
         CollectorView view() {
-            return new CollectorView(config, status == null ? CollectorView.NEVER_POLLED : status);
+            return new CollectorView(config, status == null ? CollectorStatus.NEVER_POLLED : status);
         }
     }
 
@@ -174,9 +173,8 @@ public final class CollectorService {
             doc.put("name", config.name());
             doc.put("config", JsonText.write(config.toMap()));
             if (before != null && before.status != null && before.config.url().equals(config.url())) {
-                Map<String, Object> status = new LinkedHashMap<>(before.status);
-                status.remove("next_poll"); // a changed configuration is polled at the next tick
-                doc.put("status", JsonText.write(status));
+                // a changed configuration is polled at the next tick
+                doc.put("status", before.status.withoutNextPoll().toStoredJson());
             }
             return StateIndex.put(client, clusterService, DOC_PREFIX + config.name(), doc);
         }
@@ -238,13 +236,16 @@ public final class CollectorService {
         Object status = doc.get("status");
         return new Stored(
                 CollectorConfig.parse(name, config),
-                status == null ? null : (Map<String, Object>) JsonText.parse("collector", "status", (String) status));
+                status == null
+                        ? null
+                        : CollectorStatus.fromStored(
+                                (Map<?, ?>) JsonText.parse("collector", "status", (String) status)));
     }
 
-    private void saveStatus(String name, Map<String, Object> status) {
+    private void saveStatus(String name, CollectorStatus status) {
         try {
             client.prepareUpdate(IndexNames.STATE, DOC_PREFIX + name)
-                    .setDoc(Map.of("status", JsonText.write(status)))
+                    .setDoc(Map.of("status", status.toStoredJson()))
                     .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE)
                     .get();
         } catch (DocumentMissingException | IndexNotFoundException e) {
@@ -355,7 +356,7 @@ public final class CollectorService {
      * Polls one collector now, as the node, and returns its new status. One poll of a collector at a time on this node:
      * a manual run waits for a scheduled one to end (up to ten minutes).
      */
-    public Map<String, Object> poll(String name, String trigger) throws InterruptedException {
+    public CollectorStatus poll(String name, String trigger) throws InterruptedException {
         ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
         if (lock.tryLock(10, TimeUnit.MINUTES) == false) {
             throw new IllegalStateException("collector [" + name + "] is still polling; try again later");
@@ -365,39 +366,32 @@ public final class CollectorService {
             if (s == null) throw notFound(name);
             // GET _collectors/<name> shows that a poll is under way (a _run that answered "running" points there);
             // the poll's own status, written at its end, has no polling_since
-            Map<String, Object> marked = new LinkedHashMap<>(s.status == null ? Map.of() : s.status);
-            marked.putIfAbsent("state", "never_polled");
-            marked.put(
-                    "polling_since",
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            marked.put("polling_trigger", trigger);
-            saveStatus(name, marked);
-            Map<String, Object> status = pollStored(s, trigger);
+            CollectorStatus before = s.status == null ? CollectorStatus.NEVER_POLLED : s.status;
+            saveStatus(name, before.polling(Instant.now().truncatedTo(ChronoUnit.SECONDS), trigger, before.scopes()));
+            CollectorStatus status = pollStored(s.config, before, trigger);
             saveStatus(name, status);
-            health.write(HealthRecords.collectorPoll(name, s.status, status));
+            health.write(HealthRecords.collectorPoll(name, s.status == null ? null : s.status.toMap(), status.toMap()));
             return status;
         } finally {
             lock.unlock();
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> pollStored(Stored s, String trigger) throws InterruptedException {
-        CollectorConfig c = s.config;
+    private CollectorStatus pollStored(CollectorConfig c, CollectorStatus before, String trigger)
+            throws InterruptedException {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Map<String, Object> before = s.status == null ? Map.of() : s.status;
-        Map<String, Object> status = new LinkedHashMap<>();
         long generation = tokens.generation();
         String token = tokens.get(c.name());
-        Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
-        for (Object o : (List<Object>) before.getOrDefault("scopes", List.of())) {
-            Map<String, Object> row = (Map<String, Object>) o;
-            rows.put((String) row.get("scope"), row);
+        Map<String, CollectorStatus.ScopeStatus> rows = new LinkedHashMap<>();
+        if (before.scopes() != null) {
+            for (CollectorStatus.ScopeStatus row : before.scopes()) rows.put(row.scope(), row);
         }
-        Map<String, Object> error = null;
+        CollectorStatus.PollError error = null;
         Refusal refused = null;
         PollCounts[] poll = {PollCounts.NONE};
-        List<Map<String, Object>> scopes = new ArrayList<>();
+        List<CollectorStatus.ScopeStatus> scopes = new ArrayList<>();
+        Long requests = null;
+        Long retries = null;
         if (token == null) {
             error = error(
                     null,
@@ -407,23 +401,14 @@ public final class CollectorService {
                     "add it with bin/opensearch-keystore add " + CollectorTokens.key(c.name())
                             + " on every cluster-manager-eligible node, then POST _nodes/reload_secure_settings; "
                             + "nothing is polled until then");
-            for (CollectorConfig.Scope scope : c.scopes()) {
-                scopes.add(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
-            }
         } else if (pipelineInstalled() == false) {
             error = error(
                     null,
                     null,
                     "the [" + IndexNames.PIPELINE + "] ingest pipeline is not installed",
                     "run PUT /_plugins/devops_audit/_setup first; nothing is polled until then");
-            for (CollectorConfig.Scope scope : c.scopes()) {
-                scopes.add(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
-            }
         } else if ((refused = refusal(c.name(), c.url(), token, true)) != null) {
             error = error(null, null, refused.message(), refused.hint());
-            for (CollectorConfig.Scope scope : c.scopes()) {
-                scopes.add(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
-            }
         } else {
             GitlabClient gitlab = new GitlabClient(
                     http(),
@@ -433,72 +418,75 @@ public final class CollectorService {
                     (ms, httpStatus) -> Thread.sleep(ms),
                     GitlabClient.Advice.COLLECTOR);
             for (CollectorConfig.Scope scope : c.scopes()) {
-                Map<String, Object> row =
-                        new LinkedHashMap<>(rows.getOrDefault(scope.key(), Map.of("scope", scope.key())));
-                row.remove("last_error");
+                CollectorStatus.ScopeStatus[] row = {
+                    rows.getOrDefault(scope.key(), CollectorStatus.ScopeStatus.of(scope.key()))
+                            .withLastError(null)
+                };
                 // after each complete window of a backfill, its checkpoint is saved at once: a cluster-manager lost in
                 // the middle of a long backfill leaves its successor the windows already stored
-                List<Map<String, Object>> done = List.copyOf(scopes);
+                List<CollectorStatus.ScopeStatus> done = List.copyOf(scopes);
                 Runnable progress = () -> {
-                    Map<String, Object> partial = new LinkedHashMap<>(before);
-                    partial.put("polling_since", started.toString());
-                    partial.put("polling_trigger", trigger);
-                    List<Map<String, Object>> list = new ArrayList<>(done);
-                    list.add(row);
+                    List<CollectorStatus.ScopeStatus> list = new ArrayList<>(done);
+                    list.add(row[0]);
                     rows.forEach((key, old) -> {
-                        if (list.stream().noneMatch(r -> key.equals(r.get("scope")))) list.add(old);
+                        if (list.stream().noneMatch(r -> key.equals(r.scope()))) list.add(old);
                     });
-                    partial.put("scopes", list);
-                    saveStatus(c.name(), partial);
+                    saveStatus(c.name(), before.polling(started, trigger, list));
                 };
                 try {
                     pollScope(c, scope, token, gitlab, row, poll, started, progress);
                 } catch (GitlabApiException e) {
                     error = error(scope.key(), e.status() == 0 ? null : e.status(), e.gitlabMessage(), e.hint());
-                    row.put("last_error", error);
+                    row[0] = row[0].withLastError(error);
                 } catch (RuntimeException e) {
                     // a cluster-side failure (bulk refused, pipeline missing): the scope's checkpoint stays
                     error = error(
                             scope.key(), null, e.getMessage(), "the checkpoint was kept: the next poll fetches again");
-                    row.put("last_error", error);
+                    row[0] = row[0].withLastError(error);
                     logger.warn("collector [" + c.name() + "] scope [" + scope.key() + "] failed", e);
                 }
-                scopes.add(row);
+                scopes.add(row[0]);
             }
-            status.put("requests", gitlab.requests);
-            status.put("retries", gitlab.retries);
+            requests = gitlab.requests;
+            retries = gitlab.retries;
         }
-        PollCounts totals = PollCounts.fromStored(before.get("totals")).plus(poll[0]);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put(
-                "state",
-                token == null ? "missing_token" : refused != null ? "host_refused" : error == null ? "ok" : "error");
-        out.put("trigger", trigger);
-        out.put("node", clusterService.localNode().getName());
-        out.put("last_poll", started.toString());
-        out.put("last_success", error == null ? started.toString() : before.get("last_success"));
-        out.put("next_poll", started.plusMillis(c.interval().millis()).toString());
-        out.put("last_poll_counts", poll[0].toMap());
-        out.put("totals", totals.toMap());
-        out.putAll(status);
-        out.put("scopes", scopes);
-        out.put("last_error", error != null ? error : before.get("last_error"));
-        out.put("token_generation", generation);
+        if (requests == null) {
+            // the poll stopped before GitLab (no token, no pipeline, a refused host): the scopes keep their rows
+            for (CollectorConfig.Scope scope : c.scopes()) {
+                scopes.add(rows.getOrDefault(scope.key(), CollectorStatus.ScopeStatus.of(scope.key())));
+            }
+        }
+        CollectorStatus.State state = token == null
+                ? CollectorStatus.State.MISSING_TOKEN
+                : refused != null
+                        ? CollectorStatus.State.HOST_REFUSED
+                        : error == null ? CollectorStatus.State.OK : CollectorStatus.State.ERROR;
+        PollCounts totals = (before.totals() == null ? PollCounts.NONE : before.totals()).plus(poll[0]);
         if (error != null) {
             // GitLab's words and the scope, never the token (it is in no URL and no message)
             logger.warn("collector [{}] poll failed: {}", c.name(), error);
         }
-        return out;
+        return new CollectorStatus(
+                state,
+                trigger,
+                clusterService.localNode().getName(),
+                started,
+                error == null ? started : before.lastSuccess(),
+                started.plusMillis(c.interval().millis()),
+                poll[0],
+                totals,
+                requests,
+                retries,
+                scopes,
+                error != null ? error : before.lastError(),
+                generation,
+                null,
+                null);
     }
 
-    private static Map<String, Object> error(String scope, Integer httpStatus, String message, String hint) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        e.put("scope", scope);
-        e.put("http_status", httpStatus);
-        e.put("message", message);
-        e.put("hint", hint);
-        return e;
+    private static CollectorStatus.PollError error(String scope, Integer httpStatus, String message, String hint) {
+        return new CollectorStatus.PollError(
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), scope, httpStatus, message, hint);
     }
 
     private boolean pipelineInstalled() {
@@ -519,13 +507,12 @@ public final class CollectorService {
             CollectorConfig.Scope scope,
             String token,
             GitlabClient gitlab,
-            Map<String, Object> row,
+            CollectorStatus.ScopeStatus[] row,
             PollCounts[] poll,
             Instant now,
             Runnable progress)
             throws GitlabApiException, InterruptedException {
-        Object saved = row.get("checkpoint");
-        Instant checkpoint = saved == null ? null : Instant.parse((String) saved);
+        Instant checkpoint = row[0].checkpoint();
         Instant from = checkpoint == null ? c.since() : checkpoint.minus(OVERLAP);
         if (from.isBefore(c.since())) from = c.since();
         PollCounts counts = PollCounts.NONE;
@@ -555,23 +542,18 @@ public final class CollectorService {
             counts = counts.plusFetched(n[0], skipped[0]).plus(intake.counts());
             // everything up to the window's end is stored: that is the checkpoint now
             Instant end = to == null ? now : to;
-            row.put("checkpoint", end.toString());
+            row[0] = row[0].withCheckpoint(end);
             if (to == null) break;
             progress.run();
             from = to.minusSeconds(1); // windows overlap by a second: GitLab's bounds are inclusive, so none is lost
         }
         poll[0] = poll[0].plus(counts);
-        row.put("last_poll_counts", counts.toMap());
-        row.put("pages", pages);
-        if (checkpoint == null && counts.fetched() == 0) {
-            row.put(
-                    "note",
-                    "GitLab returned no events since [" + c.since() + "]: if there should be some, the token's "
-                            + "user may lack the rights to see them (instance events need an administrator, group and project "
-                            + "events the Owner role)");
-        } else {
-            row.remove("note");
-        }
+        String note = checkpoint == null && counts.fetched() == 0
+                ? "GitLab returned no events since [" + c.since() + "]: if there should be some, the token's "
+                        + "user may lack the rights to see them (instance events need an administrator, group and project "
+                        + "events the Owner role)"
+                : null;
+        row[0] = row[0].polled(counts, pages, note);
     }
 
     /** The event's name: the API object's {@code event_name}, or the one in its details (older GitLab versions). */

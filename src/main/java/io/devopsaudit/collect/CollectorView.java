@@ -10,17 +10,13 @@ import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * A collector as the API shows it: its configuration and its status, the document each poll writes into the state
- * index ({@code state}, checkpoints and counts per scope, totals, the last error; docs/collector.md), shown as stored.
+ * A collector as the API shows it: its configuration and its status, which each poll writes into the state index
+ * ({@code state}, checkpoints and counts per scope, totals, the last error; docs/collector.md).
  */
-public record CollectorView(CollectorConfig config, Map<String, Object> status) implements Writeable, ToXContentObject {
-
-    /** The status of a collector that was never polled. */
-    static final Map<String, Object> NEVER_POLLED = Map.of("state", "never_polled");
+public record CollectorView(CollectorConfig config, CollectorStatus status) implements Writeable, ToXContentObject {
 
     public CollectorView {
         Objects.requireNonNull(config);
@@ -29,14 +25,14 @@ public record CollectorView(CollectorConfig config, Map<String, Object> status) 
 
     /** The configuration crosses the wire as its JSON form and is read back as a request body is. */
     public CollectorView(StreamInput in) throws IOException {
-        this(CollectorConfig.parse(in.readString(), in.readMap()), in.readMap());
+        this(CollectorConfig.parse(in.readString(), in.readMap()), new CollectorStatus(in));
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         out.writeString(config.name());
         out.writeMap(config.toMap());
-        out.writeMap(status);
+        status.writeTo(out);
     }
 
     public String name() {

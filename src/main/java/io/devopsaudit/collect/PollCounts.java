@@ -4,8 +4,13 @@
 package io.devopsaudit.collect;
 
 import io.devopsaudit.intake.IntakeCounts;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
 
-import java.util.LinkedHashMap;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -14,9 +19,32 @@ import java.util.Map;
  * per scope and per poll, and summed into the collector's totals, in its status document.
  */
 public record PollCounts(
-        long fetched, long skipped, long indexed, long duplicates, long conflicts, long failed, long nonconforming) {
+        long fetched, long skipped, long indexed, long duplicates, long conflicts, long failed, long nonconforming)
+        implements Writeable, ToXContentObject {
 
     public static final PollCounts NONE = new PollCounts(0, 0, 0, 0, 0, 0, 0);
+
+    public PollCounts(StreamInput in) throws IOException {
+        this(
+                in.readVLong(),
+                in.readVLong(),
+                in.readVLong(),
+                in.readVLong(),
+                in.readVLong(),
+                in.readVLong(),
+                in.readVLong());
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeVLong(fetched);
+        out.writeVLong(skipped);
+        out.writeVLong(indexed);
+        out.writeVLong(duplicates);
+        out.writeVLong(conflicts);
+        out.writeVLong(failed);
+        out.writeVLong(nonconforming);
+    }
 
     public PollCounts plus(PollCounts o) {
         return new PollCounts(
@@ -46,20 +74,21 @@ public record PollCounts(
                 intake.nonconforming()));
     }
 
-    /** The counts as the status document holds them (its JSON keys are the API's). */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("fetched", fetched);
-        m.put("skipped", skipped);
-        m.put("indexed", indexed);
-        m.put("duplicates", duplicates);
-        m.put("conflicts", conflicts);
-        m.put("failed", failed);
-        m.put("nonconforming", nonconforming);
-        return m;
+    /** The counts as the status document holds them and the API shows them. */
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        return builder.startObject()
+                .field("fetched", fetched)
+                .field("skipped", skipped)
+                .field("indexed", indexed)
+                .field("duplicates", duplicates)
+                .field("conflicts", conflicts)
+                .field("failed", failed)
+                .field("nonconforming", nonconforming)
+                .endObject();
     }
 
-    /** The counts of a stored status document ({@link #toMap}); absent ones (older documents) are 0. */
+    /** The counts of a stored status document ({@link #toXContent}); absent ones (older documents) are 0. */
     public static PollCounts fromStored(Object stored) {
         Map<?, ?> m = stored instanceof Map<?, ?> map ? map : Map.of();
         return new PollCounts(

@@ -25,7 +25,6 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -129,29 +128,28 @@ public final class RunCollectorAction extends ActionType<RunCollectorAction.Resp
     public static final class Response extends ActionResponse implements ToXContentObject {
         private final String name;
         /** The status document; {@code null} when a poll still running could not be read. */
-        private final Map<String, Object> status;
+        private final CollectorStatus status;
         /** The wait the poll outlasted, or {@code null} when it ended within it. */
         private final String wait;
 
-        public Response(String name, Map<String, Object> status, String wait) {
+        public Response(String name, CollectorStatus status, String wait) {
             this.name = Objects.requireNonNull(name);
             this.status = status;
             this.wait = wait;
         }
 
         public Response(StreamInput in) throws IOException {
-            this(in.readString(), in.readBoolean() ? in.readMap() : null, in.readOptionalString());
+            this(in.readString(), in.readOptionalWriteable(CollectorStatus::new), in.readOptionalString());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             out.writeString(name);
-            out.writeBoolean(status != null);
-            if (status != null) out.writeMap(status);
+            out.writeOptionalWriteable(status);
             out.writeOptionalString(wait);
         }
 
-        public Map<String, Object> status() {
+        public CollectorStatus status() {
             return status;
         }
 
@@ -221,7 +219,7 @@ public final class RunCollectorAction extends ActionType<RunCollectorAction.Resp
 
         @Override
         protected void clusterManagerOperation(Request request, ClusterState state, ActionListener<Response> listener) {
-            CompletableFuture<Map<String, Object>> poll = new CompletableFuture<>();
+            CompletableFuture<CollectorStatus> poll = new CompletableFuture<>();
             threadPool.generic().execute(() -> {
                 try {
                     poll.complete(collectors.poll(request.name, "manual"));
@@ -236,7 +234,7 @@ public final class RunCollectorAction extends ActionType<RunCollectorAction.Resp
             try {
                 answer = new Response(request.name, poll.get(request.wait.millis(), TimeUnit.MILLISECONDS), null);
             } catch (TimeoutException e) {
-                Map<String, Object> soFar;
+                CollectorStatus soFar;
                 try {
                     soFar = collectors.get(request.name).status();
                 } catch (Exception readFailed) {

@@ -35,18 +35,15 @@ public class CollectorFailoverClusterTests extends DevopsAuditClusterTestCase {
                 .build();
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> status() {
+    private CollectorStatus status() {
         return client().execute(GetCollectorAction.INSTANCE, new GetCollectorAction.Request(NAME))
                 .actionGet()
                 .one()
                 .status();
     }
 
-    @SuppressWarnings("unchecked")
-    private static long indexed(Map<String, Object> status) {
-        Object totals = status.get("totals");
-        return totals == null ? -1 : ((Number) ((Map<String, Object>) totals).get("indexed")).longValue();
+    private static long indexed(CollectorStatus status) {
+        return status.totals() == null ? -1 : status.totals().indexed();
     }
 
     private long stored() {
@@ -91,9 +88,9 @@ public class CollectorFailoverClusterTests extends DevopsAuditClusterTestCase {
             // is the elected cluster-manager when the poll is seen
             assertBusy(
                     () -> {
-                        Map<String, Object> s = status();
-                        assertEquals(String.valueOf(s), "ok", s.get("state"));
-                        assertEquals(internalCluster().getClusterManagerName(), s.get("node"));
+                        CollectorStatus s = status();
+                        assertEquals(String.valueOf(s), CollectorStatus.State.OK, s.state());
+                        assertEquals(internalCluster().getClusterManagerName(), s.node());
                         assertEquals(150, indexed(s));
                     },
                     60,
@@ -117,9 +114,9 @@ public class CollectorFailoverClusterTests extends DevopsAuditClusterTestCase {
 
             assertBusy(
                     () -> {
-                        Map<String, Object> s = status();
-                        assertNotEquals(String.valueOf(s), first, s.get("node"));
-                        assertEquals(String.valueOf(s), internalCluster().getClusterManagerName(), s.get("node"));
+                        CollectorStatus s = status();
+                        assertNotEquals(String.valueOf(s), first, s.node());
+                        assertEquals(String.valueOf(s), internalCluster().getClusterManagerName(), s.node());
                         assertEquals("the 20 new events, none twice", 170, indexed(s));
                     },
                     60,

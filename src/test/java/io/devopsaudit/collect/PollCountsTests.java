@@ -4,8 +4,17 @@
 package io.devopsaudit.collect;
 
 import io.devopsaudit.intake.IntakeCounts;
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
+import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.test.OpenSearchTestCase;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -19,9 +28,12 @@ public class PollCountsTests extends OpenSearchTestCase {
         assertEquals(new PollCounts(20, 2, 8, 4, 2, 2, 2), c.plus(c));
     }
 
-    public void testStoredFormKeepsTheApiKeysAndReadsBack() {
+    public void testStoredFormKeepsTheApiKeysAndReadsBack() throws IOException {
         PollCounts c = new PollCounts(7, 6, 5, 4, 3, 2, 1);
-        Map<String, Object> stored = c.toMap();
+        XContentBuilder b = JsonXContent.contentBuilder();
+        c.toXContent(b, ToXContent.EMPTY_PARAMS);
+        Map<String, Object> stored = XContentHelper.convertToMap(BytesReference.bytes(b), true, MediaTypeRegistry.JSON)
+                .v2();
         assertEquals(
                 List.of("fetched", "skipped", "indexed", "duplicates", "conflicts", "failed", "nonconforming"),
                 List.copyOf(stored.keySet()));
@@ -31,5 +43,23 @@ public class PollCountsTests extends OpenSearchTestCase {
                 new PollCounts(3, 0, 2, 1, 0, 0, 0),
                 PollCounts.fromStored(Map.of("fetched", 3, "indexed", 2L, "duplicates", 1)));
         assertEquals(PollCounts.NONE, PollCounts.fromStored(null));
+    }
+
+    public void testWireRoundTrip() throws IOException {
+        PollCounts c = new PollCounts(
+                randomNonNegativeLong(),
+                randomLongBetween(0, 9),
+                randomLongBetween(0, 9),
+                randomLongBetween(0, 9),
+                randomLongBetween(0, 9),
+                randomLongBetween(0, 9),
+                randomLongBetween(0, 9));
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            c.writeTo(out);
+            try (StreamInput in = out.bytes().streamInput()) {
+                assertEquals(c, new PollCounts(in));
+                assertEquals(0, in.available());
+            }
+        }
     }
 }

@@ -4,9 +4,11 @@
 package io.devopsaudit.transport;
 
 import io.devopsaudit.collect.CollectorConfig;
+import io.devopsaudit.collect.CollectorStatus;
 import io.devopsaudit.collect.CollectorView;
 import io.devopsaudit.collect.DeleteCollectorAction;
 import io.devopsaudit.collect.GetCollectorAction;
+import io.devopsaudit.collect.PollCounts;
 import io.devopsaudit.collect.PutCollectorAction;
 import io.devopsaudit.collect.RunCollectorAction;
 import io.devopsaudit.content.GetContentAction;
@@ -47,6 +49,7 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,13 +181,7 @@ public class ResponseWireTests extends OpenSearchTestCase {
                         "2024-01-01T00:00:00Z",
                         "instance",
                         "gitlab-prod"));
-        Map<String, Object> status = Map.of(
-                "state",
-                "ok",
-                "totals",
-                Map.of("fetched", 3L, "indexed", 2L),
-                "scopes",
-                List.of(Map.of("scope", "group:acme")));
+        CollectorStatus status = polledStatus();
         CollectorView view = new CollectorView(config, status);
         Map<String, Object> one = roundTrip(GetCollectorAction.INSTANCE, new GetCollectorAction.Response(view));
         assertEquals(List.of("name", "config", "status"), List.copyOf(one.keySet()));
@@ -204,6 +201,73 @@ public class ResponseWireTests extends OpenSearchTestCase {
         assertEquals(
                 Map.of("acknowledged", true, "name", "prod"),
                 roundTrip(DeleteCollectorAction.INSTANCE, new DeleteCollectorAction.Response("prod")));
+    }
+
+    /** A status with every field set: a failed poll of two scopes, while the next poll is under way. */
+    private static CollectorStatus polledStatus() {
+        Instant at = Instant.parse("2024-03-02T10:00:00Z");
+        CollectorStatus.PollError error = new CollectorStatus.PollError(
+                at, "group:acme", randomBoolean() ? null : 401, "401 Unauthorized", "check the token");
+        PollCounts counts = new PollCounts(3, 1, 2, 0, 0, 0, randomIntBetween(0, 3));
+        return new CollectorStatus(
+                randomFrom(CollectorStatus.State.values()),
+                "schedule",
+                "node-1",
+                at,
+                randomBoolean() ? null : at.minusSeconds(3600),
+                at.plusSeconds(3600),
+                counts,
+                counts.plus(counts),
+                4L,
+                1L,
+                List.of(
+                        new CollectorStatus.ScopeStatus(
+                                "instance",
+                                at.minusMillis(250),
+                                counts,
+                                2L,
+                                randomBoolean() ? null : "no events",
+                                null),
+                        CollectorStatus.ScopeStatus.of("group:acme").withLastError(error)),
+                error,
+                randomNonNegativeLong(),
+                at.plusSeconds(3600),
+                "manual");
+    }
+
+    /** The status a poll answers with renders its fields in the stored order, and a collector never polled its state. */
+    public void testCollectorStatus() throws IOException {
+        CollectorStatus status = polledStatus();
+        Map<String, Object> done =
+                roundTrip(RunCollectorAction.INSTANCE, new RunCollectorAction.Response("prod", status, null));
+        assertEquals(json(status), done.get("status"));
+        assertEquals(
+                List.of(
+                        "state",
+                        "trigger",
+                        "node",
+                        "last_poll",
+                        "last_success",
+                        "next_poll",
+                        "last_poll_counts",
+                        "totals",
+                        "requests",
+                        "retries",
+                        "scopes",
+                        "last_error",
+                        "token_generation",
+                        "polling_since",
+                        "polling_trigger"),
+                List.copyOf(json(status).keySet()));
+        Map<?, ?> failedScope = (Map<?, ?>) ((List<?>) json(status).get("scopes")).get(1);
+        assertEquals(List.of("scope", "last_error"), List.copyOf(failedScope.keySet()));
+        assertEquals(
+                List.of("at", "scope", "http_status", "message", "hint"),
+                List.copyOf(((Map<?, ?>) failedScope.get("last_error")).keySet()));
+        Map<String, Object> running = roundTrip(
+                RunCollectorAction.INSTANCE,
+                new RunCollectorAction.Response("prod", CollectorStatus.NEVER_POLLED, "1s"));
+        assertEquals(Map.of("state", "never_polled"), running.get("status"));
     }
 
     private static RetentionRun run(boolean dry) {
