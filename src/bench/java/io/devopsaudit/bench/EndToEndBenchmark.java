@@ -47,7 +47,12 @@ import java.util.Random;
 public final class EndToEndBenchmark {
     static final int BATCH = 2000;
 
-    record Way(String name, List<byte[]> bodies, String pipeline, int docs) {}
+    /** A way to index the events: {@code _bulk} bodies through {@code pipeline} (null: none), or posted to {@code path}. */
+    record Way(String name, List<byte[]> bodies, String pipeline, int docs, String path) {
+        Way(String name, List<byte[]> bodies, String pipeline, int docs) {
+            this(name, bodies, pipeline, docs, null);
+        }
+    }
 
     record Result(String way, int run, double seconds, int docs, long ingestTookMs) {}
 
@@ -150,12 +155,36 @@ public final class EndToEndBenchmark {
                         + "}\n");
                 totalBytes += e.length();
             }
+            // the audit_json.log events once more, pre-normalized (the floor for _import) and as an audit_json.log file
+            // posted to _import in bodies of BATCH lines
+            List<String> logNormalized = new ArrayList<>();
+            for (String e : logLines) {
+                Map<String, Object> source = new HashMap<>();
+                source.put("message", e);
+                IngestDocument doc = new IngestDocument("x", null, null, null, null, source);
+                processor.execute(doc);
+                Map<String, Object> s = new LinkedHashMap<>(doc.getSourceAndMetadata());
+                String index = (String) s.remove("_index");
+                String id = (String) s.remove("_id");
+                s.keySet().removeIf(k -> k.startsWith("_"));
+                logNormalized.add("{\"index\":{\"_index\":\"" + index + "\",\"_id\":" + JsonText.write(id) + "}}\n"
+                        + JsonText.write(s) + "\n");
+            }
+            List<String> logFile = new ArrayList<>();
+            for (String e : logLines) logFile.add(e + "\n");
             List<String> logRaw = new ArrayList<>();
             for (String e : logLines)
                 logRaw.add("{\"index\":{\"_index\":\"bench-incoming\"}}\n{\"message\":" + JsonText.write(e) + "}\n");
 
             List<Way> allWays = new ArrayList<>(List.of(
                     new Way("a_no_pipeline", bodies(normalizedLines), null, n),
+                    new Way("a_no_pipeline_gitlab_log", bodies(logNormalized), null, logNormalized.size()),
+                    new Way(
+                            "i_import_gitlab_log",
+                            bodies(logFile),
+                            null,
+                            logFile.size(),
+                            "/_plugins/devops_audit/_import?format=gitlab_log"),
                     new Way("b_devops_audit", bodies(rawLines), "devops-audit", n),
                     new Way("c_stock_reference_gitlab_log", bodies(logRaw), "bench-reference", logRaw.size()),
                     new Way("b_devops_audit_gitlab_log", bodies(logRaw), "devops-audit", logRaw.size()),
@@ -208,7 +237,8 @@ public final class EndToEndBenchmark {
                                 way.bodies()
                                         .subList(0, Math.min(10, way.bodies().size())),
                                 way.pipeline(),
-                                0),
+                                0,
+                                way.path()),
                         0);
             }
             List<Result> results = new ArrayList<>();
@@ -409,6 +439,14 @@ public final class EndToEndBenchmark {
         long took = 0;
         long start = System.nanoTime();
         for (byte[] body : way.bodies()) {
+            if (way.path() != null) {
+                Request request = new Request("POST", way.path());
+                request.setEntity(new ByteArrayEntity(body, ContentType.create("application/x-ndjson")));
+                Map<String, Object> counts = json(client.performRequest(request));
+                if (counts.get("received").equals(counts.get("indexed")) == false)
+                    throw new IllegalStateException(way.name() + ": not every event was indexed: " + counts);
+                continue;
+            }
             Request request =
                     new Request("POST", "/_bulk" + (way.pipeline() == null ? "" : "?pipeline=" + way.pipeline()));
             request.setEntity(new ByteArrayEntity(body, ContentType.create("application/x-ndjson")));
@@ -430,6 +468,28 @@ public final class EndToEndBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(way.name(), run, seconds, way.docs(), took);
+    }
+
+    /** Wall time of {@code way} over wall time of {@code floor} per run (the same events), when both ran. */
+    static String overFloor(Map<String, List<Result>> byWay, String way, String floor) {
+        if (byWay.containsKey(way) == false || byWay.containsKey(floor) == false) return "";
+        List<Double> ratios = new ArrayList<>();
+        for (Result x : byWay.get(way)) {
+            byWay.get(floor).stream()
+                    .filter(f -> f.run() == x.run())
+                    .findFirst()
+                    .ifPresent(f -> ratios.add(x.seconds() / f.seconds()));
+        }
+        if (ratios.isEmpty()) return "";
+        ratios.sort(null);
+        return String.format(
+                Locale.ROOT,
+                "%s over %s (wall time per run, the same audit_json.log events): median %.2fx (%.2f-%.2f)%n",
+                way,
+                floor,
+                median(ratios),
+                ratios.get(0),
+                ratios.get(ratios.size() - 1));
     }
 
     static String report(List<Result> results, int n, int logEvents, double avgBytes) {
@@ -462,6 +522,8 @@ public final class EndToEndBenchmark {
                     ingest.get(ingest.size() - 1)));
         }
         sb.append(logEventFigures(byWay, logEvents));
+        sb.append(overFloor(byWay, "i_import_gitlab_log", "a_no_pipeline_gitlab_log"));
+        sb.append(overFloor(byWay, "b_devops_audit_gitlab_log", "a_no_pipeline_gitlab_log"));
         if (byWay.keySet()
                         .containsAll(List.of(
                                 "a_no_pipeline",
