@@ -141,16 +141,7 @@ public final class EndToEndBenchmark {
             List<String> rawLines = new ArrayList<>(n);
             long totalBytes = 0;
             for (String e : raw) {
-                Map<String, Object> source = new HashMap<>();
-                source.put("message", e);
-                IngestDocument doc = new IngestDocument("x", null, null, null, null, source);
-                processor.execute(doc);
-                Map<String, Object> s = new LinkedHashMap<>(doc.getSourceAndMetadata());
-                String index = (String) s.remove("_index");
-                String id = (String) s.remove("_id");
-                s.keySet().removeIf(k -> k.startsWith("_"));
-                normalizedLines.add("{\"index\":{\"_index\":\"" + index + "\",\"_id\":" + JsonText.write(id) + "}}\n"
-                        + JsonText.write(s) + "\n");
+                normalizedLines.add(normalizedBulkLines(processor, e));
                 rawLines.add("{\"index\":{\"_index\":\"devops-audit-incoming\"}}\n{\"message\":" + JsonText.write(e)
                         + "}\n");
                 totalBytes += e.length();
@@ -159,16 +150,7 @@ public final class EndToEndBenchmark {
             // posted to _import in bodies of BATCH lines
             List<String> logNormalized = new ArrayList<>();
             for (String e : logLines) {
-                Map<String, Object> source = new HashMap<>();
-                source.put("message", e);
-                IngestDocument doc = new IngestDocument("x", null, null, null, null, source);
-                processor.execute(doc);
-                Map<String, Object> s = new LinkedHashMap<>(doc.getSourceAndMetadata());
-                String index = (String) s.remove("_index");
-                String id = (String) s.remove("_id");
-                s.keySet().removeIf(k -> k.startsWith("_"));
-                logNormalized.add("{\"index\":{\"_index\":\"" + index + "\",\"_id\":" + JsonText.write(id) + "}}\n"
-                        + JsonText.write(s) + "\n");
+                logNormalized.add(normalizedBulkLines(processor, e));
             }
             List<String> logFile = new ArrayList<>();
             for (String e : logLines) logFile.add(e + "\n");
@@ -427,6 +409,20 @@ public final class EndToEndBenchmark {
                     .getBytes(StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    /** The processor's output for one raw event as the two {@code _bulk} lines that index it without a pipeline. */
+    static String normalizedBulkLines(DevopsAuditProcessor processor, String rawEvent) {
+        Map<String, Object> source = new HashMap<>();
+        source.put("message", rawEvent);
+        IngestDocument doc = new IngestDocument("x", null, null, null, null, source);
+        processor.execute(doc);
+        Map<String, Object> s = new LinkedHashMap<>(doc.getSourceAndMetadata());
+        String index = (String) s.remove("_index");
+        String id = (String) s.remove("_id");
+        s.keySet().removeIf(k -> k.startsWith("_"));
+        return "{\"index\":{\"_index\":\"" + index + "\",\"_id\":" + JsonText.write(id) + "}}\n" + JsonText.write(s)
+                + "\n";
     }
 
     @SuppressWarnings("unchecked")
