@@ -63,6 +63,10 @@ def event(i):
     return u, ip, project, ts
 
 
+# when the processor stored the events (it sets event.ingested on every event)
+INGESTED = time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime())
+
+
 def doc(i):
     u, ip, project, ts = event(i)
     t = time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(ts)) + '.%03dZ' % (i % 1000)
@@ -72,7 +76,7 @@ def doc(i):
     if i // a.users % 10 == 0:  # every tenth run of 5,000 consecutive events: every user, now and then
         user['email'] = email
     return {'@timestamp': t,
-            'event': {'kind': 'event', 'provider': 'gitlab', 'action': 'repository_git_operation', 'outcome': 'success',
+            'event': {'kind': 'event', 'ingested': INGESTED, 'provider': 'gitlab', 'action': 'repository_git_operation', 'outcome': 'success',
                       'id': str(i + 1), 'dataset': 'gitlab.audit', 'category': ['file'], 'type': ['access']},
             'user': user,
             'source': {'ip': ip},

@@ -26,11 +26,13 @@ import io.devopsaudit.intake.PutDestinationAction;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.intake.StreamingToken;
 import io.devopsaudit.investigate.AccessReportAction;
+import io.devopsaudit.investigate.AccessRollupService;
 import io.devopsaudit.investigate.ActivityTrail;
 import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.Export;
 import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.investigate.Pseudonyms;
+import io.devopsaudit.investigate.RunAccessRollupAction;
 import io.devopsaudit.rest.RestContentAction;
 import io.devopsaudit.rest.RestIntakeActions;
 import io.devopsaudit.rest.RestInvestigateActions;
@@ -84,6 +86,7 @@ public class DevopsAuditPlugin extends Plugin
         implements IngestPlugin, ActionPlugin, SystemIndexPlugin, ReloadablePlugin {
 
     private RetentionService retention;
+    private AccessRollupService rollups;
     private CollectorService collectors;
     private final CollectorTokens collectorTokens = new CollectorTokens();
     private final StreamingToken streamingToken = new StreamingToken();
@@ -132,8 +135,10 @@ public class DevopsAuditPlugin extends Plugin
         ActivityTrail trail = new ActivityTrail(client, threadPool, clusterService);
         destinationTokens.load(environment.settings());
         DestinationService destinations = new DestinationService(client, clusterService, threadPool, destinationTokens);
+        rollups = new AccessRollupService(client, clusterService, threadPool);
         return List.of(
                 retention,
+                rollups,
                 engine(environment),
                 streamingToken,
                 pseudonyms,
@@ -162,6 +167,7 @@ public class DevopsAuditPlugin extends Plugin
         all.add(CollectorTokens.HOST_SETTING);
         all.add(DestinationTokens.SETTING);
         all.add(DestinationSilence.SILENCE);
+        all.addAll(AccessRollupService.settings());
         return all;
     }
 
@@ -177,6 +183,7 @@ public class DevopsAuditPlugin extends Plugin
                 new ActionHandler<>(ImportAction.INSTANCE, ImportAction.TransportAction.class),
                 new ActionHandler<>(StreamAction.INSTANCE, StreamAction.TransportAction.class),
                 new ActionHandler<>(AccessReportAction.INSTANCE, AccessReportAction.TransportAction.class),
+                new ActionHandler<>(RunAccessRollupAction.INSTANCE, RunAccessRollupAction.TransportAction.class),
                 new ActionHandler<>(ContextAction.INSTANCE, ContextAction.TransportAction.class),
                 new ActionHandler<>(ExportAction.INSTANCE, ExportAction.TransportAction.class),
                 new ActionHandler<>(PutCollectorAction.INSTANCE, PutCollectorAction.TransportAction.class),
@@ -204,6 +211,7 @@ public class DevopsAuditPlugin extends Plugin
                 new RestIntakeActions.Import(),
                 new RestIntakeActions.Stream(destinationTokens),
                 new RestInvestigateActions.Report(),
+                new RestInvestigateActions.Rollup(),
                 new RestInvestigateActions.Context(),
                 new RestInvestigateActions.Export(),
                 RestNamedObjectsAction.collectors(),
@@ -226,6 +234,9 @@ public class DevopsAuditPlugin extends Plugin
         }
         if (collectors != null) {
             collectors.close();
+        }
+        if (rollups != null) {
+            rollups.close();
         }
     }
 }

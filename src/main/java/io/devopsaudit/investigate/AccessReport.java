@@ -23,6 +23,7 @@ import org.opensearch.search.aggregations.AggregationBuilders;
 import org.opensearch.search.aggregations.Aggregations;
 import org.opensearch.search.aggregations.BucketOrder;
 import org.opensearch.search.aggregations.MultiBucketConsumerService;
+import org.opensearch.search.aggregations.bucket.filter.Filter;
 import org.opensearch.search.aggregations.bucket.terms.IncludeExclude;
 import org.opensearch.search.aggregations.bucket.terms.Terms;
 import org.opensearch.search.aggregations.bucket.terms.TermsAggregationBuilder;
@@ -46,6 +47,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -90,12 +92,21 @@ public final class AccessReport {
     private final Client client;
     private final Pseudonyms pseudonyms;
     private final IntSupplier maxBuckets;
+    private final Function<InvestigationFilter, AccessRollup.Plan> rollup;
 
-    /** {@code maxBuckets}: the node's {@code search.max_buckets}, read when a report runs. */
-    public AccessReport(Client client, Pseudonyms pseudonyms, IntSupplier maxBuckets) {
+    /**
+     * {@code maxBuckets}: the node's {@code search.max_buckets}, read when a report runs; {@code rollup}: which of a
+     * filter's days the report may read from the access rollup, found as the caller.
+     */
+    public AccessReport(
+            Client client,
+            Pseudonyms pseudonyms,
+            IntSupplier maxBuckets,
+            Function<InvestigationFilter, AccessRollup.Plan> rollup) {
         this.client = client;
         this.pseudonyms = pseudonyms;
         this.maxBuckets = maxBuckets;
+        this.rollup = rollup;
     }
 
     /** The report's own body keys, besides the {@link InvestigationFilter}'s. */
@@ -169,8 +180,13 @@ public final class AccessReport {
     /** Runs the report over {@code indices} (the event indices, as the Security plugin let the request through). */
     public AccessReportResult run(Params p, String[] indices) {
         InvestigationFilter f = p.filter();
-        QueryBuilder direct = query(p);
-        Identities identities = new Identities(client, maxBuckets.getAsInt());
+        // whole days the access rollup still holds exactly are read as its rows, the rest as events: every search
+        // below but the e-mails' (which reads every kind of event) and the empty answer's runs over both
+        AccessRollup.Plan plan = rollup.apply(f);
+        QueryBuilder direct = plan.query(query(p), f.query(null));
+        String[] events = indices;
+        indices = plan.indices(events);
+        Identities identities = new Identities(client, maxBuckets.getAsInt(), events);
         Identities.Resolution resolved;
         Counts counts;
         if (f.domains().isEmpty()) {
@@ -227,7 +243,7 @@ public final class AccessReport {
                 // a search over no index at all may answer without aggregations
                 aggs == null ? List.of() : buckets(aggs.get("per_project")),
                 aggs == null ? List.of() : buckets(aggs.get("per_type")),
-                accesses == 0 ? outside(p, indices) : null,
+                accesses == 0 ? outside(p, events) : null,
                 MAX_DISTINCT,
                 bound,
                 new AccessReportResult.Excluded(f.networks(), f.domains(), f.excludeUsers(), excludedUsers.size()),
@@ -237,7 +253,8 @@ public final class AccessReport {
                 userRows,
                 ipRows,
                 f.includeRequests() ? requests(p, resolved.excluded()) : null,
-                f.redact());
+                f.redact(),
+                plan.days());
     }
 
     private static String time(double epochMillis) {
@@ -405,11 +422,14 @@ public final class AccessReport {
         }
     }
 
+    private static final String EVENTS = "events";
+
     private Counts count(
             String[] indices, QueryBuilder query, boolean detail, AggregationBuilder extra, int partition, int of) {
         SearchSourceBuilder source = new SearchSourceBuilder().query(query).size(0);
         if (of == 1) {
-            source.trackTotalHits(true)
+            // a rollup row counts as the events it stands for in every bucket (its _doc_count), not in the hits
+            source.aggregation(AggregationBuilders.filter(EVENTS, QueryBuilders.matchAllQuery()))
                     .aggregation(AggregationBuilders.min("first").field(Fields.TIMESTAMP))
                     .aggregation(AggregationBuilders.max("last").field(Fields.TIMESTAMP))
                     .aggregation(AggregationBuilders.terms("per_project")
@@ -424,9 +444,8 @@ public final class AccessReport {
         source.aggregation(rowsAggregation("ips", Fields.SOURCE_IP, Fields.USER_NAME, detail, partition, of));
         SearchResponse r = search(indices, source);
         Aggregations aggs = r.getAggregations();
-        long events = r.getHits().getTotalHits() == null
-                ? 0
-                : r.getHits().getTotalHits().value();
+        Filter all = aggs == null ? null : aggs.get(EVENTS);
+        long events = all == null ? 0 : all.getDocCount();
         return new Counts(
                 events,
                 aggs,

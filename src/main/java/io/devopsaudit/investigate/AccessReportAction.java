@@ -118,11 +118,14 @@ public final class AccessReportAction extends ActionType<AccessReportAction.Resp
                 Client client,
                 Pseudonyms pseudonyms,
                 ClusterService clusterService,
-                ActivityTrail trail) {
+                ActivityTrail trail,
+                AccessRollupService rollups) {
             super(NAME, transportService, actionFilters, Request::new);
-            this.report = new AccessReport(client, pseudonyms, () -> clusterService
-                    .getClusterSettings()
-                    .get(MultiBucketConsumerService.MAX_BUCKET_SETTING));
+            this.report = new AccessReport(
+                    client,
+                    pseudonyms,
+                    () -> clusterService.getClusterSettings().get(MultiBucketConsumerService.MAX_BUCKET_SETTING),
+                    f -> AccessRollup.plan(client, clusterService, f, rollups.enabled()));
             this.trail = trail;
         }
 

@@ -25,6 +25,7 @@ import java.util.List;
  * @param users {@code null} without {@code detail}
  * @param sourceIps {@code null} without {@code detail}
  * @param requests {@code null} without {@code include_requests}
+ * @param precountedDays the window's days read from the access rollup ({@link AccessRollup}) instead of their events
  */
 public record AccessReportResult(
         List<String> scope,
@@ -47,7 +48,8 @@ public record AccessReportResult(
         List<UserRow> users,
         List<IpRow> sourceIps,
         Requests requests,
-        boolean redacted)
+        boolean redacted,
+        int precountedDays)
         implements Writeable, ToXContentObject {
 
     public AccessReportResult {
@@ -82,7 +84,8 @@ public record AccessReportResult(
                 in.readBoolean() ? in.readList(UserRow::new) : null,
                 in.readBoolean() ? in.readList(IpRow::new) : null,
                 in.readOptionalWriteable(Requests::new),
-                in.readBoolean());
+                in.readBoolean(),
+                in.readVInt());
     }
 
     @Override
@@ -108,6 +111,7 @@ public record AccessReportResult(
         writeOptionalList(out, sourceIps);
         out.writeOptionalWriteable(requests);
         out.writeBoolean(redacted);
+        out.writeVInt(precountedDays);
     }
 
     private static void writeOptionalList(StreamOutput out, List<? extends Writeable> list) throws IOException {
@@ -143,6 +147,7 @@ public record AccessReportResult(
         if (sourceIps != null) array("source_ips", sourceIps, builder, params);
         if (requests != null) builder.field("requests", requests);
         builder.field("redacted", redacted);
+        builder.field("precounted_days", precountedDays);
         return builder.endObject();
     }
 

@@ -136,7 +136,7 @@ public final class Export {
         }
         QueryBuilder query = query(p);
         if (f.domains().isEmpty() == false) {
-            Identities.Resolution r = new Identities(client, maxBuckets.getAsInt())
+            Identities.Resolution r = new Identities(client, maxBuckets.getAsInt(), indices)
                     .resolve(indices, query, f.domains(), AccessReport.MAX_DISTINCT, false);
             if (r.users().size() > AccessReport.MAX_DISTINCT) {
                 throw new IllegalArgumentException("[exclude_email_domains] the export holds more than "

@@ -105,11 +105,14 @@ final class Identities {
     private static final String NO_INSTANCE = "no_instance";
     private static final String EMAILS = "emails";
     private final Client client;
+    /** Where e-mails are learnt: the event indices (every event of any kind carrying one), never the rollup. */
+    private final String[] events;
     /** The node's bucket limit ({@code search.max_buckets}): no composite page may be larger. */
     private final int maxBuckets;
 
-    Identities(Client client, int maxBuckets) {
+    Identities(Client client, int maxBuckets, String[] events) {
         this.client = client;
+        this.events = events;
         this.maxBuckets = maxBuckets;
     }
 
@@ -162,7 +165,7 @@ final class Identities {
     /** Resolves {@code users} (read from {@link #candidates} over {@code direct}'s events). */
     Resolution resolve(
             String[] indices, QueryBuilder direct, Map<User, Long> users, List<String> domains, boolean withNames) {
-        Map<User, Set<String>> emails = emails(indices, users.keySet());
+        Map<User, Set<String>> emails = emails(events, users.keySet());
         List<User> excluded = new ArrayList<>();
         for (User u : users.keySet()) {
             Set<String> known = emails.get(u);

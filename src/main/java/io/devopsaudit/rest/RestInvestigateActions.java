@@ -7,6 +7,7 @@ import io.devopsaudit.investigate.AccessReport;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.ExportAction;
+import io.devopsaudit.investigate.RunAccessRollupAction;
 import org.opensearch.common.collect.Tuple;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
@@ -24,8 +25,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code POST /_plugins/devops_audit/_access_report}, {@code GET /_plugins/devops_audit/_context/{id}} and
- * {@code POST /_plugins/devops_audit/_export}.
+ * {@code POST /_plugins/devops_audit/_access_report}, {@code GET /_plugins/devops_audit/_context/{id}},
+ * {@code POST /_plugins/devops_audit/_export} and {@code POST /_plugins/devops_audit/_access_rollup}.
  */
 public final class RestInvestigateActions {
     private RestInvestigateActions() {}
@@ -45,6 +46,27 @@ public final class RestInvestigateActions {
     /** The body as sent, unparsed (the action reads it); {@code (null, null)} without one. */
     static Tuple<MediaType, BytesReference> body(RestRequest request) {
         return request.hasContentOrSourceParam() ? request.contentOrSourceParam() : new Tuple<>(null, null);
+    }
+
+    /** {@code POST /_plugins/devops_audit/_access_rollup}: brings the access rollup up to date now. */
+    public static final class Rollup extends BaseRestHandler {
+        @Override
+        public String getName() {
+            return "devops_audit_access_rollup";
+        }
+
+        @Override
+        public List<Route> routes() {
+            return List.of(new Route(RestRequest.Method.POST, RestResponses.BASE + "/_access_rollup"));
+        }
+
+        @Override
+        protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+            return channel -> client.execute(
+                    RunAccessRollupAction.INSTANCE,
+                    new RunAccessRollupAction.Request(),
+                    new RestToXContentListener<>(channel));
+        }
     }
 
     public static final class Report extends BaseRestHandler {

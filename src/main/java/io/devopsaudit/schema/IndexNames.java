@@ -45,6 +45,12 @@ public final class IndexNames {
     /** The plugin's own state (the last retention run): a system index. */
     public static final String STATE = "." + PREFIX + "-state";
 
+    /**
+     * Pre-counted accesses per event index and day, which the access report reads where they are still exact
+     * (docs/investigation.md): hidden, and outside {@code devops-audit-*}.
+     */
+    public static final String ACCESS_ROLLUP = "." + PREFIX + "-access-rollup";
+
     /** Every audit index: events of every provider, dead letters, and the intake address. */
     public static final String ALL = PREFIX + "-*";
 

@@ -129,6 +129,7 @@ public class ResponseShapeIT extends DevopsAuditRestTestCase {
         call("POST", "/devops-audit-*/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
         String question =
                 "\"scope\":\"" + group + "\",\"from\":\"2024-03-01T00:00:00Z\",\"to\":\"2024-04-01T00:00:00Z\"";
+        record("POST _access_rollup", call("POST", BASE + "_access_rollup", null));
         record("POST _access_report", call("POST", BASE + "_access_report", "{" + question + "}"));
         record(
                 "POST _access_report (detail)",

@@ -452,7 +452,8 @@ public class ResponseWireTests extends OpenSearchTestCase {
                                 detail ? List.of(userRow()) : null,
                                 detail ? List.of(ipRow()) : null)
                         : null,
-                randomBoolean());
+                randomBoolean(),
+                randomIntBetween(0, 31));
     }
 
     public void testAccessReport() throws IOException {
