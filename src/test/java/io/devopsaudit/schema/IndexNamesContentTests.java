@@ -82,7 +82,9 @@ public class IndexNamesContentTests extends OpenSearchTestCase {
         }
         assertFalse(titles.isEmpty());
         for (String pattern : strings(SetupService.resource("security-roles.json"), "index_patterns")) {
-            assertTrue(pattern + " is within the audit indices", pattern.startsWith(IndexNames.PREFIX + "-"));
+            assertTrue(
+                    pattern + " is within the audit indices or the access rollup",
+                    pattern.startsWith(IndexNames.PREFIX + "-") || pattern.equals(IndexNames.ACCESS_ROLLUP));
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 
 /**
@@ -326,6 +327,51 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
                 java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(exported, 1, exported.lines().count());
         assertTrue(exported, exported.contains(id));
+    }
+
+    /**
+     * The access rollup's run is the admin's. A report reads the rollup only as a caller allowed to read it (the shipped
+     * analyst is); a caller who may read the events but not the rollup gets the same answer from the events.
+     */
+    @SuppressWarnings("unchecked")
+    public void testAccessRollup() throws IOException {
+        String scope = "secure-matrix/rollup-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+        // an event of two days ago: a whole day of the default 7-day window, over and quiet
+        Instant at =
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(java.time.Duration.ofHours(36));
+        String body = event(randomLongBetween(1_000_000, 9_000_000), scope)
+                .replaceFirst("\"created_at\": \"[^\"]+\"", "\"created_at\": \"" + at + "\"");
+        assertEquals(200, status(as(ADMIN_USER), importRequest(body)));
+        assertEquals(1, storedIn(scope));
+        client().performRequest(json(
+                "PUT",
+                "/_cluster/settings",
+                "{\"persistent\": {\"devops_audit.access_rollup.quiet_period\": \"0s\"}}"));
+        try {
+            expectStatuses(() -> new Request("POST", BASE + "/_access_rollup"), only(200, 403, ADMIN_USER));
+            String reportBody = "{\"scope\": \"" + scope + "\", \"detail\": true}";
+            Map<String, Object> analyst = call(as(ANALYST), "POST", BASE + "/_access_report", reportBody);
+            assertEquals(analyst.toString(), 1, analyst.get("accesses"));
+            assertThat(((Number) analyst.remove("precounted_days")).intValue(), greaterThan(0));
+
+            String reader = "da-events-only";
+            String password = strongPassword();
+            createRole(
+                    "da_events_without_rollup",
+                    "{\"index_permissions\": [{\"index_patterns\": [\"devops-audit-gitlab-*\", \"devops-audit-circleci-*\"], "
+                            + "\"allowed_actions\": [\"indices:data/read/devops_audit/*\", \"indices:data/read/search*\", "
+                            + "\"indices:data/read/msearch*\"]}], \"cluster_permissions\": [\"indices:data/read/msearch\"]}");
+            createUserWithRoles(reader, password, "da_events_without_rollup");
+            PASSWORDS.put(reader, password);
+            Map<String, Object> events = call(as(reader), "POST", BASE + "/_access_report", reportBody);
+            assertEquals(events.toString(), 0, ((Number) events.remove("precounted_days")).intValue());
+            assertEquals(analyst, events);
+        } finally {
+            client().performRequest(json(
+                    "PUT",
+                    "/_cluster/settings",
+                    "{\"persistent\": {\"devops_audit.access_rollup.quiet_period\": null}}"));
+        }
     }
 
     /**

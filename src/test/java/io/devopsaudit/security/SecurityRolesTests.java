@@ -66,13 +66,13 @@ public class SecurityRolesTests extends OpenSearchTestCase {
                 assertEquals(e.getKey(), Set.of("index_patterns", "allowed_actions"), ip.keySet());
                 for (String pattern : (List<String>) ip.get("index_patterns")) {
                     assertTrue(
-                            e.getKey() + " grants only audit indices, not " + pattern,
-                            pattern.startsWith("devops-audit-"));
+                            e.getKey() + " grants only audit indices and the access rollup, not " + pattern,
+                            pattern.startsWith("devops-audit-") || pattern.equals(IndexNames.ACCESS_ROLLUP));
                 }
             }
         }
         Set<String> actions = pluginActions();
-        assertEquals(18, actions.size());
+        assertEquals(19, actions.size());
         assertEquals(
                 "admin gets every route",
                 actions,
@@ -190,6 +190,32 @@ public class SecurityRolesTests extends OpenSearchTestCase {
         assertEquals(
                 Set.of("indices:data/write/devops_audit/stream"),
                 grantedOn((Map<String, Object>) roles.get("devops_audit_stream_writer"), requests, actions));
+    }
+
+    /**
+     * The access rollup holds counts of the events the admin and the analyst may read whole: those two may search it
+     * (so their reports read it), no role may write it (the plugin writes it as the node), the others never see it.
+     */
+    @SuppressWarnings("unchecked")
+    public void testOnlyTheAdminAndTheAnalystReadTheAccessRollupAndNoRoleWritesIt() {
+        Map<String, Object> roles = SetupService.resource("security-roles.json");
+        Set<String> actions = Set.of(
+                "indices:data/read/search",
+                "indices:data/read/msearch",
+                "indices:data/write/index",
+                "indices:data/write/bulk[s]",
+                "indices:data/write/delete",
+                "indices:admin/delete",
+                "indices:admin/create");
+        Set<String> reads = Set.of("indices:data/read/search", "indices:data/read/msearch");
+        for (Map.Entry<String, Object> e : roles.entrySet()) {
+            boolean reader =
+                    e.getKey().equals("devops_audit_admin") || e.getKey().equals("devops_audit_analyst");
+            assertEquals(
+                    e.getKey(),
+                    reader ? reads : Set.of(),
+                    grantedOn((Map<String, Object>) e.getValue(), IndexNames.ACCESS_ROLLUP, actions));
+        }
     }
 
     /**

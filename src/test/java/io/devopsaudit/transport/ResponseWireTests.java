@@ -27,8 +27,10 @@ import io.devopsaudit.intake.PutDestinationAction;
 import io.devopsaudit.intake.StreamAction;
 import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.AccessReportResult;
+import io.devopsaudit.investigate.AccessRollupRun;
 import io.devopsaudit.investigate.ChangeContextResult;
 import io.devopsaudit.investigate.ContextAction;
+import io.devopsaudit.investigate.RunAccessRollupAction;
 import io.devopsaudit.retention.GetRetentionAction;
 import io.devopsaudit.retention.PutRetentionAction;
 import io.devopsaudit.retention.RetentionRun;
@@ -293,6 +295,18 @@ public class ResponseWireTests extends OpenSearchTestCase {
                 dry || randomBoolean() ? null : "2024-03-03T10:00:00Z");
     }
 
+    public void testAccessRollupRun() throws IOException {
+        AccessRollupRun run =
+                new AccessRollupRun(true, 2, randomIntBetween(0, 31), 3, 1, randomIntBetween(0, 1), 120, 9000, 4, 1500);
+        Map<String, Object> out = roundTrip(RunAccessRollupAction.INSTANCE, new RunAccessRollupAction.Response(run));
+        assertEquals(
+                List.of("enabled", "indices", "days", "rows", "accesses", "rows_deleted", "took_ms"),
+                List.copyOf(out.keySet()));
+        assertEquals(
+                List.of("rolled", "kept", "waiting", "refused"), List.copyOf(((Map<?, ?>) out.get("days")).keySet()));
+        assertEquals(9000, out.get("accesses"));
+    }
+
     public void testRetention() throws IOException {
         RetentionSettingsView settings = new RetentionSettingsView(2555, 90, 90, randomBoolean() ? null : 40, "1d");
         Map<String, Object> put = roundTrip(PutRetentionAction.INSTANCE, new PutRetentionAction.Response(settings));
@@ -477,7 +491,8 @@ public class ResponseWireTests extends OpenSearchTestCase {
                         "unresolved_identities",
                         "unresolved_accesses",
                         "identities_with_several_emails",
-                        "redacted"),
+                        "redacted",
+                        "precounted_days"),
                 List.copyOf(plain.keySet()));
         // per project and per access type keep the aggregation's order (most accesses first)
         assertEquals(List.of("acme/app", "acme/ops"), List.copyOf(((Map<?, ?>) plain.get("per_project")).keySet()));
@@ -510,8 +525,14 @@ public class ResponseWireTests extends OpenSearchTestCase {
         Map<String, Object> detail = roundTrip(AccessReportAction.INSTANCE, new AccessReportAction.Response(detailed));
         List<String> keys = List.copyOf(detail.keySet());
         assertEquals(
-                List.of("identities_with_several_emails", "users", "source_ips", "requests", "redacted"),
-                keys.subList(keys.size() - 5, keys.size()));
+                List.of(
+                        "identities_with_several_emails",
+                        "users",
+                        "source_ips",
+                        "requests",
+                        "redacted",
+                        "precounted_days"),
+                keys.subList(keys.size() - 6, keys.size()));
         Map<?, ?> requests = (Map<?, ?>) detail.get("requests");
         assertEquals(
                 List.of(
