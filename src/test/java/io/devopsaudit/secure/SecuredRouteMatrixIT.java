@@ -4,6 +4,7 @@
 package io.devopsaudit.secure;
 
 import io.devopsaudit.content.SetupService;
+import io.devopsaudit.schema.IndexNames;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
@@ -349,18 +350,29 @@ public class SecuredRouteMatrixIT extends SecuredNodeTestCase {
                 "{\"persistent\": {\"devops_audit.access_rollup.quiet_period\": \"0s\"}}"));
         try {
             expectStatuses(() -> new Request("POST", BASE + "/_access_rollup"), only(200, 403, ADMIN_USER));
-            String reportBody = "{\"scope\": \"" + scope + "\", \"detail\": true}";
+            Instant day = at.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            String reportBody = "{\"scope\": \"" + scope + "\", \"detail\": true, \"from\": \""
+                    + day.minus(java.time.Duration.ofDays(1)) + "\", \"to\": \""
+                    + day.plus(java.time.Duration.ofDays(2))
+                    + "\"}";
             Map<String, Object> analyst = call(as(ANALYST), "POST", BASE + "/_access_report", reportBody);
             assertEquals(analyst.toString(), 1, analyst.get("accesses"));
             assertThat(((Number) analyst.remove("precounted_days")).intValue(), greaterThan(0));
 
             String reader = "da-events-only";
             String password = strongPassword();
-            createRole(
-                    "da_events_without_rollup",
-                    "{\"index_permissions\": [{\"index_patterns\": [\"devops-audit-gitlab-*\", \"devops-audit-circleci-*\"], "
-                            + "\"allowed_actions\": [\"indices:data/read/devops_audit/*\", \"indices:data/read/search*\", "
-                            + "\"indices:data/read/msearch*\"]}], \"cluster_permissions\": [\"indices:data/read/msearch\"]}");
+            // the shipped analyst role without its grant on the rollup
+            Map<String, Object> role = new LinkedHashMap<>((Map<String, Object>)
+                    SetupService.resource("security-roles.json").get("devops_audit_analyst"));
+            role.put(
+                    "index_permissions",
+                    ((List<Map<String, Object>>) role.get("index_permissions"))
+                            .stream()
+                                    .filter(p ->
+                                            ((List<String>) p.get("index_patterns")).contains(IndexNames.ACCESS_ROLLUP)
+                                                    == false)
+                                    .toList());
+            createRole("da_events_without_rollup", json(role));
             createUserWithRoles(reader, password, "da_events_without_rollup");
             PASSWORDS.put(reader, password);
             Map<String, Object> events = call(as(reader), "POST", BASE + "/_access_report", reportBody);
