@@ -236,4 +236,28 @@ public class AccessRollupIT extends DevopsAuditRestTestCase {
         kept.add(rollup().get("days"));
         assertEquals(kept.toString(), 30, ((Map<String, Object>) kept.get(0)).get("kept"));
     }
+
+    /** Without anyone asking: the cluster-manager's run every interval rolls the month up, and reports read it. */
+    public void testTheClusterManagerRollsUpOnItsOwn() throws Exception {
+        SetupIT.setup();
+        load();
+        call(
+                "PUT",
+                "/_cluster/settings",
+                "{\"persistent\":{\"devops_audit.access_rollup.quiet_period\":\"0s\","
+                        + "\"devops_audit.access_rollup.interval\":\"1s\"}}");
+        try {
+            assertBusy(
+                    () -> assertEquals(
+                            30, ((Number) call("POST", REPORT, QUESTIONS.get(0)).get("precounted_days")).intValue()),
+                    60,
+                    java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            call(
+                    "PUT",
+                    "/_cluster/settings",
+                    "{\"persistent\":{\"devops_audit.access_rollup.quiet_period\":null,"
+                            + "\"devops_audit.access_rollup.interval\":null}}");
+        }
+    }
 }
