@@ -6,6 +6,7 @@ package io.devopsaudit.it;
 import io.devopsaudit.parse.JsonText;
 import org.opensearch.client.Request;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -303,7 +304,9 @@ public class AccessReportExactIT extends DevopsAuditRestTestCase {
                             "outcome",
                             "success",
                             "dataset",
-                            "gitlab.audit"));
+                            "gitlab.audit",
+                            "ingested",
+                            "2024-07-01T00:00:00Z"));
             doc.put("user", user);
             doc.put("source", Map.of("ip", ip));
             doc.put("organization", Map.of("name", "bench"));
@@ -347,6 +350,26 @@ public class AccessReportExactIT extends DevopsAuditRestTestCase {
             }
         }
         client().performRequest(new Request("POST", "/devops-audit-*/_refresh"));
+        // first from the events, then from the access rollup of the 29 days (June 30 is cut by the window's end)
+        call("PUT", "/_cluster/settings", "{\"persistent\":{\"devops_audit.access_rollup.quiet_period\":\"0s\"}}");
+        try {
+            for (int precounted : new int[] {0, 29}) {
+                if (precounted > 0) {
+                    Map<String, Object> run = call("POST", "/_plugins/devops_audit/_access_rollup", null);
+                    assertEquals(run.toString(), events, ((Number) run.get("accesses")).intValue());
+                }
+                assertCounts(events, perUser, ipsOfUser, precounted);
+            }
+        } finally {
+            call("PUT", "/_cluster/settings", "{\"persistent\":{\"devops_audit.access_rollup.quiet_period\":null}}");
+        }
+    }
+
+    /** Every count of the month's report, with and without the company's domain, as the generator knows them. */
+    @SuppressWarnings("unchecked")
+    private static void assertCounts(
+            int events, Map<Integer, Long> perUser, Map<Integer, Set<String>> ipsOfUser, int precounted)
+            throws IOException {
         String window = "\"scope\":\"bench\",\"from\":\"2024-06-01T00:00:00Z\",\"to\":\"2024-06-30T23:59:59Z\"";
         Set<String> allIps = new HashSet<>();
         ipsOfUser.values().forEach(allIps::addAll);
@@ -355,6 +378,7 @@ public class AccessReportExactIT extends DevopsAuditRestTestCase {
         assertEquals(perUser.size(), ((Number) all.get("distinct_users")).intValue());
         assertEquals(allIps.size(), ((Number) all.get("distinct_source_ips")).intValue());
         assertEquals(false, all.get("bound_hit"));
+        assertEquals(precounted, all.get("precounted_days"));
         Map<String, Long> rows = new TreeMap<>();
         for (Map<String, Object> row : (List<Map<String, Object>>) all.get("users"))
             rows.put((String) row.get("user"), ((Number) row.get("accesses")).longValue());
@@ -376,6 +400,7 @@ public class AccessReportExactIT extends DevopsAuditRestTestCase {
         assertEquals(partnerAccesses, ((Number) partner.get("accesses")).longValue());
         assertEquals(partnerUsers.size(), ((Number) partner.get("distinct_users")).intValue());
         assertEquals(partnerIps.size(), ((Number) partner.get("distinct_source_ips")).intValue());
+        assertEquals(precounted, partner.get("precounted_days"));
         assertEquals(
                 perUser.size() - partnerUsers.size(),
                 ((Map<String, Object>) partner.get("excluded")).get("users_by_email_domain"));
