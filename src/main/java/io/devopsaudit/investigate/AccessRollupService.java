@@ -58,7 +58,7 @@ import java.util.function.LongSupplier;
  * it keeps a day whose marker still matches its events, and (re)writes the rows of a day that is over and has had no
  * event ingested for {@code devops_audit.access_rollup.quiet_period}. Rows are written first, under a new build id,
  * then the marker naming that build: a run that stops half-way leaves rows no marker names, which no report reads
- * and the next run deletes. Runs as the node: the rollup is the plugin's own derived data.
+ * and the next run deletes; the rows of a replaced marker are deleted by the run after the one that replaced it. Runs as the node: the rollup is the plugin's own derived data.
  */
 public final class AccessRollupService {
     private static final Logger logger = LogManager.getLogger(AccessRollupService.class);
@@ -144,7 +144,11 @@ public final class AccessRollupService {
             c.indices++;
             rollIndex(index.getKey(), index.getValue(), now, c, builds);
         }
-        c.rowsDeleted += deleteUnreferenced(builds, indices.values());
+        // the rows of a marker replaced in this run stay until the next one: a report that checked the old marker a
+        // moment ago may be reading them now
+        Set<String> kept = new HashSet<>(builds);
+        kept.addAll(c.retired);
+        c.rowsDeleted += deleteUnreferenced(kept, indices.values());
         AccessRollupRun run = c.run(true, started);
         if (run.daysRolled() > 0 || run.rowsDeleted() > 0) {
             logger.info(
@@ -164,6 +168,8 @@ public final class AccessRollupService {
     private static final class Counts {
         int indices, rolled, kept, waiting, refused;
         long rows, accesses, rowsDeleted;
+        /** Builds whose marker this run deleted or replaced. */
+        final Set<String> retired = new HashSet<>();
 
         AccessRollupRun run(boolean enabled, long started) {
             return new AccessRollupRun(
@@ -230,7 +236,10 @@ public final class AccessRollupService {
                     builds.add(m.build());
                     continue;
                 }
-                if (m != null) deleteMarker(uuid, day);
+                if (m != null) {
+                    deleteMarker(uuid, day);
+                    c.retired.add(m.build());
+                }
                 boolean over =
                         day.plus(Duration.ofDays(1)).plusMillis(quietMillis).isAfter(now) == false;
                 if (over == false
@@ -254,7 +263,10 @@ public final class AccessRollupService {
             }
         }
         // days that no longer hold any event
-        for (AccessRollup.Marker gone : markers.values()) deleteMarker(uuid, gone.day());
+        for (AccessRollup.Marker gone : markers.values()) {
+            deleteMarker(uuid, gone.day());
+            c.retired.add(gone.build());
+        }
     }
 
     /** The markers of one index by day. */

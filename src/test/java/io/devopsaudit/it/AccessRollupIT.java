@@ -189,7 +189,11 @@ public class AccessRollupIT extends DevopsAuditRestTestCase {
             Map<String, Object> days = (Map<String, Object>) rerun.get("days");
             assertEquals(rerun.toString(), 3, days.get("rolled"));
             assertEquals(27, days.get("kept"));
-            assertTrue(rerun.toString(), ((Number) rerun.get("rows_deleted")).longValue() > 0);
+            // the replaced builds' rows go at the next run: a report may be reading them while this one runs
+            assertEquals(rerun.toString(), 0, ((Number) rerun.get("rows_deleted")).intValue());
+            Map<String, Object> next = rollup();
+            assertEquals(next.toString(), 30, ((Map<String, Object>) next.get("days")).get("kept"));
+            assertTrue(next.toString(), ((Number) next.get("rows_deleted")).longValue() > 0);
             precounted = assertSameAnswers();
             assertEquals(30, precounted.get(QUESTIONS.get(0)).intValue());
 
