@@ -243,7 +243,7 @@ public final class EndToEndBenchmark {
                     ? ""
                     : report(results, n, logRaw.size(), (double) totalBytes / n) + requestComparison(results);
             if (selected.stream().anyMatch(p -> p.trim().startsWith("s_"))) {
-                report += streamSingleEvents(client, gen, runs, processor);
+                report += streamSingleEvents(client, gen, runs);
             }
             if (ways.stream().anyMatch(w -> w.name().equals("b_devops_audit"))) {
                 report += coverage(
@@ -294,8 +294,7 @@ public final class EndToEndBenchmark {
      * redelivery) into empty indices, after a warm-up of the same size as a tenth of a run. Only when
      * {@code -Dbench.ways} names it ({@code s_}); {@code -Dbench.stream.events} events per run (4,000 by default).
      */
-    static String streamSingleEvents(
-            RestClient client, AuditEventGenerator gen, int runs, DevopsAuditProcessor processor) throws Exception {
+    static String streamSingleEvents(RestClient client, AuditEventGenerator gen, int runs) throws Exception {
         int perRun = Integer.getInteger("bench.stream.events", 4000);
         String token = "bench-stream-token-" + Long.toHexString(new Random().nextLong());
         // the streaming token is a keystore secret: set it in the harness node's keystore and reload
@@ -318,95 +317,62 @@ public final class EndToEndBenchmark {
         StringBuilder sb = new StringBuilder(String.format(
                 Locale.ROOT,
                 "%nSingle-event streaming, %d senders, %d events per run (one event per request, POST"
-                        + " _plugins/devops_audit/_stream/gitlab), and in the same run the floor: the same events"
-                        + " pre-normalized, one per POST _bulk?pipeline=_none request (what the node costs for a write of"
-                        + " one document per request):%n%n| run | events/s | p50 ms | p99 ms | floor events/s | floor p50 ms"
-                        + " | floor p99 ms |%n|---|---|---|---|---|---|---|%n",
+                        + " _plugins/devops_audit/_stream/gitlab):%n%n| run | events/s | p50 ms | p99 ms |%n|---|---|---|---|%n",
                 STREAM_SENDERS,
                 perRun));
         long next = 10_000_000L; // event ids apart from the bulk ways'
         for (int run = 0; run <= runs; run++) { // run 0: warm-up, not reported
             int count = run == 0 ? Math.max(STREAM_SENDERS, perRun / 10) : perRun;
             List<String> events = new ArrayList<>(count);
-            List<String> floor = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                String e = realistic(gen.gitlab(next++).renderings().get(1));
-                events.add(e);
-                floor.add(normalizedBulkLines(processor, e));
+            for (int i = 0; i < count; i++)
+                events.add(realistic(gen.gitlab(next++).renderings().get(1)));
+            call(
+                    client,
+                    "DELETE",
+                    "/devops-audit-gitlab-*,devops-audit-failed-*?allow_no_indices=true&ignore_unavailable=true",
+                    null);
+            long[] latencies = new long[count];
+            java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> senders = new ArrayList<>();
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            long start = System.nanoTime();
+            for (int t = 0; t < STREAM_SENDERS; t++) {
+                senders.add(Thread.ofPlatform().start(() -> {
+                    for (int i = cursor.getAndIncrement(); i < count; i = cursor.getAndIncrement()) {
+                        Request request = new Request("POST", "/_plugins/devops_audit/_stream/gitlab");
+                        request.setOptions(
+                                request.getOptions().toBuilder().addHeader("X-Gitlab-Event-Streaming-Token", token));
+                        request.setJsonEntity(events.get(i));
+                        long sent = System.nanoTime();
+                        try {
+                            client.performRequest(request);
+                        } catch (IOException | RuntimeException e) {
+                            errors.add(e);
+                            return;
+                        }
+                        latencies[i] = System.nanoTime() - sent;
+                    }
+                }));
             }
-            Single streamed = sendSingly(client, count, i -> {
-                Request request = new Request("POST", "/_plugins/devops_audit/_stream/gitlab");
-                request.setOptions(request.getOptions().toBuilder().addHeader("X-Gitlab-Event-Streaming-Token", token));
-                request.setJsonEntity(events.get(i));
-                return request;
-            });
-            Single direct = sendSingly(client, count, i -> {
-                Request request = new Request("POST", "/_bulk");
-                request.addParameter("pipeline", "_none");
-                request.setEntity(new org.apache.hc.core5.http.io.entity.StringEntity(
-                        floor.get(i), org.apache.hc.core5.http.ContentType.create("application/x-ndjson")));
-                return request;
-            });
+            for (Thread sender : senders) sender.join();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (errors.isEmpty() == false) throw new IllegalStateException("stream request failed", errors.get(0));
+            call(client, "POST", "/devops-audit-gitlab-*/_refresh", null);
+            long stored = count(client, "/devops-audit-gitlab-*/_count", null);
             if (run == 0) continue;
+            long[] sorted = latencies.clone();
+            java.util.Arrays.sort(sorted);
             String line = String.format(
                     Locale.ROOT,
-                    "| %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f |%n",
+                    "| %d | %.0f | %.1f | %.1f |%n",
                     run,
-                    streamed.perSecond(),
-                    streamed.p50Millis(),
-                    streamed.p99Millis(),
-                    direct.perSecond(),
-                    direct.p50Millis(),
-                    direct.p99Millis());
-            System.out.print("stream " + line);
+                    count / seconds,
+                    sorted[count / 2] / 1e6,
+                    sorted[(int) Math.ceil(count * 0.99) - 1] / 1e6);
+            System.out.print("stream " + line + "  (" + stored + " stored)\n");
             sb.append(line);
         }
         return sb.toString();
-    }
-
-    /** One single-event measurement: events per second and the sender's median and 99th percentile latency. */
-    record Single(double perSecond, double p50Millis, double p99Millis) {}
-
-    /**
-     * Sends {@code count} requests, one event each, from {@link #STREAM_SENDERS} concurrent senders into empty event
-     * indices, and checks every event was stored.
-     */
-    static Single sendSingly(RestClient client, int count, java.util.function.IntFunction<Request> requestOf)
-            throws Exception {
-        call(
-                client,
-                "DELETE",
-                "/devops-audit-gitlab-*,devops-audit-failed-*?allow_no_indices=true&ignore_unavailable=true",
-                null);
-        long[] latencies = new long[count];
-        java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
-        List<Thread> senders = new ArrayList<>();
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        long start = System.nanoTime();
-        for (int t = 0; t < STREAM_SENDERS; t++) {
-            senders.add(Thread.ofPlatform().start(() -> {
-                for (int i = cursor.getAndIncrement(); i < count; i = cursor.getAndIncrement()) {
-                    Request request = requestOf.apply(i);
-                    long sent = System.nanoTime();
-                    try {
-                        client.performRequest(request);
-                    } catch (IOException | RuntimeException e) {
-                        errors.add(e);
-                        return;
-                    }
-                    latencies[i] = System.nanoTime() - sent;
-                }
-            }));
-        }
-        for (Thread sender : senders) sender.join();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (errors.isEmpty() == false) throw new IllegalStateException("single-event request failed", errors.get(0));
-        call(client, "POST", "/devops-audit-gitlab-*/_refresh", null);
-        long stored = count(client, "/devops-audit-gitlab-*/_count", null);
-        if (stored != count) throw new IllegalStateException("stored " + stored + " of " + count + " events");
-        long[] sorted = latencies.clone();
-        java.util.Arrays.sort(sorted);
-        return new Single(count / seconds, sorted[count / 2] / 1e6, sorted[(int) Math.ceil(count * 0.99) - 1] / 1e6);
     }
 
     /** Per run, a request way's ingest time per event over the audit_json.log way's, on the same number of lines. */
