@@ -131,13 +131,16 @@ public final class AccessRollupService {
         long started = clock.getAsLong();
         Counts c = new Counts();
         if (enabled == false) return c.run(false, started);
-        ensureIndex();
         Map<String, String> indices = new TreeMap<>();
         for (IndexMetadata m : clusterService.state().metadata().indices().values()) {
             String name = m.getIndex().getName();
             if (Regex.simpleMatch(AccessReport.EVENT_INDICES, name)
                     && name.startsWith(IndexNames.REQUESTS_PREFIX) == false) indices.put(name, m.getIndexUUID());
         }
+        // a cluster without events gets no rollup index
+        if (indices.isEmpty() && clusterService.state().metadata().hasIndex(AccessRollup.INDEX) == false)
+            return c.run(true, started);
+        ensureIndex();
         Instant now = Instant.ofEpochMilli(clock.getAsLong());
         Set<String> builds = new HashSet<>();
         for (Map.Entry<String, String> index : indices.entrySet()) {
