@@ -239,19 +239,12 @@ public final class AccessRollup {
         if (clusterService.state().metadata().hasIndex(INDEX) == false) return Plan.NONE;
         List<Marker> markers;
         try {
-            SearchResponse r = client.prepareSearch(INDEX)
-                    .setSource(new SearchSourceBuilder()
-                            .query(QueryBuilders.boolQuery()
-                                    .filter(QueryBuilders.termQuery(KIND, DAY))
-                                    .filter(QueryBuilders.rangeQuery(DAY_START)
-                                            .gte(first.toEpochMilli())
-                                            .lt(end.toEpochMilli())
-                                            .format("epoch_millis")))
-                            .size(10_000)
-                            .sort(DAY_START))
-                    .get();
-            markers = new ArrayList<>();
-            for (SearchHit h : r.getHits().getHits()) markers.add(Marker.of(h.getSourceAsMap()));
+            markers = markers(
+                    client,
+                    QueryBuilders.rangeQuery(DAY_START)
+                            .gte(first.toEpochMilli())
+                            .lt(end.toEpochMilli())
+                            .format("epoch_millis"));
         } catch (RuntimeException e) {
             // not allowed to read the rollup, or it cannot answer: the events answer alone
             logger.debug("access report reads the events only: the rollup markers could not be read", e);
@@ -338,6 +331,26 @@ public final class AccessRollup {
         return spans.isEmpty() ? Plan.NONE : new Plan(Collections.unmodifiableList(spans), valid);
     }
 
+    /** The day markers {@code which} selects (at most 10,000), in day order. */
+    static List<Marker> markers(Client client, QueryBuilder which) {
+        SearchResponse r = client.prepareSearch(INDEX)
+                .setSource(new SearchSourceBuilder()
+                        .query(QueryBuilders.boolQuery()
+                                .filter(QueryBuilders.termQuery(KIND, DAY))
+                                .filter(which))
+                        .size(10_000)
+                        .sort(DAY_START))
+                .get();
+        List<Marker> out = new ArrayList<>();
+        for (SearchHit h : r.getHits().getHits()) out.add(Marker.of(h.getSourceAsMap()));
+        return out;
+    }
+
+    /** The start of a {@link #perDay} bucket's day. */
+    static Instant dayOf(Histogram.Bucket b) {
+        return ((java.time.ZonedDateTime) b.getKey()).toInstant();
+    }
+
     /** Events per UTC day ({@code day} buckets of {@code @timestamp}). */
     static org.opensearch.search.aggregations.bucket.histogram.DateHistogramAggregationBuilder perDay() {
         return AggregationBuilders.dateHistogram("day")
@@ -352,7 +365,7 @@ public final class AccessRollup {
         if (r.getAggregations() == null) return out;
         Histogram h = r.getAggregations().get("day");
         for (Histogram.Bucket b : h.getBuckets()) {
-            out.put(((java.time.ZonedDateTime) b.getKey()).toInstant().toEpochMilli(), b.getDocCount());
+            out.put(dayOf(b).toEpochMilli(), b.getDocCount());
         }
         return out;
     }

@@ -224,7 +224,7 @@ public final class AccessRollupService {
         long quietMillis = quiet.millis();
         if (days != null) {
             for (Histogram.Bucket b : days.getBuckets()) {
-                Instant day = ((java.time.ZonedDateTime) b.getKey()).toInstant();
+                Instant day = AccessRollup.dayOf(b);
                 long events = b.getDocCount();
                 Max max = b.getAggregations().get("last_ingested");
                 long missing = ((Missing) b.getAggregations().get("not_ingested")).getDocCount();
@@ -275,17 +275,9 @@ public final class AccessRollupService {
     /** The markers of one index by day. */
     private Map<Long, AccessRollup.Marker> markers(String uuid) {
         Map<Long, AccessRollup.Marker> out = new HashMap<>();
-        SearchResponse r = client.prepareSearch(AccessRollup.INDEX)
-                .setSource(new SearchSourceBuilder()
-                        .query(QueryBuilders.boolQuery()
-                                .filter(QueryBuilders.termQuery(AccessRollup.KIND, AccessRollup.DAY))
-                                .filter(QueryBuilders.termQuery(AccessRollup.SOURCE_UUID, uuid)))
-                        .size(10_000))
-                .get();
-        for (SearchHit h : r.getHits().getHits()) {
-            AccessRollup.Marker m = AccessRollup.Marker.of(h.getSourceAsMap());
+        for (AccessRollup.Marker m :
+                AccessRollup.markers(client, QueryBuilders.termQuery(AccessRollup.SOURCE_UUID, uuid)))
             out.put(m.day().toEpochMilli(), m);
-        }
         return out;
     }
 
