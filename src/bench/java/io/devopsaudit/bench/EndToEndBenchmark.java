@@ -87,6 +87,13 @@ public final class EndToEndBenchmark {
                     "PUT",
                     "/_ingest/pipeline/bench-noop",
                     "{\"processors\":[{\"set\":{\"field\":\"bench\",\"value\":1}}]}");
+            // the same for the finished documents, whose strict mapping admits no new field: the one set writes the
+            // ingest metadata
+            call(
+                    client,
+                    "PUT",
+                    "/_ingest/pipeline/bench-noop-finished",
+                    "{\"processors\":[{\"set\":{\"field\":\"_ingest.bench\",\"value\":1}}]}");
             // the references keep the vendor original like devops-audit does: as flat_object, so mixed types cannot
             // conflict (gitlab_audit for the stock reference, gitlab.audit for an external one such as Elastic's)
             call(
@@ -177,6 +184,14 @@ public final class EndToEndBenchmark {
                                     .toList()),
                             "bench-noop",
                             logRaw.size()),
+                    // the finished documents (a) through the one-set pipeline: what the ingest framework alone costs
+                    // for a document of this shape (parsing it to a map and writing it back as _source), whatever
+                    // produced it
+                    new Way(
+                            "g_output_floor_gitlab_log",
+                            bodies(logNormalized),
+                            "bench-noop-finished",
+                            logNormalized.size()),
                     new Way("e_devops_audit_no_enrichment", bodies(rawLines), "bench-no-enrichment", n),
                     new Way(
                             "e_devops_audit_no_enrichment_gitlab_log",
@@ -463,7 +478,33 @@ public final class EndToEndBenchmark {
             if (ingest instanceof Number num) took += num.longValue();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (run > 0) System.out.print(writeSideEffects(client));
         return new Result(way.name(), run, seconds, way.docs(), took);
+    }
+
+    /**
+     * What the run cost the written indices besides indexing: refreshes (a real-time read of a document written since the
+     * last refresh forces one) and shard-level gets (the processor's comparison with stored copies), as a line.
+     */
+    @SuppressWarnings("unchecked")
+    static String writeSideEffects(RestClient client) throws IOException {
+        Map<String, Object> all = (Map<String, Object>) call(
+                        client,
+                        "GET",
+                        "/devops-audit-gitlab-*,devops-audit-circleci-*,bench-ref-*/_stats/refresh,get?allow_no_indices=true",
+                        null)
+                .get("_all");
+        Map<String, Object> total = (Map<String, Object>) all.get("primaries");
+        Map<String, Object> refresh = (Map<String, Object>) total.get("refresh");
+        Map<String, Object> get = (Map<String, Object>) total.get("get");
+        if (refresh == null || get == null) return "";
+        return String.format(
+                Locale.ROOT,
+                "      refreshes %s (%s ms), shard gets %s (%s ms)%n",
+                refresh.get("total"),
+                refresh.get("total_time_in_millis"),
+                get.get("total"),
+                get.get("time_in_millis"));
     }
 
     /** Wall time of {@code way} over wall time of {@code floor} per run (the same events), when both ran. */
@@ -520,6 +561,7 @@ public final class EndToEndBenchmark {
         sb.append(logEventFigures(byWay, logEvents));
         sb.append(overFloor(byWay, "i_import_gitlab_log", "a_no_pipeline_gitlab_log"));
         sb.append(overFloor(byWay, "b_devops_audit_gitlab_log", "a_no_pipeline_gitlab_log"));
+        sb.append(overFloor(byWay, "g_output_floor_gitlab_log", "a_no_pipeline_gitlab_log"));
         if (byWay.keySet()
                         .containsAll(List.of(
                                 "a_no_pipeline",
@@ -616,8 +658,10 @@ public final class EndToEndBenchmark {
 
     /**
      * The audit_json.log events side by side, ingest time per event from {@code ingest_took}: the one-{@code set}
-     * floor (d), the processor alone (e), the shipped pipeline (b), and the external reference (f) when given, with
-     * the reference's cost over each of ours, per run (the ways of one run are measured back to back).
+     * floor (d), the same floor for the finished documents (g: what writing a document of this shape costs the
+     * framework, whatever produced it), the processor alone (e), the shipped pipeline (b), and the external reference
+     * (f) when given, with the reference's cost over each of ours and over (g), per run (the ways of one run are
+     * measured back to back).
      */
     static String logEventFigures(Map<String, List<Result>> byWay, int logEvents) {
         String floor = "d_noop_pipeline_gitlab_log";
@@ -632,7 +676,8 @@ public final class EndToEndBenchmark {
                 logEvents,
                 PUBLIC_PERCENT,
                 100 - PUBLIC_PERCENT));
-        for (String way : List.of(floor, alone, shipped, external)) {
+        String outputFloor = "g_output_floor_gitlab_log";
+        for (String way : List.of(floor, outputFloor, alone, shipped, external)) {
             if (byWay.containsKey(way) == false) continue;
             List<Double> us = byWay.get(way).stream()
                     .map(x -> x.ingestTookMs() * 1000.0 / x.docs())
@@ -642,7 +687,8 @@ public final class EndToEndBenchmark {
                     Locale.ROOT, "- %s: %.1f (%.1f-%.1f)%n", way, median(us), us.get(0), us.get(us.size() - 1)));
         }
         if (byWay.containsKey(external)) {
-            for (String ours : List.of(alone, shipped)) {
+            for (String ours : List.of(alone, shipped, outputFloor)) {
+                if (byWay.containsKey(ours) == false) continue;
                 List<Double> ratio = new ArrayList<>();
                 for (Result f : byWay.get(external)) {
                     byWay.get(ours).stream()
