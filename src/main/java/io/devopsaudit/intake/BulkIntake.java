@@ -17,12 +17,14 @@ import org.opensearch.action.DocWriteResponse;
 import org.opensearch.action.bulk.BackoffPolicy;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequest;
+import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.index.IndexRequest;
 import org.opensearch.cluster.block.ClusterBlockException;
 import org.opensearch.cluster.block.ClusterBlockLevel;
 import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.UUIDs;
+import org.opensearch.common.action.ActionFuture;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.core.rest.RestStatus;
@@ -32,6 +34,7 @@ import org.opensearch.transport.client.Client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -76,7 +79,21 @@ public final class BulkIntake {
     /** Explains why a dead-lettered raw event failed (the processor's own message). */
     private final Function<String, String> explain;
 
-    private final List<RawRecords.Record> batch = new ArrayList<>();
+    private List<RawRecords.Record> batch = new ArrayList<>();
+
+    /** How many batches may be on the node at once (see {@link #sendBatch}). */
+    static final int IN_FLIGHT = 2;
+
+    /** A batch sent and not yet accounted for: its records and the answer to its bulk request. */
+    private record Sent(List<RawRecords.Record> records, ActionFuture<BulkResponse> answer) {}
+
+    private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
+
+    /** The first item the caller may not write (where, index, message), once seen: the request is refused. */
+    private String forbidden;
+
+    /** The refusal ({@link #refusal}) is thrown once, after every batch in flight is accounted for. */
+    private boolean refusalThrown;
 
     private long received;
     private long indexed;
@@ -205,18 +222,83 @@ public final class BulkIntake {
     public void add(RawRecords.Record record) {
         received++;
         batch.add(record);
-        if (batch.size() >= batchSize) flush();
+        if (batch.size() >= batchSize) sendBatch();
     }
 
+    /**
+     * Sends what is left and accounts for every batch in flight: the counts are complete when this returns. Throws
+     * what the intake refuses (the caller may not write, events the cluster could not store) once every batch sent is
+     * accounted for, so the counts in the answer are exact.
+     */
     public void flush() {
-        if (batch.isEmpty()) return;
-        BulkItemResponse[] items = send();
+        if (refused() == false && batch.isEmpty() == false) send(batch);
+        batch = new ArrayList<>();
+        while (inFlight.isEmpty() == false) account(inFlight.removeFirst());
+        if (refused() && refusalThrown == false) {
+            refusalThrown = true;
+            throw refusal();
+        }
+    }
+
+    /**
+     * Sends the full batch without waiting for it, so the node indexes one batch while it runs the pipeline on the
+     * next: with one batch at a time, ingest and indexing take turns and one of a node's cores waits. At most
+     * {@link #IN_FLIGHT} batches are on the node; the oldest is accounted for before another is sent.
+     */
+    private void sendBatch() {
+        while (refused() == false && inFlight.size() >= IN_FLIGHT) account(inFlight.removeFirst());
+        if (refused()) {
+            // refused: nothing more is sent; what was sent is accounted for before the refusal is thrown
+            flush();
+            return;
+        }
+        send(batch);
+        batch = new ArrayList<>();
+    }
+
+    private void send(List<RawRecords.Record> records) {
+        inFlight.addLast(new Sent(records, client.bulk(bulkOf(records, allOf(records)))));
+    }
+
+    private static List<Integer> allOf(List<RawRecords.Record> records) {
+        List<Integer> all = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) all.add(i);
+        return all;
+    }
+
+    /** The caller may not write, or events could not be stored even as dead letters: nothing more is sent. */
+    private boolean refused() {
+        return forbidden != null || rejected > 0;
+    }
+
+    private OpenSearchStatusException refusal() {
+        if (forbidden != null) {
+            return new OpenSearchStatusException(
+                    "the caller may not write audit event " + forbidden + "; " + indexed
+                            + " events of this request were stored before",
+                    RestStatus.FORBIDDEN);
+        }
+        // Nothing is acknowledged that is not stored: the sender must send again (stored events then count as
+        // duplicates, so a retry cannot double-count).
+        RestStatus status = busy ? RestStatus.TOO_MANY_REQUESTS : RestStatus.SERVICE_UNAVAILABLE;
+        OpenSearchStatusException e = new OpenSearchStatusException(
+                rejected + " events could not be stored, not even in the dead-letter index (" + lastRejection + "); "
+                        + (indexed + upgraded + duplicates) + " events of this request are stored: send it again later",
+                status);
+        e.addHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        return e;
+    }
+
+    /** Accounts for one sent batch: retries, outcome of every item, dead letters and copies. */
+    private void account(Sent sent) {
+        List<RawRecords.Record> records = sent.records();
+        BulkItemResponse[] items = complete(sent);
         drift = nonconformingIndices(items);
         List<Integer> notWritten = new ArrayList<>();
         List<Integer> copies = new ArrayList<>();
         for (int i = 0; i < items.length; i++) {
             BulkItemResponse item = items[i];
-            RawRecords.Record record = batch.get(i);
+            RawRecords.Record record = records.get(i);
             if (item == null || queueFull(item)) {
                 // A full write queue is the cluster's state, not the event's: keep nothing as a dead letter (the
                 // event is good) and answer 429 so the sender sends it again; stored events then count as duplicates.
@@ -232,12 +314,11 @@ public final class BulkIntake {
                 boolean blocked = item.getFailure().getCause() instanceof ClusterBlockException;
                 if ((item.status() == RestStatus.FORBIDDEN || item.status() == RestStatus.UNAUTHORIZED)
                         && blocked == false) {
-                    // A permission problem is the caller's answer, not a property of the event: refuse the request.
-                    throw new OpenSearchStatusException(
-                            "the caller may not write audit event " + record.where() + " (" + item.getIndex() + "): "
-                                    + item.getFailureMessage() + "; " + indexed
-                                    + " events of this request were stored before",
-                            RestStatus.FORBIDDEN);
+                    // A permission problem is the caller's answer, not a property of the event: refuse the request
+                    // (once the other batches in flight are accounted for, so the count below is exact).
+                    if (forbidden == null)
+                        forbidden = record.where() + " (" + item.getIndex() + "): " + item.getFailureMessage();
+                    continue;
                 }
                 if (item.status() == RestStatus.CONFLICT) {
                     fail(
@@ -273,21 +354,8 @@ public final class BulkIntake {
                 indexed++;
             }
         }
-        if (notWritten.isEmpty() == false) keepAsDeadLetters(notWritten, items);
-        if (copies.isEmpty() == false) keepCopies(copies, items);
-        batch.clear();
-        if (rejected > 0) {
-            // Nothing is acknowledged that is not stored: the sender must send again (stored events then count as
-            // duplicates, so a retry cannot double-count).
-            RestStatus status = busy ? RestStatus.TOO_MANY_REQUESTS : RestStatus.SERVICE_UNAVAILABLE;
-            OpenSearchStatusException e = new OpenSearchStatusException(
-                    rejected + " events could not be stored, not even in the dead-letter index (" + lastRejection
-                            + "); " + (indexed + upgraded + duplicates)
-                            + " events of this request are stored: send it again later",
-                    status);
-            e.addHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-            throw e;
-        }
+        if (notWritten.isEmpty() == false) keepAsDeadLetters(records, notWritten, items);
+        if (copies.isEmpty() == false) keepCopies(records, copies, items);
     }
 
     /**
@@ -295,24 +363,19 @@ public final class BulkIntake {
      * after an exponential backoff, as OpenSearch's own BulkProcessor does; what is still refused after the last retry
      * comes back as a 429 item, or as {@code null} where the whole bulk request was refused.
      */
-    private BulkItemResponse[] send() {
-        BulkItemResponse[] results = new BulkItemResponse[batch.size()];
-        List<Integer> pending = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) pending.add(i);
+    private BulkItemResponse[] complete(Sent sent) {
+        List<RawRecords.Record> records = sent.records();
+        BulkItemResponse[] results = new BulkItemResponse[records.size()];
+        List<Integer> pending = allOf(records);
         Iterator<TimeValue> backoff = BACKOFF.iterator();
         int races = 0;
+        ActionFuture<BulkResponse> answer = sent.answer();
         while (pending.isEmpty() == false) {
-            BulkRequest bulk = new BulkRequest();
-            for (int i : pending) {
-                bulk.add(new IndexRequest(IndexNames.INCOMING)
-                        .source(source(batch.get(i).text()))
-                        .setPipeline(pipeline)
-                        .opType(DocWriteRequest.OpType.INDEX));
-            }
+            if (answer == null) answer = client.bulk(bulkOf(records, pending));
             List<Integer> again = new ArrayList<>();
             List<Integer> raced = new ArrayList<>();
             try {
-                BulkItemResponse[] items = client.bulk(bulk).actionGet().getItems();
+                BulkItemResponse[] items = answer.actionGet().getItems();
                 for (int k = 0; k < items.length; k++) {
                     results[pending.get(k)] = items[k];
                     if (queueFull(items[k])) {
@@ -325,6 +388,7 @@ public final class BulkIntake {
                 if (ExceptionsHelper.status(ExceptionsHelper.unwrapCause(e)) != RestStatus.TOO_MANY_REQUESTS) throw e;
                 again.addAll(pending); // the whole request was refused: every pending item stays null (or its last 429)
             }
+            answer = null;
             int busyItems = again.size();
             if (raced.isEmpty() == false && races < RACE_RETRIES) {
                 // lost a race with another copy of the same event: sent again at once, it is compared with what won
@@ -349,6 +413,18 @@ public final class BulkIntake {
         return results;
     }
 
+    /** The bulk request for the records at {@code positions}, through the pipeline. */
+    private BulkRequest bulkOf(List<RawRecords.Record> records, List<Integer> positions) {
+        BulkRequest bulk = new BulkRequest();
+        for (int i : positions) {
+            bulk.add(new IndexRequest(IndexNames.INCOMING)
+                    .source(source(records.get(i).text()))
+                    .setPipeline(pipeline)
+                    .opType(DocWriteRequest.OpType.INDEX));
+        }
+        return bulk;
+    }
+
     /**
      * The document the pipeline receives for a raw event, written straight to JSON (no map per record to walk and
      * serialize): the raw text, then the instance, request, destination and format the processor reads.
@@ -371,7 +447,8 @@ public final class BulkIntake {
      * queue, a disk block) are kept in the dead-letter index with their raw text and the failure's type and reason.
      * A write-blocked month is counted as {@code late}; an event that cannot be stored even there is {@code rejected}.
      */
-    private void keepAsDeadLetters(List<Integer> notWritten, BulkItemResponse[] items) {
+    private void keepAsDeadLetters(
+            List<RawRecords.Record> records, List<Integer> notWritten, BulkItemResponse[] items) {
         String now = Timestamps.format(Instant.now());
         String index = deadLetterIndex(now);
         BulkRequest bulk = new BulkRequest();
@@ -384,12 +461,13 @@ public final class BulkIntake {
             error.put("message", item.getFailureMessage());
             error.put("pipeline", pipeline);
             error.put("index", item.getIndex());
-            bulk.add(new IndexRequest(index).source(deadLetter(now, batch.get(i).text(), "write_error", error)));
+            bulk.add(new IndexRequest(index)
+                    .source(deadLetter(now, records.get(i).text(), "write_error", error)));
         }
         BulkItemResponse[] kept = client.bulk(bulk).actionGet().getItems();
         for (int k = 0; k < kept.length; k++) {
             BulkItemResponse refused = items[notWritten.get(k)];
-            RawRecords.Record record = batch.get(notWritten.get(k));
+            RawRecords.Record record = records.get(notWritten.get(k));
             String why = OpenSearchException.getExceptionName(
                             refused.getFailure().getCause()) + ": " + refused.getFailureMessage();
             if (kept[k].isFailed()) {
@@ -444,7 +522,7 @@ public final class BulkIntake {
      * Copies of events stored in a nonconforming event index go to the dead-letter index too ({@code event.kind:
      * nonconforming_index}), with their raw text: the index may not keep them readable (no {@code _source}).
      */
-    private void keepCopies(List<Integer> stored, BulkItemResponse[] items) {
+    private void keepCopies(List<RawRecords.Record> records, List<Integer> stored, BulkItemResponse[] items) {
         String now = Timestamps.format(Instant.now());
         String index = deadLetterIndex(now);
         BulkRequest bulk = new BulkRequest();
@@ -453,20 +531,20 @@ public final class BulkIntake {
             error.put("type", "nonconforming_index");
             error.put("message", differs(items[i].getIndex()));
             error.put("index", items[i].getIndex());
-            bulk.add(
-                    new IndexRequest(index).source(deadLetter(now, batch.get(i).text(), "nonconforming_index", error)));
+            bulk.add(new IndexRequest(index)
+                    .source(deadLetter(now, records.get(i).text(), "nonconforming_index", error)));
         }
         BulkItemResponse[] kept;
         try {
             kept = client.bulk(bulk).actionGet().getItems();
         } catch (RuntimeException e) {
             // the events are stored (in the nonconforming index) and counted so: a lost copy is reported, not thrown
-            for (int i : stored) note(batch.get(i), "no copy kept in " + index + ": " + e.getMessage());
+            for (int i : stored) note(records.get(i), "no copy kept in " + index + ": " + e.getMessage());
             return;
         }
         for (int k = 0; k < kept.length; k++) {
             if (kept[k].isFailed()) {
-                note(batch.get(stored.get(k)), "no copy kept in " + index + ": " + kept[k].getFailureMessage());
+                note(records.get(stored.get(k)), "no copy kept in " + index + ": " + kept[k].getFailureMessage());
             }
         }
     }

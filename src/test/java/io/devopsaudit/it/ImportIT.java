@@ -114,6 +114,37 @@ public class ImportIT extends DevopsAuditRestTestCase {
         assertEquals(90_000L, count("devops-audit-circleci-*"));
     }
 
+    /**
+     * Batches of one record, two of them on the node at once: every event followed directly by its copy, so each copy
+     * is in the pipeline while its event is (a race the comparison with the stored event resolves by sending the
+     * loser again). Counts and stored documents stay exact, and a second import counts every record as a duplicate.
+     */
+    public void testCopiesInBatchesOnTheNodeAtOnceCountExactly() throws Exception {
+        SetupIT.setup();
+        call("PUT", "/_cluster/settings", "{\"persistent\":{\"devops_audit.import.bulk_size\":1}}");
+        try {
+            AuditEventGenerator gen = new AuditEventGenerator(random().nextLong());
+            StringBuilder log = new StringBuilder();
+            int events = 150;
+            for (int i = 0; i < events; i++) {
+                String line = gen.gitlab(i + 1L).renderings().get(2).strip();
+                log.append(line).append('\n').append(line).append('\n');
+            }
+            Map<String, Object> report = importText("?format=gitlab_log", log.toString());
+            assertEquals(report.toString(), 2 * events, report.get("received"));
+            assertEquals(report.toString(), events, report.get("indexed"));
+            assertEquals(report.toString(), events, report.get("duplicates"));
+            assertEquals(report.toString(), 0, report.get("failed"));
+            assertEquals((long) events, count("devops-audit-gitlab-*"));
+            Map<String, Object> again = importText("?format=gitlab_log", log.toString());
+            assertEquals(again.toString(), 0, again.get("indexed"));
+            assertEquals(again.toString(), 2 * events, again.get("duplicates"));
+            assertEquals((long) events, count("devops-audit-gitlab-*"));
+        } finally {
+            call("PUT", "/_cluster/settings", "{\"persistent\":{\"devops_audit.import.bulk_size\":null}}");
+        }
+    }
+
     @SuppressWarnings("unchecked")
     public void testBadRecordsAreNamedAndKeptWhileTheRestIsIndexed() throws Exception {
         SetupIT.setup();
