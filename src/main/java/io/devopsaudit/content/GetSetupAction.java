@@ -4,8 +4,7 @@
 package io.devopsaudit.content;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import org.opensearch.action.ActionRequest;
-import org.opensearch.action.ActionRequestValidationException;
+import io.devopsaudit.transport.NoParametersRequest;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cluster.service.ClusterService;
@@ -29,19 +28,6 @@ public final class GetSetupAction extends ActionType<GetSetupAction.Response> {
 
     private GetSetupAction() {
         super(NAME, Response::new);
-    }
-
-    public static final class Request extends ActionRequest {
-        public Request() {}
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return null;
-        }
     }
 
     /** {@code {"assets": [...], "indices": [...]}}: the audit indices that differ from their templates ({@link IndexConformance}). */
@@ -90,7 +76,7 @@ public final class GetSetupAction extends ActionType<GetSetupAction.Response> {
         }
     }
 
-    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
+    public static final class TransportAction extends BlockingTransportAction<NoParametersRequest, Response> {
         private final Client client;
         private final ClusterService clusterService;
 
@@ -100,13 +86,13 @@ public final class GetSetupAction extends ActionType<GetSetupAction.Response> {
                 ActionFilters actionFilters,
                 Client client,
                 ClusterService clusterService) {
-            super(NAME, transportService, actionFilters, Request::new);
+            super(NAME, transportService, actionFilters, NoParametersRequest::new);
             this.client = client;
             this.clusterService = clusterService;
         }
 
         @Override
-        protected Response run(Request request) {
+        protected Response run(NoParametersRequest request) {
             return new Response(new SetupService(client).status(), SetupService.indices(clusterService));
         }
     }

@@ -8,6 +8,7 @@ import io.devopsaudit.investigate.AccessReportAction;
 import io.devopsaudit.investigate.ContextAction;
 import io.devopsaudit.investigate.ExportAction;
 import io.devopsaudit.investigate.RunAccessRollupAction;
+import io.devopsaudit.transport.NoParametersRequest;
 import org.opensearch.common.collect.Tuple;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
@@ -63,9 +64,7 @@ public final class RestInvestigateActions {
         @Override
         protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
             return channel -> client.execute(
-                    RunAccessRollupAction.INSTANCE,
-                    new RunAccessRollupAction.Request(),
-                    new RestToXContentListener<>(channel));
+                    RunAccessRollupAction.INSTANCE, new NoParametersRequest(), new RestToXContentListener<>(channel));
         }
     }
 

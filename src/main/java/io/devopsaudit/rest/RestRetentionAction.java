@@ -6,6 +6,7 @@ package io.devopsaudit.rest;
 import io.devopsaudit.retention.GetRetentionAction;
 import io.devopsaudit.retention.PutRetentionAction;
 import io.devopsaudit.retention.RunRetentionAction;
+import io.devopsaudit.transport.NoParametersRequest;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
@@ -44,6 +45,6 @@ public final class RestRetentionAction extends BaseRestHandler {
             return channel -> client.execute(PutRetentionAction.INSTANCE, put, new RestToXContentListener<>(channel));
         }
         return channel -> client.execute(
-                GetRetentionAction.INSTANCE, new GetRetentionAction.Request(), new RestToXContentListener<>(channel));
+                GetRetentionAction.INSTANCE, new NoParametersRequest(), new RestToXContentListener<>(channel));
     }
 }

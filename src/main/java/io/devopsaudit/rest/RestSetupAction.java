@@ -6,6 +6,7 @@ package io.devopsaudit.rest;
 import io.devopsaudit.content.GetSetupAction;
 import io.devopsaudit.content.PutSetupAction;
 import io.devopsaudit.content.SetupParameters;
+import io.devopsaudit.transport.NoParametersRequest;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
@@ -38,7 +39,7 @@ public final class RestSetupAction extends BaseRestHandler {
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         if (request.method() == RestRequest.Method.GET) {
             return channel -> client.execute(
-                    GetSetupAction.INSTANCE, new GetSetupAction.Request(), new RestToXContentListener<>(channel));
+                    GetSetupAction.INSTANCE, new NoParametersRequest(), new RestToXContentListener<>(channel));
         }
         Map<String, Object> body = RestResponses.body(request);
         PutSetupAction.Request put =

@@ -4,8 +4,7 @@
 package io.devopsaudit.retention;
 
 import io.devopsaudit.transport.BlockingTransportAction;
-import org.opensearch.action.ActionRequest;
-import org.opensearch.action.ActionRequestValidationException;
+import io.devopsaudit.transport.NoParametersRequest;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
@@ -33,19 +32,6 @@ public final class GetRetentionAction extends ActionType<GetRetentionAction.Resp
 
     private GetRetentionAction() {
         super(NAME, Response::new);
-    }
-
-    public static final class Request extends ActionRequest {
-        public Request() {}
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return null;
-        }
     }
 
     /** {@code {"settings", "last_run", "next_run", "managed_indices", "due_next"}}. */
@@ -137,18 +123,18 @@ public final class GetRetentionAction extends ActionType<GetRetentionAction.Resp
         }
     }
 
-    public static final class TransportAction extends BlockingTransportAction<Request, Response> {
+    public static final class TransportAction extends BlockingTransportAction<NoParametersRequest, Response> {
         private final RetentionService retention;
 
         @Inject
         public TransportAction(
                 TransportService transportService, ActionFilters actionFilters, RetentionService retention) {
-            super(NAME, transportService, actionFilters, Request::new);
+            super(NAME, transportService, actionFilters, NoParametersRequest::new);
             this.retention = retention;
         }
 
         @Override
-        protected Response run(Request request) {
+        protected Response run(NoParametersRequest request) {
             RetentionRun last = retention.lastRun();
             List<ScheduledIndex> schedule = retention.schedule(Instant.now());
             return new Response(

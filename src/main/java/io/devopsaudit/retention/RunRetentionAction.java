@@ -4,20 +4,17 @@
 package io.devopsaudit.retention;
 
 import io.devopsaudit.transport.BlockingTransportAction;
+import io.devopsaudit.transport.RunResponse;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.common.inject.Inject;
-import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.core.xcontent.ToXContentObject;
-import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
-import java.util.Objects;
 
 /**
  * {@code cluster:admin/devops_audit/retention/run}: runs retention now as the caller: the stats it reads and the
@@ -66,39 +63,13 @@ public final class RunRetentionAction extends ActionType<RunRetentionAction.Resp
     }
 
     /** What was deleted (or would be), and how many managed indices were kept. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final RetentionRun run;
-
+    public static final class Response extends RunResponse<RetentionRun> {
         public Response(RetentionRun run) {
-            this.run = Objects.requireNonNull(run);
+            super(run);
         }
 
         public Response(StreamInput in) throws IOException {
             this(new RetentionRun(in));
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            run.writeTo(out);
-        }
-
-        public RetentionRun run() {
-            return run;
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return run.toXContent(builder, params);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Response r && run.equals(r.run);
-        }
-
-        @Override
-        public int hashCode() {
-            return run.hashCode();
         }
     }
 
